@@ -62,6 +62,9 @@ void ValueToProto(const Value& value, pb::Value* out);
 // one, integers become INT64 and maps keep their entries. InvalidArgument when the value does
 // not fit the schema.
 absl::StatusOr<Value> ValueFromProto(const pb::Value& proto, const Schema* schema);
+// The same; structs share `schema` instead of a copy of it (the raw-pointer form must copy a
+// schema that contains a STRUCT, since a Struct keeps its schema alive).
+absl::StatusOr<Value> ValueFromProto(const pb::Value& proto, const SchemaPtr& schema);
 
 // Appends `record` to `batch`, with any new schema definitions.
 void SourceRecordToProto(const SourceRecord& record, uint64_t id, SchemaEncoder& schemas,
