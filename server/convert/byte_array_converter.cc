@@ -1,0 +1,51 @@
+#include "server/convert/byte_array_converter.h"
+
+#include "absl/status/status.h"
+#include "absl/strings/str_cat.h"
+#include "server/convert/java_format.h"
+
+namespace sluice::convert {
+
+const ConfigDef& ByteArrayConverterConfigDef() {
+  static const ConfigDef* const kDef = [] {
+    auto* def = new ConfigDef();
+    {
+      ConfigKey key;
+      key.name = "converter.type";
+      key.type = ConfigType::kString;
+      key.validator = validators::OneOf({"key", "value", "header"});
+      key.validator_doc = "[key, value, header]";
+      key.importance = ConfigImportance::kLow;
+      key.documentation = "How this converter will be used.";
+      def->Define(std::move(key));
+    }
+    return def;
+  }();
+  return *kDef;
+}
+
+absl::StatusOr<std::optional<std::string>> ByteArrayConverter::FromConnectData(
+    std::string_view topic, const Schema* schema, const Value& value) {
+  if (schema != nullptr && schema->type() != SchemaType::kBytes) {
+    const std::string_view type = JavaTypeName(schema->type());
+    return absl::InvalidArgumentError(
+        absl::StrCat("Invalid schema type for ByteArrayConverter: ",
+                     absl::string_view(type.data(), type.size())));
+  }
+  if (value.is_null()) return std::optional<std::string>();
+  if (value.kind() != Value::Kind::kBytes) {
+    const std::string_view cls = JavaClassName(value.kind());
+    return absl::InvalidArgumentError(
+        absl::StrCat("ByteArrayConverter is not compatible with objects of type ",
+                     absl::string_view(cls.data(), cls.size())));
+  }
+  return std::optional<std::string>(value.bytes());
+}
+
+absl::StatusOr<SchemaAndValue> ByteArrayConverter::ToConnectData(
+    std::string_view topic, std::optional<std::string_view> bytes) {
+  if (!bytes.has_value()) return SchemaAndValue{Schema::OptionalBytes(), Value::Null()};
+  return SchemaAndValue{Schema::OptionalBytes(), Value::Bytes(std::string(*bytes))};
+}
+
+}  // namespace sluice::convert

@@ -1,0 +1,989 @@
+#include "server/convert/json_converter.h"
+
+#include <cmath>
+#include <unordered_set>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/strings/ascii.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "server/convert/java_format.h"
+
+namespace sluice::convert {
+namespace {
+
+constexpr char kSchemasEnable[] = "schemas.enable";
+constexpr char kSchemasCacheSize[] = "schemas.cache.size";
+constexpr char kDecimalFormat[] = "decimal.format";
+constexpr char kReplaceNullWithDefault[] = "replace.null.with.default";
+constexpr char kConverterType[] = "converter.type";
+
+constexpr char kEnvelopeError[] =
+    "JsonConverter with schemas.enable requires \"schema\" and \"payload\" fields and may not "
+    "contain additional fields. If you are trying to deserialize plain JSON data, set "
+    "schemas.enable=false in your converter configuration.";
+constexpr char kReadErrorPrefix[] =
+    "Converting byte[] to Kafka Connect data failed due to serialization error: ";
+
+// Debian's Abseil has its own string_view; StrCat takes it, not std::string_view.
+absl::string_view Av(std::string_view s) { return absl::string_view(s.data(), s.size()); }
+
+std::string_view JsonTypeName(SchemaType type) {
+  switch (type) {
+    case SchemaType::kInt8:
+      return "int8";
+    case SchemaType::kInt16:
+      return "int16";
+    case SchemaType::kInt32:
+      return "int32";
+    case SchemaType::kInt64:
+      return "int64";
+    case SchemaType::kFloat32:
+      return "float";
+    case SchemaType::kFloat64:
+      return "double";
+    case SchemaType::kBoolean:
+      return "boolean";
+    case SchemaType::kString:
+      return "string";
+    case SchemaType::kBytes:
+      return "bytes";
+    case SchemaType::kArray:
+      return "array";
+    case SchemaType::kMap:
+      return "map";
+    case SchemaType::kStruct:
+      return "struct";
+  }
+  return "";
+}
+
+std::optional<SchemaType> SchemaTypeFromJsonName(std::string_view name) {
+  static const std::pair<std::string_view, SchemaType> kNames[] = {
+      {"boolean", SchemaType::kBoolean}, {"int8", SchemaType::kInt8},
+      {"int16", SchemaType::kInt16},     {"int32", SchemaType::kInt32},
+      {"int64", SchemaType::kInt64},     {"float", SchemaType::kFloat32},
+      {"double", SchemaType::kFloat64},  {"bytes", SchemaType::kBytes},
+      {"string", SchemaType::kString},   {"array", SchemaType::kArray},
+      {"map", SchemaType::kMap},         {"struct", SchemaType::kStruct},
+  };
+  for (const auto& [n, t] : kNames) {
+    if (n == name) return t;
+  }
+  return std::nullopt;
+}
+
+// ConnectSchema.schemaType(value.getClass()) for schemaless values.
+SchemaType InferType(Value::Kind kind) {
+  switch (kind) {
+    case Value::Kind::kBoolean:
+      return SchemaType::kBoolean;
+    case Value::Kind::kInt8:
+      return SchemaType::kInt8;
+    case Value::Kind::kInt16:
+      return SchemaType::kInt16;
+    case Value::Kind::kInt32:
+      return SchemaType::kInt32;
+    case Value::Kind::kInt64:
+      return SchemaType::kInt64;
+    case Value::Kind::kFloat32:
+      return SchemaType::kFloat32;
+    case Value::Kind::kFloat64:
+      return SchemaType::kFloat64;
+    case Value::Kind::kString:
+      return SchemaType::kString;
+    case Value::Kind::kBytes:
+      return SchemaType::kBytes;
+    case Value::Kind::kArray:
+      return SchemaType::kArray;
+    case Value::Kind::kMap:
+      return SchemaType::kMap;
+    case Value::Kind::kNull:
+    case Value::Kind::kStruct:
+      break;
+  }
+  return SchemaType::kStruct;
+}
+
+enum class Logical { kNone, kDecimal, kDate, kTime, kTimestamp };
+
+// The logical type of a schema, recognised by name on its base type.
+Logical LogicalOf(const Schema& schema) {
+  if (schema.name().empty()) return Logical::kNone;
+  const std::string& name = schema.name();
+  if (name == kDecimalLogicalName && schema.type() == SchemaType::kBytes) return Logical::kDecimal;
+  if (name == kDateLogicalName && schema.type() == SchemaType::kInt32) return Logical::kDate;
+  if (name == kTimeLogicalName && schema.type() == SchemaType::kInt32) return Logical::kTime;
+  if (name == kTimestampLogicalName && schema.type() == SchemaType::kInt64) {
+    return Logical::kTimestamp;
+  }
+  return Logical::kNone;
+}
+
+absl::StatusOr<int32_t> DecimalScale(const Schema& schema) {
+  auto it = schema.parameters().find(std::string(kDecimalScaleParameter));
+  if (it == schema.parameters().end()) {
+    return absl::InvalidArgumentError("Invalid Decimal schema: scale parameter not found.");
+  }
+  int32_t scale = 0;
+  if (!absl::SimpleAtoi(it->second, &scale) || it->second.empty() ||
+      absl::ascii_isspace(static_cast<unsigned char>(it->second.front())) ||
+      absl::ascii_isspace(static_cast<unsigned char>(it->second.back()))) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("Invalid scale parameter found in Decimal schema: For input string: \"",
+                     it->second, "\""));
+  }
+  return scale;
+}
+
+bool SameSchema(const Schema& a, const Schema& b) { return &a == &b || a.Equals(b); }
+
+void AppendFloat32(float f, std::string* out) {
+  if (std::isfinite(f)) {
+    out->append(JavaFloatToString(f));
+  } else {
+    // Jackson quotes non-finite numbers (JsonWriteFeature.WRITE_NAN_AS_STRINGS).
+    out->push_back('"');
+    out->append(JavaFloatToString(f));
+    out->push_back('"');
+  }
+}
+
+void AppendFloat64(double d, std::string* out) {
+  if (std::isfinite(d)) {
+    out->append(JavaDoubleToString(d));
+  } else {
+    out->push_back('"');
+    out->append(JavaDoubleToString(d));
+    out->push_back('"');
+  }
+}
+
+// Writes Connect data as JSON (JsonConverter.convertToJson).
+class PayloadWriter {
+ public:
+  explicit PayloadWriter(const JsonConverterOptions& options) : options_(options) {}
+
+  absl::Status Write(const Schema* schema, const Value& value, std::string* out) const {
+    if (value.is_null()) {
+      if (schema == nullptr) {
+        out->append("null");
+        return absl::OkStatus();
+      }
+      if (schema->default_value() != nullptr && options_.replace_null_with_default) {
+        return Write(schema, *schema->default_value(), out);
+      }
+      if (schema->optional()) {
+        out->append("null");
+        return absl::OkStatus();
+      }
+      return absl::InvalidArgumentError(
+          "Conversion error: null value for field that is required and has no default value");
+    }
+    if (schema != nullptr) {
+      switch (LogicalOf(*schema)) {
+        case Logical::kNone:
+          break;
+        case Logical::kDecimal:
+          return WriteDecimal(*schema, value, out);
+        case Logical::kDate:
+          return WriteTimeLike("Date", Value::Kind::kInt32, value, out);
+        case Logical::kTime:
+          if (value.kind() == Value::Kind::kInt32 &&
+              (value.integer() < 0 || value.integer() > 86400000)) {
+            return absl::InvalidArgumentError(
+                "Kafka Connect Time type should not have any date fields set to non-zero values.");
+          }
+          return WriteTimeLike("Time", Value::Kind::kInt32, value, out);
+        case Logical::kTimestamp:
+          return WriteTimeLike("Timestamp", Value::Kind::kInt64, value, out);
+      }
+    }
+
+    const SchemaType type = schema != nullptr ? schema->type() : InferType(value.kind());
+    auto expect = [&](Value::Kind kind) -> absl::Status {
+      if (value.kind() == kind) return absl::OkStatus();
+      return absl::InvalidArgumentError(absl::StrCat(
+          "Invalid type for ",
+          schema != nullptr ? Av(JavaTypeName(schema->type())) : absl::string_view("unknown schema"),
+          ": ", Av(JavaClassName(value.kind()))));
+    };
+    switch (type) {
+      case SchemaType::kInt8:
+      case SchemaType::kInt16:
+      case SchemaType::kInt32:
+      case SchemaType::kInt64: {
+        static constexpr Value::Kind kKinds[] = {Value::Kind::kInt8, Value::Kind::kInt16,
+                                                 Value::Kind::kInt32, Value::Kind::kInt64};
+        if (absl::Status s = expect(kKinds[static_cast<int>(type) - static_cast<int>(SchemaType::kInt8)]);
+            !s.ok()) {
+          return s;
+        }
+        absl::StrAppend(out, value.integer());
+        return absl::OkStatus();
+      }
+      case SchemaType::kFloat32:
+        if (absl::Status s = expect(Value::Kind::kFloat32); !s.ok()) return s;
+        AppendFloat32(static_cast<float>(value.floating()), out);
+        return absl::OkStatus();
+      case SchemaType::kFloat64:
+        if (absl::Status s = expect(Value::Kind::kFloat64); !s.ok()) return s;
+        AppendFloat64(value.floating(), out);
+        return absl::OkStatus();
+      case SchemaType::kBoolean:
+        if (absl::Status s = expect(Value::Kind::kBoolean); !s.ok()) return s;
+        out->append(value.boolean() ? "true" : "false");
+        return absl::OkStatus();
+      case SchemaType::kString:
+        if (absl::Status s = expect(Value::Kind::kString); !s.ok()) return s;
+        AppendJsonString(value.string(), out);
+        return absl::OkStatus();
+      case SchemaType::kBytes:
+        if (absl::Status s = expect(Value::Kind::kBytes); !s.ok()) return s;
+        out->push_back('"');
+        out->append(Base64Encode(value.bytes()));
+        out->push_back('"');
+        return absl::OkStatus();
+      case SchemaType::kArray: {
+        if (absl::Status s = expect(Value::Kind::kArray); !s.ok()) return s;
+        const Schema* element_schema = schema != nullptr ? schema->value_schema().get() : nullptr;
+        out->push_back('[');
+        bool first = true;
+        for (const Value& element : value.array()) {
+          if (!first) out->push_back(',');
+          first = false;
+          if (absl::Status s = Write(element_schema, element, out); !s.ok()) return s;
+        }
+        out->push_back(']');
+        return absl::OkStatus();
+      }
+      case SchemaType::kMap:
+        if (absl::Status s = expect(Value::Kind::kMap); !s.ok()) return s;
+        return WriteMap(schema, value, out);
+      case SchemaType::kStruct:
+        return WriteStruct(schema, value, out);
+    }
+    return absl::InternalError("unhandled schema type");
+  }
+
+ private:
+  absl::Status WriteDecimal(const Schema& schema, const Value& value, std::string* out) const {
+    if (value.kind() != Value::Kind::kBytes) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "Invalid type for Decimal, expected BigDecimal but was ", Av(JavaClassName(value.kind()))));
+    }
+    absl::StatusOr<int32_t> scale = DecimalScale(schema);
+    if (!scale.ok()) return scale.status();
+    if (options_.decimal_format == DecimalFormat::kNumeric) {
+      out->append(BigDecimalToString(value.bytes(), *scale));
+    } else {
+      out->push_back('"');
+      out->append(Base64Encode(MinimalTwosComplement(value.bytes())));
+      out->push_back('"');
+    }
+    return absl::OkStatus();
+  }
+
+  static absl::Status WriteTimeLike(std::string_view logical, Value::Kind kind, const Value& value,
+                                    std::string* out) {
+    if (value.kind() != kind) {
+      return absl::InvalidArgumentError(absl::StrCat("Invalid type for ", Av(logical),
+                                                     ", expected ", Av(logical), " but was ",
+                                                     Av(JavaClassName(value.kind()))));
+    }
+    absl::StrAppend(out, value.integer());
+    return absl::OkStatus();
+  }
+
+  // The object key a map key becomes (Jackson's asText() of the converted key).
+  absl::StatusOr<std::string> KeyText(const Schema* key_schema, const Value& key) const {
+    if (key.is_null()) {
+      std::string text;
+      if (absl::Status s = Write(key_schema, key, &text); !s.ok()) return s;
+      if (text == "null") return text;
+      // A default: its text without the JSON quotes.
+      if (key_schema->default_value()->kind() == Value::Kind::kString) {
+        return key_schema->default_value()->string();
+      }
+      return text;
+    }
+    if (key.kind() != Value::Kind::kString) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("Invalid type for STRING: ", Av(JavaClassName(key.kind()))));
+    }
+    return key.string();
+  }
+
+  absl::Status WriteMap(const Schema* schema, const Value& value, std::string* out) const {
+    const std::vector<MapEntry>& entries = value.map();
+    const Schema* key_schema = schema != nullptr ? schema->key_schema().get() : nullptr;
+    const Schema* value_schema = schema != nullptr ? schema->value_schema().get() : nullptr;
+    bool object_mode = true;
+    if (schema != nullptr) {
+      object_mode = key_schema != nullptr && key_schema->type() == SchemaType::kString;
+    } else {
+      for (const MapEntry& e : entries) {
+        if (e.key.kind() != Value::Kind::kString) {
+          object_mode = false;
+          break;
+        }
+      }
+    }
+    if (!object_mode) {
+      out->push_back('[');
+      bool first = true;
+      for (const MapEntry& e : entries) {
+        if (!first) out->push_back(',');
+        first = false;
+        out->push_back('[');
+        if (absl::Status s = Write(key_schema, e.key, out); !s.ok()) return s;
+        out->push_back(',');
+        if (absl::Status s = Write(value_schema, e.value, out); !s.ok()) return s;
+        out->push_back(']');
+      }
+      out->push_back(']');
+      return absl::OkStatus();
+    }
+
+    std::vector<std::string> keys;
+    keys.reserve(entries.size());
+    bool duplicates = false;
+    std::unordered_set<std::string_view> seen;
+    for (const MapEntry& e : entries) {
+      absl::StatusOr<std::string> key = KeyText(key_schema, e.key);
+      if (!key.ok()) return key.status();
+      keys.push_back(*std::move(key));
+    }
+    if (keys.size() > 1) {
+      for (const std::string& k : keys) duplicates |= !seen.insert(k).second;
+    }
+    out->push_back('{');
+    bool first = true;
+    for (size_t i = 0; i < entries.size(); ++i) {
+      size_t source = i;
+      if (duplicates) {
+        // Jackson's ObjectNode keeps a repeated key at its first position with its last value.
+        bool earlier = false;
+        for (size_t j = 0; j < i && !earlier; ++j) earlier = keys[j] == keys[i];
+        if (earlier) continue;
+        for (size_t j = i + 1; j < entries.size(); ++j) {
+          if (keys[j] == keys[i]) source = j;
+        }
+      }
+      if (!first) out->push_back(',');
+      first = false;
+      AppendJsonString(keys[i], out);
+      out->push_back(':');
+      if (absl::Status s = Write(value_schema, entries[source].value, out); !s.ok()) return s;
+    }
+    out->push_back('}');
+    return absl::OkStatus();
+  }
+
+  absl::Status WriteStruct(const Schema* schema, const Value& value, std::string* out) const {
+    if (value.kind() != Value::Kind::kStruct) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("Invalid type for STRUCT: ",
+                       Av(JavaClassName(value.kind()))));
+    }
+    const Struct& s = value.struct_value();
+    // Schemaless structs (only when asked for): every field is written schemaless too, so this
+    // cannot fail.
+    const bool schemaless = schema == nullptr;
+    if (schemaless) {
+      if (!options_.write_schemaless_structs) {
+        return absl::InvalidArgumentError("Mismatching schema.");
+      }
+      schema = s.schema().get();
+    } else if (!SameSchema(*s.schema(), *schema)) {
+      return absl::InvalidArgumentError("Mismatching schema.");
+    }
+    const std::vector<Field>& fields = schema->fields();
+    out->push_back('{');
+    for (size_t i = 0; i < fields.size(); ++i) {
+      if (i > 0) out->push_back(',');
+      AppendJsonString(fields[i].name, out);
+      out->push_back(':');
+      static const Value* const kNull = new Value();
+      const Value& field_value = i < s.values().size() ? s.values()[i] : *kNull;
+      const Schema* field_schema = schemaless ? nullptr : fields[i].schema.get();
+      if (absl::Status st = Write(field_schema, field_value, out); !st.ok()) return st;
+    }
+    out->push_back('}');
+    return absl::OkStatus();
+  }
+
+  const JsonConverterOptions& options_;
+};
+
+absl::Status AppendSchemaJson(const PayloadWriter& writer, const Schema* schema,
+                              const std::string* field_name, std::string* out) {
+  if (schema == nullptr) {
+    out->append("null");
+    return absl::OkStatus();
+  }
+  out->append("{\"type\":\"");
+  out->append(JsonTypeName(schema->type()));
+  out->push_back('"');
+  switch (schema->type()) {
+    case SchemaType::kArray:
+      out->append(",\"items\":");
+      if (absl::Status s = AppendSchemaJson(writer, schema->value_schema().get(), nullptr, out);
+          !s.ok()) {
+        return s;
+      }
+      break;
+    case SchemaType::kMap:
+      out->append(",\"keys\":");
+      if (absl::Status s = AppendSchemaJson(writer, schema->key_schema().get(), nullptr, out);
+          !s.ok()) {
+        return s;
+      }
+      out->append(",\"values\":");
+      if (absl::Status s = AppendSchemaJson(writer, schema->value_schema().get(), nullptr, out);
+          !s.ok()) {
+        return s;
+      }
+      break;
+    case SchemaType::kStruct: {
+      out->append(",\"fields\":[");
+      bool first = true;
+      for (const Field& field : schema->fields()) {
+        if (!first) out->push_back(',');
+        first = false;
+        if (absl::Status s = AppendSchemaJson(writer, field.schema.get(), &field.name, out);
+            !s.ok()) {
+          return s;
+        }
+      }
+      out->push_back(']');
+      break;
+    }
+    default:
+      break;
+  }
+  out->append(schema->optional() ? ",\"optional\":true" : ",\"optional\":false");
+  if (!schema->name().empty()) {
+    out->append(",\"name\":");
+    AppendJsonString(schema->name(), out);
+  }
+  if (schema->version().has_value()) absl::StrAppend(out, ",\"version\":", *schema->version());
+  if (!schema->doc().empty()) {
+    out->append(",\"doc\":");
+    AppendJsonString(schema->doc(), out);
+  }
+  if (!schema->parameters().empty()) {
+    out->append(",\"parameters\":{");
+    bool first = true;
+    for (const auto& [key, value] : schema->parameters()) {
+      if (!first) out->push_back(',');
+      first = false;
+      AppendJsonString(key, out);
+      out->push_back(':');
+      AppendJsonString(value, out);
+    }
+    out->push_back('}');
+  }
+  if (schema->default_value() != nullptr) {
+    out->append(",\"default\":");
+    if (absl::Status s = writer.Write(schema, *schema->default_value(), out); !s.ok()) return s;
+  }
+  if (field_name != nullptr) {
+    out->append(",\"field\":");
+    AppendJsonString(*field_name, out);
+  }
+  out->push_back('}');
+  return absl::OkStatus();
+}
+
+absl::Status ReadTypeError(SchemaType type, std::string_view expected, const JsonNode& json) {
+  return absl::InvalidArgumentError(absl::StrCat("Invalid ", Av(JavaTypeName(type)),
+                                                 " value: expected a JSON ", Av(expected),
+                                                 " but found ", Av(JsonNodeTypeName(json.type))));
+}
+
+// Reads a float that Jackson wrote as a string ("NaN", "Infinity", "-Infinity").
+std::optional<double> NonFiniteText(const JsonNode& json) {
+  if (json.type != JsonNode::Type::kString) return std::nullopt;
+  if (json.text == "NaN") return std::nan("");
+  if (json.text == "Infinity") return HUGE_VAL;
+  if (json.text == "-Infinity") return -HUGE_VAL;
+  return std::nullopt;
+}
+
+const SchemaPtr& NoSchema() {
+  static const SchemaPtr* const kNone = new SchemaPtr();
+  return *kNone;
+}
+
+}  // namespace
+
+const ConfigDef& JsonConverterConfigDef() {
+  static const ConfigDef* const kDef = [] {
+    auto* def = new ConfigDef();
+    {
+      ConfigKey key;
+      key.name = kConverterType;
+      key.type = ConfigType::kString;
+      key.validator = validators::OneOf({"key", "value", "header"});
+      key.validator_doc = "[key, value, header]";
+      key.importance = ConfigImportance::kLow;
+      key.documentation = "How this converter will be used.";
+      def->Define(std::move(key));
+    }
+    {
+      ConfigKey key;
+      key.name = kSchemasEnable;
+      key.type = ConfigType::kBoolean;
+      key.default_value = "true";
+      key.importance = ConfigImportance::kHigh;
+      key.documentation = "Include schemas within each of the serialized values and keys.";
+      key.group = "Schemas";
+      key.order_in_group = 0;
+      key.width = ConfigWidth::kMedium;
+      key.display_name = "Enable Schemas";
+      def->Define(std::move(key));
+    }
+    {
+      ConfigKey key;
+      key.name = kSchemasCacheSize;
+      key.type = ConfigType::kInt;
+      key.default_value = "1000";
+      key.importance = ConfigImportance::kHigh;
+      key.documentation =
+          "The maximum number of schemas that can be cached in this converter instance.";
+      key.group = "Schemas";
+      key.order_in_group = 1;
+      key.width = ConfigWidth::kMedium;
+      key.display_name = "Schema Cache Size";
+      def->Define(std::move(key));
+    }
+    {
+      ConfigKey key;
+      key.name = kDecimalFormat;
+      key.type = ConfigType::kString;
+      key.default_value = "BASE64";
+      key.validator = validators::OneOf({"BASE64", "NUMERIC"}, /*ignore_case=*/true);
+      key.validator_doc = "(case insensitive) [BASE64, NUMERIC]";
+      key.importance = ConfigImportance::kLow;
+      key.documentation =
+          "Controls which format this converter will serialize decimals in. This value is case "
+          "insensitive and can be either 'BASE64' (default) or 'NUMERIC'";
+      key.group = "Serialization";
+      key.order_in_group = 0;
+      key.width = ConfigWidth::kMedium;
+      key.display_name = "Decimal Format";
+      def->Define(std::move(key));
+    }
+    {
+      ConfigKey key;
+      key.name = kReplaceNullWithDefault;
+      key.type = ConfigType::kBoolean;
+      key.default_value = "true";
+      key.importance = ConfigImportance::kLow;
+      key.documentation =
+          "Whether to replace fields that have a default value and that are null to the default "
+          "value. When set to true, the default value is used, otherwise null is used.";
+      key.group = "Serialization";
+      key.order_in_group = 1;
+      key.width = ConfigWidth::kMedium;
+      key.display_name = "Replace null with default";
+      def->Define(std::move(key));
+    }
+    return def;
+  }();
+  return *kDef;
+}
+
+JsonConverter::JsonConverter(JsonConverterOptions options) : options_(options) {}
+
+absl::StatusOr<std::unique_ptr<JsonConverter>> JsonConverter::Create(const ConfigMap& config,
+                                                                     bool is_key) {
+  ConfigMap props = config;
+  props[kConverterType] = is_key ? "key" : "value";
+  absl::StatusOr<ParsedConfig> parsed = JsonConverterConfigDef().Parse(props);
+  if (!parsed.ok()) return parsed.status();
+  JsonConverterOptions options;
+  options.schemas_enable = parsed->GetBool(kSchemasEnable);
+  options.schemas_cache_size = parsed->GetInt(kSchemasCacheSize);
+  options.decimal_format = absl::AsciiStrToUpper(parsed->GetString(kDecimalFormat)) == "NUMERIC"
+                               ? DecimalFormat::kNumeric
+                               : DecimalFormat::kBase64;
+  options.replace_null_with_default = parsed->GetBool(kReplaceNullWithDefault);
+  return std::make_unique<JsonConverter>(options);
+}
+
+absl::Status JsonConverter::AppendPayload(const Schema* schema, const Value& value,
+                                          std::string* out) const {
+  return PayloadWriter(options_).Write(schema, value, out);
+}
+
+absl::Status JsonConverter::AppendSchema(const Schema* schema, std::string* out) const {
+  return AppendSchemaJson(PayloadWriter(options_), schema, nullptr, out);
+}
+
+absl::StatusOr<std::optional<std::string>> JsonConverter::FromConnectData(std::string_view topic,
+                                                                          const Schema* schema,
+                                                                          const Value& value) {
+  if (schema == nullptr && value.is_null()) return std::optional<std::string>();
+  std::string out;
+  if (options_.schemas_enable) {
+    out.append("{\"schema\":");
+    if (absl::Status s = AppendSchema(schema, &out); !s.ok()) return s;
+    out.append(",\"payload\":");
+    if (absl::Status s = AppendPayload(schema, value, &out); !s.ok()) return s;
+    out.push_back('}');
+  } else {
+    if (absl::Status s = AppendPayload(schema, value, &out); !s.ok()) return s;
+  }
+  return std::optional<std::string>(std::move(out));
+}
+
+absl::StatusOr<SchemaAndValue> JsonConverter::ToConnectData(
+    std::string_view topic, std::optional<std::string_view> bytes) {
+  if (!bytes.has_value()) return SchemaAndValue{nullptr, Value::Null()};
+  absl::StatusOr<JsonNode> json = parser_.Parse(*bytes);
+  if (!json.ok()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(kReadErrorPrefix, json.status().message()));
+  }
+  const JsonNode* payload = &*json;
+  SchemaPtr schema;
+  if (options_.schemas_enable) {
+    const JsonNode* schema_node = json->Get("schema");
+    payload = json->Get("payload");
+    if (json->type != JsonNode::Type::kObject || json->members.size() != 2 ||
+        schema_node == nullptr || payload == nullptr) {
+      return absl::InvalidArgumentError(kEnvelopeError);
+    }
+    absl::StatusOr<SchemaPtr> s = AsConnectSchema(*schema_node);
+    if (!s.ok()) return s.status();
+    schema = *std::move(s);
+  }
+  absl::StatusOr<Value> value = ConvertToConnect(schema, payload);
+  if (!value.ok()) return value.status();
+  return SchemaAndValue{std::move(schema), *std::move(value)};
+}
+
+absl::StatusOr<SchemaPtr> JsonConverter::AsConnectSchema(const JsonNode& json_schema) {
+  if (json_schema.type == JsonNode::Type::kNull) return SchemaPtr();
+  const bool caching = options_.schemas_cache_size > 0;
+  std::string key;
+  if (caching) {
+    AppendJsonNode(json_schema, &key);
+    auto it = schema_index_.find(key);
+    if (it != schema_index_.end()) {
+      schema_lru_.splice(schema_lru_.begin(), schema_lru_, it->second);
+      return it->second->second;
+    }
+  }
+  absl::StatusOr<SchemaPtr> schema = BuildConnectSchema(json_schema);
+  if (!schema.ok() || !caching) return schema;
+  schema_lru_.emplace_front(key, *schema);
+  schema_index_.emplace(std::move(key), schema_lru_.begin());
+  while (schema_lru_.size() > static_cast<size_t>(options_.schemas_cache_size)) {
+    schema_index_.erase(schema_lru_.back().first);
+    schema_lru_.pop_back();
+  }
+  return schema;
+}
+
+absl::StatusOr<SchemaPtr> JsonConverter::BuildConnectSchema(const JsonNode& json_schema) {
+  const JsonNode* type_node = json_schema.Get("type");
+  if (type_node == nullptr || type_node->type != JsonNode::Type::kString) {
+    return absl::InvalidArgumentError("Schema must contain 'type' field");
+  }
+  const std::optional<SchemaType> type = SchemaTypeFromJsonName(type_node->text);
+  if (!type.has_value()) {
+    return absl::InvalidArgumentError(absl::StrCat("Unknown schema type: ", type_node->text));
+  }
+
+  SchemaPtr key_schema;
+  SchemaPtr value_schema;
+  std::vector<std::pair<std::string, SchemaPtr>> fields;
+  switch (*type) {
+    case SchemaType::kArray: {
+      const JsonNode* items = json_schema.Get("items");
+      if (items == nullptr || items->type == JsonNode::Type::kNull) {
+        return absl::InvalidArgumentError("Array schema did not specify the element type");
+      }
+      absl::StatusOr<SchemaPtr> s = BuildConnectSchema(*items);
+      if (!s.ok()) return s.status();
+      value_schema = *std::move(s);
+      break;
+    }
+    case SchemaType::kMap: {
+      const JsonNode* keys = json_schema.Get("keys");
+      if (keys == nullptr || keys->type == JsonNode::Type::kNull) {
+        return absl::InvalidArgumentError("Map schema did not specify the key type");
+      }
+      const JsonNode* values = json_schema.Get("values");
+      if (values == nullptr || values->type == JsonNode::Type::kNull) {
+        return absl::InvalidArgumentError("Map schema did not specify the value type");
+      }
+      absl::StatusOr<SchemaPtr> k = BuildConnectSchema(*keys);
+      if (!k.ok()) return k.status();
+      absl::StatusOr<SchemaPtr> v = BuildConnectSchema(*values);
+      if (!v.ok()) return v.status();
+      key_schema = *std::move(k);
+      value_schema = *std::move(v);
+      break;
+    }
+    case SchemaType::kStruct: {
+      const JsonNode* field_nodes = json_schema.Get("fields");
+      if (field_nodes == nullptr || field_nodes->type != JsonNode::Type::kArray) {
+        return absl::InvalidArgumentError("Struct schema's \"fields\" argument is not an array.");
+      }
+      for (const JsonNode& field : field_nodes->items) {
+        const JsonNode* name = field.Get("field");
+        if (name == nullptr || name->type != JsonNode::Type::kString) {
+          return absl::InvalidArgumentError("Struct schema's field name not specified properly");
+        }
+        absl::StatusOr<SchemaPtr> s = BuildConnectSchema(field);
+        if (!s.ok()) return s.status();
+        fields.emplace_back(name->text, *std::move(s));
+      }
+      break;
+    }
+    default:
+      break;
+  }
+
+  const JsonNode* optional = json_schema.Get("optional");
+  const JsonNode* name = json_schema.Get("name");
+  const JsonNode* version = json_schema.Get("version");
+  const JsonNode* doc = json_schema.Get("doc");
+  const JsonNode* params = json_schema.Get("parameters");
+  if (params != nullptr && params->type == JsonNode::Type::kObject) {
+    for (const auto& [k, v] : params->members) {
+      if (v.type != JsonNode::Type::kString) {
+        return absl::InvalidArgumentError("Schema parameters must have string values.");
+      }
+    }
+  }
+  // Everything but the default; called twice when there is one, since the default is read
+  // with the schema it belongs to.
+  auto make_builder = [&] {
+    SchemaBuilder builder = *type == SchemaType::kArray ? SchemaBuilder::Array(value_schema)
+                            : *type == SchemaType::kMap
+                                ? SchemaBuilder::Map(key_schema, value_schema)
+                                : SchemaBuilder(*type);
+    for (const auto& [field_name, field_schema] : fields) builder.Field(field_name, field_schema);
+    if (optional != nullptr && optional->type == JsonNode::Type::kBoolean && optional->boolean) {
+      builder.Optional();
+    }
+    if (name != nullptr && name->type == JsonNode::Type::kString) builder.Name(name->text);
+    if (version != nullptr && version->IsIntegral()) {
+      builder.Version(static_cast<int32_t>(version->LongValue()));
+    }
+    if (doc != nullptr && doc->type == JsonNode::Type::kString) builder.Doc(doc->text);
+    if (params != nullptr && params->type == JsonNode::Type::kObject) {
+      for (const auto& [k, v] : params->members) builder.Parameter(k, v.text);
+    }
+    return builder;
+  };
+
+  const JsonNode* default_node = json_schema.Get("default");
+  if (default_node == nullptr) return make_builder().Build();
+  absl::StatusOr<SchemaPtr> without_default = make_builder().Build();
+  if (!without_default.ok()) return without_default.status();
+  absl::StatusOr<Value> default_value = ConvertToConnect(*without_default, default_node);
+  if (!default_value.ok()) return default_value.status();
+  if (default_value->is_null()) return without_default;
+  SchemaBuilder builder = make_builder();
+  builder.Default(*std::move(default_value));
+  return builder.Build();
+}
+
+absl::StatusOr<Value> JsonConverter::ConvertToConnect(const SchemaPtr& schema,
+                                                      const JsonNode* json) const {
+  SchemaType type;
+  if (schema != nullptr) {
+    type = schema->type();
+    if (json == nullptr || json->is_null_or_missing()) {
+      if (schema->default_value() != nullptr && options_.replace_null_with_default) {
+        return *schema->default_value();
+      }
+      if (schema->optional()) return Value::Null();
+      return absl::InvalidArgumentError(
+          absl::StrCat("Invalid null value for required ", Av(JavaTypeName(type)), " field"));
+    }
+  } else {
+    if (json == nullptr) return Value::Null();
+    switch (json->type) {
+      case JsonNode::Type::kMissing:
+      case JsonNode::Type::kNull:
+        return Value::Null();
+      case JsonNode::Type::kBoolean:
+        type = SchemaType::kBoolean;
+        break;
+      case JsonNode::Type::kNumber:
+        type = json->IsIntegral() ? SchemaType::kInt64 : SchemaType::kFloat64;
+        break;
+      case JsonNode::Type::kString:
+        type = SchemaType::kString;
+        break;
+      case JsonNode::Type::kArray:
+        type = SchemaType::kArray;
+        break;
+      case JsonNode::Type::kObject:
+        type = SchemaType::kMap;
+        break;
+      default:
+        return absl::InvalidArgumentError("Unknown schema type: null");
+    }
+  }
+
+  if (schema != nullptr) {
+    switch (LogicalOf(*schema)) {
+      case Logical::kNone:
+        break;
+      case Logical::kDecimal: {
+        absl::StatusOr<int32_t> scale = DecimalScale(*schema);
+        if (!scale.ok()) return scale.status();
+        if (json->type == JsonNode::Type::kNumber) {
+          absl::StatusOr<std::string> unscaled = DecimalTextToUnscaled(json->text, *scale);
+          if (!unscaled.ok()) return unscaled.status();
+          return Value::Bytes(*std::move(unscaled));
+        }
+        if (json->type == JsonNode::Type::kString) {
+          std::optional<std::string> bytes = Base64Decode(json->text);
+          if (!bytes.has_value() || bytes->empty()) {
+            return absl::InvalidArgumentError("Invalid bytes for Decimal field");
+          }
+          return Value::Bytes(MinimalTwosComplement(*bytes));
+        }
+        return absl::InvalidArgumentError(absl::StrCat(
+            "Invalid type for Decimal, underlying representation should be numeric or bytes but "
+            "was ",
+            Av(JsonNodeTypeName(json->type))));
+      }
+      case Logical::kDate:
+      case Logical::kTime: {
+        if (!json->IsInt()) {
+          return absl::InvalidArgumentError(absl::StrCat(
+              "Invalid type for ", LogicalOf(*schema) == Logical::kDate ? "Date" : "Time",
+              ", underlying representation should be integer but was ",
+              Av(JsonNodeTypeName(json->type))));
+        }
+        return Value::Int32(static_cast<int32_t>(json->LongValue()));
+      }
+      case Logical::kTimestamp:
+        if (!json->IsIntegral()) {
+          return absl::InvalidArgumentError(absl::StrCat(
+              "Invalid type for Timestamp, underlying representation should be integral but was ",
+              Av(JsonNodeTypeName(json->type))));
+        }
+        return Value::Int64(json->LongValue());
+    }
+  }
+
+  switch (type) {
+    case SchemaType::kBoolean:
+      if (json->type != JsonNode::Type::kBoolean) return ReadTypeError(type, "boolean", *json);
+      return Value::Boolean(json->boolean);
+    case SchemaType::kInt8:
+    case SchemaType::kInt16:
+    case SchemaType::kInt32:
+    case SchemaType::kInt64: {
+      if (json->type != JsonNode::Type::kNumber) return ReadTypeError(type, "number", *json);
+      const int64_t v = json->LongValue();
+      if (type == SchemaType::kInt8) return Value::Int8(static_cast<int8_t>(v));
+      if (type == SchemaType::kInt16) return Value::Int16(static_cast<int16_t>(v));
+      if (type == SchemaType::kInt32) return Value::Int32(static_cast<int32_t>(v));
+      return Value::Int64(v);
+    }
+    case SchemaType::kFloat32:
+      if (json->type == JsonNode::Type::kNumber) return Value::Float32(json->FloatValue());
+      if (std::optional<double> d = NonFiniteText(*json)) {
+        return Value::Float32(static_cast<float>(*d));
+      }
+      return ReadTypeError(type, "number", *json);
+    case SchemaType::kFloat64:
+      if (json->type == JsonNode::Type::kNumber) return Value::Float64(json->DoubleValue());
+      if (std::optional<double> d = NonFiniteText(*json)) return Value::Float64(*d);
+      return ReadTypeError(type, "number", *json);
+    case SchemaType::kString:
+      if (json->type != JsonNode::Type::kString) return ReadTypeError(type, "string", *json);
+      return Value::String(json->text);
+    case SchemaType::kBytes: {
+      if (json->type != JsonNode::Type::kString) return ReadTypeError(type, "string", *json);
+      std::optional<std::string> bytes = Base64Decode(json->text);
+      if (!bytes.has_value()) return absl::InvalidArgumentError("Invalid bytes field");
+      return Value::Bytes(*std::move(bytes));
+    }
+    case SchemaType::kArray: {
+      if (json->type != JsonNode::Type::kArray) return ReadTypeError(type, "array", *json);
+      const SchemaPtr& element_schema = schema != nullptr ? schema->value_schema() : NoSchema();
+      std::vector<Value> items;
+      items.reserve(json->items.size());
+      for (const JsonNode& item : json->items) {
+        absl::StatusOr<Value> v = ConvertToConnect(element_schema, &item);
+        if (!v.ok()) return v.status();
+        items.push_back(*std::move(v));
+      }
+      return Value::Array(std::move(items));
+    }
+    case SchemaType::kMap: {
+      const SchemaPtr& key_schema = schema != nullptr ? schema->key_schema() : NoSchema();
+      const SchemaPtr& value_schema = schema != nullptr ? schema->value_schema() : NoSchema();
+      std::vector<MapEntry> entries;
+      if (schema == nullptr || key_schema->type() == SchemaType::kString) {
+        if (json->type != JsonNode::Type::kObject) {
+          return absl::InvalidArgumentError(
+              absl::StrCat("Maps with string fields should be encoded as JSON objects, but found ",
+                           Av(JsonNodeTypeName(json->type))));
+        }
+        entries.reserve(json->members.size());
+        for (const auto& [k, node] : json->members) {
+          absl::StatusOr<Value> v = ConvertToConnect(value_schema, &node);
+          if (!v.ok()) return v.status();
+          entries.push_back(MapEntry{Value::String(k), *std::move(v)});
+        }
+      } else {
+        if (json->type != JsonNode::Type::kArray) {
+          return absl::InvalidArgumentError(absl::StrCat(
+              "Maps with non-string fields should be encoded as JSON array of tuples, but found ",
+              Av(JsonNodeTypeName(json->type))));
+        }
+        entries.reserve(json->items.size());
+        for (const JsonNode& entry : json->items) {
+          if (entry.type != JsonNode::Type::kArray) {
+            return absl::InvalidArgumentError(
+                absl::StrCat("Found invalid map entry instead of array tuple: ",
+                             Av(JsonNodeTypeName(entry.type))));
+          }
+          if (entry.items.size() != 2) {
+            return absl::InvalidArgumentError(absl::StrCat(
+                "Found invalid map entry, expected length 2 but found :", entry.items.size()));
+          }
+          absl::StatusOr<Value> k = ConvertToConnect(key_schema, &entry.items[0]);
+          if (!k.ok()) return k.status();
+          absl::StatusOr<Value> v = ConvertToConnect(value_schema, &entry.items[1]);
+          if (!v.ok()) return v.status();
+          entries.push_back(MapEntry{*std::move(k), *std::move(v)});
+        }
+      }
+      return Value::Map(std::move(entries));
+    }
+    case SchemaType::kStruct: {
+      if (json->type != JsonNode::Type::kObject) {
+        return absl::InvalidArgumentError(
+            absl::StrCat("Structs should be encoded as JSON objects, but found ",
+                         Av(JsonNodeTypeName(json->type))));
+      }
+      Struct result(schema);
+      for (const Field& field : schema->fields()) {
+        absl::StatusOr<Value> v = ConvertToConnect(field.schema, json->Get(field.name));
+        if (!v.ok()) return v.status();
+        if (v->is_null()) continue;
+        if (absl::Status s = result.Put(field.name, *std::move(v)); !s.ok()) return s;
+      }
+      return Value::FromStruct(std::move(result));
+    }
+  }
+  return absl::InternalError("unhandled schema type");
+}
+
+}  // namespace sluice::convert
