@@ -1,0 +1,109 @@
+// sluice-gateway serves Kafka Connect's REST API and forwards every request as one gRPC call
+// to sluiced's ConnectService. sluiced starts it as a child process (see --exit-on-stdin-eof);
+// it can also run on its own in front of a cluster.
+//
+//	sluice-gateway --listen 127.0.0.1:8083 --backend 127.0.0.1:8084
+//	sluice-gateway --listen :0 --backend unix:///run/sluice/api.sock --exit-on-stdin-eof
+//
+// Once listening it prints one line on stdout, SLUICE-GATEWAY|listening|<host:port bound>;
+// logs go to stderr.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"syscall"
+	"time"
+
+	"google.golang.org/grpc"
+	"google.golang.org/grpc/credentials/insecure"
+
+	sluicev1 "sluice.dev/gateway/gen/sluice/v1"
+	"sluice.dev/gateway/internal/kcrest"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	err := run(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr)
+	stop()
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "sluice-gateway: %v\n", err)
+		os.Exit(1)
+	}
+}
+
+// run serves until ctx ends (or stdin closes, with --exit-on-stdin-eof) and then shuts down.
+func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
+	flags := flag.NewFlagSet("sluice-gateway", flag.ContinueOnError)
+	flags.SetOutput(stderr)
+	listen := flags.String("listen", "127.0.0.1:8083", "HOST:PORT to serve the REST API on (port 0: any free port)")
+	backend := flags.String("backend", "127.0.0.1:8084", "sluiced's gRPC address: HOST:PORT or unix:///path")
+	exitOnStdinEOF := flags.Bool("exit-on-stdin-eof", false, "exit when stdin closes (when run as a child of sluiced)")
+	logLevel := flags.String("log-level", "info", "debug, info, warn or error (debug logs every request)")
+	if err := flags.Parse(args); err != nil {
+		return err
+	}
+	if flags.NArg() > 0 {
+		return fmt.Errorf("unexpected arguments: %v", flags.Args())
+	}
+
+	var level slog.Level
+	if err := level.UnmarshalText([]byte(*logLevel)); err != nil {
+		return fmt.Errorf("--log-level: %v", err)
+	}
+	logger := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: level}))
+
+	if *exitOnStdinEOF {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithCancel(ctx)
+		defer cancel()
+		go func() {
+			_, _ = io.Copy(io.Discard, stdin)
+			logger.Info("stdin closed; shutting down")
+			cancel()
+		}()
+	}
+
+	conn, err := grpc.NewClient(*backend, grpc.WithTransportCredentials(insecure.NewCredentials()))
+	if err != nil {
+		return fmt.Errorf("backend %q: %v", *backend, err)
+	}
+	defer conn.Close()
+
+	h, err := kcrest.NewHandler(ctx, sluicev1.NewConnectServiceClient(conn), logger)
+	if err != nil {
+		return err
+	}
+	ln, err := net.Listen("tcp", *listen)
+	if err != nil {
+		return err
+	}
+	srv := &http.Server{Handler: h, ReadHeaderTimeout: 30 * time.Second}
+	fmt.Fprintf(stdout, "SLUICE-GATEWAY|listening|%s\n", ln.Addr().String())
+	logger.Info("listening", "address", ln.Addr().String(), "backend", *backend)
+
+	served := make(chan error, 1)
+	go func() { served <- srv.Serve(ln) }()
+	select {
+	case err := <-served:
+		return err
+	case <-ctx.Done():
+	}
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	if err := srv.Shutdown(shutdownCtx); err != nil {
+		_ = srv.Close()
+	}
+	if err := <-served; err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	return nil
+}

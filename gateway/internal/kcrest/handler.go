@@ -1,0 +1,300 @@
+package kcrest
+
+import (
+	"context"
+	"encoding/json"
+	"io"
+	"log/slog"
+	"mime"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/grpc-ecosystem/grpc-gateway/v2/runtime"
+	"google.golang.org/protobuf/encoding/protojson"
+	"google.golang.org/protobuf/proto"
+
+	sluicev1 "sluice.dev/gateway/gen/sluice/v1"
+)
+
+// NewHandler returns the HTTP handler of the Kafka Connect REST API, each request forwarded to
+// client as one gRPC call. logger gets one debug line per request. The handler is safe for
+// concurrent use; ctx bounds nothing but grpc-gateway's registration.
+func NewHandler(ctx context.Context, client sluicev1.ConnectServiceClient, logger *slog.Logger) (http.Handler, error) {
+	mux := runtime.NewServeMux(
+		runtime.WithMarshalerOption(runtime.MIMEWildcard, marshaler{}),
+		runtime.WithErrorHandler(handleError),
+		runtime.WithRoutingErrorHandler(handleRoutingError),
+		runtime.WithForwardResponseOption(forwardResponse),
+		runtime.WithForwardResponseRewriter(rewriteResponse),
+		runtime.WithIncomingHeaderMatcher(noHeaders),
+		runtime.WithOutgoingHeaderMatcher(noHeaders),
+		runtime.WithOutgoingTrailerMatcher(noHeaders),
+		runtime.WithMetadata(nullKeysMetadata),
+		runtime.WithMiddlewares(prepareRequest),
+		runtime.WithDisablePathLengthFallback(),
+	)
+	if err := sluicev1.RegisterConnectServiceHandlerClient(ctx, mux, client); err != nil {
+		return nil, err
+	}
+	return &handler{mux: mux, logger: logger}, nil
+}
+
+// noHeaders forwards no HTTP header to gRPC metadata (Authorization always goes, as in Kafka
+// Connect's forwarding) and no gRPC metadata to HTTP headers.
+func noHeaders(string) (string, bool) { return "", false }
+
+// requestState is what the hooks of one request share, through the request context.
+type requestState struct {
+	host string // the Host header, for Location
+	body any    // renderedJSON or noBody, chosen by forwardResponse for rewriteResponse
+}
+
+type requestStateKey struct{}
+
+func stateFrom(ctx context.Context) *requestState {
+	s, _ := ctx.Value(requestStateKey{}).(*requestState)
+	return s
+}
+
+// handler wraps the ServeMux: request state, the body size limit and the request log.
+type handler struct {
+	mux    *runtime.ServeMux
+	logger *slog.Logger
+}
+
+func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	start := time.Now()
+	rec := &statusRecorder{ResponseWriter: w, status: http.StatusOK}
+	r = r.WithContext(context.WithValue(r.Context(), requestStateKey{}, &requestState{host: r.Host}))
+	if r.Body != nil {
+		r.Body = http.MaxBytesReader(rec, r.Body, MaxBodyBytes)
+	}
+	h.mux.ServeHTTP(rec, r)
+	h.logger.Debug("request", "method", r.Method, "uri", r.RequestURI, "status", rec.status,
+		"bytes", rec.bytes, "duration", time.Since(start), "remote", r.RemoteAddr)
+}
+
+// statusRecorder notes the status and size of a response for the request log.
+type statusRecorder struct {
+	http.ResponseWriter
+	status int
+	bytes  int
+	wrote  bool
+}
+
+func (s *statusRecorder) WriteHeader(code int) {
+	if !s.wrote {
+		s.status, s.wrote = code, true
+	}
+	s.ResponseWriter.WriteHeader(code)
+}
+
+func (s *statusRecorder) Write(b []byte) (int, error) {
+	s.wrote = true
+	n, err := s.ResponseWriter.Write(b)
+	s.bytes += n
+	return n, err
+}
+
+func (s *statusRecorder) Unwrap() http.ResponseWriter { return s.ResponseWriter }
+
+// consumesJSON reports whether path belongs to a Kafka Connect resource declaring
+// @Consumes(application/json).
+func consumesJSON(path string) bool {
+	for _, p := range []string{"/connectors", "/connector-plugins", "/admin/loggers"} {
+		if path == p || strings.HasPrefix(path, p+"/") {
+			return true
+		}
+	}
+	return false
+}
+
+// booleanParams are Kafka Connect's boolean query parameters. Jersey reads them with
+// Boolean.valueOf: "true" in any case is true, anything else false, the first value counts.
+var booleanParams = []string{"includeTasks", "onlyFailed", "connectorsOnly"}
+
+// prepareRequest is the ServeMux middleware, run once the route is known and before the
+// generated handler: media type (415), task number (404), query defaults, and the body.
+func prepareRequest(next runtime.HandlerFunc) runtime.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request, pathParams map[string]string) {
+		pattern, _ := runtime.HTTPPattern(r.Context())
+		route := r.Method + " " + pattern.String()
+
+		switch r.Method {
+		case http.MethodPost, http.MethodPut, http.MethodPatch:
+			if ct := r.Header.Get("Content-Type"); ct != "" && r.ContentLength != 0 && consumesJSON(r.URL.Path) {
+				if mt, _, err := mime.ParseMediaType(ct); err != nil || mt != "application/json" {
+					writeError(w, http.StatusUnsupportedMediaType, jerseyMessage(http.StatusUnsupportedMediaType))
+					return
+				}
+			}
+		}
+		// Jersey answers 404 when a path parameter does not convert to its Java type.
+		if task, ok := pathParams["task"]; ok {
+			if _, err := strconv.ParseInt(task, 10, 32); err != nil {
+				writeError(w, http.StatusNotFound, jerseyMessage(http.StatusNotFound))
+				return
+			}
+		}
+
+		r = r.Clone(r.Context())
+		q := r.URL.Query()
+		for _, name := range booleanParams {
+			if vs, ok := q[name]; ok && len(vs) > 0 {
+				q.Set(name, strconv.FormatBool(strings.EqualFold(vs[0], "true")))
+			}
+		}
+		if route == "GET /connector-plugins" && !q.Has("connectorsOnly") {
+			q.Set("connectorsOnly", "true")
+		}
+		r.URL.RawQuery = q.Encode()
+
+		if kind, ok := bodyRoutes[route]; ok {
+			data, rerr := readBody(r)
+			if rerr == nil {
+				var pb *parsedBody
+				if pb, rerr = parseBody(kind, data); rerr == nil {
+					r.Body = pb
+				}
+			}
+			if rerr != nil {
+				writeError(w, rerr.httpStatus, rerr.msg)
+				return
+			}
+		}
+		next(w, r, pathParams)
+	}
+}
+
+// SuccessHTTPStatus is the HTTP status of a successful call of the gRPC method (full name) that
+// returned resp: the status sluiced put in "sluice-http-status" metadata when there is one, else
+// Kafka Connect's status for the endpoint.
+func SuccessHTTPStatus(method string, resp proto.Message, md runtime.ServerMetadata) int {
+	if st, ok := statusFromMetadata(md); ok {
+		return st
+	}
+	switch method {
+	case sluicev1.ConnectService_CreateConnector_FullMethodName:
+		return http.StatusCreated
+	case sluicev1.ConnectService_DeleteConnector_FullMethodName,
+		sluicev1.ConnectService_StopConnector_FullMethodName,
+		sluicev1.ConnectService_RestartTask_FullMethodName:
+		return http.StatusNoContent
+	case sluicev1.ConnectService_PauseConnector_FullMethodName,
+		sluicev1.ConnectService_ResumeConnector_FullMethodName,
+		sluicev1.ConnectService_ResetConnectorTopics_FullMethodName:
+		return http.StatusAccepted
+	case sluicev1.ConnectService_RestartConnector_FullMethodName:
+		if r, ok := resp.(*sluicev1.RestartConnectorResponse); ok && r.GetStatus() != nil {
+			return http.StatusAccepted
+		}
+		return http.StatusNoContent
+	case sluicev1.ConnectService_SetLoggerLevel_FullMethodName:
+		if r, ok := resp.(*sluicev1.SetLoggerLevelResponse); ok && len(r.GetLoggers()) == 0 {
+			return http.StatusNoContent
+		}
+	}
+	return http.StatusOK
+}
+
+// forwardResponse is the ServeMux forward-response option: it renders the body, chooses the
+// status, sets Location on a created connector, and writes the status line. It runs before
+// anything is written, so a failure still becomes a clean error answer.
+func forwardResponse(ctx context.Context, w http.ResponseWriter, resp proto.Message) error {
+	state := stateFrom(ctx)
+	if state == nil || resp == nil {
+		return nil
+	}
+	// Generated wrappers for response_body embed the message; take the message itself.
+	msg := resp.ProtoReflect().Interface()
+	method, _ := runtime.RPCMethod(ctx)
+	md, _ := runtime.ServerMetadataFromContext(ctx)
+	httpStatus := SuccessHTTPStatus(method, msg, md)
+
+	body, hasBody, err := renderBody(msg)
+	if err != nil {
+		return err
+	}
+	if !hasBody || httpStatus == http.StatusNoContent || httpStatus == http.StatusNotModified {
+		state.body = noBody{}
+		w.Header().Del("Content-Type")
+	} else {
+		state.body = renderedJSON(body)
+		w.Header().Set("Content-Length", strconv.Itoa(len(body)))
+	}
+	if httpStatus == http.StatusCreated {
+		if info, ok := msg.(*sluicev1.ConnectorInfo); ok && (method == sluicev1.ConnectService_CreateConnector_FullMethodName ||
+			method == sluicev1.ConnectService_PutConnectorConfig_FullMethodName) {
+			w.Header().Set("Location", "http://"+state.host+"/connectors/"+url.PathEscape(info.GetName()))
+		}
+	}
+	w.WriteHeader(httpStatus)
+	return nil
+}
+
+// rewriteResponse is the ServeMux forward-response rewriter: the body forwardResponse rendered.
+func rewriteResponse(ctx context.Context, resp proto.Message) (any, error) {
+	if state := stateFrom(ctx); state != nil && state.body != nil {
+		return state.body, nil
+	}
+	return resp, nil
+}
+
+// renderedJSON is a response body already in Kafka Connect's JSON.
+type renderedJSON []byte
+
+// noBody is a response without a body (202 / 204).
+type noBody struct{}
+
+// marshaler is the ServeMux marshaler for every media type. Outbound it writes what the
+// rewriter rendered (or protojson, for anything else); inbound it hands over the body the
+// middleware parsed.
+type marshaler struct{}
+
+func (marshaler) ContentType(any) string { return "application/json" }
+
+func (marshaler) Marshal(v any) ([]byte, error) {
+	switch t := v.(type) {
+	case renderedJSON:
+		return t, nil
+	case noBody:
+		return nil, nil
+	case proto.Message:
+		return marshalProto(t)
+	default:
+		return encodeJSON(v)
+	}
+}
+
+func (marshaler) Unmarshal(data []byte, v any) error {
+	if m, ok := v.(proto.Message); ok {
+		return protojson.Unmarshal(data, m)
+	}
+	return json.Unmarshal(data, v)
+}
+
+func (marshaler) NewDecoder(r io.Reader) runtime.Decoder {
+	return runtime.DecoderFunc(func(v any) error {
+		pb, ok := r.(*parsedBody)
+		if !ok {
+			return errNoBodyReader
+		}
+		return pb.assign(v)
+	})
+}
+
+func (m marshaler) NewEncoder(w io.Writer) runtime.Encoder {
+	return runtime.EncoderFunc(func(v any) error {
+		b, err := m.Marshal(v)
+		if err != nil {
+			return err
+		}
+		_, err = w.Write(b)
+		return err
+	})
+}
+
+var errNoBodyReader = newRequestError(http.StatusInternalServerError, "internal error: this route has no body reader")
