@@ -25,17 +25,20 @@ function(sluice_test)
                        PROPERTIES ENVIRONMENT "SLUICE_BUILD_DIR=${CMAKE_BINARY_DIR}")
 endfunction()
 
-# sluice_plugin(NAME <name> SRCS ... MANIFEST <file> [DEPS ...])
+# sluice_plugin(NAME <name> SRCS ... MANIFEST <file> [DEPS ...] [OUTPUT_DIR <dir>])
 #   A native plugin: a shared library loaded by sluice-plugin-host, placed with its manifest in
-#   ${SLUICE_PLUGIN_OUTPUT_DIR}/<name>/. The SDK's symbols come from the host (see
-#   sdk/cpp/include/sluice/sdk/plugin.h), so the plugin does not link the SDK library.
+#   OUTPUT_DIR (default ${SLUICE_PLUGIN_OUTPUT_DIR}/<name>/). The SDK's symbols come from the
+#   host (see sdk/cpp/include/sluice/sdk/plugin.h), so the plugin does not link the SDK library.
 function(sluice_plugin)
-  cmake_parse_arguments(ARG "" "NAME;MANIFEST" "SRCS;DEPS" ${ARGN})
+  cmake_parse_arguments(ARG "" "NAME;MANIFEST;OUTPUT_DIR" "SRCS;DEPS" ${ARGN})
+  if(NOT ARG_OUTPUT_DIR)
+    set(ARG_OUTPUT_DIR ${SLUICE_PLUGIN_OUTPUT_DIR}/${ARG_NAME})
+  endif()
   add_library(sluice_plugin_${ARG_NAME} MODULE ${ARG_SRCS})
   set_target_properties(sluice_plugin_${ARG_NAME} PROPERTIES
     OUTPUT_NAME sluice-${ARG_NAME}
     PREFIX lib
-    LIBRARY_OUTPUT_DIRECTORY ${SLUICE_PLUGIN_OUTPUT_DIR}/${ARG_NAME}
+    LIBRARY_OUTPUT_DIRECTORY ${ARG_OUTPUT_DIR}
     CXX_VISIBILITY_PRESET hidden
     VISIBILITY_INLINES_HIDDEN ON)
   target_compile_options(sluice_plugin_${ARG_NAME} PRIVATE ${SLUICE_WARNING_FLAGS})
@@ -44,5 +47,5 @@ function(sluice_plugin)
   target_link_libraries(sluice_plugin_${ARG_NAME} PRIVATE absl::status absl::statusor ${ARG_DEPS})
   add_custom_command(TARGET sluice_plugin_${ARG_NAME} POST_BUILD
     COMMAND ${CMAKE_COMMAND} -E copy_if_different ${CMAKE_CURRENT_SOURCE_DIR}/${ARG_MANIFEST}
-            ${SLUICE_PLUGIN_OUTPUT_DIR}/${ARG_NAME}/sluice-plugin.json)
+            ${ARG_OUTPUT_DIR}/sluice-plugin.json)
 endfunction()

@@ -1,0 +1,212 @@
+// sluice-plugin-host: runs the code of one connector for the worker. See README.md.
+//
+//   sluice-plugin-host --plugin-dir DIR --socket-dir DIR [--label NAME]
+#include <poll.h>
+#include <sys/eventfd.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include <spdlog/sinks/stdout_sinks.h>
+#include <spdlog/spdlog.h>
+
+#include <cerrno>
+#include <chrono>
+#include <cstdio>
+#include <cstring>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <grpcpp/grpcpp.h>
+
+#include "absl/status/status.h"
+#include "absl/strings/str_cat.h"
+#include "plugin-host/loader.h"
+#include "plugin-host/manifest.h"
+#include "plugin-host/plugin_service.h"
+#include "plugin-host/sandbox/sandbox.h"
+
+namespace sluice::plugin_host {
+namespace {
+
+constexpr int kExitUsage = 2;
+constexpr int kExitSetupFailed = 1;
+constexpr int kExitExecFailed = 127;
+
+struct Options {
+  std::string plugin_dir;
+  std::string socket_dir;
+  std::string label;
+};
+
+constexpr char kUsage[] =
+    "usage: sluice-plugin-host --plugin-dir DIR --socket-dir DIR [--label NAME]";
+
+absl::StatusOr<Options> ParseArgs(int argc, char** argv) {
+  Options options;
+  for (int i = 1; i < argc; ++i) {
+    std::string arg = argv[i];
+    std::string* target = nullptr;
+    if (arg == "--plugin-dir") {
+      target = &options.plugin_dir;
+    } else if (arg == "--socket-dir") {
+      target = &options.socket_dir;
+    } else if (arg == "--label") {
+      target = &options.label;
+    } else {
+      return absl::InvalidArgumentError(absl::StrCat("unknown argument '", arg, "'"));
+    }
+    if (i + 1 >= argc) return absl::InvalidArgumentError(absl::StrCat(arg, " needs a value"));
+    *target = argv[++i];
+  }
+  if (options.plugin_dir.empty()) return absl::InvalidArgumentError("--plugin-dir is required");
+  if (options.socket_dir.empty()) return absl::InvalidArgumentError("--socket-dir is required");
+  return options;
+}
+
+void SetUpLogging(const std::string& label) {
+  auto logger = spdlog::stderr_logger_mt("sluice-plugin-host");
+  logger->set_pattern(absl::StrCat("%Y-%m-%dT%H:%M:%S.%e %l [plugin-host ",
+                                   label.empty() ? "-" : label, "] %v"));
+  logger->flush_on(spdlog::level::trace);
+  spdlog::set_default_logger(logger);
+}
+
+// exec runtime: the command replaces this process and speaks the protocol itself.
+[[noreturn]] void ExecPlugin(const PluginManifest& manifest, const Options& options) {
+  setenv("SLUICE_PLUGIN_SOCKET_DIR", options.socket_dir.c_str(), 1);
+  setenv("SLUICE_PLUGIN_LABEL", options.label.c_str(), 1);
+  std::vector<char*> argv;
+  for (const std::string& arg : manifest.command) argv.push_back(const_cast<char*>(arg.c_str()));
+  argv.push_back(nullptr);
+  spdlog::info("exec plugin {} {}: {}", manifest.name, manifest.version, manifest.command[0]);
+  spdlog::default_logger()->flush();
+  execvp(argv[0], argv.data());
+  spdlog::error("cannot exec plugin command '{}' in {}: {}", manifest.command[0],
+                options.plugin_dir, std::strerror(errno));
+  std::_Exit(kExitExecFailed);
+}
+
+// Blocks until stdin reaches EOF (the worker closed it or died) or `wake_fd` is signalled.
+void WaitForShutdown(int wake_fd) {
+  pollfd fds[2] = {{.fd = STDIN_FILENO, .events = POLLIN, .revents = 0},
+                   {.fd = wake_fd, .events = POLLIN, .revents = 0}};
+  char buffer[256];
+  while (true) {
+    int ready = poll(fds, 2, -1);
+    if (ready < 0) {
+      if (errno == EINTR) continue;
+      spdlog::error("poll on stdin failed: {}; shutting down", std::strerror(errno));
+      return;
+    }
+    if (fds[1].revents != 0) {
+      spdlog::info("shutdown requested by the worker");
+      return;
+    }
+    if (fds[0].revents != 0) {
+      ssize_t n = read(STDIN_FILENO, buffer, sizeof(buffer));
+      if (n > 0) continue;  // the worker writes nothing; ignore
+      if (n < 0 && errno == EINTR) continue;
+      spdlog::info("stdin closed: the worker is gone or let go of this host; shutting down");
+      return;
+    }
+  }
+}
+
+int Run(int argc, char** argv) {
+  absl::StatusOr<Options> options = ParseArgs(argc, argv);
+  if (!options.ok()) {
+    std::fprintf(stderr, "sluice-plugin-host: %s\n%s\n",
+                 std::string(options.status().message()).c_str(), kUsage);
+    return kExitUsage;
+  }
+  SetUpLogging(options->label);
+
+  absl::StatusOr<PluginManifest> manifest = ReadManifest(options->plugin_dir);
+  if (!manifest.ok()) {
+    spdlog::error("{}", std::string(manifest.status().message()));
+    return kExitSetupFailed;
+  }
+  if (absl::Status sandboxed = EnterSandbox({.plugin_dir = options->plugin_dir});
+      !sandboxed.ok()) {
+    spdlog::error("{}", std::string(sandboxed.message()));
+    return kExitSetupFailed;
+  }
+  if (chdir(options->plugin_dir.c_str()) != 0) {
+    spdlog::error("cannot enter the plugin directory {}: {}", options->plugin_dir,
+                  std::strerror(errno));
+    return kExitSetupFailed;
+  }
+  if (manifest->runtime == PluginRuntime::kExec) ExecPlugin(*manifest, *options);
+
+  std::string library = absl::StrCat(options->plugin_dir, "/", manifest->library);
+  absl::StatusOr<std::unique_ptr<LoadedPlugin>> plugin = LoadedPlugin::Load(library);
+  if (!plugin.ok()) {
+    spdlog::error("{}", std::string(plugin.status().message()));
+    return kExitSetupFailed;
+  }
+
+  std::string socket_path = absl::StrCat(options->socket_dir, "/plugin-", getpid(), ".sock");
+  if (socket_path.size() >= sizeof(sockaddr_un{}.sun_path)) {
+    spdlog::error("socket path {} is too long for a unix socket ({} bytes at most)", socket_path,
+                  sizeof(sockaddr_un{}.sun_path) - 1);
+    return kExitSetupFailed;
+  }
+  unlink(socket_path.c_str());
+
+  int wake_fd = eventfd(0, EFD_CLOEXEC);
+  if (wake_fd < 0) {
+    spdlog::error("eventfd: {}", std::strerror(errno));
+    return kExitSetupFailed;
+  }
+  PluginService service(**plugin, *manifest, [wake_fd] {
+    uint64_t one = 1;
+    (void)!write(wake_fd, &one, sizeof(one));
+  });
+  service.InstallLogSink();
+
+  grpc::ServerBuilder builder;
+  builder.AddListeningPort(absl::StrCat("unix:", socket_path), grpc::InsecureServerCredentials());
+  builder.RegisterService(&service);
+  std::unique_ptr<grpc::Server> server = builder.BuildAndStart();
+  if (server == nullptr) {
+    spdlog::error("cannot serve gRPC on unix socket {}", socket_path);
+    return kExitSetupFailed;
+  }
+  spdlog::info("plugin {} {} loaded from {}; serving on {}", manifest->name, manifest->version,
+               library, socket_path);
+
+  std::string handshake = absl::StrCat("SLUICE-PLUGIN|", kProtocolVersion, "|unix|", socket_path,
+                                       "|grpc\n");
+  if (write(STDOUT_FILENO, handshake.data(), handshake.size()) !=
+      static_cast<ssize_t>(handshake.size())) {
+    spdlog::error("cannot write the handshake line: {}", std::strerror(errno));
+    return kExitSetupFailed;
+  }
+  // Nothing else goes to stdout: whatever plugin code prints there lands in stderr.
+  dup2(STDERR_FILENO, STDOUT_FILENO);
+
+  WaitForShutdown(wake_fd);
+
+  // Task streams are cancelled first (their sessions stop the tasks); then the server cancels
+  // whatever else is in flight and waits for the handlers to return. (A deadline here would be
+  // waited out in full whenever a worker keeps an idle connection open.)
+  service.BeginShutdown();
+  server->Shutdown(std::chrono::system_clock::now());
+  spdlog::info("gRPC server stopped");
+  if (absl::Status stopped = service.StopConnectorIfRunning(); !stopped.ok()) {
+    spdlog::warn("stopping the connector failed: {}", stopped.ToString());
+  }
+  unlink(socket_path.c_str());
+  spdlog::info("plugin host exits");
+  spdlog::default_logger()->flush();
+  // Plugin code may have left threads and static objects behind; do not run their destructors.
+  std::_Exit(0);
+}
+
+}  // namespace
+}  // namespace sluice::plugin_host
+
+int main(int argc, char** argv) { return sluice::plugin_host::Run(argc, argv); }

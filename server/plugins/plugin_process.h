@@ -1,0 +1,108 @@
+// PluginProcess: the worker's side of one sluice-plugin-host child process.
+//
+// Start() spawns the host (its own session and process group), reads its handshake line
+// (`SLUICE-PLUGIN|1|unix|<socket path>|grpc`, see proto/sluice/plugin/v1/plugin.proto) and
+// connects a gRPC stub to the socket it names. The process itself is a process::ChildProcess:
+// its output is logged under the label, the last lines of its stderr are kept, and ExitInfo
+// tells how it ended, e.g. for the trace of a connector that crashed.
+//
+//   absl::StatusOr<std::unique_ptr<PluginProcess>> host = PluginProcess::Start({
+//       .host_binary = "/usr/lib/sluice/sluice-plugin-host",
+//       .plugin_dir = "/opt/sluice/plugins/file",
+//       .socket_dir = private_dir,  // 0700
+//       .label = "local-file-source"});
+//   (*host)->OnExit([](const ExitInfo& exit) { ... exit.Describe() ... });
+//   (*host)->stub().Describe(...);
+//
+// The host's stdin is a pipe whose write end only this object holds (O_CLOEXEC: no other child
+// inherits it). Closing it, or the worker dying, makes the host exit: no orphans.
+//
+// Ownership: a PluginProcess owns its child. Stop() or the destructor end it (SIGKILL to its
+// process group after a grace period) and always reap it.
+//
+// Thread-safety: thread-safe.
+#ifndef SLUICE_SERVER_PLUGINS_PLUGIN_PROCESS_H_
+#define SLUICE_SERVER_PLUGINS_PLUGIN_PROCESS_H_
+
+#include <sys/types.h>
+
+#include <deque>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include <grpcpp/grpcpp.h>
+
+#include "absl/base/thread_annotations.h"
+#include "absl/status/statusor.h"
+#include "absl/synchronization/mutex.h"
+#include "absl/time/time.h"
+#include "server/process/child_process.h"
+#include "sluice/plugin/v1/plugin.grpc.pb.h"
+
+namespace sluice::plugins {
+
+inline constexpr int kPluginProtocolVersion = 1;
+
+struct PluginProcessOptions {
+  std::string host_binary;  // path of sluice-plugin-host
+  std::string plugin_dir;   // directory holding sluice-plugin.json
+  std::string socket_dir;   // private directory (0700) for the unix socket
+  std::string label;        // e.g. the connector name, for logs and the trace
+  absl::Duration handshake_timeout = absl::Seconds(10);
+  // How long the destructor waits, after closing the host's stdin, before SIGKILL.
+  absl::Duration destroy_grace = absl::Seconds(2);
+};
+
+// How a host ended; Describe() reads "Plugin host for connector 'x' (pid N) was killed by
+// signal 11 (Segmentation fault). Last lines of its stderr: ...".
+using ExitInfo = process::ExitInfo;
+
+class PluginProcess {
+ public:
+  // Spawns the host and connects to the socket its handshake names. Unavailable when the host
+  // exits before its handshake (with the exit description), DeadlineExceeded when the handshake
+  // does not come in time, FailedPrecondition for a malformed handshake or another protocol
+  // version, Internal when it cannot be spawned.
+  static absl::StatusOr<std::unique_ptr<PluginProcess>> Start(PluginProcessOptions options);
+  ~PluginProcess();
+  PluginProcess(const PluginProcess&) = delete;
+  PluginProcess& operator=(const PluginProcess&) = delete;
+
+  sluice::plugin::v1::Plugin::Stub& stub() { return *stub_; }
+  const std::shared_ptr<grpc::Channel>& channel() const { return channel_; }
+  pid_t pid() const { return child_->pid(); }
+  const std::string& socket_path() const { return socket_path_; }
+
+  // Set once the host has exited and was reaped.
+  std::optional<ExitInfo> exit_info() const { return child_->exit_info(); }
+  std::optional<ExitInfo> WaitForExit(absl::Duration timeout) {
+    return child_->WaitForExit(timeout);
+  }
+  // `callback` runs once when the host exits (at once if it has), on the monitor thread.
+  void OnExit(std::function<void(const ExitInfo&)> callback) {
+    child_->OnExit(std::move(callback));
+  }
+  // Asks the host to shut down (Shutdown RPC, then closing its stdin), waits up to `grace`,
+  // then kills its process group. Always reaps.
+  void Stop(absl::Duration grace);
+  // Closing stdin is how the host learns the worker let go of it.
+  void CloseStdin() { child_->CloseStdin(); }
+
+ private:
+  PluginProcess(PluginProcessOptions options, std::unique_ptr<process::ChildProcess> child)
+      : options_(std::move(options)), child_(std::move(child)) {}
+
+  const PluginProcessOptions options_;
+  std::unique_ptr<process::ChildProcess> child_;
+  std::string socket_path_;
+  std::shared_ptr<grpc::Channel> channel_;
+  std::unique_ptr<sluice::plugin::v1::Plugin::Stub> stub_;
+};
+
+}  // namespace sluice::plugins
+
+#endif  // SLUICE_SERVER_PLUGINS_PLUGIN_PROCESS_H_

@@ -1,0 +1,253 @@
+// crashy: a test plugin whose connectors fail on purpose, so tests can check how the worker and
+// the plugin host report a plugin that crashes.
+//
+// sluice.test.CrashySourceConnector (alias CrashySource) emits records "crashy-1", "crashy-2",
+// ... (STRING value, partition {"crashy": "0"}, offset {"n": n}) to `topic`, resuming after the
+// stored offset. Once it has emitted `after.records` records, its next Poll
+//   mode=segfault  writes through a null pointer (SIGSEGV),
+//   mode=exit      ends the process with std::_Exit(3),
+//   mode=error     returns InternalError("crashy error after N records"),
+//   mode=none      (default) keeps going.
+// sluice.test.CrashySinkConnector (alias CrashySink) does the same in Put, once it has received
+// `after.records` records in total.
+//
+// Thread-safety: as the SDK requires (a task's methods are called from its own thread; Stop
+// only flips an atomic).
+#include <atomic>
+#include <cstdint>
+#include <cstdlib>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/strings/str_cat.h"
+#include "sluice/sdk/config_def.h"
+#include "sluice/sdk/connector.h"
+#include "sluice/sdk/data.h"
+#include "sluice/sdk/log.h"
+#include "sluice/sdk/plugin.h"
+
+namespace sluice::test {
+namespace {
+
+constexpr char kVersion[] = "0.1.0";
+constexpr char kLogger[] = "crashy";
+constexpr int kMaxBatch = 5;
+
+enum class Mode { kNone, kSegfault, kExit, kError };
+
+Mode ParseMode(const std::string& text) {
+  if (text == "segfault") return Mode::kSegfault;
+  if (text == "exit") return Mode::kExit;
+  if (text == "error") return Mode::kError;
+  return Mode::kNone;
+}
+
+ConfigKey ModeKey() {
+  ConfigKey key;
+  key.name = "mode";
+  key.type = ConfigType::kString;
+  key.default_value = "none";
+  key.validator = validators::OneOf({"none", "segfault", "exit", "error"});
+  key.validator_doc = "[none, segfault, exit, error]";
+  key.importance = ConfigImportance::kHigh;
+  key.documentation = "How to fail once after.records records went through";
+  key.recommended_values = {"none", "segfault", "exit", "error"};
+  return key;
+}
+
+ConfigKey AfterRecordsKey() {
+  ConfigKey key;
+  key.name = "after.records";
+  key.type = ConfigType::kLong;
+  key.default_value = "10";
+  key.validator = validators::AtLeast(0);
+  key.validator_doc = "[0,...]";
+  key.importance = ConfigImportance::kMedium;
+  key.documentation = "How many records go through before the failure";
+  return key;
+}
+
+// Fails the way `mode` says; returns the error for kError, OK for kNone.
+absl::Status Fail(Mode mode, int64_t after) {
+  switch (mode) {
+    case Mode::kSegfault: {
+      Log(LogLevel::kError, kLogger, "crashy: about to segfault");
+      volatile int* volatile null_pointer = nullptr;
+      *null_pointer = 42;
+      return absl::InternalError("crashy: survived a null pointer write");
+    }
+    case Mode::kExit:
+      Log(LogLevel::kError, kLogger, "crashy: about to exit with code 3");
+      std::_Exit(3);
+    case Mode::kError:
+      return absl::InternalError(absl::StrCat("crashy error after ", after, " records"));
+    case Mode::kNone:
+      break;
+  }
+  return absl::OkStatus();
+}
+
+struct Settings {
+  std::string topic;
+  Mode mode = Mode::kNone;
+  int64_t after_records = 10;
+};
+
+absl::StatusOr<Settings> ParseSettings(const ConfigDef& def, const ConfigMap& config) {
+  absl::StatusOr<ParsedConfig> parsed = def.Parse(config);
+  if (!parsed.ok()) return parsed.status();
+  Settings settings;
+  if (parsed->Has("topic")) settings.topic = parsed->GetString("topic");
+  settings.mode = ParseMode(parsed->GetString("mode"));
+  settings.after_records = parsed->GetLong("after.records");
+  return settings;
+}
+
+ConfigDef SourceConfig() {
+  ConfigDef def;
+  ConfigKey topic;
+  topic.name = "topic";
+  topic.type = ConfigType::kString;
+  topic.validator = validators::NonEmptyString();
+  topic.validator_doc = "non-empty string";
+  topic.importance = ConfigImportance::kHigh;
+  topic.documentation = "The topic to publish records to";
+  def.Define(std::move(topic));
+  def.Define(ModeKey());
+  def.Define(AfterRecordsKey());
+  return def;
+}
+
+ConfigDef SinkConfig() {
+  ConfigDef def;
+  def.Define(ModeKey());
+  def.Define(AfterRecordsKey());
+  return def;
+}
+
+// One task, with the connector's own config.
+template <typename Base>
+class CrashyConnector : public Base {
+ public:
+  explicit CrashyConnector(ConfigDef (*config)()) : config_(config) {}
+  std::string Version() const override { return kVersion; }
+  ConfigDef Config() const override { return config_(); }
+  absl::Status Start(ConnectorContext&, const ConfigMap& config) override {
+    absl::StatusOr<Settings> settings = ParseSettings(config_(), config);
+    if (!settings.ok()) return settings.status();
+    config_map_ = config;
+    return absl::OkStatus();
+  }
+  absl::StatusOr<std::vector<ConfigMap>> TaskConfigs(int) override {
+    return std::vector<ConfigMap>{config_map_};
+  }
+  absl::Status Stop() override { return absl::OkStatus(); }
+
+ private:
+  ConfigDef (*config_)();
+  ConfigMap config_map_;
+};
+
+class CrashySourceConnector final : public CrashyConnector<SourceConnector> {
+ public:
+  CrashySourceConnector() : CrashyConnector(&SourceConfig) {}
+};
+
+class CrashySinkConnector final : public CrashyConnector<SinkConnector> {
+ public:
+  CrashySinkConnector() : CrashyConnector(&SinkConfig) {}
+};
+
+Value Partition() {
+  return Value::Map({MapEntry{Value::String("crashy"), Value::String("0")}});
+}
+
+class CrashySourceTask final : public SourceTask {
+ public:
+  absl::Status Start(SourceTaskContext& context, const ConfigMap& config) override {
+    absl::StatusOr<Settings> settings = ParseSettings(SourceConfig(), config);
+    if (!settings.ok()) return settings.status();
+    settings_ = *settings;
+    absl::StatusOr<std::optional<Value>> offset =
+        context.offset_storage_reader().Offset(Partition());
+    if (!offset.ok()) return offset.status();
+    if (offset->has_value()) {
+      const Value* n = (*offset)->Find("n");
+      if (n != nullptr && n->is_integer()) next_ = n->integer() + 1;
+    }
+    Log(LogLevel::kInfo, kLogger, absl::StrCat("crashy source starts at record ", next_));
+    return absl::OkStatus();
+  }
+
+  absl::StatusOr<std::vector<SourceRecord>> Poll() override {
+    if (stopped_.load()) return std::vector<SourceRecord>{};
+    if (settings_.mode != Mode::kNone && emitted_ >= settings_.after_records) {
+      absl::Status failed = Fail(settings_.mode, emitted_);
+      if (!failed.ok()) return failed;
+    }
+    std::vector<SourceRecord> records;
+    while (static_cast<int>(records.size()) < kMaxBatch &&
+           (settings_.mode == Mode::kNone || emitted_ < settings_.after_records)) {
+      SourceRecord record;
+      record.source_partition = Partition();
+      record.source_offset = Value::Map({MapEntry{Value::String("n"), Value::Int64(next_)}});
+      record.topic = settings_.topic;
+      record.value_schema = Schema::String();
+      record.value = Value::String(absl::StrCat("crashy-", next_));
+      records.push_back(std::move(record));
+      ++next_;
+      ++emitted_;
+    }
+    return records;
+  }
+
+  absl::Status Stop() override {
+    stopped_.store(true);
+    return absl::OkStatus();
+  }
+
+ private:
+  Settings settings_;
+  int64_t next_ = 1;
+  int64_t emitted_ = 0;
+  std::atomic<bool> stopped_{false};
+};
+
+class CrashySinkTask final : public SinkTask {
+ public:
+  absl::Status Start(SinkTaskContext&, const ConfigMap& config) override {
+    absl::StatusOr<Settings> settings = ParseSettings(SinkConfig(), config);
+    if (!settings.ok()) return settings.status();
+    settings_ = *settings;
+    return absl::OkStatus();
+  }
+
+  absl::Status Put(std::vector<SinkRecord> records) override {
+    received_ += static_cast<int64_t>(records.size());
+    if (received_ >= settings_.after_records) return Fail(settings_.mode, received_);
+    return absl::OkStatus();
+  }
+
+  absl::Status Stop() override { return absl::OkStatus(); }
+
+ private:
+  Settings settings_;
+  int64_t received_ = 0;
+};
+
+}  // namespace
+}  // namespace sluice::test
+
+SLUICE_PLUGIN(registrar) {
+  registrar.SetPlugin("crashy", sluice::test::kVersion);
+  registrar.AddSource<sluice::test::CrashySourceConnector, sluice::test::CrashySourceTask>(
+      {.class_name = "sluice.test.CrashySourceConnector",
+       .aliases = {"CrashySource", "CrashySourceConnector"},
+       .task_class_name = "sluice.test.CrashySourceTask"});
+  registrar.AddSink<sluice::test::CrashySinkConnector, sluice::test::CrashySinkTask>(
+      {.class_name = "sluice.test.CrashySinkConnector",
+       .aliases = {"CrashySink", "CrashySinkConnector"},
+       .task_class_name = "sluice.test.CrashySinkTask"});
+}
