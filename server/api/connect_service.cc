@@ -1,0 +1,314 @@
+#include "server/api/connect_service.h"
+
+#include <algorithm>
+
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "server/api/status_mapping.h"
+#include "server/convert/converter.h"
+
+namespace sluice::api {
+
+namespace v1 = ::sluice::v1;
+
+namespace {
+
+constexpr char kHttpStatusHeader[] = "sluice-http-status";
+
+void ToProto(const herder::ConnectorInfo& info, v1::ConnectorInfo* out) {
+  out->set_name(info.name);
+  out->mutable_config()->insert(info.config.begin(), info.config.end());
+  for (int t : info.tasks) {
+    v1::TaskId* id = out->add_tasks();
+    id->set_connector(info.name);
+    id->set_task(t);
+  }
+  out->set_type(info.type);
+}
+
+void ToProto(const herder::InstanceStatus& s, v1::ConnectorState* out) {
+  out->set_state(std::string(herder::StateName(s.state)));
+  out->set_worker_id(s.worker_id);
+  if (s.trace.has_value() && !s.trace->empty()) out->set_trace(*s.trace);
+}
+
+void ToProto(int id, const herder::InstanceStatus& s, v1::TaskState* out) {
+  out->set_id(id);
+  out->set_state(std::string(herder::StateName(s.state)));
+  out->set_worker_id(s.worker_id);
+  if (s.trace.has_value() && !s.trace->empty()) out->set_trace(*s.trace);
+}
+
+void ToProto(const herder::ConnectorStatus& status, v1::ConnectorStateInfo* out) {
+  out->set_name(status.name);
+  ToProto(status.connector, out->mutable_connector());
+  for (const auto& [id, s] : status.tasks) ToProto(id, s, out->add_tasks());
+  out->set_type(status.type);
+}
+
+void ToProto(const ConfigKey& key, v1::ConfigKeyInfo* out) {
+  out->set_name(key.name);
+  out->set_type(std::string(ConfigTypeName(key.type)));
+  out->set_required(key.required());
+  if (key.default_value.has_value()) out->mutable_default_value()->set_value(*key.default_value);
+  out->set_importance(std::string(ConfigImportanceName(key.importance)));
+  out->set_documentation(key.documentation);
+  if (key.group.has_value()) out->mutable_group()->set_value(*key.group);
+  out->set_width(std::string(ConfigWidthName(key.width)));
+  out->set_display_name(key.display_name.empty() ? key.name : key.display_name);
+  for (const std::string& d : key.dependents) out->add_dependents(d);
+  out->set_order(key.order_in_group);
+}
+
+}  // namespace
+
+grpc::Status ConnectServiceImpl::GetServerInfo(grpc::ServerContext*,
+                                               const v1::GetServerInfoRequest*,
+                                               v1::ServerInfo* response) {
+  response->set_version(identity_.version);
+  response->set_commit(identity_.commit);
+  response->set_kafka_cluster_id(identity_.kafka_cluster_id);
+  return grpc::Status::OK;
+}
+
+grpc::Status ConnectServiceImpl::GetHealth(grpc::ServerContext*, const v1::GetHealthRequest*,
+                                           v1::WorkerHealth* response) {
+  // The herder answers reads without waiting on plugins, so a live process is a healthy worker.
+  herder_->ConnectorNames();
+  response->set_status("healthy");
+  response->set_message("Worker has completed startup and is ready to handle requests.");
+  return grpc::Status::OK;
+}
+
+grpc::Status ConnectServiceImpl::ListConnectors(grpc::ServerContext* context,
+                                                const v1::ListConnectorsRequest* request,
+                                                v1::ListConnectorsResponse* response) {
+  std::vector<std::string> names = herder_->ConnectorNames();
+  if (request->expand().empty()) {
+    for (const std::string& n : names) response->add_names(n);
+    return grpc::Status::OK;
+  }
+  response->set_expand_requested(true);
+  bool want_status = std::find(request->expand().begin(), request->expand().end(), "status") !=
+                     request->expand().end();
+  bool want_info = std::find(request->expand().begin(), request->expand().end(), "info") !=
+                   request->expand().end();
+  for (const std::string& n : names) {
+    v1::ConnectorExpansion expansion;
+    if (want_status) {
+      absl::StatusOr<herder::ConnectorStatus> status = herder_->GetConnectorStatus(n);
+      if (!status.ok()) continue;  // no status yet: left out, as Kafka Connect does
+      ToProto(*status, expansion.mutable_status());
+    }
+    if (want_info) {
+      absl::StatusOr<herder::ConnectorInfo> info = herder_->GetConnectorInfo(n);
+      if (!info.ok()) continue;  // deleted meanwhile
+      ToProto(*info, expansion.mutable_info());
+    }
+    (*response->mutable_expanded())[n] = std::move(expansion);
+  }
+  (void)context;
+  return grpc::Status::OK;
+}
+
+grpc::Status ConnectServiceImpl::CreateConnector(grpc::ServerContext* context,
+                                                 const v1::CreateConnectorRequest* request,
+                                                 v1::ConnectorInfo* response) {
+  std::optional<std::string> initial_state;
+  if (!request->initial_state().empty()) initial_state = request->initial_state();
+  absl::StatusOr<herder::ConnectorInfo> info = herder_->CreateConnector(
+      request->name(), ConfigMap(request->config().begin(), request->config().end()),
+      initial_state);
+  if (!info.ok()) return ToGrpcStatus(info.status(), context);
+  ToProto(*info, response);
+  context->AddInitialMetadata(kHttpStatusHeader, "201");
+  return grpc::Status::OK;
+}
+
+grpc::Status ConnectServiceImpl::GetConnector(grpc::ServerContext* context,
+                                              const v1::GetConnectorRequest* request,
+                                              v1::ConnectorInfo* response) {
+  absl::StatusOr<herder::ConnectorInfo> info = herder_->GetConnectorInfo(request->name());
+  if (!info.ok()) return ToGrpcStatus(info.status(), context);
+  ToProto(*info, response);
+  return grpc::Status::OK;
+}
+
+grpc::Status ConnectServiceImpl::DeleteConnector(grpc::ServerContext* context,
+                                                 const v1::DeleteConnectorRequest* request,
+                                                 google::protobuf::Empty*) {
+  absl::Status s = herder_->DeleteConnector(request->name());
+  if (s.ok()) context->AddInitialMetadata(kHttpStatusHeader, "204");
+  return ToGrpcStatus(s, context);
+}
+
+grpc::Status ConnectServiceImpl::GetConnectorConfig(grpc::ServerContext* context,
+                                                    const v1::GetConnectorConfigRequest* request,
+                                                    v1::ConnectorConfig* response) {
+  absl::StatusOr<ConfigMap> config = herder_->GetConnectorConfig(request->name());
+  if (!config.ok()) return ToGrpcStatus(config.status(), context);
+  response->mutable_config()->insert(config->begin(), config->end());
+  return grpc::Status::OK;
+}
+
+grpc::Status ConnectServiceImpl::PutConnectorConfig(grpc::ServerContext* context,
+                                                    const v1::PutConnectorConfigRequest* request,
+                                                    v1::ConnectorInfo* response) {
+  absl::StatusOr<herder::PutResult> result = herder_->PutConnectorConfig(
+      request->name(), ConfigMap(request->config().begin(), request->config().end()));
+  if (!result.ok()) return ToGrpcStatus(result.status(), context);
+  ToProto(result->info, response);
+  context->AddInitialMetadata(kHttpStatusHeader, result->created ? "201" : "200");
+  return grpc::Status::OK;
+}
+
+grpc::Status ConnectServiceImpl::PatchConnectorConfig(
+    grpc::ServerContext* context, const v1::PatchConnectorConfigRequest* request,
+    v1::ConnectorInfo* response) {
+  std::map<std::string, std::optional<std::string>> patch;
+  for (const auto& [key, value] : request->patch()) {
+    patch[key] = value.has_value() ? std::optional<std::string>(value.value()) : std::nullopt;
+  }
+  absl::StatusOr<herder::ConnectorInfo> info =
+      herder_->PatchConnectorConfig(request->name(), patch);
+  if (!info.ok()) return ToGrpcStatus(info.status(), context);
+  ToProto(*info, response);
+  return grpc::Status::OK;
+}
+
+grpc::Status ConnectServiceImpl::GetConnectorStatus(grpc::ServerContext* context,
+                                                    const v1::GetConnectorStatusRequest* request,
+                                                    v1::ConnectorStateInfo* response) {
+  absl::StatusOr<herder::ConnectorStatus> status = herder_->GetConnectorStatus(request->name());
+  if (!status.ok()) return ToGrpcStatus(status.status(), context);
+  ToProto(*status, response);
+  return grpc::Status::OK;
+}
+
+grpc::Status ConnectServiceImpl::ListTasks(grpc::ServerContext* context,
+                                           const v1::ListTasksRequest* request,
+                                           v1::ListTasksResponse* response) {
+  absl::StatusOr<std::vector<herder::TaskInfo>> tasks = herder_->GetTasks(request->name());
+  if (!tasks.ok()) return ToGrpcStatus(tasks.status(), context);
+  for (const herder::TaskInfo& t : *tasks) {
+    v1::TaskInfo* info = response->add_tasks();
+    info->mutable_id()->set_connector(request->name());
+    info->mutable_id()->set_task(t.task);
+    info->mutable_config()->insert(t.config.begin(), t.config.end());
+  }
+  return grpc::Status::OK;
+}
+
+grpc::Status ConnectServiceImpl::GetTasksConfig(grpc::ServerContext* context,
+                                                const v1::GetTasksConfigRequest* request,
+                                                v1::TasksConfig* response) {
+  absl::StatusOr<std::vector<herder::TaskInfo>> tasks = herder_->GetTasks(request->name());
+  if (!tasks.ok()) return ToGrpcStatus(tasks.status(), context);
+  for (const herder::TaskInfo& t : *tasks) {
+    v1::TaskConfigMap& config =
+        (*response->mutable_tasks())[absl::StrCat(request->name(), "-", t.task)];
+    config.mutable_config()->insert(t.config.begin(), t.config.end());
+  }
+  return grpc::Status::OK;
+}
+
+grpc::Status ConnectServiceImpl::GetTaskStatus(grpc::ServerContext* context,
+                                               const v1::GetTaskStatusRequest* request,
+                                               v1::TaskState* response) {
+  absl::StatusOr<herder::InstanceStatus> status =
+      herder_->GetTaskStatus(request->name(), request->task());
+  if (!status.ok()) return ToGrpcStatus(status.status(), context);
+  ToProto(request->task(), *status, response);
+  return grpc::Status::OK;
+}
+
+grpc::Status ConnectServiceImpl::ListConnectorPlugins(
+    grpc::ServerContext*, const v1::ListConnectorPluginsRequest* request,
+    v1::ListConnectorPluginsResponse* response) {
+  // Kafka Connect lists sinks, then sources, each sorted by class name.
+  for (plugins::ConnectorType type : {plugins::ConnectorType::kSink,
+                                      plugins::ConnectorType::kSource}) {
+    for (const plugins::ConnectorPlugin& c : registry_->connectors()) {
+      if (c.type != type) continue;
+      v1::PluginInfo* info = response->add_plugins();
+      info->set_class_(c.class_name);
+      info->set_type(std::string(plugins::ConnectorTypeName(c.type)));
+      if (!c.version.empty() && c.version != "undefined") info->set_version(c.version);
+    }
+  }
+  if (request->has_connectors_only() && !request->connectors_only()) {
+    for (const convert::ConverterClass& c : convert::BuiltinConverters()) {
+      v1::PluginInfo* info = response->add_plugins();
+      info->set_class_(c.class_name);
+      info->set_type("converter");
+      if (!c.version.empty()) info->set_version(c.version);
+    }
+  }
+  return grpc::Status::OK;
+}
+
+grpc::Status ConnectServiceImpl::GetConnectorPluginConfig(
+    grpc::ServerContext* context, const v1::GetConnectorPluginConfigRequest* request,
+    v1::PluginConfigDefinitions* response) {
+  const plugins::ConnectorPlugin* plugin = registry_->Find(request->plugin());
+  if (plugin == nullptr) {
+    return ToGrpcStatus(absl::NotFoundError(absl::StrCat("Unknown plugin ", request->plugin(), ".")),
+                        context);
+  }
+  // The plugin's own keys first, then the framework's keys it does not define.
+  ConfigDef framework = herder::FrameworkConfigDef(plugin->type);
+  for (const ConfigKey& key : plugin->config) ToProto(key, response->add_configs());
+  for (const ConfigKey& key : framework.keys()) {
+    bool redefined = std::any_of(plugin->config.begin(), plugin->config.end(),
+                                 [&](const ConfigKey& k) { return k.name == key.name; });
+    if (!redefined) ToProto(key, response->add_configs());
+  }
+  return grpc::Status::OK;
+}
+
+grpc::Status ConnectServiceImpl::ValidateConnectorConfig(
+    grpc::ServerContext* context, const v1::ValidateConnectorConfigRequest* request,
+    v1::ConfigInfos* response) {
+  ConfigMap config(request->config().begin(), request->config().end());
+  // The path names the plugin only as a cross-check against the body's connector.class.
+  if (auto cls = config.find("connector.class"); cls != config.end()) {
+    auto trim = [](absl::string_view s) {
+      return absl::EndsWith(s, "Connector") ? s.substr(0, s.size() - 9) : s;
+    };
+    if (!absl::EndsWith(trim(cls->second), trim(request->plugin()))) {
+      return ToGrpcStatus(absl::InvalidArgumentError(absl::StrCat(
+                              "Included connector type ", cls->second,
+                              " does not match request type ", request->plugin())),
+                          context);
+    }
+  }
+  absl::StatusOr<herder::ValidatedConfig> validated =
+      herder::ValidateConnectorConfig(*registry_, config);
+  if (!validated.ok()) return ToGrpcStatus(validated.status(), context);
+  response->set_name(config.at("connector.class"));
+  response->set_error_count(validated->error_count);
+  std::vector<std::string> groups;
+  for (size_t i = 0; i < validated->definitions.size(); ++i) {
+    const ConfigKey& key = validated->definitions[i];
+    if (key.group.has_value() &&
+        std::find(groups.begin(), groups.end(), *key.group) == groups.end()) {
+      groups.push_back(*key.group);
+    }
+    v1::ConfigInfo* info = response->add_configs();
+    ToProto(key, info->mutable_definition());
+    v1::ConfigValueInfo* value = info->mutable_value();
+    value->set_name(key.name);
+    for (const ConfigValueResult& r : validated->results) {
+      if (r.name != key.name) continue;
+      if (r.value.has_value()) value->mutable_value()->set_value(*r.value);
+      for (const std::string& v : r.recommended_values) value->add_recommended_values(v);
+      for (const std::string& e : r.errors) value->add_errors(e);
+      value->set_visible(r.visible);
+    }
+  }
+  for (const std::string& g : groups) response->add_groups(g);
+  return grpc::Status::OK;
+}
+
+}  // namespace sluice::api

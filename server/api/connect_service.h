@@ -1,0 +1,77 @@
+// sluice.v1.ConnectService: the control-plane API served by sluiced over gRPC (and, through
+// sluice-gateway, as Kafka Connect's REST API). Each method translates between the proto
+// messages and the herder's domain types; the herder decides, this layer only maps.
+//
+// Thread-safe (gRPC calls it from its thread pool).
+#ifndef SLUICE_SERVER_API_CONNECT_SERVICE_H_
+#define SLUICE_SERVER_API_CONNECT_SERVICE_H_
+
+#include <string>
+
+#include "server/herder/standalone_herder.h"
+#include "server/plugins/plugin_registry.h"
+#include "sluice/v1/connect.grpc.pb.h"
+
+namespace sluice::api {
+
+struct ServerIdentity {
+  std::string version;  // the Kafka Connect version whose API we serve, e.g. "3.9.0"
+  std::string commit;
+  std::string kafka_cluster_id;
+};
+
+class ConnectServiceImpl final : public sluice::v1::ConnectService::Service {
+ public:
+  ConnectServiceImpl(herder::StandaloneHerder* herder, plugins::PluginRegistry* registry,
+                     ServerIdentity identity)
+      : herder_(herder), registry_(registry), identity_(std::move(identity)) {}
+
+  grpc::Status GetServerInfo(grpc::ServerContext*, const sluice::v1::GetServerInfoRequest*,
+                             sluice::v1::ServerInfo*) override;
+  grpc::Status GetHealth(grpc::ServerContext*, const sluice::v1::GetHealthRequest*,
+                         sluice::v1::WorkerHealth*) override;
+  grpc::Status ListConnectors(grpc::ServerContext*, const sluice::v1::ListConnectorsRequest*,
+                              sluice::v1::ListConnectorsResponse*) override;
+  grpc::Status CreateConnector(grpc::ServerContext*, const sluice::v1::CreateConnectorRequest*,
+                               sluice::v1::ConnectorInfo*) override;
+  grpc::Status GetConnector(grpc::ServerContext*, const sluice::v1::GetConnectorRequest*,
+                            sluice::v1::ConnectorInfo*) override;
+  grpc::Status DeleteConnector(grpc::ServerContext*, const sluice::v1::DeleteConnectorRequest*,
+                               google::protobuf::Empty*) override;
+  grpc::Status GetConnectorConfig(grpc::ServerContext*,
+                                  const sluice::v1::GetConnectorConfigRequest*,
+                                  sluice::v1::ConnectorConfig*) override;
+  grpc::Status PutConnectorConfig(grpc::ServerContext*,
+                                  const sluice::v1::PutConnectorConfigRequest*,
+                                  sluice::v1::ConnectorInfo*) override;
+  grpc::Status PatchConnectorConfig(grpc::ServerContext*,
+                                    const sluice::v1::PatchConnectorConfigRequest*,
+                                    sluice::v1::ConnectorInfo*) override;
+  grpc::Status GetConnectorStatus(grpc::ServerContext*,
+                                  const sluice::v1::GetConnectorStatusRequest*,
+                                  sluice::v1::ConnectorStateInfo*) override;
+  grpc::Status ListTasks(grpc::ServerContext*, const sluice::v1::ListTasksRequest*,
+                         sluice::v1::ListTasksResponse*) override;
+  grpc::Status GetTasksConfig(grpc::ServerContext*, const sluice::v1::GetTasksConfigRequest*,
+                              sluice::v1::TasksConfig*) override;
+  grpc::Status GetTaskStatus(grpc::ServerContext*, const sluice::v1::GetTaskStatusRequest*,
+                             sluice::v1::TaskState*) override;
+  grpc::Status ListConnectorPlugins(grpc::ServerContext*,
+                                    const sluice::v1::ListConnectorPluginsRequest*,
+                                    sluice::v1::ListConnectorPluginsResponse*) override;
+  grpc::Status GetConnectorPluginConfig(grpc::ServerContext*,
+                                        const sluice::v1::GetConnectorPluginConfigRequest*,
+                                        sluice::v1::PluginConfigDefinitions*) override;
+  grpc::Status ValidateConnectorConfig(grpc::ServerContext*,
+                                       const sluice::v1::ValidateConnectorConfigRequest*,
+                                       sluice::v1::ConfigInfos*) override;
+
+ private:
+  herder::StandaloneHerder* const herder_;
+  plugins::PluginRegistry* const registry_;
+  const ServerIdentity identity_;
+};
+
+}  // namespace sluice::api
+
+#endif  // SLUICE_SERVER_API_CONNECT_SERVICE_H_

@@ -1,0 +1,149 @@
+#include "server/config/worker_config.h"
+
+#include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "absl/strings/strip.h"
+
+namespace sluice::config {
+namespace {
+
+std::vector<std::string> SplitList(const std::string& value) {
+  std::vector<std::string> out;
+  for (absl::string_view item : absl::StrSplit(value, ',')) {
+    item = absl::StripAsciiWhitespace(item);
+    if (!item.empty()) out.emplace_back(item);
+  }
+  return out;
+}
+
+ConfigMap WithPrefix(const ConfigMap& props, absl::string_view prefix) {
+  ConfigMap out;
+  for (const auto& [k, v] : props) {
+    if (absl::StartsWith(k, prefix) && k.size() > prefix.size()) out[k.substr(prefix.size())] = v;
+  }
+  return out;
+}
+
+absl::Status ReadMillis(const ConfigMap& props, const std::string& key, absl::Duration& out) {
+  auto it = props.find(key);
+  if (it == props.end()) return absl::OkStatus();
+  int64_t ms = 0;
+  if (!absl::SimpleAtoi(absl::StripAsciiWhitespace(it->second), &ms) || ms < 0) {
+    return absl::InvalidArgumentError(absl::StrCat("Invalid value ", it->second,
+                                                   " for configuration ", key,
+                                                   ": Not a number of type LONG"));
+  }
+  out = absl::Milliseconds(ms);
+  return absl::OkStatus();
+}
+
+absl::StatusOr<ConverterSetting> ReadConverter(const ConfigMap& props, const std::string& key) {
+  auto it = props.find(key);
+  if (it == props.end() || absl::StripAsciiWhitespace(it->second).empty()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("Missing required configuration \"", key, "\" which has no default value."));
+  }
+  ConverterSetting setting;
+  setting.class_name = std::string(absl::StripAsciiWhitespace(it->second));
+  setting.config = WithPrefix(props, key + ".");
+  return setting;
+}
+
+}  // namespace
+
+absl::StatusOr<std::string> RestListenerAddress(const std::string& listeners) {
+  for (const std::string& listener : SplitList(listeners)) {
+    absl::string_view rest = listener;
+    if (absl::ConsumePrefix(&rest, "https://")) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("Listener ", listener, ": https listeners are not supported yet"));
+    }
+    if (!absl::ConsumePrefix(&rest, "http://") && !absl::ConsumePrefix(&rest, "HTTP://")) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "Invalid value ", listener,
+          " for configuration listeners: expected PROTOCOL://host:port, e.g. http://:8083"));
+    }
+    size_t colon = rest.rfind(':');
+    int port = 0;
+    if (colon == absl::string_view::npos || !absl::SimpleAtoi(rest.substr(colon + 1), &port) ||
+        port < 0 || port > 65535) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("Invalid value ", listener, " for configuration listeners: bad port"));
+    }
+    return std::string(rest);
+  }
+  return absl::InvalidArgumentError("Configuration listeners names no http listener");
+}
+
+absl::StatusOr<WorkerConfig> ParseWorkerConfig(const ConfigMap& props) {
+  WorkerConfig config;
+  config.raw = props;
+  if (auto it = props.find("bootstrap.servers");
+      it != props.end() && !absl::StripAsciiWhitespace(it->second).empty()) {
+    config.bootstrap_servers = std::string(absl::StripAsciiWhitespace(it->second));
+  }
+  absl::StatusOr<ConverterSetting> key = ReadConverter(props, "key.converter");
+  if (!key.ok()) return key.status();
+  config.key_converter = *std::move(key);
+  absl::StatusOr<ConverterSetting> value = ReadConverter(props, "value.converter");
+  if (!value.ok()) return value.status();
+  config.value_converter = *std::move(value);
+
+  auto offsets = props.find("offset.storage.file.filename");
+  if (offsets == props.end() || absl::StripAsciiWhitespace(offsets->second).empty()) {
+    return absl::InvalidArgumentError(
+        "Missing required configuration \"offset.storage.file.filename\" which has no default "
+        "value.");
+  }
+  config.offset_storage_file = std::string(absl::StripAsciiWhitespace(offsets->second));
+  if (auto it = props.find("sluice.connector.storage.file"); it != props.end()) {
+    config.connector_storage_file = it->second;
+  } else {
+    config.connector_storage_file = config.offset_storage_file + ".connectors.json";
+  }
+
+  for (const auto& [key_name, target] :
+       std::initializer_list<std::pair<const char*, absl::Duration*>>{
+           {"offset.flush.interval.ms", &config.offset_flush_interval},
+           {"offset.flush.timeout.ms", &config.offset_flush_timeout},
+           {"task.shutdown.graceful.timeout.ms", &config.task_shutdown_graceful_timeout},
+           {"sluice.plugin.call.timeout.ms", &config.plugin_call_timeout}}) {
+    if (absl::Status s = ReadMillis(props, key_name, *target); !s.ok()) return s;
+  }
+
+  if (auto it = props.find("plugin.path"); it != props.end()) {
+    config.plugin_path = SplitList(it->second);
+  }
+  // Kafka Connect's default listener is http://:8083; an empty value disables REST here.
+  std::string listeners = "http://:8083";
+  if (auto it = props.find("listeners"); it != props.end()) listeners = it->second;
+  if (!SplitList(listeners).empty()) {
+    absl::StatusOr<std::string> address = RestListenerAddress(listeners);
+    if (!address.ok()) return address.status();
+    config.rest_listener = *address;
+  }
+  if (auto it = props.find("grpc.listener"); it != props.end()) {
+    config.grpc_listener = std::string(absl::StripAsciiWhitespace(it->second));
+  }
+  if (auto it = props.find("rest.advertised.host.name");
+      it != props.end() && !it->second.empty()) {
+    config.rest_advertised_host = it->second;
+  }
+  if (auto it = props.find("rest.advertised.port"); it != props.end() && !it->second.empty()) {
+    int port = 0;
+    if (!absl::SimpleAtoi(it->second, &port)) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "Invalid value ", it->second, " for configuration rest.advertised.port: Not a number "
+                                        "of type INT"));
+    }
+    config.rest_advertised_port = port;
+  }
+  config.producer_overrides = WithPrefix(props, "producer.");
+  config.consumer_overrides = WithPrefix(props, "consumer.");
+  if (auto it = props.find("sluice.bin.dir"); it != props.end()) config.bin_dir = it->second;
+  return config;
+}
+
+}  // namespace sluice::config

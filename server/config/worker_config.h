@@ -1,0 +1,64 @@
+// The standalone worker's configuration, typed: Kafka Connect's worker keys (reference §4.1)
+// plus Sluice's own (grpc.listener, ...). Parsed once at start-up; every component reads the
+// typed fields instead of parsing strings again.
+//
+// Thread-compatible value type.
+#ifndef SLUICE_SERVER_CONFIG_WORKER_CONFIG_H_
+#define SLUICE_SERVER_CONFIG_WORKER_CONFIG_H_
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "sluice/sdk/config_def.h"
+
+namespace sluice::config {
+
+struct ConverterSetting {
+  std::string class_name;
+  ConfigMap config;  // the prefixed keys with the prefix stripped
+};
+
+struct WorkerConfig {
+  // Unset: start the embedded (in-memory) broker.
+  std::optional<std::string> bootstrap_servers;
+  ConverterSetting key_converter;
+  ConverterSetting value_converter;
+  std::string offset_storage_file;
+  // Where REST- and CLI-created connector configs are kept across restarts (Sluice's addition).
+  // Default: "<offset_storage_file>.connectors.json".
+  std::string connector_storage_file;
+  absl::Duration offset_flush_interval = absl::Seconds(60);
+  absl::Duration offset_flush_timeout = absl::Seconds(5);
+  absl::Duration task_shutdown_graceful_timeout = absl::Seconds(5);
+  std::vector<std::string> plugin_path;
+  // The REST listener as host:port ("" host = all interfaces); unset = no REST gateway.
+  std::optional<std::string> rest_listener;
+  std::string grpc_listener = "0.0.0.0:8084";
+  std::optional<std::string> rest_advertised_host;
+  std::optional<int> rest_advertised_port;
+  // Client overrides applied to every connector's producer / consumer ("producer.*").
+  ConfigMap producer_overrides;
+  ConfigMap consumer_overrides;
+  // Directory holding sluice-plugin-host and sluice-gateway; default: sluiced's own directory.
+  std::string bin_dir;
+  // Deadline for calls into a plugin that are not long polls (start, validate, stop).
+  absl::Duration plugin_call_timeout = absl::Seconds(30);
+  // Kept as given, for GET / and logs.
+  ConfigMap raw;
+};
+
+// Builds the typed config from the worker properties. InvalidArgument naming the key for a
+// missing required key (key.converter, value.converter, offset.storage.file.filename) or a bad
+// value. `relative_to` resolves relative file paths (plugin.path, offset file): the current
+// directory, as in Kafka Connect.
+absl::StatusOr<WorkerConfig> ParseWorkerConfig(const ConfigMap& props);
+
+// "http://host:port" / "http://:port" -> "host:port" (the first http listener of `listeners`).
+absl::StatusOr<std::string> RestListenerAddress(const std::string& listeners);
+
+}  // namespace sluice::config
+
+#endif  // SLUICE_SERVER_CONFIG_WORKER_CONFIG_H_

@@ -1,0 +1,89 @@
+#include "server/gateway/gateway_supervisor.h"
+
+#include <spdlog/spdlog.h>
+
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+
+namespace sluice::gateway {
+namespace {
+
+constexpr char kReadyPrefix[] = "SLUICE-GATEWAY|listening|";
+constexpr absl::Duration kRestartBackoff = absl::Seconds(1);
+
+}  // namespace
+
+absl::StatusOr<std::unique_ptr<GatewaySupervisor>> GatewaySupervisor::Start(Options options) {
+  auto supervisor = std::unique_ptr<GatewaySupervisor>(new GatewaySupervisor(std::move(options)));
+  absl::StatusOr<std::unique_ptr<process::ChildProcess>> child = supervisor->Spawn();
+  if (!child.ok()) return child.status();
+  {
+    absl::MutexLock lock(&supervisor->mu_);
+    supervisor->address_ = std::string(
+        absl::StripPrefix((*child)->handshake(), kReadyPrefix));
+    supervisor->child_ = *std::move(child);
+  }
+  supervisor->watcher_ = std::thread([s = supervisor.get()] { s->Watch(); });
+  return supervisor;
+}
+
+absl::StatusOr<std::unique_ptr<process::ChildProcess>> GatewaySupervisor::Spawn() {
+  absl::StatusOr<std::unique_ptr<process::ChildProcess>> child = process::ChildProcess::Start(
+      {.argv = {options_.binary, "--listen", options_.listen, "--backend", options_.backend,
+                "--exit-on-stdin-eof"},
+       .description = "REST gateway",
+       .handshake_prefix = kReadyPrefix});
+  if (!child.ok()) {
+    return absl::Status(child.status().code(),
+                        absl::StrCat("Could not start the REST gateway on ", options_.listen,
+                                     ": ", child.status().message()));
+  }
+  return child;
+}
+
+void GatewaySupervisor::Watch() {
+  while (true) {
+    process::ChildProcess* child;
+    {
+      absl::MutexLock lock(&mu_);
+      if (stopping_) return;
+      child = child_.get();
+    }
+    // Wake up now and then to notice stopping_.
+    std::optional<process::ExitInfo> exit = child->WaitForExit(absl::Milliseconds(200));
+    if (!exit.has_value()) continue;
+    {
+      absl::MutexLock lock(&mu_);
+      if (stopping_) return;
+    }
+    spdlog::error("{}; restarting it", exit->Describe());
+    absl::SleepFor(kRestartBackoff);  // back-off between restarts, not synchronisation
+    absl::StatusOr<std::unique_ptr<process::ChildProcess>> fresh = Spawn();
+    absl::MutexLock lock(&mu_);
+    if (stopping_) return;
+    if (fresh.ok()) {
+      address_ = std::string(absl::StripPrefix((*fresh)->handshake(), kReadyPrefix));
+      child_ = *std::move(fresh);
+    } else {
+      spdlog::error("{}", std::string(fresh.status().message()));
+    }
+  }
+}
+
+std::string GatewaySupervisor::address() const {
+  absl::MutexLock lock(&mu_);
+  return address_;
+}
+
+GatewaySupervisor::~GatewaySupervisor() {
+  {
+    absl::MutexLock lock(&mu_);
+    stopping_ = true;
+  }
+  if (watcher_.joinable()) watcher_.join();
+  absl::MutexLock lock(&mu_);
+  if (child_ != nullptr) child_->Stop(absl::Seconds(2));
+}
+
+}  // namespace sluice::gateway

@@ -1,0 +1,51 @@
+// Runs sluice-gateway (the REST front end) as a child of sluiced and keeps it running: started
+// with the REST listener and the worker's gRPC address, restarted with a back-off if it dies,
+// and stopped (never orphaned: it exits when its stdin closes) when the worker stops.
+//
+// Thread-safe.
+#ifndef SLUICE_SERVER_GATEWAY_GATEWAY_SUPERVISOR_H_
+#define SLUICE_SERVER_GATEWAY_GATEWAY_SUPERVISOR_H_
+
+#include <memory>
+#include <string>
+#include <thread>
+
+#include "absl/base/thread_annotations.h"
+#include "absl/status/statusor.h"
+#include "absl/synchronization/mutex.h"
+#include "server/process/child_process.h"
+
+namespace sluice::gateway {
+
+class GatewaySupervisor {
+ public:
+  struct Options {
+    std::string binary;   // path of sluice-gateway
+    std::string listen;   // host:port for REST ("" host = all interfaces)
+    std::string backend;  // the worker's gRPC address
+  };
+
+  // Starts the gateway and waits until it listens. Unavailable when it exits first (e.g. the
+  // port is taken), with its stderr.
+  static absl::StatusOr<std::unique_ptr<GatewaySupervisor>> Start(Options options);
+  ~GatewaySupervisor();
+
+  // host:port the gateway bound.
+  std::string address() const;
+
+ private:
+  explicit GatewaySupervisor(Options options) : options_(std::move(options)) {}
+  absl::StatusOr<std::unique_ptr<process::ChildProcess>> Spawn();
+  void Watch();
+
+  const Options options_;
+  mutable absl::Mutex mu_;
+  std::unique_ptr<process::ChildProcess> child_ ABSL_GUARDED_BY(mu_);
+  std::string address_ ABSL_GUARDED_BY(mu_);
+  bool stopping_ ABSL_GUARDED_BY(mu_) = false;
+  std::thread watcher_;
+};
+
+}  // namespace sluice::gateway
+
+#endif  // SLUICE_SERVER_GATEWAY_GATEWAY_SUPERVISOR_H_

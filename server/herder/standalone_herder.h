@@ -1,0 +1,161 @@
+// The standalone herder: owns every connector of this worker, its config, its target state, the
+// state of the connector and of each task, and what runs for it (one plugin host per connector,
+// one task runner per task). Kafka Connect's StandaloneHerder, plus persistence of connector
+// configs across restarts.
+//
+// Requests that change connectors run one at a time (op_mu_); reads (status, config, lists)
+// only take the state lock, so a slow plugin never stalls them. Status changes arrive from task
+// runner threads and host reaper threads.
+//
+// Thread-safe.
+#ifndef SLUICE_SERVER_HERDER_STANDALONE_HERDER_H_
+#define SLUICE_SERVER_HERDER_STANDALONE_HERDER_H_
+
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/base/thread_annotations.h"
+#include "absl/status/statusor.h"
+#include "absl/synchronization/mutex.h"
+#include "server/config/worker_config.h"
+#include "server/herder/connector_config.h"
+#include "server/plugins/plugin_registry.h"
+#include "server/runtime/task_runner.h"
+#include "server/store/connector_store.h"
+#include "server/store/offset_store.h"
+
+namespace sluice::herder {
+
+// Kafka Connect's connector and task states (AbstractStatus.State).
+enum class State { kUnassigned, kRunning, kPaused, kFailed, kRestarting, kStopped };
+std::string_view StateName(State state);
+
+struct InstanceStatus {
+  State state = State::kUnassigned;
+  std::string worker_id;
+  std::optional<std::string> trace;
+};
+
+struct ConnectorStatus {
+  std::string name;
+  InstanceStatus connector;
+  std::map<int, InstanceStatus> tasks;  // only tasks that have reported
+  std::string type;                     // "source", "sink" or "unknown"
+};
+
+struct ConnectorInfo {
+  std::string name;
+  ConfigMap config;
+  std::vector<int> tasks;
+  std::string type;
+};
+
+struct TaskInfo {
+  int task = 0;
+  ConfigMap config;
+};
+
+struct PutResult {
+  ConnectorInfo info;
+  bool created = false;
+};
+
+class StandaloneHerder final : public runtime::TaskStatusListener {
+ public:
+  struct Options {
+    const config::WorkerConfig* worker = nullptr;
+    std::string bootstrap_servers;
+    std::function<absl::Status(const std::string&)> ensure_topic;
+    plugins::PluginRegistry* registry = nullptr;
+    store::OffsetStore* offsets = nullptr;
+    store::ConnectorStore* connector_store = nullptr;
+    std::string worker_id;  // host:port, shown in statuses
+  };
+
+  // Loads the stored connectors (without starting them). InvalidArgument for a corrupt store.
+  static absl::StatusOr<std::unique_ptr<StandaloneHerder>> Create(Options options);
+  ~StandaloneHerder() override;
+
+  // Starts every loaded connector according to its target state.
+  void StartAll();
+  // Stops everything (statuses become UNASSIGNED); configs stay stored. Idempotent.
+  void Shutdown();
+
+  // Every connector name, sorted.
+  std::vector<std::string> ConnectorNames() const;
+
+  // POST /connectors. Errors, with Kafka Connect's messages: InvalidArgument (name mismatch,
+  // no connector type, invalid config, bad initial state), Internal (unknown connector class;
+  // REST 500), AlreadyExists.
+  absl::StatusOr<ConnectorInfo> CreateConnector(std::string name, ConfigMap config,
+                                                std::optional<std::string> initial_state);
+  // PUT /connectors/{name}/config: create or replace; a replace restarts the connector and
+  // keeps its target state.
+  absl::StatusOr<PutResult> PutConnectorConfig(const std::string& name, ConfigMap config);
+  // PATCH /connectors/{name}/config: nullopt values remove keys. NotFound when unknown.
+  absl::StatusOr<ConnectorInfo> PatchConnectorConfig(
+      const std::string& name, const std::map<std::string, std::optional<std::string>>& patch);
+  // DELETE /connectors/{name}. NotFound "Connector {name} not found".
+  absl::Status DeleteConnector(const std::string& name);
+
+  absl::StatusOr<ConnectorInfo> GetConnectorInfo(const std::string& name) const;
+  absl::StatusOr<ConfigMap> GetConnectorConfig(const std::string& name) const;
+  // NotFound "No status found for connector {name}".
+  absl::StatusOr<ConnectorStatus> GetConnectorStatus(const std::string& name) const;
+  // NotFound "No status found for task {name}-{task}".
+  absl::StatusOr<InstanceStatus> GetTaskStatus(const std::string& name, int task) const;
+  absl::StatusOr<std::vector<TaskInfo>> GetTasks(const std::string& name) const;
+
+  // runtime::TaskStatusListener
+  void OnTaskRunning(const runtime::TaskId& id) override;
+  void OnTaskFailed(const runtime::TaskId& id, const std::string& trace) override;
+  void OnTaskStopped(const runtime::TaskId& id) override;
+
+ private:
+  // What runs for one connector. Touched only with op_mu_ held.
+  struct Runtime {
+    std::unique_ptr<plugins::PluginProcess> host;
+    std::map<int, std::unique_ptr<runtime::TaskRunner>> runners;
+  };
+  struct Connector {
+    std::string name;
+    ConfigMap config;
+    store::TargetState target = store::TargetState::kStarted;
+    std::string type = "unknown";
+    std::vector<ConfigMap> task_configs;
+    std::optional<InstanceStatus> status;
+    std::map<int, InstanceStatus> task_statuses;
+    // Bumped whenever the runtime is stopped on purpose, so that the old host's exit is not
+    // reported as a failure.
+    uint64_t generation = 0;
+  };
+
+  explicit StandaloneHerder(Options options) : options_(std::move(options)) {}
+
+  absl::StatusOr<ValidatedConfig> Validate(const ConfigMap& config);
+  void StartRuntime(const std::string& name) ABSL_EXCLUSIVE_LOCKS_REQUIRED(op_mu_);
+  void StopRuntime(const std::string& name, State final_state)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(op_mu_);
+  absl::Status Persist() ABSL_EXCLUSIVE_LOCKS_REQUIRED(op_mu_);
+  void SetConnectorStatus(const std::string& name, State state, std::optional<std::string> trace)
+      ABSL_LOCKS_EXCLUDED(mu_);
+  void FailConnector(const std::string& name, const std::string& trace) ABSL_LOCKS_EXCLUDED(mu_);
+  ConnectorInfo InfoLocked(const Connector& c) const ABSL_SHARED_LOCKS_REQUIRED(mu_);
+  void OnHostExit(const std::string& name, uint64_t generation, const std::string& trace);
+
+  const Options options_;
+  absl::Mutex op_mu_;  // one changing request at a time
+  std::map<std::string, Runtime> runtimes_ ABSL_GUARDED_BY(op_mu_);
+  bool shut_down_ ABSL_GUARDED_BY(op_mu_) = false;
+
+  mutable absl::Mutex mu_;  // the state below; never held across a call into a plugin
+  std::map<std::string, Connector> connectors_ ABSL_GUARDED_BY(mu_);
+};
+
+}  // namespace sluice::herder
+
+#endif  // SLUICE_SERVER_HERDER_STANDALONE_HERDER_H_

@@ -1,0 +1,37 @@
+// Building librdkafka clients for the worker and its tasks: one place that turns a config map
+// into an rd_kafka_t, so every producer and consumer gets the worker's settings, Kafka Connect's
+// forced defaults, and the user's overrides in the same order.
+#ifndef SLUICE_SERVER_KAFKA_CLIENT_H_
+#define SLUICE_SERVER_KAFKA_CLIENT_H_
+
+#include <memory>
+#include <string>
+
+#include <librdkafka/rdkafka.h>
+
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "sluice/sdk/config_def.h"
+
+namespace sluice::kafka {
+
+struct KafkaDeleter {
+  void operator()(rd_kafka_t* rk) const { rd_kafka_destroy(rk); }
+};
+// Owns a librdkafka handle; destroying it stops its threads.
+using KafkaHandle = std::unique_ptr<rd_kafka_t, KafkaDeleter>;
+
+// Applies `settings` (in map order) to a new conf. InvalidArgument naming the key for a setting
+// librdkafka rejects. The caller owns the returned conf until it passes it to rd_kafka_new.
+absl::StatusOr<rd_kafka_conf_t*> NewConf(const ConfigMap& settings);
+
+// Creates a client of `type` from `conf` (taking ownership of it, also on error).
+absl::StatusOr<KafkaHandle> NewClient(rd_kafka_type_t type, rd_kafka_conf_t* conf);
+
+// The cluster id, asked of the brokers within `timeout`. Unavailable when no broker answered.
+absl::StatusOr<std::string> FetchClusterId(const std::string& bootstrap_servers,
+                                           absl::Duration timeout);
+
+}  // namespace sluice::kafka
+
+#endif  // SLUICE_SERVER_KAFKA_CLIENT_H_

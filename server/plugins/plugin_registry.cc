@@ -1,0 +1,228 @@
+#include "server/plugins/plugin_registry.h"
+
+#include <algorithm>
+#include <filesystem>
+
+#include <grpcpp/grpcpp.h>
+#include <spdlog/spdlog.h>
+
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "sdk/cpp/wire/codec.h"
+
+namespace sluice::plugins {
+
+namespace pb = ::sluice::plugin::v1;
+
+namespace {
+
+constexpr uint32_t kProtocolVersion = 1;
+constexpr char kManifest[] = "sluice-plugin.json";
+
+std::chrono::system_clock::time_point Deadline(absl::Duration timeout) {
+  return absl::ToChronoTime(absl::Now() + timeout);
+}
+
+absl::Status FromGrpc(const grpc::Status& s, absl::string_view context) {
+  return absl::Status(static_cast<absl::StatusCode>(s.error_code()),
+                      absl::StrCat(context, ": ", s.error_message()));
+}
+
+}  // namespace
+
+std::string_view ConnectorTypeName(ConnectorType type) {
+  return type == ConnectorType::kSink ? "sink" : "source";
+}
+
+absl::Status Handshake(PluginProcess& process, absl::Duration timeout) {
+  grpc::ClientContext context;
+  context.set_deadline(Deadline(timeout));
+  pb::HandshakeRequest request;
+  request.set_protocol_version(kProtocolVersion);
+  pb::HandshakeResponse response;
+  grpc::Status s = process.stub().Handshake(&context, request, &response);
+  if (!s.ok()) return FromGrpc(s, "Plugin handshake failed");
+  if (response.protocol_version() != kProtocolVersion) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("The plugin speaks plugin protocol version ", response.protocol_version(),
+                     "; this worker speaks ", kProtocolVersion));
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<std::unique_ptr<PluginRegistry>> PluginRegistry::Create(Options options) {
+  auto registry = std::unique_ptr<PluginRegistry>(new PluginRegistry(std::move(options)));
+  std::vector<std::string> dirs;
+  for (const std::string& entry : registry->options_.plugin_path) {
+    std::error_code ec;
+    if (!std::filesystem::is_directory(entry, ec)) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("plugin.path entry ", entry, " is not a directory"));
+    }
+    if (std::filesystem::exists(std::filesystem::path(entry) / kManifest)) {
+      dirs.push_back(entry);
+      continue;
+    }
+    std::vector<std::string> children;
+    for (const auto& child : std::filesystem::directory_iterator(entry, ec)) {
+      if (child.is_directory() && std::filesystem::exists(child.path() / kManifest)) {
+        children.push_back(child.path().string());
+      }
+    }
+    std::sort(children.begin(), children.end());
+    dirs.insert(dirs.end(), children.begin(), children.end());
+  }
+  for (const std::string& dir : dirs) {
+    if (absl::Status s = registry->Describe(dir); !s.ok()) {
+      spdlog::error("Skipping plugin {}: {}", dir, std::string(s.message()));
+    }
+  }
+  std::sort(registry->connectors_.begin(), registry->connectors_.end(),
+            [](const ConnectorPlugin& a, const ConnectorPlugin& b) {
+              return a.class_name < b.class_name;
+            });
+  // Names: full class names win over aliases; an alias claimed twice is ambiguous and dropped.
+  std::map<std::string, int, std::less<>> alias_count;
+  auto derived = [](const ConnectorPlugin& c) {
+    std::vector<std::string> names = c.aliases;
+    std::string simple = c.class_name.substr(c.class_name.rfind('.') + 1);
+    names.push_back(simple);
+    if (absl::EndsWith(simple, "Connector") && simple.size() > 9) {
+      names.push_back(simple.substr(0, simple.size() - 9));
+    }
+    std::sort(names.begin(), names.end());
+    names.erase(std::unique(names.begin(), names.end()), names.end());
+    return names;
+  };
+  for (const ConnectorPlugin& c : registry->connectors_) {
+    for (const std::string& n : derived(c)) ++alias_count[n];
+  }
+  for (size_t i = 0; i < registry->connectors_.size(); ++i) {
+    for (const std::string& n : derived(registry->connectors_[i])) {
+      if (alias_count[n] == 1) registry->by_name_.emplace(n, i);
+    }
+  }
+  for (size_t i = 0; i < registry->connectors_.size(); ++i) {
+    registry->by_name_[registry->connectors_[i].class_name] = i;
+  }
+  spdlog::info("Found {} connector classes in {} plugins", registry->connectors_.size(),
+               dirs.size());
+  return registry;
+}
+
+PluginRegistry::~PluginRegistry() {
+  absl::MutexLock lock(&mu_);
+  for (auto& [dir, host] : validation_hosts_) host->Stop(absl::Seconds(2));
+}
+
+absl::Status PluginRegistry::Describe(const std::string& plugin_dir) {
+  absl::StatusOr<std::unique_ptr<PluginProcess>> host =
+      PluginProcess::Start({.host_binary = options_.host_binary,
+                            .plugin_dir = plugin_dir,
+                            .socket_dir = options_.socket_dir,
+                            .label = ""});
+  if (!host.ok()) return host.status();
+  if (absl::Status s = Handshake(**host, options_.call_timeout); !s.ok()) return s;
+  grpc::ClientContext context;
+  context.set_deadline(Deadline(options_.call_timeout));
+  pb::DescribeResponse response;
+  grpc::Status s = (*host)->stub().Describe(&context, pb::DescribeRequest(), &response);
+  if (!s.ok()) return FromGrpc(s, "Describe failed");
+  for (const pb::ConnectorClass& c : response.connectors()) {
+    ConnectorPlugin plugin;
+    plugin.class_name = c.class_name();
+    plugin.aliases.assign(c.aliases().begin(), c.aliases().end());
+    if (c.type() == pb::CONNECTOR_TYPE_SINK) {
+      plugin.type = ConnectorType::kSink;
+    } else if (c.type() == pb::CONNECTOR_TYPE_SOURCE) {
+      plugin.type = ConnectorType::kSource;
+    } else {
+      spdlog::error("Plugin {}: connector {} has no type; skipped", plugin_dir, c.class_name());
+      continue;
+    }
+    plugin.version = c.version();
+    for (const pb::ConfigKeyDefinition& key : c.config()) {
+      plugin.config.push_back(wire::ConfigKeyFromProto(key));
+    }
+    plugin.plugin_name = response.plugin_name();
+    plugin.plugin_dir = plugin_dir;
+    spdlog::info("Plugin {} ({}): {} connector {} version {}", response.plugin_name(), plugin_dir,
+                 ConnectorTypeName(plugin.type), plugin.class_name, plugin.version);
+    connectors_.push_back(std::move(plugin));
+  }
+  absl::MutexLock lock(&mu_);
+  validation_hosts_[plugin_dir] = *std::move(host);
+  return absl::OkStatus();
+}
+
+const ConnectorPlugin* PluginRegistry::Find(std::string_view name) const {
+  auto it = by_name_.find(name);
+  return it == by_name_.end() ? nullptr : &connectors_[it->second];
+}
+
+std::string PluginRegistry::UnknownClassMessage(absl::string_view name) const {
+  std::vector<std::string> descs;
+  for (const ConnectorPlugin& c : connectors_) {
+    std::string type(ConnectorTypeName(c.type));
+    descs.push_back(absl::StrCat("PluginDesc{klass=class ", c.class_name, ", name='", c.class_name,
+                                 "', version='", c.version, "', encodedVersion=", c.version,
+                                 ", type=", type, ", typeName='", type, "', location='",
+                                 c.plugin_dir, "'}"));
+  }
+  return absl::StrCat(
+      "Failed to find any class that implements Connector and which name matches ", name,
+      ", available connectors are: ", absl::StrJoin(descs, ", "));
+}
+
+absl::StatusOr<std::vector<ConfigValueResult>> PluginRegistry::Validate(
+    const ConnectorPlugin& plugin, const ConfigMap& config) {
+  // One validation at a time per registry keeps this simple; validation is quick.
+  absl::MutexLock lock(&mu_);
+  std::unique_ptr<PluginProcess>& host = validation_hosts_[plugin.plugin_dir];
+  if (host == nullptr || host->exit_info().has_value()) {
+    absl::StatusOr<std::unique_ptr<PluginProcess>> fresh =
+        PluginProcess::Start({.host_binary = options_.host_binary,
+                              .plugin_dir = plugin.plugin_dir,
+                              .socket_dir = options_.socket_dir,
+                              .label = ""});
+    if (!fresh.ok()) return fresh.status();
+    if (absl::Status s = Handshake(**fresh, options_.call_timeout); !s.ok()) return s;
+    host = *std::move(fresh);
+  }
+  grpc::ClientContext context;
+  context.set_deadline(Deadline(options_.call_timeout));
+  pb::ValidateRequest request;
+  request.set_connector_class(plugin.class_name);
+  request.mutable_config()->insert(config.begin(), config.end());
+  pb::ValidateResponse response;
+  grpc::Status s = host->stub().Validate(&context, request, &response);
+  if (s.error_code() == grpc::StatusCode::DEADLINE_EXCEEDED) {
+    // A plugin stuck in validate must not hold later requests: replace its host.
+    host->Stop(absl::ZeroDuration());
+    host.reset();
+    return absl::DeadlineExceededError(absl::StrCat(
+        "Request timed out: the plugin did not validate the config within ",
+        absl::FormatDuration(options_.call_timeout)));
+  }
+  if (!s.ok()) return FromGrpc(s, absl::StrCat("Validating with plugin ", plugin.plugin_name));
+  std::vector<ConfigValueResult> results;
+  for (const pb::ConfigValueResult& r : response.values()) {
+    results.push_back(wire::ConfigValueResultFromProto(r));
+  }
+  return results;
+}
+
+absl::StatusOr<std::unique_ptr<PluginProcess>> PluginRegistry::StartHost(
+    const ConnectorPlugin& plugin, const std::string& label) {
+  absl::StatusOr<std::unique_ptr<PluginProcess>> host =
+      PluginProcess::Start({.host_binary = options_.host_binary,
+                            .plugin_dir = plugin.plugin_dir,
+                            .socket_dir = options_.socket_dir,
+                            .label = label});
+  if (!host.ok()) return host.status();
+  if (absl::Status s = Handshake(**host, options_.call_timeout); !s.ok()) return s;
+  return host;
+}
+
+}  // namespace sluice::plugins

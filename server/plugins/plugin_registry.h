@@ -1,0 +1,93 @@
+// The plugins on plugin.path and the connector classes they provide.
+//
+// At start-up the registry finds every plugin directory (a directory holding
+// sluice-plugin.json, either named in plugin.path or directly under a plugin.path entry), starts
+// a host for it, and asks it to Describe itself. That host stays up as the plugin's validation
+// host: validate requests go to it, never to a host that runs a connector. A plugin that cannot
+// be described is logged and left out, as Kafka Connect does with a broken plugin jar.
+//
+// Thread-safe.
+#ifndef SLUICE_SERVER_PLUGINS_PLUGIN_REGISTRY_H_
+#define SLUICE_SERVER_PLUGINS_PLUGIN_REGISTRY_H_
+
+#include <map>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "absl/base/thread_annotations.h"
+#include "absl/status/statusor.h"
+#include "absl/synchronization/mutex.h"
+#include "absl/time/time.h"
+#include "server/plugins/plugin_process.h"
+#include "sluice/sdk/config_def.h"
+
+namespace sluice::plugins {
+
+enum class ConnectorType { kSource, kSink };
+std::string_view ConnectorTypeName(ConnectorType type);  // "source" / "sink"
+
+struct ConnectorPlugin {
+  std::string class_name;
+  std::vector<std::string> aliases;
+  ConnectorType type = ConnectorType::kSource;
+  std::string version;
+  std::vector<ConfigKey> config;  // the connector's own keys, in definition order
+  std::string plugin_name;
+  std::string plugin_dir;
+};
+
+class PluginRegistry {
+ public:
+  struct Options {
+    std::vector<std::string> plugin_path;
+    std::string host_binary;
+    std::string socket_dir;
+    absl::Duration call_timeout = absl::Seconds(30);
+  };
+
+  // Scans and describes. Fails only for a plugin.path entry that does not exist.
+  static absl::StatusOr<std::unique_ptr<PluginRegistry>> Create(Options options);
+  ~PluginRegistry();
+
+  // The connector class named `name`: its full class name, a declared alias, its simple class
+  // name, or the simple name without a "Connector" suffix. Null when none matches.
+  const ConnectorPlugin* Find(std::string_view name) const;
+  // Every connector class, sorted by class name.
+  const std::vector<ConnectorPlugin>& connectors() const { return connectors_; }
+  // Kafka Connect's 500 message for an unknown connector.class.
+  std::string UnknownClassMessage(absl::string_view name) const;
+
+  // Validates `config` against the plugin's own definitions and checks (plugin Validate), on
+  // the plugin's validation host (restarted if it died). One entry per key of the plugin's
+  // config. DeadlineExceeded when the plugin does not answer within the call timeout.
+  absl::StatusOr<std::vector<ConfigValueResult>> Validate(const ConnectorPlugin& plugin,
+                                                          const ConfigMap& config);
+
+  // Starts a dedicated host for one connector of `plugin` and completes the handshake.
+  absl::StatusOr<std::unique_ptr<PluginProcess>> StartHost(const ConnectorPlugin& plugin,
+                                                           const std::string& label);
+
+  const Options& options() const { return options_; }
+
+ private:
+  explicit PluginRegistry(Options options) : options_(std::move(options)) {}
+  absl::Status Describe(const std::string& plugin_dir);
+
+  const Options options_;
+  std::vector<ConnectorPlugin> connectors_;  // immutable after Create
+  std::map<std::string, size_t, std::less<>> by_name_;  // every accepted name -> index
+
+  absl::Mutex mu_;
+  // One validation host per plugin directory.
+  std::map<std::string, std::unique_ptr<PluginProcess>> validation_hosts_ ABSL_GUARDED_BY(mu_);
+};
+
+// Handshake with a freshly started host: FailedPrecondition when it speaks another protocol
+// version.
+absl::Status Handshake(PluginProcess& process, absl::Duration timeout);
+
+}  // namespace sluice::plugins
+
+#endif  // SLUICE_SERVER_PLUGINS_PLUGIN_REGISTRY_H_

@@ -1,0 +1,396 @@
+#include "server/runtime/sink_task_runner.h"
+
+#include <algorithm>
+
+#include <spdlog/spdlog.h>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "absl/strings/strip.h"
+#include "server/kafka/errors.h"
+
+namespace sluice::runtime {
+
+namespace pb = ::sluice::plugin::v1;
+
+namespace {
+
+constexpr int kMaxBatchRecords = 2000;  // Kafka Connect's max.poll.records is 500
+constexpr int kPollTimeoutMs = 200;
+
+std::vector<TopicPartition> ToPartitions(const rd_kafka_topic_partition_list_t* list) {
+  std::vector<TopicPartition> out;
+  for (int i = 0; i < list->cnt; ++i) out.push_back({list->elems[i].topic, list->elems[i].partition});
+  return out;
+}
+
+void AddPartitions(const std::vector<TopicPartition>& partitions,
+                   google::protobuf::RepeatedPtrField<pb::TopicPartition>* out) {
+  for (const TopicPartition& tp : partitions) {
+    pb::TopicPartition* p = out->Add();
+    p->set_topic(tp.topic);
+    p->set_partition(tp.partition);
+  }
+}
+
+}  // namespace
+
+SinkTaskRunner::SinkTaskRunner(TaskRunnerOptions options) : options_(std::move(options)) {}
+
+SinkTaskRunner::~SinkTaskRunner() {
+  if (thread_.joinable()) {
+    Stop(absl::ZeroDuration());
+    thread_.join();
+  }
+}
+
+void SinkTaskRunner::Start() { thread_ = std::thread([this] { Run(); }); }
+
+bool SinkTaskRunner::Stop(absl::Duration timeout) {
+  stopping_ = true;
+  return done_.WaitForNotificationWithTimeout(timeout);
+}
+
+void SinkTaskRunner::Join() {
+  if (thread_.joinable()) thread_.join();
+}
+
+void SinkTaskRunner::Run() {
+  absl::Status status = RunLoop();
+  if (status.ok()) {
+    options_.listener->OnTaskStopped(options_.id);
+  } else {
+    spdlog::error("Task {} failed: {}", options_.id.ToString(), std::string(status.message()));
+    options_.listener->OnTaskFailed(options_.id, std::string(status.message()));
+  }
+  done_.Notify();
+}
+
+absl::Status SinkTaskRunner::Send(const pb::SinkWorkerMessage& message) {
+  if (!stream_->Write(message)) {
+    grpc::Status finished = stream_->Finish();
+    return absl::UnavailableError(DescribeBrokenStream(options_.process, finished.error_message()));
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<pb::SinkPluginMessage> SinkTaskRunner::Await(pb::SinkPluginMessage::MsgCase wanted) {
+  pb::SinkPluginMessage message;
+  while (true) {
+    if (!stream_->Read(&message)) {
+      grpc::Status finished = stream_->Finish();
+      return absl::UnavailableError(
+          DescribeBrokenStream(options_.process, finished.error_message()));
+    }
+    if (message.msg_case() == wanted) return message;
+    switch (message.msg_case()) {
+      case pb::SinkPluginMessage::kError:
+        return absl::InternalError(message.error().trace().empty()
+                                       ? message.error().message()
+                                       : absl::StrCat(message.error().message(), "\n",
+                                                      message.error().trace()));
+      case pb::SinkPluginMessage::kPause:
+      case pb::SinkPluginMessage::kResume: {
+        const auto& parts = message.has_pause() ? message.pause().partitions()
+                                                : message.resume().partitions();
+        rd_kafka_topic_partition_list_t* list = rd_kafka_topic_partition_list_new(parts.size());
+        for (const pb::TopicPartition& tp : parts) {
+          rd_kafka_topic_partition_list_add(list, tp.topic().c_str(), tp.partition());
+        }
+        if (message.has_pause()) {
+          rd_kafka_pause_partitions(consumer_.get(), list);
+        } else {
+          rd_kafka_resume_partitions(consumer_.get(), list);
+        }
+        rd_kafka_topic_partition_list_destroy(list);
+        break;
+      }
+      case pb::SinkPluginMessage::kErrant:
+        spdlog::warn("Task {} reported an errant record from {}-{} at offset {}: {}",
+                     options_.id.ToString(), message.errant().record().topic(),
+                     message.errant().record().partition(), message.errant().record().offset(),
+                     message.errant().error());
+        break;
+      default:
+        return absl::InternalError(absl::StrCat("The plugin sent an unexpected message (case ",
+                                                message.msg_case(), ")"));
+    }
+  }
+}
+
+absl::Status SinkTaskRunner::Commit() {
+  last_commit_ = absl::Now();
+  if (consumed_.empty()) return absl::OkStatus();
+  pb::SinkWorkerMessage pre_commit;
+  wire::TopicPartitionOffsetsToProto(consumed_, pre_commit.mutable_pre_commit()->mutable_offsets());
+  if (absl::Status s = Send(pre_commit); !s.ok()) return s;
+  absl::StatusOr<pb::SinkPluginMessage> done = Await(pb::SinkPluginMessage::kPreCommitDone);
+  if (!done.ok()) return done.status();
+  TopicPartitionOffsets committable =
+      wire::TopicPartitionOffsetsFromProto(done->pre_commit_done().offsets());
+  if (committable.empty()) return absl::OkStatus();
+  rd_kafka_topic_partition_list_t* list =
+      rd_kafka_topic_partition_list_new(static_cast<int>(committable.size()));
+  for (const auto& [tp, offset] : committable) {
+    // Only what this task was handed: a plugin cannot commit beyond it.
+    auto it = consumed_.find(tp);
+    if (it == consumed_.end()) continue;
+    rd_kafka_topic_partition_list_add(list, tp.topic.c_str(), tp.partition)->offset =
+        std::min(offset, it->second);
+  }
+  rd_kafka_resp_err_t err = list->cnt > 0 ? rd_kafka_commit(consumer_.get(), list, /*async=*/0)
+                                          : RD_KAFKA_RESP_ERR_NO_ERROR;
+  rd_kafka_topic_partition_list_destroy(list);
+  if (err != RD_KAFKA_RESP_ERR_NO_ERROR && err != RD_KAFKA_RESP_ERR__NO_OFFSET) {
+    // A failed commit is retried at the next interval; the records are safe in Kafka.
+    spdlog::warn("Task {}: {}", options_.id.ToString(),
+                 std::string(kafka::ToStatus(err, "Committing consumer offsets").message()));
+  }
+  return absl::OkStatus();
+}
+
+void SinkTaskRunner::RebalanceCallback(rd_kafka_t*, rd_kafka_resp_err_t err,
+                                       rd_kafka_topic_partition_list_t* partitions, void* opaque) {
+  auto* self = static_cast<SinkTaskRunner*>(opaque);
+  absl::Status s = self->OnRebalance(err, partitions);
+  if (!s.ok() && self->callback_error_.ok()) self->callback_error_ = s;
+}
+
+absl::Status SinkTaskRunner::OnRebalance(rd_kafka_resp_err_t err,
+                                         rd_kafka_topic_partition_list_t* partitions) {
+  if (closing_) {
+    rd_kafka_assign(consumer_.get(), nullptr);
+    return absl::OkStatus();
+  }
+  if (err == RD_KAFKA_RESP_ERR__ASSIGN_PARTITIONS) {
+    rd_kafka_assign(consumer_.get(), partitions);
+    std::vector<TopicPartition> opened = ToPartitions(partitions);
+    for (const TopicPartition& tp : opened) assigned_.push_back(tp);
+    pb::SinkWorkerMessage open;
+    AddPartitions(opened, open.mutable_open()->mutable_partitions());
+    return Send(open);
+  }
+  // Revoked (or lost): flush and commit what the plugin has, then close those partitions.
+  absl::Status committed = Commit();
+  std::vector<TopicPartition> closed = ToPartitions(partitions);
+  for (const TopicPartition& tp : closed) {
+    consumed_.erase(tp);
+    assigned_.erase(std::remove(assigned_.begin(), assigned_.end(), tp), assigned_.end());
+  }
+  rd_kafka_assign(consumer_.get(), nullptr);
+  if (!committed.ok()) return committed;
+  pb::SinkWorkerMessage close;
+  AddPartitions(closed, close.mutable_close()->mutable_partitions());
+  return Send(close);
+}
+
+absl::Status SinkTaskRunner::Subscribe() {
+  std::vector<std::string> topics;
+  if (auto it = options_.task_config.find("topics"); it != options_.task_config.end()) {
+    for (absl::string_view t : absl::StrSplit(it->second, ',')) {
+      t = absl::StripAsciiWhitespace(t);
+      if (!t.empty()) topics.emplace_back(t);
+    }
+  }
+  std::string regex;
+  if (auto it = options_.task_config.find("topics.regex"); it != options_.task_config.end()) {
+    regex = it->second;
+  }
+  rd_kafka_topic_partition_list_t* list = rd_kafka_topic_partition_list_new(1);
+  for (const std::string& t : topics) {
+    if (options_.ensure_topic) {
+      if (absl::Status s = options_.ensure_topic(t); !s.ok()) {
+        rd_kafka_topic_partition_list_destroy(list);
+        return s;
+      }
+    }
+    rd_kafka_topic_partition_list_add(list, t.c_str(), RD_KAFKA_PARTITION_UA);
+  }
+  // librdkafka treats a subscription starting with ^ as a regex.
+  if (!regex.empty()) {
+    std::string pattern = regex[0] == '^' ? regex : "^" + regex;
+    rd_kafka_topic_partition_list_add(list, pattern.c_str(), RD_KAFKA_PARTITION_UA);
+  }
+  rd_kafka_resp_err_t err = rd_kafka_subscribe(consumer_.get(), list);
+  rd_kafka_topic_partition_list_destroy(list);
+  return kafka::ToStatus(err, "Subscribing to the sink's topics");
+}
+
+absl::Status SinkTaskRunner::DeliverBatch(std::vector<rd_kafka_message_t*>& messages) {
+  pb::SinkWorkerMessage put;
+  pb::SinkBatch* batch = put.mutable_put();
+  for (rd_kafka_message_t* m : messages) {
+    std::string topic = rd_kafka_topic_name(m->rkt);
+    TopicPartition tp{topic, m->partition};
+    consumed_[tp] = m->offset + 1;
+    std::optional<std::string_view> key_bytes;
+    if (m->key != nullptr) key_bytes = std::string_view(static_cast<const char*>(m->key), m->key_len);
+    std::optional<std::string_view> value_bytes;
+    if (m->payload != nullptr) {
+      value_bytes = std::string_view(static_cast<const char*>(m->payload), m->len);
+    }
+    absl::StatusOr<convert::SchemaAndValue> key = converters_.key->ToConnectData(topic, key_bytes);
+    absl::StatusOr<convert::SchemaAndValue> value =
+        key.ok() ? converters_.value->ToConnectData(topic, value_bytes)
+                 : absl::StatusOr<convert::SchemaAndValue>(key.status());
+    if (!value.ok()) {
+      std::string why = absl::StrCat("converting the record at ", topic, "-", m->partition,
+                                     " offset ", m->offset, " failed: ", value.status().message());
+      if (converters_.tolerance == ErrorTolerance::kNone) {
+        return absl::InvalidArgumentError(absl::StrCat("Tolerance exceeded in error handler: ", why));
+      }
+      spdlog::warn("Task {}: skipping a record (errors.tolerance=all): {}",
+                   options_.id.ToString(), why);
+      continue;
+    }
+    SinkRecord record;
+    record.topic = topic;
+    record.partition = m->partition;
+    record.offset = m->offset;
+    record.key_schema = key->schema;
+    record.key = std::move(key->value);
+    record.value_schema = value->schema;
+    record.value = std::move(value->value);
+    rd_kafka_timestamp_type_t ts_type;
+    int64_t ts = rd_kafka_message_timestamp(m, &ts_type);
+    if (ts_type != RD_KAFKA_TIMESTAMP_NOT_AVAILABLE) {
+      record.timestamp_ms = ts;
+      record.timestamp_type = ts_type == RD_KAFKA_TIMESTAMP_CREATE_TIME
+                                  ? TimestampType::kCreateTime
+                                  : TimestampType::kLogAppendTime;
+    }
+    rd_kafka_headers_t* headers = nullptr;
+    if (rd_kafka_message_headers(m, &headers) == RD_KAFKA_RESP_ERR_NO_ERROR) {
+      const char* name;
+      const void* hv;
+      size_t hsize;
+      for (size_t i = 0; rd_kafka_header_get_all(headers, i, &name, &hv, &hsize) ==
+                         RD_KAFKA_RESP_ERR_NO_ERROR;
+           ++i) {
+        std::optional<std::string_view> bytes;
+        if (hv != nullptr) bytes = std::string_view(static_cast<const char*>(hv), hsize);
+        record.headers.push_back(HeaderFromBytes(name, bytes));
+      }
+    }
+    wire::SinkRecordToProto(record, schemas_, batch);
+  }
+  if (batch->records_size() == 0) return absl::OkStatus();
+  if (absl::Status s = Send(put); !s.ok()) return s;
+  return Await(pb::SinkPluginMessage::kPutDone).status();
+}
+
+absl::Status SinkTaskRunner::RunLoop() {
+  const std::string task = options_.id.ToString();
+  absl::StatusOr<RecordConverters> converters =
+      RecordConverters::Create(*options_.worker, options_.connector_config);
+  if (!converters.ok()) {
+    return absl::Status(converters.status().code(),
+                        absl::StrCat("Starting task ", task, ": ", converters.status().message()));
+  }
+  converters_ = *std::move(converters);
+
+  // Kafka Connect's consumer defaults for sink tasks, then consumer.*, then
+  // consumer.override.*.
+  ConfigMap settings = {
+      {"bootstrap.servers", options_.bootstrap_servers},
+      {"group.id", absl::StrCat("connect-", options_.id.connector)},
+      {"client.id", absl::StrCat("connector-consumer-", task)},
+      {"enable.auto.commit", "false"},
+      {"enable.auto.offset.store", "false"},
+      {"auto.offset.reset", "earliest"},
+      {"allow.auto.create.topics", "true"},
+      {"enable.partition.eof", "false"},
+      {"log_level", "4"},
+  };
+  for (const auto& [k, v] : options_.worker->consumer_overrides) settings[k] = v;
+  for (const auto& [k, v] : options_.connector_config) {
+    if (k.rfind("consumer.override.", 0) == 0) settings[k.substr(18)] = v;
+  }
+  absl::StatusOr<rd_kafka_conf_t*> conf = kafka::NewConf(settings);
+  if (!conf.ok()) return conf.status();
+  rd_kafka_conf_set_rebalance_cb(*conf, &SinkTaskRunner::RebalanceCallback);
+  rd_kafka_conf_set_opaque(*conf, this);
+  absl::StatusOr<kafka::KafkaHandle> consumer = kafka::NewClient(RD_KAFKA_CONSUMER, *conf);
+  if (!consumer.ok()) return consumer.status();
+  consumer_ = *std::move(consumer);
+  rd_kafka_poll_set_consumer(consumer_.get());
+
+  context_ = std::make_unique<grpc::ClientContext>();
+  stream_ = options_.stub->SinkTask(context_.get());
+  pb::SinkWorkerMessage start;
+  start.mutable_start()->set_task(options_.id.task);
+  start.mutable_start()->set_connector_name(options_.id.connector);
+  start.mutable_start()->mutable_config()->insert(options_.task_config.begin(),
+                                                  options_.task_config.end());
+  absl::Status result = Send(start);
+  if (result.ok()) result = Await(pb::SinkPluginMessage::kStarted).status();
+  if (result.ok()) {
+    options_.listener->OnTaskRunning(options_.id);
+    result = Subscribe();
+  }
+
+  last_commit_ = absl::Now();
+  std::vector<rd_kafka_message_t*> messages;
+  while (result.ok() && !stopping_) {
+    rd_kafka_message_t* first = rd_kafka_consumer_poll(consumer_.get(), kPollTimeoutMs);
+    if (!callback_error_.ok()) {
+      if (first != nullptr) rd_kafka_message_destroy(first);
+      result = callback_error_;
+      break;
+    }
+    for (rd_kafka_message_t* m = first; m != nullptr;
+         m = messages.size() < kMaxBatchRecords ? rd_kafka_consumer_poll(consumer_.get(), 0)
+                                                : nullptr) {
+      if (m->err != RD_KAFKA_RESP_ERR_NO_ERROR) {
+        if (m->err != RD_KAFKA_RESP_ERR__PARTITION_EOF) {
+          spdlog::warn("Task {}: consumer: {}", task, rd_kafka_message_errstr(m));
+        }
+        rd_kafka_message_destroy(m);
+        continue;
+      }
+      messages.push_back(m);
+    }
+    if (!messages.empty()) {
+      result = DeliverBatch(messages);
+      for (rd_kafka_message_t* m : messages) rd_kafka_message_destroy(m);
+      messages.clear();
+    }
+    if (result.ok() && absl::Now() - last_commit_ >= options_.worker->offset_flush_interval) {
+      result = Commit();
+    }
+  }
+
+  if (result.ok()) {
+    // Stop: commit what the plugin flushed, close the partitions, stop the plugin task.
+    result = Commit();
+    if (result.ok() && !assigned_.empty()) {
+      pb::SinkWorkerMessage close;
+      AddPartitions(assigned_, close.mutable_close()->mutable_partitions());
+      result = Send(close);
+    }
+    if (result.ok()) {
+      pb::SinkWorkerMessage stop;
+      stop.mutable_stop();
+      result = Send(stop);
+      if (result.ok()) result = Await(pb::SinkPluginMessage::kStopped).status();
+      if (result.ok()) {
+        stream_->WritesDone();
+        stream_->Finish();
+      }
+    }
+    // A host killed while stopping is not a failure of the task.
+    if (!result.ok() && stopping_) {
+      spdlog::warn("Task {} did not stop cleanly: {}", task, std::string(result.message()));
+      result = absl::OkStatus();
+    }
+  } else if (stream_ != nullptr) {
+    context_->TryCancel();
+  }
+  // Leave the group without the rebalance callback talking to a stream that is gone.
+  closing_ = true;
+  rd_kafka_consumer_close(consumer_.get());
+  consumer_.reset();
+  return result;
+}
+
+}  // namespace sluice::runtime

@@ -1,0 +1,72 @@
+// Runs one sink task: consumes its topics in consumer group `connect-<connector>`, converts the
+// records, hands them to the plugin in batches (the next batch only after PutDone), and commits
+// consumer offsets.
+//
+// Delivery (DESIGN.md §3, at least once): every offset.flush.interval.ms, on partition
+// revocation and on stop, the runner asks the plugin to PreCommit what it was handed, and
+// commits to Kafka only the offsets the plugin answers with (what it has made durable).
+#ifndef SLUICE_SERVER_RUNTIME_SINK_TASK_RUNNER_H_
+#define SLUICE_SERVER_RUNTIME_SINK_TASK_RUNNER_H_
+
+#include <atomic>
+#include <memory>
+#include <thread>
+#include <vector>
+
+#include "absl/synchronization/notification.h"
+#include "server/kafka/client.h"
+#include "server/runtime/record_converters.h"
+#include "server/runtime/task_runner.h"
+#include "sdk/cpp/wire/codec.h"
+
+namespace sluice::runtime {
+
+class SinkTaskRunner final : public TaskRunner {
+ public:
+  explicit SinkTaskRunner(TaskRunnerOptions options);
+  ~SinkTaskRunner() override;
+
+  void Start() override;
+  bool Stop(absl::Duration timeout) override;
+  void Join() override;
+
+ private:
+  using Stream = grpc::ClientReaderWriter<sluice::plugin::v1::SinkWorkerMessage,
+                                          sluice::plugin::v1::SinkPluginMessage>;
+
+  void Run();
+  absl::Status RunLoop();
+  absl::Status Subscribe();
+  // Reads plugin messages until one of kind `wanted` arrives (handling pause/resume/errant on
+  // the way). An Error message or a broken stream gives the failure.
+  absl::StatusOr<sluice::plugin::v1::SinkPluginMessage> Await(
+      sluice::plugin::v1::SinkPluginMessage::MsgCase wanted);
+  absl::Status Send(const sluice::plugin::v1::SinkWorkerMessage& message);
+  absl::Status DeliverBatch(std::vector<rd_kafka_message_t*>& messages);
+  // PreCommit for `partitions` (all assigned when empty), then a synchronous consumer commit.
+  absl::Status Commit();
+  absl::Status OnRebalance(rd_kafka_resp_err_t err, rd_kafka_topic_partition_list_t* partitions);
+  static void RebalanceCallback(rd_kafka_t* rk, rd_kafka_resp_err_t err,
+                                rd_kafka_topic_partition_list_t* partitions, void* opaque);
+
+  const TaskRunnerOptions options_;
+  std::thread thread_;
+  std::atomic<bool> stopping_{false};
+  absl::Notification done_;
+
+  // Runner-thread state.
+  RecordConverters converters_;
+  kafka::KafkaHandle consumer_;
+  std::unique_ptr<grpc::ClientContext> context_;
+  std::unique_ptr<Stream> stream_;
+  wire::SchemaEncoder schemas_;
+  TopicPartitionOffsets consumed_;  // next offset per partition handed to the plugin
+  std::vector<TopicPartition> assigned_;
+  bool closing_ = false;  // the consumer is closing: the plugin stream is done
+  absl::Status callback_error_;  // an error inside the rebalance callback
+  absl::Time last_commit_;
+};
+
+}  // namespace sluice::runtime
+
+#endif  // SLUICE_SERVER_RUNTIME_SINK_TASK_RUNNER_H_

@@ -1,0 +1,363 @@
+#include "server/runtime/source_task_runner.h"
+
+#include <spdlog/spdlog.h>
+
+#include "absl/strings/str_cat.h"
+#include "server/convert/json.h"
+#include "server/kafka/errors.h"
+
+namespace sluice::runtime {
+
+namespace pb = ::sluice::plugin::v1;
+
+namespace {
+
+// Credits: the plugin may have this many Polls to answer at once, so it reads the next batch
+// while the worker produces the previous one.
+constexpr int kPollsInFlight = 2;
+constexpr uint32_t kMaxRecordsPerPoll = 10000;
+constexpr uint64_t kMaxBytesPerPoll = 16 << 20;
+
+}  // namespace
+
+void SubmittedRecords::Submit(uint64_t id, std::optional<std::string> offset_key,
+                              std::optional<std::string> offset_value) {
+  pending_.push_back({id, std::move(offset_key), std::move(offset_value), false});
+}
+
+void SubmittedRecords::Ack(uint64_t id) {
+  if (pending_.empty() || id < pending_.front().id) return;
+  uint64_t index = id - pending_.front().id;
+  if (index < pending_.size()) pending_[index].acked = true;
+}
+
+SubmittedRecords::Committable SubmittedRecords::TakeCommittable() {
+  Committable result;
+  std::vector<std::pair<std::string, std::optional<std::string>>> latest;
+  while (!pending_.empty() && pending_.front().acked) {
+    Pending& p = pending_.front();
+    result.up_to_id = p.id;
+    if (p.key.has_value()) {
+      bool replaced = false;
+      for (auto& [k, v] : latest) {
+        if (k == *p.key) {
+          v = std::move(p.value);
+          replaced = true;
+          break;
+        }
+      }
+      if (!replaced) latest.emplace_back(std::move(*p.key), std::move(p.value));
+    }
+    pending_.pop_front();
+  }
+  result.writes = std::move(latest);
+  return result;
+}
+
+SourceTaskRunner::SourceTaskRunner(TaskRunnerOptions options, store::OffsetStore* offsets)
+    : options_(std::move(options)), offsets_(offsets) {}
+
+SourceTaskRunner::~SourceTaskRunner() {
+  if (thread_.joinable()) {
+    Stop(absl::ZeroDuration());
+    thread_.join();
+  }
+}
+
+void SourceTaskRunner::Start() { thread_ = std::thread([this] { Run(); }); }
+
+bool SourceTaskRunner::Stop(absl::Duration timeout) {
+  stopping_ = true;
+  {
+    absl::MutexLock lock(&write_mu_);
+    if (stream_ != nullptr && !stop_sent_ && !closed_) {
+      pb::SourceWorkerMessage stop;
+      stop.mutable_stop();
+      stream_->Write(stop);
+      stop_sent_ = true;
+    }
+  }
+  return done_.WaitForNotificationWithTimeout(timeout);
+}
+
+void SourceTaskRunner::Join() {
+  if (thread_.joinable()) thread_.join();
+}
+
+void SourceTaskRunner::Run() {
+  absl::Status status = RunLoop();
+  if (status.ok()) {
+    options_.listener->OnTaskStopped(options_.id);
+  } else {
+    spdlog::error("Task {} failed: {}", options_.id.ToString(), std::string(status.message()));
+    options_.listener->OnTaskFailed(options_.id, std::string(status.message()));
+  }
+  done_.Notify();
+}
+
+bool SourceTaskRunner::Write(const pb::SourceWorkerMessage& message) {
+  absl::MutexLock lock(&write_mu_);
+  if (closed_) return false;
+  if (stop_sent_ && !message.has_stop()) {
+    // After Stop only Committed acks may follow; the host ignores anything else.
+    if (!message.has_committed()) return true;
+  }
+  return stream_->Write(message);
+}
+
+absl::Status SourceTaskRunner::SendPoll() {
+  pb::SourceWorkerMessage poll;
+  poll.mutable_poll()->set_max_records(kMaxRecordsPerPoll);
+  poll.mutable_poll()->set_max_bytes(kMaxBytesPerPoll);
+  if (!Write(poll)) return absl::UnavailableError("writing to the plugin stream failed");
+  return absl::OkStatus();
+}
+
+std::string SourceTaskRunner::OffsetKey(const Value& partition) const {
+  return convert::SerializeSchemaless(
+      Value::Array({Value::String(options_.id.connector), partition}));
+}
+
+void SourceTaskRunner::OnDelivery(rd_kafka_t*, const rd_kafka_message_t* message, void* opaque) {
+  auto* self = static_cast<SourceTaskRunner*>(opaque);
+  uint64_t id = reinterpret_cast<uintptr_t>(message->_private);
+  if (message->err == RD_KAFKA_RESP_ERR_NO_ERROR) {
+    self->submitted_.Ack(id);
+  } else if (message->err != RD_KAFKA_RESP_ERR__PURGE_QUEUE &&
+             message->err != RD_KAFKA_RESP_ERR__PURGE_INFLIGHT && self->delivery_error_.ok()) {
+    self->delivery_error_ = kafka::ToStatus(
+        message->err, absl::StrCat("Unrecoverable error producing a record to topic ",
+                                   rd_kafka_topic_name(message->rkt)));
+  }
+}
+
+absl::Status SourceTaskRunner::ReplyOffsets(const pb::OffsetsRequest& request) {
+  pb::SourceWorkerMessage reply;
+  pb::OffsetsReply* out = reply.mutable_offsets_reply();
+  out->set_request_id(request.request_id());
+  for (const pb::Value& partition_proto : request.partitions()) {
+    absl::StatusOr<Value> partition = wire::ValueFromProto(partition_proto, nullptr);
+    if (!partition.ok()) return partition.status();
+    pb::PartitionOffset* entry = out->add_offsets();
+    *entry->mutable_partition() = partition_proto;
+    std::optional<std::string> stored = offsets_->Get(OffsetKey(*partition));
+    if (!stored.has_value()) continue;
+    absl::StatusOr<Value> offset = convert::ParseSchemaless(*stored);
+    if (!offset.ok()) {
+      return absl::DataLossError(absl::StrCat("The stored offset for ", OffsetKey(*partition),
+                                              " is not valid JSON: ", offset.status().message()));
+    }
+    wire::ValueToProto(*offset, entry->mutable_offset());
+  }
+  if (!Write(reply)) return absl::UnavailableError("writing to the plugin stream failed");
+  return absl::OkStatus();
+}
+
+absl::Status SourceTaskRunner::CommitOffsets() {
+  SubmittedRecords::Committable committable = submitted_.TakeCommittable();
+  last_commit_ = absl::Now();
+  if (committable.up_to_id == 0) return absl::OkStatus();
+  if (!committable.writes.empty()) {
+    if (absl::Status s = offsets_->Write(committable.writes); !s.ok()) {
+      return absl::Status(s.code(), absl::StrCat("Committing offsets of task ",
+                                                 options_.id.ToString(), ": ", s.message()));
+    }
+  }
+  pb::SourceWorkerMessage committed;
+  committed.mutable_committed()->set_up_to_record_id(committable.up_to_id);
+  Write(committed);  // A plugin that went away no longer needs the ack.
+  return absl::OkStatus();
+}
+
+absl::Status SourceTaskRunner::Produce(const pb::SourceBatch& batch) {
+  if (absl::Status s = schemas_.Add(batch.schemas()); !s.ok()) return s;
+  for (const pb::SourceRecord& proto : batch.records()) {
+    absl::StatusOr<SourceRecord> record = wire::SourceRecordFromProto(proto, schemas_);
+    if (!record.ok()) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("The plugin sent a malformed record: ", record.status().message()));
+    }
+    std::optional<std::string> offset_key;
+    std::optional<std::string> offset_value;
+    if (!record->source_partition.is_null()) {
+      offset_key = OffsetKey(record->source_partition);
+      if (!record->source_offset.is_null()) {
+        offset_value = convert::SerializeSchemaless(record->source_offset);
+      }
+    }
+    if (proto.id() != next_record_id_) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "The plugin sent record id ", proto.id(), " where ", next_record_id_, " was expected"));
+    }
+    ++next_record_id_;
+    submitted_.Submit(proto.id(), std::move(offset_key), std::move(offset_value));
+
+    const std::string& topic = record->topic;
+    if (!known_topics_.contains(topic)) {
+      if (options_.ensure_topic) {
+        if (absl::Status s = options_.ensure_topic(topic); !s.ok()) return s;
+      }
+      known_topics_.insert(topic);
+    }
+    absl::StatusOr<std::optional<std::string>> key =
+        converters_.key->FromConnectData(topic, record->key_schema.get(), record->key);
+    absl::StatusOr<std::optional<std::string>> value = key.ok()
+        ? converters_.value->FromConnectData(topic, record->value_schema.get(), record->value)
+        : absl::StatusOr<std::optional<std::string>>(key.status());
+    if (!value.ok()) {
+      std::string why = absl::StrCat("converting a record for topic ", topic, " failed: ",
+                                     value.status().message());
+      if (converters_.tolerance == ErrorTolerance::kNone) {
+        return absl::InvalidArgumentError(absl::StrCat("Tolerance exceeded in error handler: ", why));
+      }
+      spdlog::warn("Task {}: skipping a record (errors.tolerance=all): {}",
+                   options_.id.ToString(), why);
+      submitted_.Ack(proto.id());
+      continue;
+    }
+
+    rd_kafka_headers_t* headers = nullptr;
+    if (!record->headers.empty()) {
+      headers = rd_kafka_headers_new(record->headers.size());
+      for (const Header& h : record->headers) {
+        std::optional<std::string> bytes = HeaderToBytes(h);
+        rd_kafka_header_add(headers, h.key.data(), static_cast<ssize_t>(h.key.size()),
+                            bytes ? bytes->data() : nullptr, bytes ? bytes->size() : 0);
+      }
+    }
+    void* key_data = key->has_value() ? (*key)->data() : nullptr;
+    size_t key_size = key->has_value() ? (*key)->size() : 0;
+    void* value_data = value->has_value() ? (*value)->data() : nullptr;
+    size_t value_size = value->has_value() ? (*value)->size() : 0;
+    int32_t partition = record->partition.value_or(RD_KAFKA_PARTITION_UA);
+    int64_t timestamp = record->timestamp_ms.value_or(0);
+    while (true) {
+      rd_kafka_resp_err_t err = rd_kafka_producev(
+          producer_.get(), RD_KAFKA_V_TOPIC(topic.c_str()), RD_KAFKA_V_PARTITION(partition),
+          RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY),
+          RD_KAFKA_V_KEY(key_data, key_size), RD_KAFKA_V_VALUE(value_data, value_size),
+          RD_KAFKA_V_TIMESTAMP(timestamp),
+          RD_KAFKA_V_HEADERS(headers),
+          RD_KAFKA_V_OPAQUE(reinterpret_cast<void*>(static_cast<uintptr_t>(proto.id()))),
+          RD_KAFKA_V_END);
+      if (err == RD_KAFKA_RESP_ERR_NO_ERROR) break;  // librdkafka now owns `headers`
+      if (err == RD_KAFKA_RESP_ERR__QUEUE_FULL) {
+        // Back-pressure: serve delivery reports until the local queue has room.
+        rd_kafka_poll(producer_.get(), 50);
+        continue;
+      }
+      if (headers != nullptr) rd_kafka_headers_destroy(headers);
+      return kafka::ToStatus(err, absl::StrCat("Producing a record to topic ", topic));
+    }
+  }
+  return absl::OkStatus();
+}
+
+absl::Status SourceTaskRunner::RunLoop() {
+  const std::string task = options_.id.ToString();
+  absl::StatusOr<RecordConverters> converters =
+      RecordConverters::Create(*options_.worker, options_.connector_config);
+  if (!converters.ok()) {
+    return absl::Status(converters.status().code(),
+                        absl::StrCat("Starting task ", task, ": ", converters.status().message()));
+  }
+  converters_ = *std::move(converters);
+
+  // Kafka Connect's producer defaults for source tasks (reference §4.2), then the worker's
+  // producer.* settings, then the connector's producer.override.* settings.
+  ConfigMap settings = {
+      {"bootstrap.servers", options_.bootstrap_servers},
+      {"client.id", absl::StrCat("connector-producer-", task)},
+      {"acks", "all"},
+      {"enable.idempotence", "false"},
+      {"max.in.flight.requests.per.connection", "1"},
+      {"message.timeout.ms", "0"},  // never give up on a record (delivery.timeout.ms=MAX)
+      {"log_level", "4"},
+  };
+  for (const auto& [k, v] : options_.worker->producer_overrides) settings[k] = v;
+  for (const auto& [k, v] : options_.connector_config) {
+    if (k.rfind("producer.override.", 0) == 0) settings[k.substr(18)] = v;
+  }
+  absl::StatusOr<rd_kafka_conf_t*> conf = kafka::NewConf(settings);
+  if (!conf.ok()) return conf.status();
+  rd_kafka_conf_set_dr_msg_cb(*conf, &SourceTaskRunner::OnDelivery);
+  rd_kafka_conf_set_opaque(*conf, this);
+  absl::StatusOr<kafka::KafkaHandle> producer = kafka::NewClient(RD_KAFKA_PRODUCER, *conf);
+  if (!producer.ok()) return producer.status();
+  producer_ = *std::move(producer);
+
+  context_ = std::make_unique<grpc::ClientContext>();
+  {
+    absl::MutexLock lock(&write_mu_);
+    stream_ = options_.stub->SourceTask(context_.get());
+  }
+  pb::SourceWorkerMessage start;
+  start.mutable_start()->set_task(options_.id.task);
+  start.mutable_start()->set_connector_name(options_.id.connector);
+  start.mutable_start()->mutable_config()->insert(options_.task_config.begin(),
+                                                  options_.task_config.end());
+  Write(start);
+  if (stopping_) Stop(absl::ZeroDuration());
+
+  last_commit_ = absl::Now();
+  absl::Status result = absl::OkStatus();
+  pb::SourcePluginMessage message;
+  while (result.ok()) {
+    if (!stream_->Read(&message)) {
+      grpc::Status finished;
+      {
+        absl::MutexLock lock(&write_mu_);
+        finished = stream_->Finish();
+        closed_ = true;
+      }
+      if (!stopping_) {
+        result = absl::UnavailableError(
+            DescribeBrokenStream(options_.process, finished.error_message()));
+      }
+      break;
+    }
+    if (message.has_started()) {
+      options_.listener->OnTaskRunning(options_.id);
+      for (int i = 0; i < kPollsInFlight && result.ok(); ++i) result = SendPoll();
+    } else if (message.has_offsets_request()) {
+      result = ReplyOffsets(message.offsets_request());
+    } else if (message.has_batch()) {
+      result = Produce(message.batch());
+      rd_kafka_poll(producer_.get(), 0);
+      if (result.ok()) result = delivery_error_;
+      if (result.ok() && !stopping_) result = SendPoll();
+      if (result.ok() && absl::Now() - last_commit_ >= options_.worker->offset_flush_interval) {
+        result = CommitOffsets();
+      }
+    } else if (message.has_error()) {
+      result = absl::InternalError(message.error().trace().empty()
+                                       ? message.error().message()
+                                       : absl::StrCat(message.error().message(), "\n",
+                                                      message.error().trace()));
+    } else if (message.has_stopped()) {
+      absl::MutexLock lock(&write_mu_);
+      stream_->WritesDone();
+      stream_->Finish();
+      closed_ = true;
+      break;
+    }
+  }
+
+  // Whatever happened, commit what Kafka has acknowledged: that never loses data.
+  rd_kafka_flush(producer_.get(),
+                 static_cast<int>(absl::ToInt64Milliseconds(options_.worker->offset_flush_timeout)));
+  rd_kafka_poll(producer_.get(), 0);
+  absl::Status committed = CommitOffsets();
+  if (result.ok()) result = committed;
+  if (!submitted_.empty()) {
+    spdlog::warn("Task {}: {} records were not acknowledged by Kafka before the task ended; "
+                 "they will be produced again from the last committed offset",
+                 task, submitted_.size());
+  }
+  rd_kafka_purge(producer_.get(), RD_KAFKA_PURGE_F_QUEUE | RD_KAFKA_PURGE_F_INFLIGHT);
+  rd_kafka_poll(producer_.get(), 0);
+  producer_.reset();
+  return result;
+}
+
+}  // namespace sluice::runtime

@@ -1,0 +1,107 @@
+// Runs one source task: polls its plugin for record batches (with credits), converts and
+// produces them with librdkafka, and commits source offsets.
+//
+// Delivery (DESIGN.md §3, at least once): a record's offset becomes committable only when Kafka
+// acknowledged it and every record the plugin handed over before it; committable offsets are
+// written to the offset store every offset.flush.interval.ms (and on stop), and only after the
+// store says they are durable is the plugin told `Committed`. A crash anywhere loses nothing:
+// records after the last durable offset are polled again.
+#ifndef SLUICE_SERVER_RUNTIME_SOURCE_TASK_RUNNER_H_
+#define SLUICE_SERVER_RUNTIME_SOURCE_TASK_RUNNER_H_
+
+#include <atomic>
+#include <cstdint>
+#include <deque>
+#include <memory>
+#include <string>
+#include <thread>
+
+#include "absl/container/flat_hash_set.h"
+#include "absl/synchronization/mutex.h"
+#include "absl/synchronization/notification.h"
+#include "server/kafka/client.h"
+#include "server/runtime/record_converters.h"
+#include "server/runtime/task_runner.h"
+#include "server/store/offset_store.h"
+#include "sdk/cpp/wire/codec.h"
+
+namespace sluice::runtime {
+
+// Records handed to Kafka whose offsets are not committed yet, in the order the plugin gave
+// them. Thread-compatible (used by the runner thread only: delivery reports arrive there too).
+class SubmittedRecords {
+ public:
+  // REQUIRES: ids increase by one from the first submitted id.
+  void Submit(uint64_t id, std::optional<std::string> offset_key,
+              std::optional<std::string> offset_value);
+  // Kafka acknowledged (or the record was skipped by error tolerance).
+  void Ack(uint64_t id);
+  bool empty() const { return pending_.empty(); }
+  size_t size() const { return pending_.size(); }
+
+  struct Committable {
+    uint64_t up_to_id = 0;  // 0: nothing
+    std::vector<store::OffsetWrite> writes;  // the latest offset per source partition
+  };
+  // The offsets of the acknowledged prefix, removed from the pending set.
+  Committable TakeCommittable();
+
+ private:
+  struct Pending {
+    uint64_t id;
+    std::optional<std::string> key;
+    std::optional<std::string> value;
+    bool acked = false;
+  };
+  std::deque<Pending> pending_;
+};
+
+class SourceTaskRunner final : public TaskRunner {
+ public:
+  SourceTaskRunner(TaskRunnerOptions options, store::OffsetStore* offsets);
+  ~SourceTaskRunner() override;
+
+  void Start() override;
+  bool Stop(absl::Duration timeout) override;
+  void Join() override;
+
+ private:
+  using Stream = grpc::ClientReaderWriter<sluice::plugin::v1::SourceWorkerMessage,
+                                          sluice::plugin::v1::SourcePluginMessage>;
+
+  void Run();
+  absl::Status RunLoop();
+  absl::Status Produce(const sluice::plugin::v1::SourceBatch& batch);
+  absl::Status ReplyOffsets(const sluice::plugin::v1::OffsetsRequest& request);
+  absl::Status CommitOffsets();
+  bool Write(const sluice::plugin::v1::SourceWorkerMessage& message);
+  absl::Status SendPoll();
+  std::string OffsetKey(const Value& partition) const;
+  static void OnDelivery(rd_kafka_t* rk, const rd_kafka_message_t* message, void* opaque);
+
+  const TaskRunnerOptions options_;
+  store::OffsetStore* const offsets_;
+  std::thread thread_;
+  std::atomic<bool> stopping_{false};
+  absl::Notification done_;
+
+  // Runner-thread state.
+  RecordConverters converters_;
+  kafka::KafkaHandle producer_;
+  SubmittedRecords submitted_;
+  wire::SchemaDecoder schemas_;
+  absl::flat_hash_set<std::string> known_topics_;
+  absl::Status delivery_error_;
+  absl::Time last_commit_;
+
+  absl::Mutex write_mu_;  // one writer at a time on the stream (runner thread and Stop)
+  std::unique_ptr<grpc::ClientContext> context_;
+  std::unique_ptr<Stream> stream_ ABSL_GUARDED_BY(write_mu_);
+  bool stop_sent_ ABSL_GUARDED_BY(write_mu_) = false;
+  bool closed_ ABSL_GUARDED_BY(write_mu_) = false;  // Finish() was called
+  uint64_t next_record_id_ = 1;
+};
+
+}  // namespace sluice::runtime
+
+#endif  // SLUICE_SERVER_RUNTIME_SOURCE_TASK_RUNNER_H_

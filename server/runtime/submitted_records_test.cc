@@ -1,0 +1,51 @@
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "server/runtime/source_task_runner.h"
+
+namespace sluice::runtime {
+namespace {
+
+using ::testing::ElementsAre;
+using ::testing::Pair;
+
+TEST(SubmittedRecords, CommitsOnlyTheAcknowledgedPrefix) {
+  SubmittedRecords records;
+  records.Submit(1, "p", "1");
+  records.Submit(2, "p", "2");
+  records.Submit(3, "p", "3");
+  records.Ack(1);
+  records.Ack(3);  // out of order: 2 is still in flight
+  SubmittedRecords::Committable first = records.TakeCommittable();
+  EXPECT_EQ(first.up_to_id, 1u);
+  EXPECT_THAT(first.writes, ElementsAre(Pair("p", "1")));
+  EXPECT_EQ(records.TakeCommittable().up_to_id, 0u);  // nothing new until 2 is acked
+  records.Ack(2);
+  SubmittedRecords::Committable second = records.TakeCommittable();
+  EXPECT_EQ(second.up_to_id, 3u);
+  EXPECT_THAT(second.writes, ElementsAre(Pair("p", "3")));  // latest offset per partition
+  EXPECT_TRUE(records.empty());
+}
+
+TEST(SubmittedRecords, KeepsTheLatestOffsetOfEachPartitionAndSkipsRecordsWithout) {
+  SubmittedRecords records;
+  records.Submit(10, "a", "1");
+  records.Submit(11, "b", "7");
+  records.Submit(12, std::nullopt, std::nullopt);
+  records.Submit(13, "a", "2");
+  for (uint64_t id = 10; id <= 13; ++id) records.Ack(id);
+  SubmittedRecords::Committable c = records.TakeCommittable();
+  EXPECT_EQ(c.up_to_id, 13u);
+  EXPECT_THAT(c.writes, ElementsAre(Pair("a", "2"), Pair("b", "7")));
+}
+
+TEST(SubmittedRecords, IgnoresAcksOfUnknownIds) {
+  SubmittedRecords records;
+  records.Submit(5, "a", "1");
+  records.Ack(4);
+  records.Ack(99);
+  EXPECT_EQ(records.TakeCommittable().up_to_id, 0u);
+  EXPECT_EQ(records.size(), 1u);
+}
+
+}  // namespace
+}  // namespace sluice::runtime

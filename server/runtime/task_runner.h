@@ -1,0 +1,76 @@
+// Task runners: one thread per task that drives the task's stream to its plugin host and does
+// everything that touches Kafka for it (DESIGN.md §2). SourceTaskRunner produces what the plugin
+// polls and commits source offsets only after Kafka acknowledged the records; SinkTaskRunner
+// consumes, hands batches to the plugin and commits consumer offsets only up to what the plugin
+// flushed (DESIGN.md §3).
+#ifndef SLUICE_SERVER_RUNTIME_TASK_RUNNER_H_
+#define SLUICE_SERVER_RUNTIME_TASK_RUNNER_H_
+
+#include <functional>
+#include <string>
+
+#include "absl/status/status.h"
+#include "absl/strings/str_cat.h"
+#include "absl/time/time.h"
+#include "server/config/worker_config.h"
+#include "server/plugins/plugin_process.h"
+#include "sluice/plugin/v1/plugin.grpc.pb.h"
+#include "sluice/sdk/config_def.h"
+
+namespace sluice::runtime {
+
+struct TaskId {
+  std::string connector;
+  int task = 0;
+  std::string ToString() const { return absl::StrCat(connector, "-", task); }
+};
+
+// Receives a task's lifecycle events, on the runner's thread. Implementations are thread-safe.
+class TaskStatusListener {
+ public:
+  virtual ~TaskStatusListener() = default;
+  virtual void OnTaskRunning(const TaskId& id) = 0;
+  // The task failed; `trace` says why (for the status API).
+  virtual void OnTaskFailed(const TaskId& id, const std::string& trace) = 0;
+  // The task stopped because Stop() was asked for.
+  virtual void OnTaskStopped(const TaskId& id) = 0;
+};
+
+// What a runner needs from its worker. The pointers outlive the runner.
+struct TaskRunnerOptions {
+  TaskId id;
+  ConfigMap connector_config;
+  ConfigMap task_config;
+  const config::WorkerConfig* worker = nullptr;
+  std::string bootstrap_servers;
+  // Called before a topic is first produced to or subscribed; may be empty. The embedded broker
+  // uses it to create single-partition topics.
+  std::function<absl::Status(const std::string& topic)> ensure_topic;
+  sluice::plugin::v1::Plugin::Stub* stub = nullptr;
+  // The host the stream runs in, to explain a broken stream (its exit); may be null.
+  plugins::PluginProcess* process = nullptr;
+  TaskStatusListener* listener = nullptr;
+};
+
+// Owns one task thread. Thread-safe: Start, Stop and the destructor may be called from any
+// thread (but not concurrently with each other).
+class TaskRunner {
+ public:
+  virtual ~TaskRunner() = default;
+  // Starts the thread. REQUIRES: called once.
+  virtual void Start() = 0;
+  // Asks the task to stop (flush, commit, stop the plugin task) and waits up to `timeout` for
+  // the thread to end. Returns false when it did not end in time: the caller then kills the
+  // plugin host, which makes the thread end, and calls Join().
+  virtual bool Stop(absl::Duration timeout) = 0;
+  // Waits for the thread to end. REQUIRES: Stop was called.
+  virtual void Join() = 0;
+};
+
+// Why a plugin stream broke: the host's exit (waiting briefly for it to be reaped), or the gRPC
+// status when the host is still alive.
+std::string DescribeBrokenStream(plugins::PluginProcess* process, const std::string& grpc_error);
+
+}  // namespace sluice::runtime
+
+#endif  // SLUICE_SERVER_RUNTIME_TASK_RUNNER_H_
