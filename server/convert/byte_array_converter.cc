@@ -9,16 +9,7 @@ namespace sluice::convert {
 const ConfigDef& ByteArrayConverterConfigDef() {
   static const ConfigDef* const kDef = [] {
     auto* def = new ConfigDef();
-    {
-      ConfigKey key;
-      key.name = "converter.type";
-      key.type = ConfigType::kString;
-      key.validator = validators::OneOf({"key", "value", "header"});
-      key.validator_doc = "[key, value, header]";
-      key.importance = ConfigImportance::kLow;
-      key.documentation = "How this converter will be used.";
-      def->Define(std::move(key));
-    }
+    def->Define(ConverterTypeConfigKey());
     return def;
   }();
   return *kDef;

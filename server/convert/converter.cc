@@ -12,6 +12,17 @@
 
 namespace sluice::convert {
 
+ConfigKey ConverterTypeConfigKey() {
+  ConfigKey key;
+  key.name = "converter.type";
+  key.type = ConfigType::kString;
+  key.validator = validators::OneOf({"key", "value", "header"});
+  key.validator_doc = "[key, value, header]";
+  key.importance = ConfigImportance::kLow;
+  key.documentation = "How this converter will be used.";
+  return key;
+}
+
 const std::vector<ConverterClass>& BuiltinConverters() {
   static const std::vector<ConverterClass>* const kClasses = new std::vector<ConverterClass>{
       {std::string(kByteArrayConverterClass),

@@ -51,6 +51,10 @@ struct ConverterClass {
   ConfigDef config;
 };
 
+// The "converter.type" key (key, value or header) that every converter's ConfigDef starts with,
+// as Kafka's ConverterConfig; the worker sets it from where the converter is used.
+ConfigKey ConverterTypeConfigKey();
+
 // Every built-in converter class.
 const std::vector<ConverterClass>& BuiltinConverters();
 

@@ -522,16 +522,7 @@ const SchemaPtr& NoSchema() {
 const ConfigDef& JsonConverterConfigDef() {
   static const ConfigDef* const kDef = [] {
     auto* def = new ConfigDef();
-    {
-      ConfigKey key;
-      key.name = kConverterType;
-      key.type = ConfigType::kString;
-      key.validator = validators::OneOf({"key", "value", "header"});
-      key.validator_doc = "[key, value, header]";
-      key.importance = ConfigImportance::kLow;
-      key.documentation = "How this converter will be used.";
-      def->Define(std::move(key));
-    }
+    def->Define(ConverterTypeConfigKey());
     {
       ConfigKey key;
       key.name = kSchemasEnable;
