@@ -35,36 +35,9 @@ void AddPartitions(const std::vector<TopicPartition>& partitions,
 
 }  // namespace
 
-SinkTaskRunner::SinkTaskRunner(TaskRunnerOptions options) : options_(std::move(options)) {}
+SinkTaskRunner::SinkTaskRunner(TaskRunnerOptions options) : TaskRunner(std::move(options)) {}
 
-SinkTaskRunner::~SinkTaskRunner() {
-  if (thread_.joinable()) {
-    Stop(absl::ZeroDuration());
-    thread_.join();
-  }
-}
-
-void SinkTaskRunner::Start() { thread_ = std::thread([this] { Run(); }); }
-
-bool SinkTaskRunner::Stop(absl::Duration timeout) {
-  stopping_ = true;
-  return done_.WaitForNotificationWithTimeout(timeout);
-}
-
-void SinkTaskRunner::Join() {
-  if (thread_.joinable()) thread_.join();
-}
-
-void SinkTaskRunner::Run() {
-  absl::Status status = RunLoop();
-  if (status.ok()) {
-    options_.listener->OnTaskStopped(options_.id);
-  } else {
-    spdlog::error("Task {} failed: {}", options_.id.ToString(), std::string(status.message()));
-    options_.listener->OnTaskFailed(options_.id, std::string(status.message()));
-  }
-  done_.Notify();
-}
+SinkTaskRunner::~SinkTaskRunner() { StopAndJoin(); }
 
 absl::Status SinkTaskRunner::Send(const pb::SinkWorkerMessage& message) {
   if (!stream_->Write(message)) {
@@ -331,7 +304,7 @@ absl::Status SinkTaskRunner::RunLoop() {
 
   last_commit_ = absl::Now();
   std::vector<rd_kafka_message_t*> messages;
-  while (result.ok() && !stopping_) {
+  while (result.ok() && !stopping()) {
     rd_kafka_message_t* first = rd_kafka_consumer_poll(consumer_.get(), kPollTimeoutMs);
     if (!callback_error_.ok()) {
       if (first != nullptr) rd_kafka_message_destroy(first);
@@ -379,7 +352,7 @@ absl::Status SinkTaskRunner::RunLoop() {
       }
     }
     // A host killed while stopping is not a failure of the task.
-    if (!result.ok() && stopping_) {
+    if (!result.ok() && stopping()) {
       spdlog::warn("Task {} did not stop cleanly: {}", task, std::string(result.message()));
       result = absl::OkStatus();
     }

@@ -26,16 +26,11 @@ class SinkTaskRunner final : public TaskRunner {
   explicit SinkTaskRunner(TaskRunnerOptions options);
   ~SinkTaskRunner() override;
 
-  void Start() override;
-  bool Stop(absl::Duration timeout) override;
-  void Join() override;
-
  private:
   using Stream = grpc::ClientReaderWriter<sluice::plugin::v1::SinkWorkerMessage,
                                           sluice::plugin::v1::SinkPluginMessage>;
 
-  void Run();
-  absl::Status RunLoop();
+  absl::Status RunLoop() override;
   absl::Status Subscribe();
   // Reads plugin messages until one of kind `wanted` arrives (handling pause/resume/errant on
   // the way). An Error message or a broken stream gives the failure.
@@ -49,10 +44,6 @@ class SinkTaskRunner final : public TaskRunner {
   static void RebalanceCallback(rd_kafka_t* rk, rd_kafka_resp_err_t err,
                                 rd_kafka_topic_partition_list_t* partitions, void* opaque);
 
-  const TaskRunnerOptions options_;
-  std::thread thread_;
-  std::atomic<bool> stopping_{false};
-  absl::Notification done_;
 
   // Runner-thread state.
   RecordConverters converters_;

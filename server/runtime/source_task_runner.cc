@@ -55,44 +55,19 @@ SubmittedRecords::Committable SubmittedRecords::TakeCommittable() {
 }
 
 SourceTaskRunner::SourceTaskRunner(TaskRunnerOptions options, store::OffsetStore* offsets)
-    : options_(std::move(options)), offsets_(offsets) {}
+    : TaskRunner(std::move(options)), offsets_(offsets) {}
 
-SourceTaskRunner::~SourceTaskRunner() {
-  if (thread_.joinable()) {
-    Stop(absl::ZeroDuration());
-    thread_.join();
+SourceTaskRunner::~SourceTaskRunner() { StopAndJoin(); }
+
+void SourceTaskRunner::OnStopRequested() {
+  // The plugin's Poll may be blocked: a Stop message makes the host stop the task now.
+  absl::MutexLock lock(&write_mu_);
+  if (stream_ != nullptr && !stop_sent_ && !closed_) {
+    pb::SourceWorkerMessage stop;
+    stop.mutable_stop();
+    stream_->Write(stop);
+    stop_sent_ = true;
   }
-}
-
-void SourceTaskRunner::Start() { thread_ = std::thread([this] { Run(); }); }
-
-bool SourceTaskRunner::Stop(absl::Duration timeout) {
-  stopping_ = true;
-  {
-    absl::MutexLock lock(&write_mu_);
-    if (stream_ != nullptr && !stop_sent_ && !closed_) {
-      pb::SourceWorkerMessage stop;
-      stop.mutable_stop();
-      stream_->Write(stop);
-      stop_sent_ = true;
-    }
-  }
-  return done_.WaitForNotificationWithTimeout(timeout);
-}
-
-void SourceTaskRunner::Join() {
-  if (thread_.joinable()) thread_.join();
-}
-
-void SourceTaskRunner::Run() {
-  absl::Status status = RunLoop();
-  if (status.ok()) {
-    options_.listener->OnTaskStopped(options_.id);
-  } else {
-    spdlog::error("Task {} failed: {}", options_.id.ToString(), std::string(status.message()));
-    options_.listener->OnTaskFailed(options_.id, std::string(status.message()));
-  }
-  done_.Notify();
 }
 
 bool SourceTaskRunner::Write(const pb::SourceWorkerMessage& message) {
@@ -297,7 +272,7 @@ absl::Status SourceTaskRunner::RunLoop() {
   start.mutable_start()->mutable_config()->insert(options_.task_config.begin(),
                                                   options_.task_config.end());
   Write(start);
-  if (stopping_) Stop(absl::ZeroDuration());
+  if (stopping()) OnStopRequested();
 
   last_commit_ = absl::Now();
   absl::Status result = absl::OkStatus();
@@ -310,7 +285,7 @@ absl::Status SourceTaskRunner::RunLoop() {
         finished = stream_->Finish();
         closed_ = true;
       }
-      if (!stopping_) {
+      if (!stopping()) {
         result = absl::UnavailableError(
             DescribeBrokenStream(options_.process, finished.error_message()));
       }
@@ -325,7 +300,7 @@ absl::Status SourceTaskRunner::RunLoop() {
       result = Produce(message.batch());
       rd_kafka_poll(producer_.get(), 0);
       if (result.ok()) result = delivery_error_;
-      if (result.ok() && !stopping_) result = SendPoll();
+      if (result.ok() && !stopping()) result = SendPoll();
       if (result.ok() && absl::Now() - last_commit_ >= options_.worker->offset_flush_interval) {
         result = CommitOffsets();
       }

@@ -61,16 +61,12 @@ class SourceTaskRunner final : public TaskRunner {
   SourceTaskRunner(TaskRunnerOptions options, store::OffsetStore* offsets);
   ~SourceTaskRunner() override;
 
-  void Start() override;
-  bool Stop(absl::Duration timeout) override;
-  void Join() override;
-
  private:
   using Stream = grpc::ClientReaderWriter<sluice::plugin::v1::SourceWorkerMessage,
                                           sluice::plugin::v1::SourcePluginMessage>;
 
-  void Run();
-  absl::Status RunLoop();
+  absl::Status RunLoop() override;
+  void OnStopRequested() override;
   absl::Status Produce(const sluice::plugin::v1::SourceBatch& batch);
   absl::Status ReplyOffsets(const sluice::plugin::v1::OffsetsRequest& request);
   absl::Status CommitOffsets();
@@ -79,11 +75,7 @@ class SourceTaskRunner final : public TaskRunner {
   std::string OffsetKey(const Value& partition) const;
   static void OnDelivery(rd_kafka_t* rk, const rd_kafka_message_t* message, void* opaque);
 
-  const TaskRunnerOptions options_;
   store::OffsetStore* const offsets_;
-  std::thread thread_;
-  std::atomic<bool> stopping_{false};
-  absl::Notification done_;
 
   // Runner-thread state.
   RecordConverters converters_;

@@ -6,11 +6,14 @@
 #ifndef SLUICE_SERVER_RUNTIME_TASK_RUNNER_H_
 #define SLUICE_SERVER_RUNTIME_TASK_RUNNER_H_
 
+#include <atomic>
 #include <functional>
 #include <string>
+#include <thread>
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
+#include "absl/synchronization/notification.h"
 #include "absl/time/time.h"
 #include "server/config/worker_config.h"
 #include "server/plugins/plugin_process.h"
@@ -52,19 +55,42 @@ struct TaskRunnerOptions {
   TaskStatusListener* listener = nullptr;
 };
 
-// Owns one task thread. Thread-safe: Start, Stop and the destructor may be called from any
-// thread (but not concurrently with each other).
+// Owns one task thread, which runs RunLoop() and reports how it ended to the listener: stopped
+// (RunLoop returned OK after Stop) or failed (with the error as trace). Thread-safe: Start, Stop
+// and Join may be called from any thread (not concurrently with each other).
 class TaskRunner {
  public:
-  virtual ~TaskRunner() = default;
+  virtual ~TaskRunner();
+  TaskRunner(const TaskRunner&) = delete;
+  TaskRunner& operator=(const TaskRunner&) = delete;
+
   // Starts the thread. REQUIRES: called once.
-  virtual void Start() = 0;
+  void Start();
   // Asks the task to stop (flush, commit, stop the plugin task) and waits up to `timeout` for
   // the thread to end. Returns false when it did not end in time: the caller then kills the
   // plugin host, which makes the thread end, and calls Join().
-  virtual bool Stop(absl::Duration timeout) = 0;
-  // Waits for the thread to end. REQUIRES: Stop was called.
-  virtual void Join() = 0;
+  bool Stop(absl::Duration timeout);
+  // Waits for the thread to end.
+  void Join();
+
+ protected:
+  explicit TaskRunner(TaskRunnerOptions options) : options_(std::move(options)) {}
+  // The task's loop, on the runner thread. OK when it ended because Stop was asked for.
+  virtual absl::Status RunLoop() = 0;
+  // Called by Stop (on the caller's thread) after stopping() became true.
+  virtual void OnStopRequested() {}
+  bool stopping() const { return stopping_.load(); }
+  // Derived destructors call this first, so the thread never runs into a half-destroyed object.
+  void StopAndJoin();
+
+  const TaskRunnerOptions options_;
+
+ private:
+  void Run();
+
+  std::thread thread_;
+  std::atomic<bool> stopping_{false};
+  absl::Notification done_;
 };
 
 // Why a plugin stream broke: the host's exit (waiting briefly for it to be reaped), or the gRPC
