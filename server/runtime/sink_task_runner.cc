@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include <google/protobuf/arena.h>
 #include <spdlog/spdlog.h>
 
 #include "absl/strings/str_cat.h"
@@ -35,7 +36,19 @@ void AddPartitions(const std::vector<TopicPartition>& partitions,
 
 }  // namespace
 
-SinkTaskRunner::SinkTaskRunner(TaskRunnerOptions options) : TaskRunner(std::move(options)) {}
+namespace {
+
+google::protobuf::ArenaOptions BatchArenaOptions() {
+  google::protobuf::ArenaOptions options;
+  options.start_block_size = 1 << 20;
+  options.max_block_size = 8 << 20;
+  return options;
+}
+
+}  // namespace
+
+SinkTaskRunner::SinkTaskRunner(TaskRunnerOptions options)
+    : TaskRunner(std::move(options)), arena_(BatchArenaOptions()) {}
 
 SinkTaskRunner::~SinkTaskRunner() { StopAndJoin(); }
 
@@ -190,7 +203,9 @@ absl::Status SinkTaskRunner::Subscribe() {
 }
 
 absl::Status SinkTaskRunner::DeliverBatch(std::vector<rd_kafka_message_t*>& messages) {
-  pb::SinkWorkerMessage put;
+  // The batch is built in an arena, reset per batch: thousands of small messages each time.
+  arena_.Reset();
+  pb::SinkWorkerMessage& put = *google::protobuf::Arena::CreateMessage<pb::SinkWorkerMessage>(&arena_);
   pb::SinkBatch* batch = put.mutable_put();
   for (rd_kafka_message_t* m : messages) {
     std::string topic = rd_kafka_topic_name(m->rkt);

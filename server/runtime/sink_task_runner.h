@@ -13,6 +13,8 @@
 #include <thread>
 #include <vector>
 
+#include <google/protobuf/arena.h>
+
 #include "absl/synchronization/notification.h"
 #include "server/kafka/client.h"
 #include "server/runtime/record_converters.h"
@@ -51,6 +53,7 @@ class SinkTaskRunner final : public TaskRunner {
   std::unique_ptr<grpc::ClientContext> context_;
   std::unique_ptr<Stream> stream_;
   wire::SchemaEncoder schemas_;
+  google::protobuf::Arena arena_;  // holds the batch being sent
   TopicPartitionOffsets consumed_;  // next offset per partition handed to the plugin
   std::vector<TopicPartition> assigned_;
   bool closing_ = false;  // the consumer is closing: the plugin stream is done
