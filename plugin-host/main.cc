@@ -134,12 +134,17 @@ int Run(int argc, char** argv) {
     spdlog::error("{}", std::string(sandboxed.message()));
     return kExitSetupFailed;
   }
-  if (chdir(options->plugin_dir.c_str()) != 0) {
-    spdlog::error("cannot enter the plugin directory {}: {}", options->plugin_dir,
-                  std::strerror(errno));
-    return kExitSetupFailed;
+  if (manifest->runtime == PluginRuntime::kExec) {
+    // An exec plugin runs from its own directory. A native plugin keeps the worker's working
+    // directory, so that relative paths in connector configs (file=...) resolve as they do in
+    // Kafka Connect.
+    if (chdir(options->plugin_dir.c_str()) != 0) {
+      spdlog::error("cannot enter the plugin directory {}: {}", options->plugin_dir,
+                    std::strerror(errno));
+      return kExitSetupFailed;
+    }
+    ExecPlugin(*manifest, *options);
   }
-  if (manifest->runtime == PluginRuntime::kExec) ExecPlugin(*manifest, *options);
 
   std::string library = absl::StrCat(options->plugin_dir, "/", manifest->library);
   absl::StatusOr<std::unique_ptr<LoadedPlugin>> plugin = LoadedPlugin::Load(library);

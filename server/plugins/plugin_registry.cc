@@ -54,8 +54,11 @@ absl::Status Handshake(PluginProcess& process, absl::Duration timeout) {
 absl::StatusOr<std::unique_ptr<PluginRegistry>> PluginRegistry::Create(Options options) {
   auto registry = std::unique_ptr<PluginRegistry>(new PluginRegistry(std::move(options)));
   std::vector<std::string> dirs;
-  for (const std::string& entry : registry->options_.plugin_path) {
+  for (const std::string& path_entry : registry->options_.plugin_path) {
+    // Relative entries are relative to the worker's working directory, as in Kafka Connect; the
+    // hosts get absolute paths.
     std::error_code ec;
+    const std::string entry = std::filesystem::absolute(path_entry, ec).lexically_normal().string();
     if (!std::filesystem::is_directory(entry, ec)) {
       return absl::InvalidArgumentError(
           absl::StrCat("plugin.path entry ", entry, " is not a directory"));

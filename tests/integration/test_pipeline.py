@@ -106,3 +106,28 @@ def test_restart_resumes_from_stored_offsets(sluiced_factory, workdir):
     again.wait_running("src")
     wait_for(lambda: read_lines(out_file) == first + second, 60, "the lines written while down")
     assert again.stop() == 0, again.log()
+
+
+def test_relative_paths_and_command_line_connectors(sluiced_factory, workdir):
+    """As tools/run starts it: relative plugin.path, offsets file and connector files, resolved
+    from the directory sluiced starts in, and connectors given as .properties files."""
+    import os
+    from conftest import BUILD, worker_props
+    props = worker_props(workdir, **{
+        "plugin.path": os.path.relpath(BUILD / "plugins", workdir),
+        "offset.storage.file.filename": "run/connect.offsets",
+    })
+    (workdir / "run").mkdir()
+    write_lines(workdir / "run" / "in.txt", ["relative 1", "relative 2"], mode="w")
+    (workdir / "src.properties").write_text(
+        "name=local-file-source\nconnector.class=FileStreamSource\ntasks.max=1\n"
+        "file=run/in.txt\ntopic=connect-test\n")
+    (workdir / "snk.properties").write_text(
+        "name=local-file-sink\nconnector.class=FileStreamSink\ntasks.max=1\n"
+        "file=run/out.txt\ntopics=connect-test\n")
+    s = sluiced_factory(props=props, connector_files=["src.properties", "snk.properties"]).start()
+    wait_for(lambda: read_lines(workdir / "run" / "out.txt") == ["relative 1", "relative 2"], 60,
+             "the lines in run/out.txt")
+    assert sorted(s.get("/connectors").json()) == ["local-file-sink", "local-file-source"]
+    assert s.stop() == 0
+    assert (workdir / "run" / "connect.offsets").exists()
