@@ -32,6 +32,7 @@
 #include "server/herder/standalone_herder.h"
 #include "server/kafka/client.h"
 #include "server/kafka/embedded_broker.h"
+#include "server/logging/logger_levels.h"
 #include "server/plugins/plugin_registry.h"
 #include "server/store/connector_store.h"
 #include "server/store/offset_store.h"
@@ -138,6 +139,11 @@ int Run(int argc, char** argv) {
     broker = *std::move(started);
     bootstrap = broker->bootstrap_servers();
     kafka::EmbeddedBroker* b = broker.get();
+    // The embedded broker keeps a consumer that left its group as a member until its session
+    // expires, so a restarted sink task would wait librdkafka's default 45 s before it gets
+    // its partitions. A short session (the minimum a real broker allows) keeps that to seconds.
+    worker->consumer_overrides.try_emplace("session.timeout.ms", "6000");
+    worker->consumer_overrides.try_emplace("heartbeat.interval.ms", "1000");
     ensure_topic = [b](const std::string& topic) { return b->EnsureTopic(topic); };
     spdlog::warn("==================================================================");
     spdlog::warn("No bootstrap.servers: started the EMBEDDED Kafka broker at {}", bootstrap);
@@ -188,7 +194,8 @@ int Run(int argc, char** argv) {
   // gRPC API.
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
-  api::ConnectServiceImpl service(herder->get(), registry->get(),
+  logging::LoggerLevels logger_levels;
+  api::ConnectServiceImpl service(herder->get(), registry->get(), &logger_levels,
                                   {kKafkaConnectApiVersion, SLUICE_GIT_COMMIT, *cluster_id});
   grpc::ServerBuilder builder;
   int grpc_port = 0;

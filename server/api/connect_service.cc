@@ -7,6 +7,7 @@
 #include "absl/strings/str_join.h"
 #include "server/api/status_mapping.h"
 #include "server/convert/converter.h"
+#include "server/convert/json.h"
 
 namespace sluice::api {
 
@@ -308,6 +309,91 @@ grpc::Status ConnectServiceImpl::ValidateConnectorConfig(
     }
   }
   for (const std::string& g : groups) response->add_groups(g);
+  return grpc::Status::OK;
+}
+
+grpc::Status ConnectServiceImpl::PauseConnector(grpc::ServerContext* context,
+                                                const v1::PauseConnectorRequest* request,
+                                                google::protobuf::Empty*) {
+  return ToGrpcStatus(herder_->PauseConnector(request->name()), context);
+}
+
+grpc::Status ConnectServiceImpl::ResumeConnector(grpc::ServerContext* context,
+                                                 const v1::ResumeConnectorRequest* request,
+                                                 google::protobuf::Empty*) {
+  return ToGrpcStatus(herder_->ResumeConnector(request->name()), context);
+}
+
+grpc::Status ConnectServiceImpl::StopConnector(grpc::ServerContext* context,
+                                               const v1::StopConnectorRequest* request,
+                                               google::protobuf::Empty*) {
+  return ToGrpcStatus(herder_->StopConnector(request->name()), context);
+}
+
+grpc::Status ConnectServiceImpl::RestartConnector(grpc::ServerContext* context,
+                                                  const v1::RestartConnectorRequest* request,
+                                                  v1::RestartConnectorResponse* response) {
+  absl::StatusOr<herder::StandaloneHerder::RestartResult> result = herder_->RestartConnector(
+      request->name(), request->include_tasks(), request->only_failed());
+  if (!result.ok()) return ToGrpcStatus(result.status(), context);
+  if (result->status.has_value()) ToProto(*result->status, response->mutable_status());
+  return grpc::Status::OK;
+}
+
+grpc::Status ConnectServiceImpl::RestartTask(grpc::ServerContext* context,
+                                             const v1::RestartTaskRequest* request,
+                                             google::protobuf::Empty*) {
+  return ToGrpcStatus(herder_->RestartTask(request->name(), request->task()), context);
+}
+
+namespace {
+
+// {"k":v,...} (JSON text of a map with primitive values) -> OffsetMap with each value's JSON.
+absl::Status ToOffsetMap(const std::string& json, v1::OffsetMap* out) {
+  absl::StatusOr<Value> map = convert::ParseSchemaless(json);
+  if (!map.ok()) return map.status();
+  if (map->kind() != Value::Kind::kMap) {
+    return absl::DataLossError(absl::StrCat("A stored offset is not a JSON object: ", json));
+  }
+  for (const MapEntry& entry : map->map()) {
+    if (entry.key.kind() != Value::Kind::kString) continue;
+    (*out->mutable_json_values())[entry.key.string()] = convert::SerializeSchemaless(entry.value);
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+grpc::Status ConnectServiceImpl::GetConnectorOffsets(grpc::ServerContext* context,
+                                                     const v1::GetConnectorOffsetsRequest* request,
+                                                     v1::ConnectorOffsets* response) {
+  absl::StatusOr<std::string> type = herder_->ConnectorType(request->name());
+  if (!type.ok()) return ToGrpcStatus(type.status(), context);
+  if (*type == "sink") {
+    absl::StatusOr<std::vector<kafka::CommittedOffset>> offsets =
+        herder_->GetSinkOffsets(request->name());
+    if (!offsets.ok()) return ToGrpcStatus(offsets.status(), context);
+    for (const kafka::CommittedOffset& o : *offsets) {
+      v1::ConnectorOffset* entry = response->add_offsets();
+      auto& partition = *entry->mutable_partition()->mutable_json_values();
+      partition["kafka_topic"] = convert::SerializeSchemaless(Value::String(o.topic));
+      partition["kafka_partition"] = absl::StrCat(o.partition);
+      (*entry->mutable_offset()->mutable_json_values())["kafka_offset"] = absl::StrCat(o.offset);
+    }
+    return grpc::Status::OK;
+  }
+  absl::StatusOr<std::vector<herder::StandaloneHerder::PartitionOffsetJson>> offsets =
+      herder_->GetSourceOffsets(request->name());
+  if (!offsets.ok()) return ToGrpcStatus(offsets.status(), context);
+  for (const auto& o : *offsets) {
+    v1::ConnectorOffset* entry = response->add_offsets();
+    if (absl::Status s = ToOffsetMap(o.partition, entry->mutable_partition()); !s.ok()) {
+      return ToGrpcStatus(s, context);
+    }
+    if (absl::Status s = ToOffsetMap(o.offset, entry->mutable_offset()); !s.ok()) {
+      return ToGrpcStatus(s, context);
+    }
+  }
   return grpc::Status::OK;
 }
 

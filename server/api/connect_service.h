@@ -9,6 +9,7 @@
 #include <string>
 
 #include "server/herder/standalone_herder.h"
+#include "server/logging/logger_levels.h"
 #include "server/plugins/plugin_registry.h"
 #include "sluice/v1/connect.grpc.pb.h"
 
@@ -22,9 +23,10 @@ struct ServerIdentity {
 
 class ConnectServiceImpl final : public sluice::v1::ConnectService::Service {
  public:
+  // REQUIRES: herder, registry and loggers outlive this service.
   ConnectServiceImpl(herder::StandaloneHerder* herder, plugins::PluginRegistry* registry,
-                     ServerIdentity identity)
-      : herder_(herder), registry_(registry), identity_(std::move(identity)) {}
+                     logging::LoggerLevels* loggers, ServerIdentity identity)
+      : herder_(herder), registry_(registry), loggers_(loggers), identity_(std::move(identity)) {}
 
   grpc::Status GetServerInfo(grpc::ServerContext*, const sluice::v1::GetServerInfoRequest*,
                              sluice::v1::ServerInfo*) override;
@@ -66,9 +68,33 @@ class ConnectServiceImpl final : public sluice::v1::ConnectService::Service {
                                        const sluice::v1::ValidateConnectorConfigRequest*,
                                        sluice::v1::ConfigInfos*) override;
 
+  // Connector lifecycle.
+  grpc::Status PauseConnector(grpc::ServerContext*, const sluice::v1::PauseConnectorRequest*,
+                              google::protobuf::Empty*) override;
+  grpc::Status ResumeConnector(grpc::ServerContext*, const sluice::v1::ResumeConnectorRequest*,
+                               google::protobuf::Empty*) override;
+  grpc::Status StopConnector(grpc::ServerContext*, const sluice::v1::StopConnectorRequest*,
+                             google::protobuf::Empty*) override;
+  grpc::Status RestartConnector(grpc::ServerContext*, const sluice::v1::RestartConnectorRequest*,
+                                sluice::v1::RestartConnectorResponse*) override;
+  grpc::Status RestartTask(grpc::ServerContext*, const sluice::v1::RestartTaskRequest*,
+                           google::protobuf::Empty*) override;
+  grpc::Status GetConnectorOffsets(grpc::ServerContext*,
+                                   const sluice::v1::GetConnectorOffsetsRequest*,
+                                   sluice::v1::ConnectorOffsets*) override;
+
+  // Loggers (/admin/loggers), in connect_service_loggers.cc.
+  grpc::Status ListLoggers(grpc::ServerContext*, const sluice::v1::ListLoggersRequest*,
+                           sluice::v1::ListLoggersResponse*) override;
+  grpc::Status GetLogger(grpc::ServerContext*, const sluice::v1::GetLoggerRequest*,
+                         sluice::v1::LoggerLevel*) override;
+  grpc::Status SetLoggerLevel(grpc::ServerContext*, const sluice::v1::SetLoggerLevelRequest*,
+                              sluice::v1::SetLoggerLevelResponse*) override;
+
  private:
   herder::StandaloneHerder* const herder_;
   plugins::PluginRegistry* const registry_;
+  logging::LoggerLevels* const loggers_;
   const ServerIdentity identity_;
 };
 

@@ -6,9 +6,11 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
 #include "server/runtime/sink_task_runner.h"
 #include "server/runtime/source_task_runner.h"
+#include "server/convert/json.h"
 
 namespace sluice::herder {
 
@@ -355,6 +357,11 @@ void StandaloneHerder::StartRuntime(const std::string& name) {
     SetConnectorStatus(name, State::kStopped, std::nullopt);
     return;
   }
+  if (target == store::TargetState::kPaused) {
+    // As in Kafka Connect, a connector that starts paused is not started and has no tasks yet.
+    SetConnectorStatus(name, State::kPaused, std::nullopt);
+    return;
+  }
   const plugins::ConnectorPlugin* plugin =
       options_.registry->Find(config.count("connector.class") ? config.at("connector.class") : "");
   if (plugin == nullptr) {
@@ -370,6 +377,8 @@ void StandaloneHerder::StartRuntime(const std::string& name) {
   }
   Runtime& rt = runtimes_[name];
   rt.host = *std::move(host);
+  rt.plugin = plugin;
+  rt.config = config;
   rt.host->OnExit([this, name, generation](const plugins::ExitInfo& exit) {
     OnHostExit(name, generation, exit.Describe());
   });
@@ -389,8 +398,7 @@ void StandaloneHerder::StartRuntime(const std::string& name) {
       return;
     }
   }
-  SetConnectorStatus(name, target == store::TargetState::kPaused ? State::kPaused : State::kRunning,
-                     std::nullopt);
+  SetConnectorStatus(name, State::kRunning, std::nullopt);
 
   int max_tasks = 1;
   if (auto it = config.find("tasks.max"); it != config.end()) {
@@ -436,28 +444,284 @@ void StandaloneHerder::StartRuntime(const std::string& name) {
     absl::MutexLock lock(&mu_);
     connectors_.at(name).task_configs = tasks;
   }
-  if (target == store::TargetState::kPaused) return;  // tasks start on resume
+  for (size_t i = 0; i < tasks.size(); ++i) StartTask(name, static_cast<int>(i));
+}
 
-  for (size_t i = 0; i < tasks.size(); ++i) {
-    runtime::TaskRunnerOptions o;
-    o.id = {name, static_cast<int>(i)};
-    o.connector_config = config;
-    o.task_config = tasks[i];
-    o.worker = options_.worker;
-    o.bootstrap_servers = options_.bootstrap_servers;
-    o.ensure_topic = options_.ensure_topic;
-    o.stub = &rt.host->stub();
-    o.process = rt.host.get();
-    o.listener = this;
-    std::unique_ptr<runtime::TaskRunner> runner;
-    if (plugin->type == plugins::ConnectorType::kSource) {
-      runner = std::make_unique<runtime::SourceTaskRunner>(std::move(o), options_.offsets);
-    } else {
-      runner = std::make_unique<runtime::SinkTaskRunner>(std::move(o));
-    }
-    runner->Start();
-    rt.runners[static_cast<int>(i)] = std::move(runner);
+void StandaloneHerder::StartTask(const std::string& name, int task) {
+  Runtime& rt = runtimes_.at(name);
+  runtime::TaskRunnerOptions o;
+  {
+    absl::MutexLock lock(&mu_);
+    o.task_config = connectors_.at(name).task_configs.at(static_cast<size_t>(task));
   }
+  o.id = {name, task};
+  o.connector_config = rt.config;
+  o.worker = options_.worker;
+  o.bootstrap_servers = options_.bootstrap_servers;
+  o.ensure_topic = options_.ensure_topic;
+  o.stub = &rt.host->stub();
+  o.process = rt.host.get();
+  o.listener = this;
+  std::unique_ptr<runtime::TaskRunner> runner;
+  if (rt.plugin->type == plugins::ConnectorType::kSource) {
+    runner = std::make_unique<runtime::SourceTaskRunner>(std::move(o), options_.offsets);
+  } else {
+    runner = std::make_unique<runtime::SinkTaskRunner>(std::move(o));
+  }
+  runner->Start();
+  rt.runners[task] = std::move(runner);
+}
+
+void StandaloneHerder::StopTask(const std::string& name, int task) {
+  Runtime& rt = runtimes_.at(name);
+  auto it = rt.runners.find(task);
+  if (it == rt.runners.end()) return;
+  if (!it->second->Stop(options_.worker->task_shutdown_graceful_timeout)) {
+    spdlog::warn("Task {}-{} did not stop within {}; killing its plugin host", name, task,
+                 absl::FormatDuration(options_.worker->task_shutdown_graceful_timeout));
+    rt.host->Stop(absl::ZeroDuration());
+  }
+  it->second->Join();
+  rt.runners.erase(it);
+}
+
+bool StandaloneHerder::HostAlive(const std::string& name) {
+  auto it = runtimes_.find(name);
+  return it != runtimes_.end() && it->second.host != nullptr &&
+         !it->second.host->exit_info().has_value();
+}
+
+bool StandaloneHerder::RestartConnectorInstance(const std::string& name) {
+  Runtime& rt = runtimes_.at(name);
+  const absl::Duration timeout = options_.worker->plugin_call_timeout;
+  {
+    grpc::ClientContext context;
+    context.set_deadline(Deadline(timeout));
+    pb::StopConnectorResponse response;
+    grpc::Status s = rt.host->stub().StopConnector(&context, pb::StopConnectorRequest(), &response);
+    if (!s.ok() && s.error_code() != grpc::StatusCode::FAILED_PRECONDITION) {
+      FailConnector(name, GrpcError("Failed to stop connector", s));
+      return false;
+    }
+  }
+  grpc::ClientContext context;
+  context.set_deadline(Deadline(timeout));
+  pb::StartConnectorRequest request;
+  request.set_connector_class(rt.plugin->class_name);
+  request.set_connector_name(name);
+  request.mutable_config()->insert(rt.config.begin(), rt.config.end());
+  pb::StartConnectorResponse response;
+  grpc::Status s = rt.host->stub().StartConnector(&context, request, &response);
+  if (!s.ok()) {
+    FailConnector(name, GrpcError("Failed to start connector", s));
+    return false;
+  }
+  SetConnectorStatus(name, State::kRunning, std::nullopt);
+  return true;
+}
+
+absl::Status StandaloneHerder::SetTarget(const std::string& name, store::TargetState target,
+                                         const std::string& not_found) {
+  store::TargetState previous;
+  {
+    absl::MutexLock lock(&mu_);
+    auto it = connectors_.find(name);
+    if (it == connectors_.end()) return absl::NotFoundError(not_found);
+    previous = it->second.target;
+    it->second.target = target;
+  }
+  if (absl::Status s = Persist(); !s.ok()) {
+    absl::MutexLock lock(&mu_);
+    connectors_.at(name).target = previous;
+    return s;
+  }
+  return absl::OkStatus();
+}
+
+absl::Status StandaloneHerder::PauseConnector(const std::string& name) {
+  absl::MutexLock op(&op_mu_);
+  if (absl::Status s = SetTarget(name, store::TargetState::kPaused,
+                                 absl::StrCat("Unknown connector ", name));
+      !s.ok()) {
+    return s;
+  }
+  StopRuntime(name, State::kPaused);
+  absl::MutexLock lock(&mu_);
+  Connector& c = connectors_.at(name);
+  if (!c.status.has_value() || c.status->state != State::kFailed) {
+    c.status = InstanceStatus{State::kPaused, options_.worker_id, std::nullopt};
+  }
+  return absl::OkStatus();
+}
+
+absl::Status StandaloneHerder::ResumeConnector(const std::string& name) {
+  absl::MutexLock op(&op_mu_);
+  bool running;
+  {
+    absl::MutexLock lock(&mu_);
+    auto it = connectors_.find(name);
+    if (it == connectors_.end()) {
+      return absl::NotFoundError(absl::StrCat("Unknown connector ", name));
+    }
+    running = it->second.target == store::TargetState::kStarted;
+  }
+  if (running && HostAlive(name)) return absl::OkStatus();  // idempotent
+  if (absl::Status s = SetTarget(name, store::TargetState::kStarted,
+                                 absl::StrCat("Unknown connector ", name));
+      !s.ok()) {
+    return s;
+  }
+  StopRuntime(name, State::kUnassigned);
+  StartRuntime(name);
+  return absl::OkStatus();
+}
+
+absl::Status StandaloneHerder::StopConnector(const std::string& name) {
+  absl::MutexLock op(&op_mu_);
+  if (absl::Status s = SetTarget(name, store::TargetState::kStopped,
+                                 absl::StrCat("No connector `", name, "` configured"));
+      !s.ok()) {
+    // Kafka Connect's standalone worker answers an unknown connector here with 500.
+    return s.code() == absl::StatusCode::kNotFound ? absl::InternalError(s.message()) : s;
+  }
+  StopRuntime(name, State::kUnassigned);
+  absl::MutexLock lock(&mu_);
+  Connector& c = connectors_.at(name);
+  c.task_configs.clear();
+  c.task_statuses.clear();
+  c.status = InstanceStatus{State::kStopped, options_.worker_id, std::nullopt};
+  return absl::OkStatus();
+}
+
+absl::StatusOr<StandaloneHerder::RestartResult> StandaloneHerder::RestartConnector(
+    const std::string& name, bool include_tasks, bool only_failed) {
+  absl::MutexLock op(&op_mu_);
+  const bool plain = !include_tasks && !only_failed;
+  store::TargetState target;
+  RestartResult result;
+  bool restart_connector = true;
+  std::vector<int> restart_tasks;
+  {
+    absl::MutexLock lock(&mu_);
+    auto it = connectors_.find(name);
+    if (it == connectors_.end()) {
+      return absl::NotFoundError(plain ? absl::StrCat("Connector ", name, " not found")
+                                       : absl::StrCat("Unknown connector: ", name));
+    }
+    Connector& c = it->second;
+    target = c.target;
+    if (!plain) {
+      if (!c.status.has_value()) {
+        return absl::NotFoundError(absl::StrCat("Status for connector ", name, " not found"));
+      }
+      restart_connector = !only_failed || c.status->state == State::kFailed;
+      for (const auto& [task, status] : c.task_statuses) {
+        if (include_tasks && (!only_failed || status.state == State::kFailed)) {
+          restart_tasks.push_back(task);
+        }
+      }
+      ConnectorStatus snapshot{name, *c.status, c.task_statuses, c.type};
+      if (restart_connector) {
+        snapshot.connector = {State::kRestarting, options_.worker_id, std::nullopt};
+        c.status = snapshot.connector;
+      }
+      for (int task : restart_tasks) {
+        snapshot.tasks[task] = {State::kRestarting, options_.worker_id, std::nullopt};
+        c.task_statuses[task] = snapshot.tasks[task];
+      }
+      result.status = std::move(snapshot);
+    }
+  }
+  if (target != store::TargetState::kStarted) return result;  // nothing runs to restart
+  if (!HostAlive(name)) {
+    // The host died (or never started): everything starts again in a new one.
+    if (restart_connector || !restart_tasks.empty()) {
+      StopRuntime(name, State::kUnassigned);
+      StartRuntime(name);
+    }
+    return result;
+  }
+  if (restart_connector && !RestartConnectorInstance(name)) return result;
+  for (int task : restart_tasks) {
+    StopTask(name, task);
+    StartTask(name, task);
+  }
+  return result;
+}
+
+absl::Status StandaloneHerder::RestartTask(const std::string& name, int task) {
+  absl::MutexLock op(&op_mu_);
+  store::TargetState target;
+  {
+    absl::MutexLock lock(&mu_);
+    auto it = connectors_.find(name);
+    if (it == connectors_.end()) {
+      return absl::NotFoundError(absl::StrCat("Connector ", name, " not found"));
+    }
+    if (task < 0 || static_cast<size_t>(task) >= it->second.task_configs.size()) {
+      return absl::NotFoundError(absl::StrCat("Task ", name, "-", task, " not found"));
+    }
+    target = it->second.target;
+  }
+  if (target != store::TargetState::kStarted) return absl::OkStatus();
+  if (!HostAlive(name)) {
+    StopRuntime(name, State::kUnassigned);
+    StartRuntime(name);
+    return absl::OkStatus();
+  }
+  StopTask(name, task);
+  StartTask(name, task);
+  return absl::OkStatus();
+}
+
+absl::StatusOr<std::string> StandaloneHerder::ConnectorType(const std::string& name) const {
+  absl::MutexLock lock(&mu_);
+  auto it = connectors_.find(name);
+  if (it == connectors_.end()) {
+    return absl::NotFoundError(absl::StrCat("Connector ", name, " not found"));
+  }
+  return it->second.type;
+}
+
+absl::StatusOr<std::vector<kafka::CommittedOffset>> StandaloneHerder::GetSinkOffsets(
+    const std::string& name) const {
+  std::vector<std::string> topics;
+  std::string group = absl::StrCat("connect-", name);
+  {
+    absl::MutexLock lock(&mu_);
+    auto it = connectors_.find(name);
+    if (it == connectors_.end()) {
+      return absl::NotFoundError(absl::StrCat("Connector ", name, " not found"));
+    }
+    if (auto t = it->second.config.find("topics"); t != it->second.config.end()) {
+      for (absl::string_view topic : absl::StrSplit(t->second, ',')) {
+        topic = absl::StripAsciiWhitespace(topic);
+        if (!topic.empty()) topics.emplace_back(topic);
+      }
+    }
+    if (auto g = it->second.config.find("consumer.override.group.id");
+        g != it->second.config.end()) {
+      group = g->second;
+    }
+  }
+  return kafka::FetchCommittedOffsets(options_.bootstrap_servers, group, topics,
+                                      absl::Seconds(30));
+}
+
+absl::StatusOr<std::vector<StandaloneHerder::PartitionOffsetJson>>
+StandaloneHerder::GetSourceOffsets(const std::string& name) const {
+  if (absl::StatusOr<std::string> type = ConnectorType(name); !type.ok()) return type.status();
+  std::vector<PartitionOffsetJson> out;
+  for (const auto& [key, value] : options_.offsets->All()) {
+    absl::StatusOr<Value> parsed = convert::ParseSchemaless(key);
+    if (!parsed.ok() || parsed->kind() != Value::Kind::kArray || parsed->array().size() != 2 ||
+        parsed->array()[0].kind() != Value::Kind::kString ||
+        parsed->array()[0].string() != name || parsed->array()[1].kind() != Value::Kind::kMap) {
+      continue;  // another connector's, or not a Kafka Connect offset key
+    }
+    out.push_back({convert::SerializeSchemaless(parsed->array()[1]), value});
+  }
+  return out;
 }
 
 void StandaloneHerder::StopRuntime(const std::string& name, State final_state) {

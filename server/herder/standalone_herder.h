@@ -23,6 +23,7 @@
 #include "absl/synchronization/mutex.h"
 #include "server/config/worker_config.h"
 #include "server/herder/connector_config.h"
+#include "server/kafka/client.h"
 #include "server/plugins/plugin_registry.h"
 #include "server/runtime/task_runner.h"
 #include "server/store/connector_store.h"
@@ -102,6 +103,45 @@ class StandaloneHerder final : public runtime::TaskStatusListener {
   // DELETE /connectors/{name}. NotFound "Connector {name} not found".
   absl::Status DeleteConnector(const std::string& name);
 
+  // PUT /connectors/{name}/pause and /resume: the target state, persisted. Pausing stops the
+  // connector and its tasks (statuses PAUSED, task configs kept); resuming starts them again,
+  // also from STOPPED. NotFound "Unknown connector {name}".
+  absl::Status PauseConnector(const std::string& name);
+  absl::Status ResumeConnector(const std::string& name);
+  // PUT /connectors/{name}/stop: stops everything and drops the task configs (status STOPPED).
+  // Kafka Connect's standalone worker answers an unknown name with 500
+  // "No connector `{name}` configured" (Internal here).
+  absl::Status StopConnector(const std::string& name);
+
+  struct RestartResult {
+    // Set when include_tasks or only_failed was asked for: the status as it was when the
+    // restart was accepted, with every restarted instance shown RESTARTING.
+    std::optional<ConnectorStatus> status;
+  };
+  // POST /connectors/{name}/restart. The connector is restarted if !only_failed or it FAILED; a
+  // task if include_tasks and (!only_failed or it FAILED). NotFound "Connector {name} not found"
+  // (plain restart) or "Unknown connector: {name}" (with options), as Kafka Connect's
+  // standalone worker says.
+  absl::StatusOr<RestartResult> RestartConnector(const std::string& name, bool include_tasks,
+                                                 bool only_failed);
+  // POST /connectors/{name}/tasks/{task}/restart. NotFound "Connector {name} not found" /
+  // "Task {name}-{task} not found".
+  absl::Status RestartTask(const std::string& name, int task);
+
+  // GET /connectors/{name}/offsets for a source connector: every partition this connector has
+  // an offset for, as JSON texts of the partition and offset maps. NotFound "Connector {name}
+  // not found".
+  struct PartitionOffsetJson {
+    std::string partition;  // e.g. {"filename":"/data/in.txt"}
+    std::string offset;     // e.g. {"position":30}
+  };
+  absl::StatusOr<std::vector<PartitionOffsetJson>> GetSourceOffsets(const std::string& name) const;
+  // GET /connectors/{name}/offsets for a sink connector: the committed offsets of its consumer
+  // group connect-{name} for the topics it consumes.
+  absl::StatusOr<std::vector<kafka::CommittedOffset>> GetSinkOffsets(const std::string& name) const;
+  // The connector's type ("source", "sink" or "unknown"); NotFound when unknown.
+  absl::StatusOr<std::string> ConnectorType(const std::string& name) const;
+
   absl::StatusOr<ConnectorInfo> GetConnectorInfo(const std::string& name) const;
   absl::StatusOr<ConfigMap> GetConnectorConfig(const std::string& name) const;
   // NotFound "No status found for connector {name}".
@@ -120,6 +160,8 @@ class StandaloneHerder final : public runtime::TaskStatusListener {
   struct Runtime {
     std::unique_ptr<plugins::PluginProcess> host;
     std::map<int, std::unique_ptr<runtime::TaskRunner>> runners;
+    const plugins::ConnectorPlugin* plugin = nullptr;
+    ConfigMap config;  // the config the runtime was started with
   };
   struct Connector {
     std::string name;
@@ -141,6 +183,16 @@ class StandaloneHerder final : public runtime::TaskStatusListener {
   void StopRuntime(const std::string& name, State final_state)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(op_mu_);
   absl::Status Persist() ABSL_EXCLUSIVE_LOCKS_REQUIRED(op_mu_);
+  // Sets the target state and persists it. NotFound `not_found` when the name is unknown.
+  absl::Status SetTarget(const std::string& name, store::TargetState target,
+                         const std::string& not_found) ABSL_EXCLUSIVE_LOCKS_REQUIRED(op_mu_);
+  // Starts one task runner on the connector's running host. REQUIRES: the runtime has a host.
+  void StartTask(const std::string& name, int task) ABSL_EXCLUSIVE_LOCKS_REQUIRED(op_mu_);
+  // Stops one task runner (killing the host if it does not stop in time).
+  void StopTask(const std::string& name, int task) ABSL_EXCLUSIVE_LOCKS_REQUIRED(op_mu_);
+  // Restarts the connector instance on its running host (Stop/StartConnector calls).
+  bool RestartConnectorInstance(const std::string& name) ABSL_EXCLUSIVE_LOCKS_REQUIRED(op_mu_);
+  bool HostAlive(const std::string& name) ABSL_EXCLUSIVE_LOCKS_REQUIRED(op_mu_);
   void SetConnectorStatus(const std::string& name, State state, std::optional<std::string> trace)
       ABSL_LOCKS_EXCLUDED(mu_);
   void FailConnector(const std::string& name, const std::string& trace) ABSL_LOCKS_EXCLUDED(mu_);

@@ -51,4 +51,51 @@ absl::StatusOr<std::string> FetchClusterId(const std::string& bootstrap_servers,
   return result;
 }
 
+absl::StatusOr<std::vector<CommittedOffset>> FetchCommittedOffsets(
+    const std::string& bootstrap_servers, const std::string& group,
+    const std::vector<std::string>& topics, absl::Duration timeout) {
+  absl::StatusOr<rd_kafka_conf_t*> conf =
+      NewConf({{"bootstrap.servers", bootstrap_servers}, {"group.id", group},
+                {"client.id", "sluice-worker-offsets"}, {"enable.auto.commit", "false"},
+                {"log_level", "3"}});
+  if (!conf.ok()) return conf.status();
+  absl::StatusOr<KafkaHandle> rk = NewClient(RD_KAFKA_CONSUMER, *conf);
+  if (!rk.ok()) return rk.status();
+  const int timeout_ms = static_cast<int>(absl::ToInt64Milliseconds(timeout));
+  rd_kafka_topic_partition_list_t* list = rd_kafka_topic_partition_list_new(8);
+  for (const std::string& topic : topics) {
+    rd_kafka_topic_t* handle = rd_kafka_topic_new(rk->get(), topic.c_str(), nullptr);
+    const struct rd_kafka_metadata* metadata = nullptr;
+    rd_kafka_resp_err_t err = rd_kafka_metadata(rk->get(), 0, handle, &metadata, timeout_ms);
+    rd_kafka_topic_destroy(handle);
+    if (err != RD_KAFKA_RESP_ERR_NO_ERROR) {
+      rd_kafka_topic_partition_list_destroy(list);
+      return ToStatus(err, absl::StrCat("Reading the partitions of topic ", topic));
+    }
+    for (int t = 0; t < metadata->topic_cnt; ++t) {
+      for (int p = 0; p < metadata->topics[t].partition_cnt; ++p) {
+        rd_kafka_topic_partition_list_add(list, topic.c_str(),
+                                          metadata->topics[t].partitions[p].id);
+      }
+    }
+    rd_kafka_metadata_destroy(metadata);
+  }
+  std::vector<CommittedOffset> out;
+  if (list->cnt > 0) {
+    rd_kafka_resp_err_t err = rd_kafka_committed(rk->get(), list, timeout_ms);
+    if (err != RD_KAFKA_RESP_ERR_NO_ERROR) {
+      rd_kafka_topic_partition_list_destroy(list);
+      return ToStatus(err, absl::StrCat("Reading the committed offsets of group ", group));
+    }
+    for (int i = 0; i < list->cnt; ++i) {
+      const rd_kafka_topic_partition_t& tp = list->elems[i];
+      if (tp.err == RD_KAFKA_RESP_ERR_NO_ERROR && tp.offset >= 0) {
+        out.push_back({tp.topic, tp.partition, tp.offset});
+      }
+    }
+  }
+  rd_kafka_topic_partition_list_destroy(list);
+  return out;
+}
+
 }  // namespace sluice::kafka

@@ -5,7 +5,9 @@
 #define SLUICE_SERVER_KAFKA_CLIENT_H_
 
 #include <memory>
+#include <cstdint>
 #include <string>
+#include <vector>
 
 #include <librdkafka/rdkafka.h>
 
@@ -31,6 +33,19 @@ absl::StatusOr<KafkaHandle> NewClient(rd_kafka_type_t type, rd_kafka_conf_t* con
 // The cluster id, asked of the brokers within `timeout`. Unavailable when no broker answered.
 absl::StatusOr<std::string> FetchClusterId(const std::string& bootstrap_servers,
                                            absl::Duration timeout);
+
+struct CommittedOffset {
+  std::string topic;
+  int32_t partition = 0;
+  int64_t offset = 0;  // the next offset the group will consume
+};
+
+// The offsets consumer group `group` has committed for the partitions of `topics` (partitions
+// without a committed offset are left out). Asks with OffsetFetch, so it works on brokers that
+// answer no admin calls (the embedded one). Unavailable when Kafka does not answer in time.
+absl::StatusOr<std::vector<CommittedOffset>> FetchCommittedOffsets(
+    const std::string& bootstrap_servers, const std::string& group,
+    const std::vector<std::string>& topics, absl::Duration timeout);
 
 }  // namespace sluice::kafka
 

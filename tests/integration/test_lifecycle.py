@@ -1,0 +1,122 @@
+"""Pause, resume, stop, restart (connector and task), initial states, and GET offsets, over
+REST against a real sluiced, with Kafka Connect's status codes, bodies and messages."""
+
+import pytest
+
+from conftest import read_lines, sink_config, source_config, wait_for
+
+
+def write(path, lines):
+    with open(path, "a", encoding="utf-8") as f:
+        for line in lines:
+            f.write(line + "\n")
+
+
+@pytest.fixture
+def pipeline(sluiced, workdir):
+    src, out = workdir / "in.txt", workdir / "out.txt"
+    write(src, ["one", "two"])
+    assert sluiced.post("/connectors", json=source_config("src", src, "t")).status_code == 201
+    assert sluiced.post("/connectors", json=sink_config("snk", out, "t")).status_code == 201
+    wait_for(lambda: read_lines(out) == ["one", "two"], 60, "the first lines")
+    return sluiced, src, out
+
+
+def states(s, name):
+    st = s.get(f"/connectors/{name}/status").json()
+    return st["connector"]["state"], [t["state"] for t in st["tasks"]]
+
+
+def test_pause_and_resume(pipeline):
+    s, src, out = pipeline
+    r = s.put("/connectors/src/pause")
+    assert r.status_code == 202 and r.text == ""
+    assert states(s, "src") == ("PAUSED", ["PAUSED"])
+    assert s.put("/connectors/src/pause").status_code == 202  # idempotent
+    write(src, ["three"])
+    r = s.put("/connectors/src/resume")
+    assert r.status_code == 202 and r.text == ""
+    s.wait_running("src")
+    wait_for(lambda: read_lines(out) == ["one", "two", "three"], 60, "the line written while paused")
+
+
+def test_stop_drops_tasks_and_resume_starts_again(pipeline):
+    s, src, out = pipeline
+    r = s.put("/connectors/src/stop")
+    assert r.status_code == 204 and r.text == ""
+    status = s.get("/connectors/src/status").json()
+    assert status["connector"]["state"] == "STOPPED" and status["tasks"] == []
+    assert s.get("/connectors/src/tasks").json() == []
+    assert s.get("/connectors/src").json()["tasks"] == []
+    write(src, ["after stop"])
+    assert s.put("/connectors/src/resume").status_code == 202
+    s.wait_running("src")
+    wait_for(lambda: read_lines(out)[-1:] == ["after stop"], 60, "the line written while stopped")
+
+
+def test_restarts(pipeline):
+    s, src, out = pipeline
+    r = s.post("/connectors/src/restart")
+    assert r.status_code == 204 and r.text == ""
+    r = s.post("/connectors/src/restart?includeTasks=true")
+    assert r.status_code == 202
+    body = r.json()
+    assert body["name"] == "src" and body["type"] == "source"
+    assert body["connector"]["state"] == "RESTARTING"
+    assert [t["state"] for t in body["tasks"]] == ["RESTARTING"]
+    s.wait_running("src")
+    # Nothing failed: with onlyFailed nothing restarts and the body shows the current states.
+    r = s.post("/connectors/src/restart?includeTasks=true&onlyFailed=true")
+    assert r.status_code == 202
+    assert r.json()["connector"]["state"] == "RUNNING"
+    assert [t["state"] for t in r.json()["tasks"]] == ["RUNNING"]
+    r = s.post("/connectors/snk/tasks/0/restart")
+    assert r.status_code == 204 and r.text == ""
+    s.wait_running("snk")
+    write(src, ["after restarts"])
+    wait_for(lambda: read_lines(out)[-1:] == ["after restarts"], 60, "data to flow after restarts")
+
+
+def test_lifecycle_errors(sluiced):
+    def err(r, status, message):
+        assert r.status_code == status, r.text
+        assert r.json() == {"error_code": status, "message": message}
+    err(sluiced.put("/connectors/x/pause"), 404, "Unknown connector x")
+    err(sluiced.put("/connectors/x/resume"), 404, "Unknown connector x")
+    err(sluiced.put("/connectors/x/stop"), 500, "No connector `x` configured")
+    err(sluiced.post("/connectors/x/restart"), 404, "Connector x not found")
+    err(sluiced.post("/connectors/x/restart?includeTasks=true"), 404, "Unknown connector: x")
+    err(sluiced.post("/connectors/x/tasks/0/restart"), 404, "Connector x not found")
+    err(sluiced.get("/connectors/x/offsets"), 404, "Connector x not found")
+
+
+def test_unknown_task_restart(pipeline):
+    s, _, _ = pipeline
+    r = s.post("/connectors/src/tasks/5/restart")
+    assert r.status_code == 404
+    assert r.json() == {"error_code": 404, "message": "Task src-5 not found"}
+
+
+@pytest.mark.parametrize("initial,state", [("PAUSED", "PAUSED"), ("stopped", "STOPPED")])
+def test_initial_state(sluiced, workdir, initial, state):
+    body = source_config("s", workdir / "in.txt", "t")
+    body["initial_state"] = initial
+    r = sluiced.post("/connectors", json=body)
+    assert r.status_code == 201, r.text
+    assert r.json()["tasks"] == []
+    status = sluiced.get("/connectors/s/status").json()
+    assert status["connector"]["state"] == state and status["tasks"] == []
+    assert sluiced.put("/connectors/s/resume").status_code == 202
+    sluiced.wait_running("s")
+
+
+def test_offsets_of_source_and_sink(pipeline, workdir):
+    s, src, out = pipeline
+    chars = len(src.read_text(encoding="utf-8"))
+    expected_source = {"offsets": [{"partition": {"filename": str(src)}, "offset": {"position": chars}}]}
+    wait_for(lambda: s.get("/connectors/src/offsets").json() == expected_source, 30,
+             "the source's committed offsets")
+    expected_sink = {"offsets": [{"partition": {"kafka_topic": "t", "kafka_partition": 0},
+                                  "offset": {"kafka_offset": 2}}]}
+    wait_for(lambda: s.get("/connectors/snk/offsets").json() == expected_sink, 30,
+             "the sink's committed consumer offsets")
