@@ -1,0 +1,59 @@
+// sluicectl: the command-line client of sluiced's gRPC API. Wiring only: parse the command line
+// (cli.h), open a channel to --server / SLUICE_SERVER, run the command (commands.h), print
+// `error: <message>` for a failure and exit with its code (connect_client.h).
+#include <cstdlib>
+#include <iostream>
+#include <string>
+#include <vector>
+
+#include <grpcpp/grpcpp.h>
+
+#include "absl/status/status.h"
+#include "tools/sluicectl/cli.h"
+#include "tools/sluicectl/commands.h"
+#include "tools/sluicectl/connect_client.h"
+
+namespace sluice::sluicectl {
+namespace {
+
+int Run(int argc, char** argv) {
+  GlobalDefaults defaults;
+  if (const char* server = std::getenv("SLUICE_SERVER"); server != nullptr && *server != '\0') {
+    defaults.server = server;
+  }
+  std::vector<std::string> args(argv + 1, argv + argc);
+  absl::StatusOr<Invocation> inv = ParseCommandLine(args, Commands(), defaults);
+  if (!inv.ok()) {
+    std::cerr << "error: " << inv.status().message() << "\n";
+    return static_cast<int>(ExitCode::kUsage);
+  }
+  if (inv->help) {
+    std::cout << (inv->command != nullptr ? CommandHelp(*inv->command) : ToolHelp(Commands()));
+    return static_cast<int>(ExitCode::kOk);
+  }
+
+  ConnectClient client(
+      sluice::v1::ConnectService::NewStub(
+          grpc::CreateChannel(inv->server, grpc::InsecureChannelCredentials())),
+      inv->timeout);
+  Session session(client, inv->output, std::cout);
+  absl::Status status = inv->command->run(*inv, session);
+  std::cout.flush();
+  if (status.ok()) return static_cast<int>(ExitCode::kOk);
+  std::cerr << "error: " << status.message() << "\n";
+  if (IsUsageStatus(status)) {
+    std::cerr << "Run 'sluicectl " << inv->command->name << " --help' for more.\n";
+    return static_cast<int>(ExitCode::kUsage);
+  }
+  ExitCode code = ExitCodeFor(status);
+  if (code == ExitCode::kUnreachable) {
+    std::cerr << "(no answer from sluiced at " << inv->server
+              << "; set the address with --server or SLUICE_SERVER)\n";
+  }
+  return static_cast<int>(code);
+}
+
+}  // namespace
+}  // namespace sluice::sluicectl
+
+int main(int argc, char** argv) { return sluice::sluicectl::Run(argc, argv); }
