@@ -123,6 +123,7 @@ int Run(int argc, char** argv) {
   for (size_t i = 2; i < args.size(); ++i) {
     absl::StatusOr<config::ConnectorFile> file = config::ReadConnectorFile(args[i]);
     if (!file.ok()) Die(std::string(file.status().message()));
+    if (file->name.empty()) Die(absl::StrCat("Connector file ", args[i], " does not give the connector a name"));
     connector_files.push_back(*std::move(file));
   }
 
@@ -232,6 +233,7 @@ int Run(int argc, char** argv) {
     gateway = *std::move(started);
   }
 
+  service.MarkReady();
   spdlog::info("Sluice worker {} is up: Kafka {} (cluster {}), gRPC {}{}", worker_id, bootstrap,
                *cluster_id, grpc_address,
                gateway ? absl::StrCat(", REST http://", gateway->address()) : "");

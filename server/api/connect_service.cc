@@ -73,9 +73,17 @@ grpc::Status ConnectServiceImpl::GetServerInfo(grpc::ServerContext*,
   return grpc::Status::OK;
 }
 
-grpc::Status ConnectServiceImpl::GetHealth(grpc::ServerContext*, const v1::GetHealthRequest*,
+grpc::Status ConnectServiceImpl::GetHealth(grpc::ServerContext* context,
+                                           const v1::GetHealthRequest*,
                                            v1::WorkerHealth* response) {
-  // The herder answers reads without waiting on plugins, so a live process is a healthy worker.
+  if (!ready_) {
+    // Kafka Connect answers 503 with the health body (not an error body) while starting.
+    context->AddInitialMetadata(kHttpStatusHeader, "503");
+    response->set_status("starting");
+    response->set_message("Worker is still starting up.");
+    return grpc::Status::OK;
+  }
+  // Reads never wait on plugins, so a worker that answers this is ready for requests.
   herder_->ConnectorNames();
   response->set_status("healthy");
   response->set_message("Worker has completed startup and is ready to handle requests.");

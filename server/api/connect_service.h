@@ -6,6 +6,7 @@
 #ifndef SLUICE_SERVER_API_CONNECT_SERVICE_H_
 #define SLUICE_SERVER_API_CONNECT_SERVICE_H_
 
+#include <atomic>
 #include <string>
 
 #include "server/herder/standalone_herder.h"
@@ -27,6 +28,9 @@ class ConnectServiceImpl final : public sluice::v1::ConnectService::Service {
   ConnectServiceImpl(herder::StandaloneHerder* herder, plugins::PluginRegistry* registry,
                      logging::LoggerLevels* loggers, ServerIdentity identity)
       : herder_(herder), registry_(registry), loggers_(loggers), identity_(std::move(identity)) {}
+
+  // Start-up has finished (connectors started): /health answers "healthy" from now on.
+  void MarkReady() { ready_ = true; }
 
   grpc::Status GetServerInfo(grpc::ServerContext*, const sluice::v1::GetServerInfoRequest*,
                              sluice::v1::ServerInfo*) override;
@@ -96,6 +100,7 @@ class ConnectServiceImpl final : public sluice::v1::ConnectService::Service {
   plugins::PluginRegistry* const registry_;
   logging::LoggerLevels* const loggers_;
   const ServerIdentity identity_;
+  std::atomic<bool> ready_{false};
 };
 
 }  // namespace sluice::api

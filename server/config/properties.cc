@@ -249,10 +249,6 @@ absl::StatusOr<ConnectorFile> ReadConnectorFile(const std::string& path) {
     auto it = file.config.find("name");
     if (it != file.config.end()) file.name = it->second;
   }
-  if (file.name.empty()) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("Connector file ", path, " does not give the connector a name"));
-  }
   return file;
 }
 

@@ -29,8 +29,9 @@ struct ConnectorFile {
 };
 
 // Reads a connector file: `*.json` as a flat string map or a CreateConnectorRequest, anything
-// else as properties. The name comes from "name" (request) or the config's "name" key.
-// NotFound when the file cannot be read; InvalidArgument for malformed content or no name.
+// else as properties. The name comes from "name" (request) or the config's "name" key; it is
+// empty when the file gives none (callers may supply one). NotFound when the file cannot be
+// read; InvalidArgument for malformed content.
 absl::StatusOr<ConnectorFile> ReadConnectorFile(const std::string& path);
 
 // Reads a worker properties file. NotFound / InvalidArgument as above.

@@ -94,6 +94,13 @@ def test_unknown_names_and_routes(sluiced):
     assert_error(sluiced.get("/no/such/route"), 404, "HTTP 404 Not Found")
 
 
+def test_health_once_started(sluiced):
+    r = sluiced.get("/health")
+    assert r.status_code == 200
+    assert r.json() == {"status": "healthy",
+                        "message": "Worker has completed startup and is ready to handle requests."}
+
+
 def test_server_info_and_plugins(sluiced):
     info = sluiced.get("/").json()
     assert info["version"] == "3.9.0"

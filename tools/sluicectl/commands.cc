@@ -38,24 +38,16 @@ struct Definition {
   std::optional<std::string> initial_state;
 };
 
-// Reads a connector file. A .properties file may leave the name to `name_override`; a .json file
-// must name the connector (config::ReadConnectorFile requires it). `name_override`, when set,
-// replaces the file's name.
+// Reads a connector file (.properties, or .json as a flat map or a create request).
+// `name_override`, when set, replaces the file's name.
 absl::StatusOr<Definition> ReadDefinition(const std::string& path,
                                           const std::optional<std::string>& name_override) {
+  absl::StatusOr<config::ConnectorFile> file = config::ReadConnectorFile(path);
+  if (!file.ok()) return file.status();
   Definition def;
-  if (absl::EndsWith(path, ".json")) {
-    absl::StatusOr<config::ConnectorFile> file = config::ReadConnectorFile(path);
-    if (!file.ok()) return file.status();
-    def.name = std::move(file->name);
-    def.config = std::move(file->config);
-    def.initial_state = std::move(file->initial_state);
-  } else {
-    absl::StatusOr<ConfigMap> props = config::ReadPropertiesFile(path);
-    if (!props.ok()) return props.status();
-    def.config = *std::move(props);
-    if (auto it = def.config.find("name"); it != def.config.end()) def.name = it->second;
-  }
+  def.name = std::move(file->name);
+  def.config = std::move(file->config);
+  def.initial_state = std::move(file->initial_state);
   if (name_override.has_value()) def.name = *name_override;
   return def;
 }
