@@ -1,6 +1,7 @@
 #include "server/api/connect_service.h"
 
 #include <algorithm>
+#include <set>
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
@@ -16,6 +17,17 @@ namespace v1 = ::sluice::v1;
 namespace {
 
 constexpr char kHttpStatusHeader[] = "sluice-http-status";
+
+// Config keys the REST request gave as JSON null: the gateway sends them "" in the map and names
+// them in this binary metadata key, one value per key.
+std::set<std::string> NullConfigKeys(const grpc::ServerContext* context) {
+  std::set<std::string> keys;
+  auto range = context->client_metadata().equal_range("sluice-null-config-keys-bin");
+  for (auto it = range.first; it != range.second; ++it) {
+    keys.emplace(it->second.data(), it->second.size());
+  }
+  return keys;
+}
 
 void ToProto(const herder::ConnectorInfo& info, v1::ConnectorInfo* out) {
   out->set_name(info.name);
@@ -128,7 +140,7 @@ grpc::Status ConnectServiceImpl::CreateConnector(grpc::ServerContext* context,
   if (!request->initial_state().empty()) initial_state = request->initial_state();
   absl::StatusOr<herder::ConnectorInfo> info = herder_->CreateConnector(
       request->name(), ConfigMap(request->config().begin(), request->config().end()),
-      initial_state);
+      initial_state, NullConfigKeys(context));
   if (!info.ok()) return ToGrpcStatus(info.status(), context);
   ToProto(*info, response);
   context->AddInitialMetadata(kHttpStatusHeader, "201");
@@ -165,7 +177,8 @@ grpc::Status ConnectServiceImpl::PutConnectorConfig(grpc::ServerContext* context
                                                     const v1::PutConnectorConfigRequest* request,
                                                     v1::ConnectorInfo* response) {
   absl::StatusOr<herder::PutResult> result = herder_->PutConnectorConfig(
-      request->name(), ConfigMap(request->config().begin(), request->config().end()));
+      request->name(), ConfigMap(request->config().begin(), request->config().end()),
+      NullConfigKeys(context));
   if (!result.ok()) return ToGrpcStatus(result.status(), context);
   ToProto(result->info, response);
   context->AddInitialMetadata(kHttpStatusHeader, result->created ? "201" : "200");
@@ -293,7 +306,7 @@ grpc::Status ConnectServiceImpl::ValidateConnectorConfig(
     }
   }
   absl::StatusOr<herder::ValidatedConfig> validated =
-      herder::ValidateConnectorConfig(*registry_, config);
+      herder::ValidateConnectorConfig(*registry_, config, NullConfigKeys(context));
   if (!validated.ok()) return ToGrpcStatus(validated.status(), context);
   response->set_name(config.at("connector.class"));
   response->set_error_count(validated->error_count);

@@ -207,7 +207,8 @@ ConfigDef FrameworkConfigDef(plugins::ConnectorType type) {
 }
 
 absl::StatusOr<ValidatedConfig> ValidateConnectorConfig(plugins::PluginRegistry& registry,
-                                                        const ConfigMap& config) {
+                                                        const ConfigMap& config,
+                                                        const std::set<std::string>& null_keys) {
   auto cls = config.find("connector.class");
   if (cls == config.end() || absl::StripAsciiWhitespace(cls->second).empty()) {
     return absl::InvalidArgumentError(
@@ -280,6 +281,12 @@ absl::StatusOr<ValidatedConfig> ValidateConnectorConfig(plugins::PluginRegistry&
       for (std::string& e : r.errors) existing->errors.push_back(std::move(e));
     } else {
       out.results.push_back(std::move(r));
+    }
+  }
+  for (const std::string& key : null_keys) {
+    if (ConfigValueResult* r = FindResult(out.results, key)) {
+      r->value.reset();
+      r->errors = {"Null value can not be supplied as the configuration value."};
     }
   }
   for (const ConfigValueResult& r : out.results) out.error_count += static_cast<int>(r.errors.size());

@@ -4,6 +4,7 @@
 #ifndef SLUICE_SERVER_HERDER_CONNECTOR_CONFIG_H_
 #define SLUICE_SERVER_HERDER_CONNECTOR_CONFIG_H_
 
+#include <set>
 #include <string>
 #include <vector>
 
@@ -31,8 +32,12 @@ struct ValidatedConfig {
 //   message (Kafka Connect answers 500 there)
 // - otherwise the per-key results (framework checks, sink topics rules, converter classes, and
 //   the plugin's own Validate); a plugin that cannot be asked gives its error.
-absl::StatusOr<ValidatedConfig> ValidateConnectorConfig(plugins::PluginRegistry& registry,
-                                                        const ConfigMap& config);
+// `null_keys` are keys the request gave as JSON null (the gateway passes them as "" in
+// `config`): each gets Kafka Connect's "Null value can not be supplied as the configuration
+// value." instead of whatever else its value would have caused.
+absl::StatusOr<ValidatedConfig> ValidateConnectorConfig(
+    plugins::PluginRegistry& registry, const ConfigMap& config,
+    const std::set<std::string>& null_keys = {});
 
 // The 400 message for a config with errors (the multi-line template of reference §1.2).
 std::string InvalidConfigMessage(const ValidatedConfig& validated);

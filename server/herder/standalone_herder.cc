@@ -84,9 +84,10 @@ std::vector<std::string> StandaloneHerder::ConnectorNames() const {
   return names;
 }
 
-absl::StatusOr<ValidatedConfig> StandaloneHerder::Validate(const ConfigMap& config) {
+absl::StatusOr<ValidatedConfig> StandaloneHerder::Validate(
+    const ConfigMap& config, const std::set<std::string>& null_keys) {
   absl::StatusOr<ValidatedConfig> validated =
-      ValidateConnectorConfig(*options_.registry, config);
+      ValidateConnectorConfig(*options_.registry, config, null_keys);
   if (!validated.ok()) return validated.status();
   if (validated->error_count > 0) {
     return absl::InvalidArgumentError(InvalidConfigMessage(*validated));
@@ -104,7 +105,8 @@ absl::Status StandaloneHerder::Persist() {
 }
 
 absl::StatusOr<ConnectorInfo> StandaloneHerder::CreateConnector(
-    std::string name, ConfigMap config, std::optional<std::string> initial_state) {
+    std::string name, ConfigMap config, std::optional<std::string> initial_state,
+    const std::set<std::string>& null_keys) {
   name = std::string(absl::StripAsciiWhitespace(name));
   store::TargetState target = store::TargetState::kStarted;
   if (initial_state.has_value()) {
@@ -130,7 +132,7 @@ absl::StatusOr<ConnectorInfo> StandaloneHerder::CreateConnector(
 
   absl::MutexLock op(&op_mu_);
   if (shut_down_) return absl::UnavailableError("The worker is shutting down");
-  absl::StatusOr<ValidatedConfig> validated = Validate(config);
+  absl::StatusOr<ValidatedConfig> validated = Validate(config, null_keys);
   if (!validated.ok()) return validated.status();
   {
     absl::MutexLock lock(&mu_);
@@ -154,8 +156,8 @@ absl::StatusOr<ConnectorInfo> StandaloneHerder::CreateConnector(
   return GetConnectorInfo(name);
 }
 
-absl::StatusOr<PutResult> StandaloneHerder::PutConnectorConfig(const std::string& name,
-                                                                ConfigMap config) {
+absl::StatusOr<PutResult> StandaloneHerder::PutConnectorConfig(
+    const std::string& name, ConfigMap config, const std::set<std::string>& null_keys) {
   if (auto it = config.find("name"); it != config.end() && it->second != name) {
     return absl::InvalidArgumentError(absl::StrCat(
         "Connector name configuration (", it->second,
@@ -164,7 +166,7 @@ absl::StatusOr<PutResult> StandaloneHerder::PutConnectorConfig(const std::string
   config["name"] = name;
   absl::MutexLock op(&op_mu_);
   if (shut_down_) return absl::UnavailableError("The worker is shutting down");
-  absl::StatusOr<ValidatedConfig> validated = Validate(config);
+  absl::StatusOr<ValidatedConfig> validated = Validate(config, null_keys);
   if (!validated.ok()) return validated.status();
   bool created = false;
   ConfigMap previous;

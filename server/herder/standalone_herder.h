@@ -15,6 +15,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -92,11 +93,14 @@ class StandaloneHerder final : public runtime::TaskStatusListener {
   // POST /connectors. Errors, with Kafka Connect's messages: InvalidArgument (name mismatch,
   // no connector type, invalid config, bad initial state), Internal (unknown connector class;
   // REST 500), AlreadyExists.
+  // `null_keys`: keys given as JSON null (see ValidateConnectorConfig).
   absl::StatusOr<ConnectorInfo> CreateConnector(std::string name, ConfigMap config,
-                                                std::optional<std::string> initial_state);
+                                                std::optional<std::string> initial_state,
+                                                const std::set<std::string>& null_keys = {});
   // PUT /connectors/{name}/config: create or replace; a replace restarts the connector and
   // keeps its target state.
-  absl::StatusOr<PutResult> PutConnectorConfig(const std::string& name, ConfigMap config);
+  absl::StatusOr<PutResult> PutConnectorConfig(const std::string& name, ConfigMap config,
+                                               const std::set<std::string>& null_keys = {});
   // PATCH /connectors/{name}/config: nullopt values remove keys. NotFound when unknown.
   absl::StatusOr<ConnectorInfo> PatchConnectorConfig(
       const std::string& name, const std::map<std::string, std::optional<std::string>>& patch);
@@ -178,7 +182,8 @@ class StandaloneHerder final : public runtime::TaskStatusListener {
 
   explicit StandaloneHerder(Options options) : options_(std::move(options)) {}
 
-  absl::StatusOr<ValidatedConfig> Validate(const ConfigMap& config);
+  absl::StatusOr<ValidatedConfig> Validate(const ConfigMap& config,
+                                           const std::set<std::string>& null_keys);
   void StartRuntime(const std::string& name) ABSL_EXCLUSIVE_LOCKS_REQUIRED(op_mu_);
   void StopRuntime(const std::string& name, State final_state)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(op_mu_);

@@ -110,3 +110,22 @@ def test_server_info_and_plugins(sluiced):
         {"class": "org.apache.kafka.connect.file.FileStreamSinkConnector", "type": "sink", "version": "3.9.0"},
         {"class": "org.apache.kafka.connect.file.FileStreamSourceConnector", "type": "source", "version": "3.9.0"},
     ]
+
+
+def test_null_config_values(sluiced, workdir):
+    body = {"name": "snk", "config": {"connector.class": "FileStreamSink", "topics": "t", "file": None}}
+    assert_error(sluiced.post("/connectors", json=body), 400,
+                 "Connector configuration is invalid and contains the following 1 error(s):\n"
+                 "Null value can not be supplied as the configuration value.\n"
+                 "You can also find the above list of errors at the endpoint "
+                 "`/connector-plugins/{connectorType}/config/validate`")
+    assert sluiced.get("/connectors").json() == []
+    r = sluiced.put("/connector-plugins/FileStreamSink/config/validate",
+                    json={"name": "v", "connector.class": "FileStreamSink", "topics": "t", "file": None})
+    assert r.status_code == 200, r.text
+    infos = r.json()
+    assert infos["name"] == "FileStreamSink" and infos["error_count"] == 1
+    file_entry = [c for c in infos["configs"] if c["definition"]["name"] == "file"][0]
+    assert file_entry["value"] == {"name": "file", "value": None, "recommended_values": [],
+                                   "errors": ["Null value can not be supplied as the configuration value."],
+                                   "visible": True}
