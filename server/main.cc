@@ -198,6 +198,7 @@ int Run(int argc, char** argv) {
   logging::LoggerLevels logger_levels;
   api::ConnectServiceImpl service(herder->get(), registry->get(), &logger_levels,
                                   {kKafkaConnectApiVersion, SLUICE_GIT_COMMIT, *cluster_id});
+  service.SetTopicTracking({worker->topic_tracking_enable, worker->topic_tracking_allow_reset});
   grpc::ServerBuilder builder;
   int grpc_port = 0;
   builder.AddListeningPort(worker->grpc_listener, grpc::InsecureServerCredentials(), &grpc_port);

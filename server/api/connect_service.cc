@@ -361,6 +361,30 @@ grpc::Status ConnectServiceImpl::RestartConnector(grpc::ServerContext* context,
   return grpc::Status::OK;
 }
 
+grpc::Status ConnectServiceImpl::GetConnectorTopics(grpc::ServerContext* context,
+                                                    const v1::GetConnectorTopicsRequest* request,
+                                                    v1::ConnectorTopics* response) {
+  if (!tracking_.enabled) {
+    return ToGrpcStatus(absl::PermissionDeniedError("Topic tracking is disabled."), context);
+  }
+  v1::ActiveTopics& topics = (*response->mutable_connectors())[request->name()];
+  for (const std::string& t : herder_->GetActiveTopics(request->name())) topics.add_topics(t);
+  return grpc::Status::OK;
+}
+
+grpc::Status ConnectServiceImpl::ResetConnectorTopics(grpc::ServerContext* context,
+                                                      const v1::ResetConnectorTopicsRequest* request,
+                                                      google::protobuf::Empty*) {
+  if (!tracking_.enabled) {
+    return ToGrpcStatus(absl::PermissionDeniedError("Topic tracking is disabled."), context);
+  }
+  if (!tracking_.allow_reset) {
+    return ToGrpcStatus(absl::PermissionDeniedError("Topic tracking reset is disabled."), context);
+  }
+  herder_->ResetActiveTopics(request->name());
+  return grpc::Status::OK;
+}
+
 grpc::Status ConnectServiceImpl::RestartTask(grpc::ServerContext* context,
                                              const v1::RestartTaskRequest* request,
                                              google::protobuf::Empty*) {

@@ -16,6 +16,11 @@
 
 namespace sluice::api {
 
+struct TopicTracking {
+  bool enabled = true;
+  bool allow_reset = true;
+};
+
 struct ServerIdentity {
   std::string version;  // the Kafka Connect version whose API we serve, e.g. "3.9.0"
   std::string commit;
@@ -31,6 +36,7 @@ class ConnectServiceImpl final : public sluice::v1::ConnectService::Service {
 
   // Start-up has finished (connectors started): /health answers "healthy" from now on.
   void MarkReady() { ready_ = true; }
+  void SetTopicTracking(TopicTracking tracking) { tracking_ = tracking; }
 
   grpc::Status GetServerInfo(grpc::ServerContext*, const sluice::v1::GetServerInfoRequest*,
                              sluice::v1::ServerInfo*) override;
@@ -83,6 +89,12 @@ class ConnectServiceImpl final : public sluice::v1::ConnectService::Service {
                                 sluice::v1::RestartConnectorResponse*) override;
   grpc::Status RestartTask(grpc::ServerContext*, const sluice::v1::RestartTaskRequest*,
                            google::protobuf::Empty*) override;
+  grpc::Status GetConnectorTopics(grpc::ServerContext*,
+                                  const sluice::v1::GetConnectorTopicsRequest*,
+                                  sluice::v1::ConnectorTopics*) override;
+  grpc::Status ResetConnectorTopics(grpc::ServerContext*,
+                                    const sluice::v1::ResetConnectorTopicsRequest*,
+                                    google::protobuf::Empty*) override;
   grpc::Status GetConnectorOffsets(grpc::ServerContext*,
                                    const sluice::v1::GetConnectorOffsetsRequest*,
                                    sluice::v1::ConnectorOffsets*) override;
@@ -101,6 +113,7 @@ class ConnectServiceImpl final : public sluice::v1::ConnectService::Service {
   logging::LoggerLevels* const loggers_;
   const ServerIdentity identity_;
   std::atomic<bool> ready_{false};
+  TopicTracking tracking_;  // set before serving
 };
 
 }  // namespace sluice::api

@@ -1,5 +1,6 @@
 #include "server/config/worker_config.h"
 
+#include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
@@ -139,6 +140,19 @@ absl::StatusOr<WorkerConfig> ParseWorkerConfig(const ConfigMap& props) {
                                         "of type INT"));
     }
     config.rest_advertised_port = port;
+  }
+  for (const auto& [key_name, target] : std::initializer_list<std::pair<const char*, bool*>>{
+           {"topic.tracking.enable", &config.topic_tracking_enable},
+           {"topic.tracking.allow.reset", &config.topic_tracking_allow_reset}}) {
+    auto it = props.find(key_name);
+    if (it == props.end()) continue;
+    std::string v = absl::AsciiStrToLower(absl::StripAsciiWhitespace(it->second));
+    if (v != "true" && v != "false") {
+      return absl::InvalidArgumentError(absl::StrCat("Invalid value ", it->second,
+                                                     " for configuration ", key_name,
+                                                     ": Expected value to be either true or false"));
+    }
+    *target = v == "true";
   }
   config.producer_overrides = WithPrefix(props, "producer.");
   config.consumer_overrides = WithPrefix(props, "consumer.");

@@ -39,6 +39,9 @@ struct WorkerConfig {
   std::string grpc_listener = "0.0.0.0:8084";
   std::optional<std::string> rest_advertised_host;
   std::optional<int> rest_advertised_port;
+  // Active topic tracking (GET /connectors/{c}/topics) and its reset.
+  bool topic_tracking_enable = true;
+  bool topic_tracking_allow_reset = true;
   // Client overrides applied to every connector's producer / consumer ("producer.*").
   ConfigMap producer_overrides;
   ConfigMap consumer_overrides;

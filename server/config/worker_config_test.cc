@@ -65,6 +65,21 @@ TEST(WorkerConfig, RejectsBadValues) {
   EXPECT_EQ(ParseWorkerConfig(props).status().code(), absl::StatusCode::kInvalidArgument);
 }
 
+TEST(WorkerConfig, ReadsTopicTracking) {
+  ConfigMap props = Minimal();
+  EXPECT_TRUE(ParseWorkerConfig(props)->topic_tracking_enable);
+  props["topic.tracking.enable"] = "FALSE";
+  props["topic.tracking.allow.reset"] = "false";
+  absl::StatusOr<WorkerConfig> config = ParseWorkerConfig(props);
+  ASSERT_TRUE(config.ok());
+  EXPECT_FALSE(config->topic_tracking_enable);
+  EXPECT_FALSE(config->topic_tracking_allow_reset);
+  props["topic.tracking.enable"] = "maybe";
+  EXPECT_EQ(ParseWorkerConfig(props).status().message(),
+            "Invalid value maybe for configuration topic.tracking.enable: Expected value to be "
+            "either true or false");
+}
+
 TEST(WorkerConfig, EmptyListenersDisablesRest) {
   ConfigMap props = Minimal();
   props["listeners"] = "";

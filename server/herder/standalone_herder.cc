@@ -244,6 +244,7 @@ absl::Status StandaloneHerder::DeleteConnector(const std::string& name) {
     absl::MutexLock lock(&mu_);
     removed = std::move(connectors_.at(name));
     connectors_.erase(name);
+    active_topics_.erase(name);
   }
   if (absl::Status s = Persist(); !s.ok()) {
     absl::MutexLock lock(&mu_);
@@ -789,6 +790,23 @@ void StandaloneHerder::OnTaskFailed(const runtime::TaskId& id, const std::string
   auto it = connectors_.find(id.connector);
   if (it == connectors_.end()) return;
   it->second.task_statuses[id.task] = InstanceStatus{State::kFailed, options_.worker_id, trace};
+}
+
+void StandaloneHerder::OnTopicUsed(const runtime::TaskId& id, const std::string& topic) {
+  absl::MutexLock lock(&mu_);
+  if (connectors_.contains(id.connector)) active_topics_[id.connector].insert(topic);
+}
+
+std::vector<std::string> StandaloneHerder::GetActiveTopics(const std::string& name) const {
+  absl::MutexLock lock(&mu_);
+  auto it = active_topics_.find(name);
+  if (it == active_topics_.end()) return {};
+  return std::vector<std::string>(it->second.begin(), it->second.end());
+}
+
+void StandaloneHerder::ResetActiveTopics(const std::string& name) {
+  absl::MutexLock lock(&mu_);
+  active_topics_.erase(name);
 }
 
 void StandaloneHerder::OnTaskStopped(const runtime::TaskId& id) {

@@ -158,6 +158,13 @@ class StandaloneHerder final : public runtime::TaskStatusListener {
   void OnTaskRunning(const runtime::TaskId& id) override;
   void OnTaskFailed(const runtime::TaskId& id, const std::string& trace) override;
   void OnTaskStopped(const runtime::TaskId& id) override;
+  void OnTopicUsed(const runtime::TaskId& id, const std::string& topic) override;
+
+  // GET /connectors/{name}/topics: the topics the connector's tasks used, sorted. Like Kafka
+  // Connect, an unknown name just has none.
+  std::vector<std::string> GetActiveTopics(const std::string& name) const;
+  // PUT /connectors/{name}/topics/reset: forgets them.
+  void ResetActiveTopics(const std::string& name);
 
  private:
   // What runs for one connector. Touched only with op_mu_ held.
@@ -211,6 +218,9 @@ class StandaloneHerder final : public runtime::TaskStatusListener {
 
   mutable absl::Mutex mu_;  // the state below; never held across a call into a plugin
   std::map<std::string, Connector> connectors_ ABSL_GUARDED_BY(mu_);
+  // Active topics per connector name; kept apart from connectors_ because Kafka Connect keeps
+  // them per name (they are only forgotten on reset or delete).
+  std::map<std::string, std::set<std::string>> active_topics_ ABSL_GUARDED_BY(mu_);
 };
 
 }  // namespace sluice::herder

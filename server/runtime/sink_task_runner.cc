@@ -151,7 +151,10 @@ absl::Status SinkTaskRunner::OnRebalance(rd_kafka_resp_err_t err,
   if (err == RD_KAFKA_RESP_ERR__ASSIGN_PARTITIONS) {
     rd_kafka_assign(consumer_.get(), partitions);
     std::vector<TopicPartition> opened = ToPartitions(partitions);
-    for (const TopicPartition& tp : opened) assigned_.push_back(tp);
+    for (const TopicPartition& tp : opened) {
+      assigned_.push_back(tp);
+      options_.listener->OnTopicUsed(options_.id, tp.topic);
+    }
     pb::SinkWorkerMessage open;
     AddPartitions(opened, open.mutable_open()->mutable_partitions());
     return Send(open);

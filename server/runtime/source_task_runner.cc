@@ -178,6 +178,7 @@ absl::Status SourceTaskRunner::Produce(const pb::SourceBatch& batch) {
         if (absl::Status s = options_.ensure_topic(topic); !s.ok()) return s;
       }
       known_topics_.insert(topic);
+      options_.listener->OnTopicUsed(options_.id, topic);
     }
     absl::StatusOr<std::optional<std::string>> key =
         converters_.key->FromConnectData(topic, record->key_schema.get(), record->key);

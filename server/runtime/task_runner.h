@@ -37,6 +37,9 @@ class TaskStatusListener {
   virtual void OnTaskFailed(const TaskId& id, const std::string& trace) = 0;
   // The task stopped because Stop() was asked for.
   virtual void OnTaskStopped(const TaskId& id) = 0;
+  // The task produced to (source) or was assigned a partition of (sink) `topic`, the first time
+  // it did so (Kafka Connect's active topic tracking).
+  virtual void OnTopicUsed(const TaskId& id, const std::string& topic) = 0;
 };
 
 // What a runner needs from its worker. The pointers outlive the runner.

@@ -120,3 +120,28 @@ def test_offsets_of_source_and_sink(pipeline, workdir):
                                   "offset": {"kafka_offset": 2}}]}
     wait_for(lambda: s.get("/connectors/snk/offsets").json() == expected_sink, 30,
              "the sink's committed consumer offsets")
+
+
+def test_active_topics(pipeline):
+    s, _, _ = pipeline
+    assert s.get("/connectors/src/topics").json() == {"src": {"topics": ["t"]}}
+    assert s.get("/connectors/snk/topics").json() == {"snk": {"topics": ["t"]}}
+    # Kafka Connect does not check that the connector exists.
+    assert s.get("/connectors/nope/topics").json() == {"nope": {"topics": []}}
+    r = s.put("/connectors/src/topics/reset")
+    assert r.status_code == 202 and r.text == ""
+    assert s.get("/connectors/src/topics").json() == {"src": {"topics": []}}
+
+
+def test_topic_tracking_can_be_disabled(sluiced_factory, workdir):
+    from conftest import worker_props
+    s = sluiced_factory(props=worker_props(workdir, **{"topic.tracking.allow.reset": "false"})).start()
+    r = s.put("/connectors/x/topics/reset")
+    assert r.status_code == 403
+    assert r.json() == {"error_code": 403, "message": "Topic tracking reset is disabled."}
+    s.stop()
+    s = sluiced_factory(props=worker_props(workdir, **{"topic.tracking.enable": "false"}),
+                        subdir="second").start()
+    r = s.get("/connectors/x/topics")
+    assert r.status_code == 403
+    assert r.json() == {"error_code": 403, "message": "Topic tracking is disabled."}
