@@ -4,6 +4,7 @@
 #include <set>
 
 #include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "server/api/status_mapping.h"
@@ -408,6 +409,118 @@ absl::Status ToOffsetMap(const std::string& json, v1::OffsetMap* out) {
 }
 
 }  // namespace
+
+namespace {
+
+// An OffsetMap of a request as a map Value, keys sorted; InvalidArgument for a value that is not
+// a JSON primitive (Kafka Connect allows only those in offsets).
+absl::StatusOr<Value> FromOffsetMap(const v1::OffsetMap& map, absl::string_view what) {
+  std::vector<std::string> keys;
+  for (const auto& [key, json] : map.json_values()) keys.push_back(key);
+  std::sort(keys.begin(), keys.end());
+  std::vector<MapEntry> entries;
+  for (const std::string& key : keys) {
+    absl::StatusOr<Value> value = convert::ParseSchemaless(map.json_values().at(key));
+    if (!value.ok()) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("The ", what, " value of key '", key, "' is not valid JSON"));
+    }
+    if (value->kind() == Value::Kind::kMap || value->kind() == Value::Kind::kArray) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "Offsets may only contain primitive types as values, but field ", key,
+          " in the ", what, " contains ", value->kind() == Value::Kind::kMap ? "a map" : "a list"));
+    }
+    entries.push_back({Value::String(key), *std::move(value)});
+  }
+  return Value::Map(std::move(entries));
+}
+
+absl::StatusOr<int64_t> SinkNumber(const v1::OffsetMap& map, const std::string& key) {
+  absl::StatusOr<Value> v = convert::ParseSchemaless(map.json_values().at(key));
+  if (v.ok() && v->is_integer()) return v->integer();
+  int64_t n = 0;
+  if (v.ok() && v->kind() == Value::Kind::kString && absl::SimpleAtoi(v->string(), &n)) return n;
+  return absl::InvalidArgumentError(
+      absl::StrCat("Failed to parse the following Kafka ", key == "kafka_offset" ? "offset" : "partition",
+                   " value in the provided offsets: '", map.json_values().at(key), "'"));
+}
+
+}  // namespace
+
+grpc::Status ConnectServiceImpl::AlterConnectorOffsets(
+    grpc::ServerContext* context, const v1::AlterConnectorOffsetsRequest* request,
+    v1::OffsetsMessage* response) {
+  absl::StatusOr<std::string> type = herder_->ConnectorType(request->name());
+  if (!type.ok()) return ToGrpcStatus(type.status(), context);
+  const auto& entries = request->offsets().offsets();
+  if (entries.empty()) {
+    return ToGrpcStatus(absl::InvalidArgumentError(
+                            "Partitions / offsets need to be provided for an alter offsets request"),
+                        context);
+  }
+  absl::StatusOr<std::string> message;
+  if (*type == "sink") {
+    std::vector<kafka::CommittedOffset> offsets;
+    for (const v1::ConnectorOffset& e : entries) {
+      const auto& p = e.partition().json_values();
+      if (!p.contains("kafka_topic") || !p.contains("kafka_partition")) {
+        return ToGrpcStatus(absl::InvalidArgumentError(
+                                "The partition for a sink connector offset must contain the keys "
+                                "'kafka_topic' and 'kafka_partition'"),
+                            context);
+      }
+      absl::StatusOr<Value> topic = convert::ParseSchemaless(p.at("kafka_topic"));
+      absl::StatusOr<int64_t> partition = SinkNumber(e.partition(), "kafka_partition");
+      if (!partition.ok()) return ToGrpcStatus(partition.status(), context);
+      int64_t offset = 0;  // a null offset resets the partition to its beginning
+      if (e.has_offset()) {
+        if (!e.offset().json_values().contains("kafka_offset")) {
+          return ToGrpcStatus(absl::InvalidArgumentError(
+                                  "The offset for a sink connector should either be null or "
+                                  "contain the key 'kafka_offset'"),
+                              context);
+        }
+        absl::StatusOr<int64_t> o = SinkNumber(e.offset(), "kafka_offset");
+        if (!o.ok()) return ToGrpcStatus(o.status(), context);
+        offset = *o;
+      }
+      offsets.push_back({topic.ok() && topic->kind() == Value::Kind::kString ? topic->string()
+                                                                             : p.at("kafka_topic"),
+                         static_cast<int32_t>(*partition), offset});
+    }
+    message = herder_->AlterSinkOffsets(request->name(), offsets, /*reset_all=*/false);
+  } else {
+    std::vector<std::pair<Value, std::optional<Value>>> offsets;
+    for (const v1::ConnectorOffset& e : entries) {
+      absl::StatusOr<Value> partition = FromOffsetMap(e.partition(), "partition");
+      if (!partition.ok()) return ToGrpcStatus(partition.status(), context);
+      std::optional<Value> offset;
+      if (e.has_offset()) {
+        absl::StatusOr<Value> o = FromOffsetMap(e.offset(), "offset");
+        if (!o.ok()) return ToGrpcStatus(o.status(), context);
+        offset = *std::move(o);
+      }
+      offsets.emplace_back(*std::move(partition), std::move(offset));
+    }
+    message = herder_->AlterSourceOffsets(request->name(), offsets, /*reset_all=*/false);
+  }
+  if (!message.ok()) return ToGrpcStatus(message.status(), context);
+  response->set_message(*message);
+  return grpc::Status::OK;
+}
+
+grpc::Status ConnectServiceImpl::ResetConnectorOffsets(
+    grpc::ServerContext* context, const v1::ResetConnectorOffsetsRequest* request,
+    v1::OffsetsMessage* response) {
+  absl::StatusOr<std::string> type = herder_->ConnectorType(request->name());
+  if (!type.ok()) return ToGrpcStatus(type.status(), context);
+  absl::StatusOr<std::string> message =
+      *type == "sink" ? herder_->AlterSinkOffsets(request->name(), {}, /*reset_all=*/true)
+                      : herder_->AlterSourceOffsets(request->name(), {}, /*reset_all=*/true);
+  if (!message.ok()) return ToGrpcStatus(message.status(), context);
+  response->set_message(*message);
+  return grpc::Status::OK;
+}
 
 grpc::Status ConnectServiceImpl::GetConnectorOffsets(grpc::ServerContext* context,
                                                      const v1::GetConnectorOffsetsRequest* request,

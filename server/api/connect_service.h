@@ -95,6 +95,12 @@ class ConnectServiceImpl final : public sluice::v1::ConnectService::Service {
   grpc::Status ResetConnectorTopics(grpc::ServerContext*,
                                     const sluice::v1::ResetConnectorTopicsRequest*,
                                     google::protobuf::Empty*) override;
+  grpc::Status AlterConnectorOffsets(grpc::ServerContext*,
+                                     const sluice::v1::AlterConnectorOffsetsRequest*,
+                                     sluice::v1::OffsetsMessage*) override;
+  grpc::Status ResetConnectorOffsets(grpc::ServerContext*,
+                                     const sluice::v1::ResetConnectorOffsetsRequest*,
+                                     sluice::v1::OffsetsMessage*) override;
   grpc::Status GetConnectorOffsets(grpc::ServerContext*,
                                    const sluice::v1::GetConnectorOffsetsRequest*,
                                    sluice::v1::ConnectorOffsets*) override;

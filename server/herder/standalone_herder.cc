@@ -686,6 +686,92 @@ absl::StatusOr<std::string> StandaloneHerder::ConnectorType(const std::string& n
   return it->second.type;
 }
 
+namespace {
+
+constexpr char kOffsetsAlteredMessage[] =
+    "The Connect framework-managed offsets for this connector have been altered successfully. "
+    "However, if this connector manages offsets externally, they will need to be manually "
+    "altered in the system that the connector uses.";
+constexpr char kOffsetsResetMessage[] =
+    "The Connect framework-managed offsets for this connector have been reset successfully. "
+    "However, if this connector manages offsets externally, they will need to be manually reset "
+    "in the system that the connector uses.";
+
+}  // namespace
+
+absl::Status StandaloneHerder::CheckStoppedForOffsets(const std::string& name) {
+  absl::MutexLock lock(&mu_);
+  auto it = connectors_.find(name);
+  if (it == connectors_.end()) {
+    return absl::NotFoundError(absl::StrCat("Connector ", name, " not found"));
+  }
+  if (it->second.target != store::TargetState::kStopped || !it->second.task_configs.empty()) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "Connectors must be in the STOPPED state before their offsets can be modified. This can "
+        "be done for the specified connector by issuing a 'PUT' request to the '/connectors/",
+        name, "/stop' endpoint"));
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<std::string> StandaloneHerder::AlterSourceOffsets(
+    const std::string& name, const std::vector<std::pair<Value, std::optional<Value>>>& offsets,
+    bool reset_all) {
+  absl::MutexLock op(&op_mu_);
+  if (absl::Status s = CheckStoppedForOffsets(name); !s.ok()) return s;
+  std::vector<store::OffsetWrite> writes;
+  if (reset_all) {
+    absl::StatusOr<std::vector<PartitionOffsetJson>> existing = GetSourceOffsets(name);
+    if (!existing.ok()) return existing.status();
+    for (const PartitionOffsetJson& o : *existing) {
+      absl::StatusOr<Value> partition = convert::ParseSchemaless(o.partition);
+      if (!partition.ok()) return partition.status();
+      writes.emplace_back(convert::SerializeSchemaless(Value::Array({Value::String(name), *partition})),
+                          std::nullopt);
+    }
+  } else {
+    for (const auto& [partition, offset] : offsets) {
+      std::string key = convert::SerializeSchemaless(Value::Array({Value::String(name), partition}));
+      if (offset.has_value()) {
+        writes.emplace_back(std::move(key), convert::SerializeSchemaless(*offset));
+      } else {
+        writes.emplace_back(std::move(key), std::nullopt);
+      }
+    }
+  }
+  if (absl::Status s = options_.offsets->Write(writes); !s.ok()) return s;
+  return std::string(reset_all ? kOffsetsResetMessage : kOffsetsAlteredMessage);
+}
+
+absl::StatusOr<std::string> StandaloneHerder::AlterSinkOffsets(
+    const std::string& name, const std::vector<kafka::CommittedOffset>& offsets, bool reset_all) {
+  absl::MutexLock op(&op_mu_);
+  if (absl::Status s = CheckStoppedForOffsets(name); !s.ok()) return s;
+  std::string group = absl::StrCat("connect-", name);
+  {
+    absl::MutexLock lock(&mu_);
+    const ConfigMap& config = connectors_.at(name).config;
+    if (auto g = config.find("consumer.override.group.id"); g != config.end()) group = g->second;
+  }
+  std::vector<kafka::CommittedOffset> commits = offsets;
+  if (reset_all) {
+    // Without an admin API on every broker (the embedded one has none), a reset commits the
+    // beginning of each partition the group had an offset for: the next run starts over.
+    absl::StatusOr<std::vector<kafka::CommittedOffset>> existing = GetSinkOffsets(name);
+    if (!existing.ok()) return existing.status();
+    commits = *existing;
+    for (kafka::CommittedOffset& c : commits) c.offset = 0;
+  }
+  if (!commits.empty()) {
+    if (absl::Status s = kafka::CommitGroupOffsets(options_.bootstrap_servers, group, commits,
+                                                   absl::Seconds(30));
+        !s.ok()) {
+      return s;
+    }
+  }
+  return std::string(reset_all ? kOffsetsResetMessage : kOffsetsAlteredMessage);
+}
+
 absl::StatusOr<std::vector<kafka::CommittedOffset>> StandaloneHerder::GetSinkOffsets(
     const std::string& name) const {
   std::vector<std::string> topics;

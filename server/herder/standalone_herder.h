@@ -25,6 +25,7 @@
 #include "server/config/worker_config.h"
 #include "server/herder/connector_config.h"
 #include "server/kafka/client.h"
+#include "sluice/sdk/data.h"
 #include "server/plugins/plugin_registry.h"
 #include "server/runtime/task_runner.h"
 #include "server/store/connector_store.h"
@@ -143,6 +144,18 @@ class StandaloneHerder final : public runtime::TaskStatusListener {
   // GET /connectors/{name}/offsets for a sink connector: the committed offsets of its consumer
   // group connect-{name} for the topics it consumes.
   absl::StatusOr<std::vector<kafka::CommittedOffset>> GetSinkOffsets(const std::string& name) const;
+  // PATCH / DELETE /connectors/{name}/offsets (KIP-875). REQUIRES nothing; checks that the
+  // connector exists (NotFound "Connector {name} not found") and is STOPPED (FailedPrecondition
+  // with Kafka Connect's message). For a source, `offsets` holds JSON texts of partition maps and
+  // offset maps (nullopt offset = reset that partition); an empty `offsets` in a reset means
+  // every partition of the connector. Returns the success message.
+  absl::StatusOr<std::string> AlterSourceOffsets(
+      const std::string& name,
+      const std::vector<std::pair<sluice::Value, std::optional<sluice::Value>>>& offsets,
+      bool reset_all);
+  absl::StatusOr<std::string> AlterSinkOffsets(const std::string& name,
+                                               const std::vector<kafka::CommittedOffset>& offsets,
+                                               bool reset_all);
   // The connector's type ("source", "sink" or "unknown"); NotFound when unknown.
   absl::StatusOr<std::string> ConnectorType(const std::string& name) const;
 
@@ -205,6 +218,8 @@ class StandaloneHerder final : public runtime::TaskStatusListener {
   // Restarts the connector instance on its running host (Stop/StartConnector calls).
   bool RestartConnectorInstance(const std::string& name) ABSL_EXCLUSIVE_LOCKS_REQUIRED(op_mu_);
   bool HostAlive(const std::string& name) ABSL_EXCLUSIVE_LOCKS_REQUIRED(op_mu_);
+  // NotFound / FailedPrecondition unless `name` exists and is STOPPED with no tasks.
+  absl::Status CheckStoppedForOffsets(const std::string& name) ABSL_EXCLUSIVE_LOCKS_REQUIRED(op_mu_);
   void SetConnectorStatus(const std::string& name, State state, std::optional<std::string> trace)
       ABSL_LOCKS_EXCLUDED(mu_);
   void FailConnector(const std::string& name, const std::string& trace) ABSL_LOCKS_EXCLUDED(mu_);

@@ -145,3 +145,53 @@ def test_topic_tracking_can_be_disabled(sluiced_factory, workdir):
     r = s.get("/connectors/x/topics")
     assert r.status_code == 403
     assert r.json() == {"error_code": 403, "message": "Topic tracking is disabled."}
+
+
+ALTERED = ("The Connect framework-managed offsets for this connector have been altered successfully. "
+           "However, if this connector manages offsets externally, they will need to be manually "
+           "altered in the system that the connector uses.")
+RESET = ("The Connect framework-managed offsets for this connector have been reset successfully. "
+         "However, if this connector manages offsets externally, they will need to be manually reset "
+         "in the system that the connector uses.")
+
+
+def patch(s, path, body):
+    import requests
+    return requests.patch(s.url(path), json=body, timeout=60)
+
+
+def test_alter_and_reset_source_offsets(pipeline):
+    s, src, out = pipeline
+    body = {"offsets": [{"partition": {"filename": str(src)}, "offset": {"position": 4}}]}
+    r = patch(s, "/connectors/src/offsets", body)
+    assert r.status_code == 400
+    assert r.json()["message"] == (
+        "Connectors must be in the STOPPED state before their offsets can be modified. This can be "
+        "done for the specified connector by issuing a 'PUT' request to the '/connectors/src/stop' "
+        "endpoint")
+    assert s.put("/connectors/src/stop").status_code == 204
+    r = patch(s, "/connectors/src/offsets", {"offsets": []})
+    assert r.status_code == 400
+    assert r.json()["message"] == "Partitions / offsets need to be provided for an alter offsets request"
+    r = patch(s, "/connectors/src/offsets", body)
+    assert r.status_code == 200 and r.json() == {"message": ALTERED}
+    assert s.get("/connectors/src/offsets").json() == body
+    # Resumed, the source reads again from position 4 ("one\n" is 4 characters).
+    assert s.put("/connectors/src/resume").status_code == 202
+    wait_for(lambda: read_lines(out) == ["one", "two", "two"], 60, "the replay from position 4")
+    assert s.put("/connectors/src/stop").status_code == 204
+    r = s.delete("/connectors/src/offsets")
+    assert r.status_code == 200 and r.json() == {"message": RESET}
+    assert s.get("/connectors/src/offsets").json() == {"offsets": []}
+
+
+def test_alter_sink_offsets_validates_the_request(pipeline):
+    s, src, out = pipeline
+    assert s.put("/connectors/snk/stop").status_code == 204
+    bad = {"offsets": [{"partition": {"kafka_topic": "t"}, "offset": {"kafka_offset": 1}}]}
+    r = patch(s, "/connectors/snk/offsets", bad)
+    assert r.status_code == 400
+    assert r.json()["message"] == ("The partition for a sink connector offset must contain the keys "
+                                   "'kafka_topic' and 'kafka_partition'")
+    # Committing needs a group without members, which the embedded broker never reports after a
+    # consumer left: test_real_kafka.py covers a successful alter.

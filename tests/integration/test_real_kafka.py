@@ -55,3 +55,24 @@ def test_crash_of_sluiced_loses_nothing(sluiced_factory, workdir, kafka_broker):
             first_seen.append(line)
     assert first_seen == expected
     assert again.stop() == 0
+
+
+def test_alter_sink_offsets_on_real_kafka(sluiced_factory, workdir, kafka_broker):
+    import requests
+    s = sluiced_factory(props=worker_props(workdir, **{"bootstrap.servers": kafka_broker})).start()
+    src, out = workdir / "in.txt", workdir / "out.txt"
+    src.write_text("one\ntwo\n")
+    assert s.post("/connectors", json=source_config("src", src, "alter-lines")).status_code == 201
+    assert s.post("/connectors", json=sink_config("snk", out, "alter-lines")).status_code == 201
+    wait_for(lambda: read_lines(out) == ["one", "two"], 60, "the first lines")
+    assert s.put("/connectors/snk/stop").status_code == 204
+    body = {"offsets": [{"partition": {"kafka_topic": "alter-lines", "kafka_partition": 0},
+                         "offset": {"kafka_offset": 1}}]}
+    r = requests.patch(s.url("/connectors/snk/offsets"), json=body, timeout=60)
+    assert r.status_code == 200, r.text
+    assert r.json()["message"].startswith(
+        "The Connect framework-managed offsets for this connector have been altered successfully.")
+    assert s.get("/connectors/snk/offsets").json() == body
+    # Resumed, the sink consumes again from offset 1.
+    assert s.put("/connectors/snk/resume").status_code == 202
+    wait_for(lambda: read_lines(out) == ["one", "two", "two"], 60, "the replay from offset 1")
