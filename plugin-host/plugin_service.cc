@@ -404,54 +404,43 @@ absl::StatusOr<const ConnectorRegistration*> PluginService::ResolveTaskClass(
   return found;
 }
 
-grpc::Status PluginService::SourceTask(
-    grpc::ServerContext* context,
-    grpc::ServerReaderWriter<pb::SourcePluginMessage, pb::SourceWorkerMessage>* stream) {
+template <typename Session, typename WorkerMessage, typename Stream>
+grpc::Status PluginService::RunTaskStream(grpc::ServerContext* context, Stream* stream,
+                                          ConnectorKind kind) {
   if (!AddStream(context)) {
     return Error(grpc::StatusCode::UNAVAILABLE, "the plugin host is shutting down");
   }
   grpc::Status result;
-  pb::SourceWorkerMessage first;
+  WorkerMessage first;
   if (!stream->Read(&first)) {
     result = grpc::Status::OK;
   } else if (!first.has_start()) {
     result = Error(grpc::StatusCode::FAILED_PRECONDITION,
                    "the first message on a task stream must be Start");
   } else if (absl::StatusOr<const ConnectorRegistration*> r =
-                 ResolveTaskClass(first.start(), ConnectorKind::kSource);
+                 ResolveTaskClass(first.start(), kind);
              !r.ok()) {
     result = ToGrpcStatus(r.status());
   } else {
-    SourceTaskSession session(**r, first.start(), context, stream);
+    Session session(**r, first.start(), context, stream);
     result = session.Run();
   }
   RemoveStream(context);
   return result;
 }
 
+grpc::Status PluginService::SourceTask(
+    grpc::ServerContext* context,
+    grpc::ServerReaderWriter<pb::SourcePluginMessage, pb::SourceWorkerMessage>* stream) {
+  return RunTaskStream<SourceTaskSession, pb::SourceWorkerMessage>(context, stream,
+                                                                   ConnectorKind::kSource);
+}
+
 grpc::Status PluginService::SinkTask(
     grpc::ServerContext* context,
     grpc::ServerReaderWriter<pb::SinkPluginMessage, pb::SinkWorkerMessage>* stream) {
-  if (!AddStream(context)) {
-    return Error(grpc::StatusCode::UNAVAILABLE, "the plugin host is shutting down");
-  }
-  grpc::Status result;
-  pb::SinkWorkerMessage first;
-  if (!stream->Read(&first)) {
-    result = grpc::Status::OK;
-  } else if (!first.has_start()) {
-    result = Error(grpc::StatusCode::FAILED_PRECONDITION,
-                   "the first message on a task stream must be Start");
-  } else if (absl::StatusOr<const ConnectorRegistration*> r =
-                 ResolveTaskClass(first.start(), ConnectorKind::kSink);
-             !r.ok()) {
-    result = ToGrpcStatus(r.status());
-  } else {
-    SinkTaskSession session(**r, first.start(), context, stream);
-    result = session.Run();
-  }
-  RemoveStream(context);
-  return result;
+  return RunTaskStream<SinkTaskSession, pb::SinkWorkerMessage>(context, stream,
+                                                               ConnectorKind::kSink);
 }
 
 grpc::Status PluginService::Shutdown(grpc::ServerContext*, const pb::ShutdownRequest*,

@@ -92,6 +92,10 @@ class PluginService final : public pb::Plugin::Service {
   const ConnectorRegistration* FindConnectorOrNull(const std::string& name) const;
   // Registers a stream to cancel on shutdown; false when shutting down already.
   bool AddStream(grpc::ServerContext* context);
+  // Runs one task stream: reads its Start, resolves the task class of `kind`, and hands the
+  // stream to a Session (SourceTaskSession / SinkTaskSession) until it ends.
+  template <typename Session, typename WorkerMessage, typename Stream>
+  grpc::Status RunTaskStream(grpc::ServerContext* context, Stream* stream, ConnectorKind kind);
   void RemoveStream(grpc::ServerContext* context);
   // Sends `item` to subscribers, or keeps it for the first one.
   void PublishEvent(const pb::ConnectorEvent& event);

@@ -272,17 +272,11 @@ absl::Status SinkTaskRunner::DeliverBatch(std::vector<rd_kafka_message_t*>& mess
 
 absl::Status SinkTaskRunner::RunLoop() {
   const std::string task = options_.id.ToString();
-  absl::StatusOr<RecordConverters> converters =
-      RecordConverters::Create(*options_.worker, options_.connector_config);
-  if (!converters.ok()) {
-    return absl::Status(converters.status().code(),
-                        absl::StrCat("Starting task ", task, ": ", converters.status().message()));
-  }
-  converters_ = *std::move(converters);
+  if (absl::Status s = CreateConverters(); !s.ok()) return s;
 
   // Kafka Connect's consumer defaults for sink tasks, then consumer.*, then
   // consumer.override.*.
-  ConfigMap settings = {
+  ConfigMap settings = ClientSettings({
       {"bootstrap.servers", options_.bootstrap_servers},
       {"group.id", absl::StrCat("connect-", options_.id.connector)},
       {"client.id", absl::StrCat("connector-consumer-", task)},
@@ -292,11 +286,7 @@ absl::Status SinkTaskRunner::RunLoop() {
       {"allow.auto.create.topics", "true"},
       {"enable.partition.eof", "false"},
       {"log_level", "4"},
-  };
-  for (const auto& [k, v] : options_.worker->consumer_overrides) settings[k] = v;
-  for (const auto& [k, v] : options_.connector_config) {
-    if (k.rfind("consumer.override.", 0) == 0) settings[k.substr(18)] = v;
-  }
+  }, options_.worker->consumer_overrides, "consumer.override.");
   absl::StatusOr<rd_kafka_conf_t*> conf = kafka::NewConf(settings);
   if (!conf.ok()) return conf.status();
   rd_kafka_conf_set_rebalance_cb(*conf, &SinkTaskRunner::RebalanceCallback);

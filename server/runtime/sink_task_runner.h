@@ -48,7 +48,6 @@ class SinkTaskRunner final : public TaskRunner {
 
 
   // Runner-thread state.
-  RecordConverters converters_;
   kafka::KafkaHandle consumer_;
   std::unique_ptr<grpc::ClientContext> context_;
   std::unique_ptr<Stream> stream_;

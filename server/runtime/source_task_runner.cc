@@ -236,17 +236,11 @@ absl::Status SourceTaskRunner::Produce(const pb::SourceBatch& batch) {
 
 absl::Status SourceTaskRunner::RunLoop() {
   const std::string task = options_.id.ToString();
-  absl::StatusOr<RecordConverters> converters =
-      RecordConverters::Create(*options_.worker, options_.connector_config);
-  if (!converters.ok()) {
-    return absl::Status(converters.status().code(),
-                        absl::StrCat("Starting task ", task, ": ", converters.status().message()));
-  }
-  converters_ = *std::move(converters);
+  if (absl::Status s = CreateConverters(); !s.ok()) return s;
 
   // Kafka Connect's producer defaults for source tasks (reference §4.2), then the worker's
   // producer.* settings, then the connector's producer.override.* settings.
-  ConfigMap settings = {
+  ConfigMap settings = ClientSettings({
       {"bootstrap.servers", options_.bootstrap_servers},
       {"client.id", absl::StrCat("connector-producer-", task)},
       {"acks", "all"},
@@ -254,11 +248,7 @@ absl::Status SourceTaskRunner::RunLoop() {
       {"max.in.flight.requests.per.connection", "1"},
       {"message.timeout.ms", "0"},  // never give up on a record (delivery.timeout.ms=MAX)
       {"log_level", "4"},
-  };
-  for (const auto& [k, v] : options_.worker->producer_overrides) settings[k] = v;
-  for (const auto& [k, v] : options_.connector_config) {
-    if (k.rfind("producer.override.", 0) == 0) settings[k.substr(18)] = v;
-  }
+  }, options_.worker->producer_overrides, "producer.override.");
   absl::StatusOr<rd_kafka_conf_t*> conf = kafka::NewConf(settings);
   if (!conf.ok()) return conf.status();
   rd_kafka_conf_set_dr_msg_cb(*conf, &SourceTaskRunner::OnDelivery);

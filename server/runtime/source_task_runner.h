@@ -78,7 +78,6 @@ class SourceTaskRunner final : public TaskRunner {
   store::OffsetStore* const offsets_;
 
   // Runner-thread state.
-  RecordConverters converters_;
   kafka::KafkaHandle producer_;
   SubmittedRecords submitted_;
   wire::SchemaDecoder schemas_;

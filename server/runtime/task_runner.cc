@@ -24,6 +24,29 @@ void TaskRunner::Join() {
   if (thread_.joinable()) thread_.join();
 }
 
+absl::Status TaskRunner::CreateConverters() {
+  absl::StatusOr<RecordConverters> converters =
+      RecordConverters::Create(*options_.worker, options_.connector_config);
+  if (!converters.ok()) {
+    return absl::Status(converters.status().code(),
+                        absl::StrCat("Starting task ", options_.id.ToString(), ": ",
+                                     converters.status().message()));
+  }
+  converters_ = *std::move(converters);
+  return absl::OkStatus();
+}
+
+ConfigMap TaskRunner::ClientSettings(ConfigMap defaults, const ConfigMap& worker_overrides,
+                                     std::string_view override_prefix) const {
+  for (const auto& [k, v] : worker_overrides) defaults[k] = v;
+  for (const auto& [k, v] : options_.connector_config) {
+    if (k.size() > override_prefix.size() && k.compare(0, override_prefix.size(), override_prefix) == 0) {
+      defaults[k.substr(override_prefix.size())] = v;
+    }
+  }
+  return defaults;
+}
+
 void TaskRunner::Run() {
   absl::Status status = RunLoop();
   if (status.ok()) {

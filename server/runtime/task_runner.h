@@ -17,6 +17,7 @@
 #include "absl/time/time.h"
 #include "server/config/worker_config.h"
 #include "server/plugins/plugin_process.h"
+#include "server/runtime/record_converters.h"
 #include "sluice/plugin/v1/plugin.grpc.pb.h"
 #include "sluice/sdk/config_def.h"
 
@@ -85,8 +86,16 @@ class TaskRunner {
   bool stopping() const { return stopping_.load(); }
   // Derived destructors call this first, so the thread never runs into a half-destroyed object.
   void StopAndJoin();
+  // Creates converters_ from the connector config and the worker's (runner thread).
+  absl::Status CreateConverters();
+  // Kafka client settings for this task: `defaults` (Kafka Connect's for the client kind), then
+  // the worker's `worker_overrides` (producer.* / consumer.*), then the connector's
+  // `<override_prefix>*` keys (producer.override. / consumer.override.).
+  ConfigMap ClientSettings(ConfigMap defaults, const ConfigMap& worker_overrides,
+                           std::string_view override_prefix) const;
 
   const TaskRunnerOptions options_;
+  RecordConverters converters_;  // runner thread only
 
  private:
   void Run();
