@@ -30,6 +30,9 @@ import (
 	"sluice.dev/gateway/internal/kcrest"
 )
 
+// maxAnswerBytes is the largest gRPC answer the gateway takes from sluiced.
+const maxAnswerBytes = 256 << 20
+
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	err := run(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr)
@@ -72,7 +75,10 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		}()
 	}
 
-	conn, err := grpc.NewClient(*backend, grpc.WithTransportCredentials(insecure.NewCredentials()))
+	// Answers can be larger than gRPC's default 4 MiB receive limit (GET /connectors?expand=info
+	// over many connectors); sluiced's sends are not limited.
+	conn, err := grpc.NewClient(*backend, grpc.WithTransportCredentials(insecure.NewCredentials()),
+		grpc.WithDefaultCallOptions(grpc.MaxCallRecvMsgSize(maxAnswerBytes)))
 	if err != nil {
 		return fmt.Errorf("backend %q: %v", *backend, err)
 	}

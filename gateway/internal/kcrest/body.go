@@ -11,6 +11,7 @@ package kcrest
 import (
 	"bytes"
 	"context"
+	"encoding/binary"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -21,12 +22,40 @@ import (
 	"unicode/utf8"
 
 	"google.golang.org/grpc/metadata"
+	"google.golang.org/protobuf/proto"
 
 	sluicev1 "sluice.dev/gateway/gen/sluice/v1"
 )
 
-// MaxBodyBytes is the largest request body the gateway reads; a larger one gets 413.
-const MaxBodyBytes = 8 << 20
+// MaxBodyBytes is the largest request body the gateway reads, and the largest request it sends
+// to sluiced once encoded as protobuf; a larger one gets 413. It is sluiced's gRPC receive
+// limit (gRPC's default, 4 MiB): a larger request would reach sluiced only to be refused with
+// RESOURCE_EXHAUSTED. Raise both together.
+const MaxBodyBytes = 4 << 20
+
+// tooLarge is the answer to a request over MaxBodyBytes.
+func tooLarge() *requestError {
+	return newRequestError(http.StatusRequestEntityTooLarge,
+		"Request body is larger than the limit of %d bytes", MaxBodyBytes)
+}
+
+// encodedSize is the size of the gRPC request that will carry p, given the request's path
+// parameters (the connector, plugin or logger name), with room for their field tags.
+func (p *parsedBody) encodedSize(pathParams map[string]string) int {
+	n := 0
+	switch v := p.value.(type) {
+	case proto.Message:
+		n = proto.Size(v)
+	case map[string]string:
+		n = proto.Size(&sluicev1.PutConnectorConfigRequest{Config: v})
+	case map[string]*sluicev1.OptionalString:
+		n = proto.Size(&sluicev1.PatchConnectorConfigRequest{Patch: v})
+	}
+	for _, param := range pathParams {
+		n += len(param) + 1 + 2*binary.MaxVarintLen64 // tag, length and the field holding the body
+	}
+	return n
+}
 
 // NullConfigKeysMetadataKey carries, one metadata value per key, the config keys a REST client
 // sent with a JSON null value in POST /connectors, PUT /connectors/{c}/config or PUT
@@ -107,10 +136,9 @@ func readBody(r *http.Request) ([]byte, *requestError) {
 		return nil, nil
 	}
 	data, err := io.ReadAll(io.LimitReader(r.Body, MaxBodyBytes+1))
-	var tooLarge *http.MaxBytesError
-	if errors.As(err, &tooLarge) || len(data) > MaxBodyBytes {
-		return nil, newRequestError(http.StatusRequestEntityTooLarge,
-			"Request body is larger than the limit of %d bytes", MaxBodyBytes)
+	var maxBytesErr *http.MaxBytesError
+	if errors.As(err, &maxBytesErr) || len(data) > MaxBodyBytes {
+		return nil, tooLarge()
 	}
 	if err != nil {
 		return nil, newRequestError(http.StatusBadRequest, "Could not read the request body: %v", err)

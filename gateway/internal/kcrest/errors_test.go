@@ -1,6 +1,7 @@
 package kcrest
 
 import (
+	"fmt"
 	"net/http"
 	"strings"
 	"testing"
@@ -135,10 +136,31 @@ func TestUnsupportedMediaType(t *testing.T) {
 func TestBodyTooLarge(t *testing.T) {
 	g := newGateway(t, nil)
 	big := `{"name":"a","config":{"x":"` + strings.Repeat("y", MaxBodyBytes) + `"}}`
-	expect(t, g.do(t, "POST", "/connectors", "application/json", big), 413,
-		`{"error_code":413,"message":"Request body is larger than the limit of 8388608 bytes"}`)
+	const want = `{"error_code":413,"message":"Request body is larger than the limit of 4194304 bytes"}`
+	expect(t, g.do(t, "POST", "/connectors", "application/json", big), 413, want)
+	// Under the limit as JSON, over it as protobuf (short keys, number values): sluiced would
+	// refuse it, so the gateway answers 413 itself.
+	var b strings.Builder
+	b.WriteString(`{"name":"a","config":{`)
+	for i := 0; i < 39500; i++ { // 105 bytes of JSON each, 107 of protobuf
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		fmt.Fprintf(&b, `"k%099d":1`, i)
+	}
+	b.WriteString(`}}`)
+	if b.Len() >= MaxBodyBytes {
+		t.Fatalf("body of %d bytes is not under the limit", b.Len())
+	}
+	expect(t, g.do(t, "PUT", "/connectors/a/config", "application/json", b.String()[len(`{"name":"a","config":`):b.Len()-1]), 413, want)
+	expect(t, g.do(t, "POST", "/connectors", "application/json", b.String()), 413, want)
 	if n := g.fake.callCount(); n != 0 {
 		t.Errorf("sluiced called %d times", n)
+	}
+	// Just under the limit, it goes through.
+	ok := `{"name":"a","config":{"x":"` + strings.Repeat("y", MaxBodyBytes-100) + `"}}`
+	if got := g.do(t, "POST", "/connectors", "application/json", ok); got.status != 201 {
+		t.Errorf("a body just under the limit: %d %.200s", got.status, got.body)
 	}
 }
 

@@ -7,7 +7,6 @@ import (
 	"log/slog"
 	"mime"
 	"net/http"
-	"net/url"
 	"strconv"
 	"strings"
 	"time"
@@ -17,6 +16,7 @@ import (
 	"google.golang.org/protobuf/proto"
 
 	sluicev1 "sluice.dev/gateway/gen/sluice/v1"
+	"sluice.dev/gateway/internal/openapi"
 )
 
 // NewHandler returns the HTTP handler of the Kafka Connect REST API, each request forwarded to
@@ -39,7 +39,25 @@ func NewHandler(ctx context.Context, client sluicev1.ConnectServiceClient, logge
 	if err := sluicev1.RegisterConnectServiceHandlerClient(ctx, mux, client); err != nil {
 		return nil, err
 	}
+	doc, err := openapi.Document()
+	if err != nil {
+		return nil, err
+	}
+	// Registered on the ServeMux so that another method gets the same 405 as every route.
+	if err := mux.HandlePath(http.MethodGet, openapi.Path, serveDocument(doc)); err != nil {
+		return nil, err
+	}
 	return &handler{mux: mux, logger: logger}, nil
+}
+
+// serveDocument answers GET /openapi.json with doc.
+func serveDocument(doc []byte) runtime.HandlerFunc {
+	return func(w http.ResponseWriter, _ *http.Request, _ map[string]string) {
+		w.Header().Set("Content-Type", "application/json")
+		w.Header().Set("Content-Length", strconv.Itoa(len(doc)))
+		w.WriteHeader(http.StatusOK)
+		_, _ = w.Write(doc)
+	}
 }
 
 // noHeaders forwards no HTTP header to gRPC metadata (Authorization always goes, as in Kafka
@@ -67,13 +85,19 @@ type handler struct {
 
 func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	start := time.Now()
+	method := r.Method
 	rec := &statusRecorder{ResponseWriter: w, status: http.StatusOK}
 	r = r.WithContext(context.WithValue(r.Context(), requestStateKey{}, &requestState{host: r.Host}))
+	if r.Method == http.MethodHead {
+		// Jersey answers HEAD on every GET route with the GET's status and headers. The
+		// ResponseWriter belongs to the HEAD request, so net/http sends no body.
+		r.Method = http.MethodGet
+	}
 	if r.Body != nil {
 		r.Body = http.MaxBytesReader(rec, r.Body, MaxBodyBytes)
 	}
 	h.mux.ServeHTTP(rec, r)
-	h.logger.Debug("request", "method", r.Method, "uri", r.RequestURI, "status", rec.status,
+	h.logger.Debug("request", "method", method, "uri", r.RequestURI, "status", rec.status,
 		"bytes", rec.bytes, "duration", time.Since(start), "remote", r.RemoteAddr)
 }
 
@@ -158,6 +182,9 @@ func prepareRequest(next runtime.HandlerFunc) runtime.HandlerFunc {
 				var pb *parsedBody
 				if pb, rerr = parseBody(kind, data); rerr == nil {
 					r.Body = pb
+					if pb.encodedSize(pathParams) > MaxBodyBytes {
+						rerr = tooLarge()
+					}
 				}
 			}
 			if rerr != nil {
@@ -228,11 +255,39 @@ func forwardResponse(ctx context.Context, w http.ResponseWriter, resp proto.Mess
 	if httpStatus == http.StatusCreated {
 		if info, ok := msg.(*sluicev1.ConnectorInfo); ok && (method == sluicev1.ConnectService_CreateConnector_FullMethodName ||
 			method == sluicev1.ConnectService_PutConnectorConfig_FullMethodName) {
-			w.Header().Set("Location", "http://"+state.host+"/connectors/"+url.PathEscape(info.GetName()))
+			w.Header().Set("Location", "http://"+state.host+"/connectors/"+LocationPath(info.GetName()))
 		}
 	}
 	w.WriteHeader(httpStatus)
 	return nil
+}
+
+// LocationPath encodes a connector name for the Location header as Kafka Connect's
+// UriBuilder.fromUri("/connectors").path(name) does: '/' is kept (a name with a slash gives
+// several segments), so are the characters a path may hold unencoded (RFC 3986 unreserved and
+// sub-delims, ':', '@') and valid %XX escapes; every other byte of the UTF-8 name is %XX.
+func LocationPath(name string) string {
+	const hex = "0123456789ABCDEF"
+	var b strings.Builder
+	for i := 0; i < len(name); i++ {
+		c := name[i]
+		switch {
+		case c == '%' && i+2 < len(name) && isHex(name[i+1]) && isHex(name[i+2]):
+			b.WriteByte(c)
+		case 'a' <= c && c <= 'z', 'A' <= c && c <= 'Z', '0' <= c && c <= '9',
+			strings.IndexByte("-._~!$&'()*+,;=:@/", c) >= 0:
+			b.WriteByte(c)
+		default:
+			b.WriteByte('%')
+			b.WriteByte(hex[c>>4])
+			b.WriteByte(hex[c&15])
+		}
+	}
+	return b.String()
+}
+
+func isHex(c byte) bool {
+	return '0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F'
 }
 
 // rewriteResponse is the ServeMux forward-response rewriter: the body forwardResponse rendered.

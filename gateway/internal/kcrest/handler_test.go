@@ -62,7 +62,7 @@ func TestCreateConnectorNullValuesAndOddFields(t *testing.T) {
 	got := g.do(t, "POST", "/connectors", "application/json",
 		`{"name":7,"config":{"file":null,"topics":"t","z":null,"w":null,"w":"set"},"initial_state":null}`)
 	expect(t, got, 201, `{"name":"a b/c","config":{},"tasks":[],"type":""}`)
-	if loc := got.header.Get("Location"); loc != "http://"+g.host()+"/connectors/a%20b%2Fc" {
+	if loc := got.header.Get("Location"); loc != "http://"+g.host()+"/connectors/a%20b/c" {
 		t.Errorf("Location %q", loc)
 	}
 	c := g.fake.lastCall(t)
@@ -395,5 +395,42 @@ func TestEveryBodyRouteIsRead(t *testing.T) {
 		}
 		sort.Strings(keys)
 		t.Errorf("bodyRoutes has %v; tested %v", keys, seen)
+	}
+}
+
+func TestLocationPathEncodesAsJerseysUriBuilder(t *testing.T) {
+	for _, tt := range []struct{ name, want string }{
+		{"local-file-sink", "local-file-sink"},
+		{"a b", "a%20b"},
+		{"x/y", "x/y"},
+		{"q?x#y", "q%3Fx%23y"},
+		{"p%20q", "p%20q"}, // a valid escape stays
+		{"100%", "100%25"},
+		{"sub-delims!$&'()*+,;=:@~", "sub-delims!$&'()*+,;=:@~"},
+		{"é{x}", "%C3%A9%7Bx%7D"},
+		{`"<>\^|`, "%22%3C%3E%5C%5E%7C"},
+	} {
+		if got := LocationPath(tt.name); got != tt.want {
+			t.Errorf("LocationPath(%q) = %q, want %q", tt.name, got, tt.want)
+		}
+	}
+}
+
+func TestHeadIsGetWithoutABody(t *testing.T) {
+	g := newGateway(t, func(string, proto.Message) reply {
+		return reply{resp: &sluicev1.ListConnectorsResponse{Names: []string{"a"}}}
+	})
+	got := g.do(t, "HEAD", "/connectors", "", "")
+	if got.status != 200 || got.body != "" || got.header.Get("Content-Type") != "application/json" ||
+		got.header.Get("Content-Length") != "5" {
+		t.Errorf("HEAD /connectors: %d %v %q", got.status, got.header, got.body)
+	}
+	if c := g.fake.lastCall(t); c.method != "ListConnectors" {
+		t.Errorf("HEAD reached %s", c.method)
+	}
+	for path, status := range map[string]int{"/connectors/a/pause": 405, "/nope": 404, "/openapi.json": 200} {
+		if got := g.do(t, "HEAD", path, "", ""); got.status != status || got.body != "" {
+			t.Errorf("HEAD %s: %d %q, want %d and no body", path, got.status, got.body, status)
+		}
 	}
 }
