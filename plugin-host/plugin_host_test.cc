@@ -216,8 +216,9 @@ TEST_F(PluginHostTest, DescribesTheCrashyPlugin) {
   EXPECT_THAT(source.aliases(), ElementsAre("CrashySource", "CrashySourceConnector"));
   EXPECT_EQ(source.version(), "0.1.0");
   auto keys = KeysOf(source);
-  ASSERT_EQ(keys.size(), 3u);
+  ASSERT_EQ(keys.size(), 4u);
   EXPECT_FALSE(keys["topic"]->has_default_value()) << "topic is required";
+  EXPECT_EQ(keys["hang"]->default_value(), "none");
   EXPECT_EQ(keys["mode"]->default_value(), "none");
   EXPECT_THAT(keys["mode"]->recommended_values(),
               ElementsAre("none", "segfault", "exit", "error"));
@@ -238,7 +239,8 @@ TEST_F(PluginHostTest, ValidateReportsErrorsPerKey) {
   ASSERT_TRUE(status.ok()) << status.error_message();
   std::map<std::string, pb::ConfigValueResult> values;
   for (const pb::ConfigValueResult& v : response.values()) values[v.name()] = v;
-  ASSERT_EQ(values.size(), 3u);
+  ASSERT_EQ(values.size(), 4u);
+  EXPECT_EQ(values["hang"].errors_size(), 0);
   EXPECT_EQ(values["topic"].errors_size(), 1);
   EXPECT_THAT(values["topic"].errors(0), HasSubstr("topic"));
   EXPECT_EQ(values["mode"].errors_size(), 1);
@@ -251,6 +253,82 @@ TEST_F(PluginHostTest, ValidateReportsErrorsPerKey) {
   EXPECT_EQ(status.error_code(), grpc::StatusCode::NOT_FOUND);
   EXPECT_EQ(status.error_message(),
             "Connector class NoSuchConnector is not provided by plugin crashy");
+}
+
+TEST_F(PluginHostTest, AlterOffsetsAsksAFreshInstanceOfTheClass) {
+  StartHost(BuildDir() + "/plugins/file");
+  {
+    grpc::ClientContext context;
+    pb::HandshakeRequest request;
+    request.set_protocol_version(1);
+    pb::HandshakeResponse response;
+    ASSERT_TRUE(stub().Handshake(&context, request, &response).ok());
+    EXPECT_THAT(response.capabilities(), ElementsAre("alter_offsets"));
+  }
+  auto alter = [&](const std::string& connector_class, const pb::AlterOffsetsRequest& base,
+                   pb::AlterOffsetsResponse* response) {
+    grpc::ClientContext context;
+    context.set_deadline(Deadline());
+    pb::AlterOffsetsRequest request = base;
+    request.set_connector_class(connector_class);
+    request.set_connector_name("offsets-test");
+    return stub().AlterOffsets(&context, request, response);
+  };
+  pb::AlterOffsetsRequest source;
+  (*source.mutable_config())["file"] = "/data/in.txt";
+  (*source.mutable_config())["topic"] = "t";
+  pb::PartitionOffset* entry = source.add_source_offsets();
+  wire::ValueToProto(Value::Map({{Value::String("filename"), Value::String("/data/in.txt")}}),
+                     entry->mutable_partition());
+  wire::ValueToProto(Value::Map({{Value::String("position"), Value::Int64(12)}}),
+                     entry->mutable_offset());
+  pb::AlterOffsetsResponse response;
+  grpc::Status status = alter("FileStreamSource", source, &response);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  EXPECT_TRUE(response.altered());
+
+  // The connector's rejection comes back with its message.
+  entry->clear_offset();
+  wire::ValueToProto(Value::Map({{Value::String("position"), Value::Int64(-3)}}),
+                     entry->mutable_offset());
+  status = alter("FileStreamSource", source, &response);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(status.error_message(),
+            "The value for the 'position' key in the offset should be a non-negative value");
+
+  // A reset (no offset) of anything is fine.
+  entry->clear_offset();
+  status = alter("FileStreamSource", source, &response);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  EXPECT_TRUE(response.altered());
+
+  // Sink offsets for a source class are a caller's mistake.
+  pb::AlterOffsetsRequest sink;
+  pb::SinkPartitionOffset* sink_entry = sink.add_sink_offsets();
+  sink_entry->set_topic("t");
+  sink_entry->set_partition(0);
+  sink_entry->set_offset(4);
+  status = alter("FileStreamSource", sink, &response);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  status = alter("FileStreamSink", sink, &response);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  EXPECT_TRUE(response.altered());
+
+  status = alter("NoSuchConnector", sink, &response);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::NOT_FOUND);
+}
+
+TEST_F(PluginHostTest, AlterOffsetsDefaultsToFalse) {
+  StartHost(BuildDir() + "/test-plugins/crashy");
+  grpc::ClientContext context;
+  pb::AlterOffsetsRequest request;
+  request.set_connector_class("CrashySource");
+  (*request.mutable_config())["topic"] = "t";
+  pb::AlterOffsetsResponse response;
+  response.set_altered(true);
+  grpc::Status status = stub().AlterOffsets(&context, request, &response);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  EXPECT_FALSE(response.altered());
 }
 
 TEST_F(PluginHostTest, ConnectorLifecycleKeepsItsStates) {

@@ -164,6 +164,7 @@ grpc::Status PluginService::Handshake(grpc::ServerContext*, const pb::HandshakeR
   }
   response->set_protocol_version(kProtocolVersion);
   response->set_sdk(kSdkName);
+  response->add_capabilities(kCapabilityAlterOffsets);
   return grpc::Status::OK;
 }
 
@@ -324,6 +325,68 @@ grpc::Status PluginService::StopConnector(grpc::ServerContext*, const pb::StopCo
     }
   }
   return ToGrpcStatus(StopConnectorIfRunning());
+}
+
+grpc::Status PluginService::AlterOffsets(grpc::ServerContext*,
+                                         const pb::AlterOffsetsRequest* request,
+                                         pb::AlterOffsetsResponse* response) {
+  const ConnectorRegistration* r = FindConnectorOrNull(request->connector_class());
+  if (r == nullptr) {
+    return Error(grpc::StatusCode::NOT_FOUND,
+                 absl::StrCat("Connector class ", request->connector_class(),
+                              " is not provided by plugin ", manifest_.name));
+  }
+  const bool source = r->kind == ConnectorKind::kSource;
+  if (source ? request->sink_offsets_size() > 0 : request->source_offsets_size() > 0) {
+    return Error(grpc::StatusCode::INVALID_ARGUMENT,
+                 absl::StrCat(r->info.class_name, " is a ", source ? "source" : "sink",
+                              " connector; AlterOffsets got ", source ? "sink" : "source",
+                              " offsets"));
+  }
+  ConfigMap config = ToConfigMap(request->config());
+  absl::StatusOr<bool> altered;
+  if (source) {
+    SourceOffsetChanges changes;
+    changes.reserve(request->source_offsets_size());
+    for (const pb::PartitionOffset& entry : request->source_offsets()) {
+      absl::StatusOr<Value> partition = wire::ValueFromProto(entry.partition(), nullptr);
+      if (!partition.ok()) return ToGrpcStatus(partition.status());
+      SourceOffsetChange change{*std::move(partition), std::nullopt};
+      if (entry.has_offset()) {
+        absl::StatusOr<Value> offset = wire::ValueFromProto(entry.offset(), nullptr);
+        if (!offset.ok()) return ToGrpcStatus(offset.status());
+        change.offset = *std::move(offset);
+      }
+      changes.push_back(std::move(change));
+    }
+    absl::StatusOr<std::unique_ptr<SourceConnector>> created = CallPlugin(
+        "new SourceConnector", kConnectorTask, [&] { return r->new_source_connector(); });
+    if (created.ok() && *created == nullptr) {
+      created = absl::InternalError("the connector factory returned null");
+    }
+    if (!created.ok()) return ToGrpcStatus(created.status());
+    SourceConnector* connector = created->get();
+    altered = CallPlugin("SourceConnector::AlterOffsets", kConnectorTask,
+                         [&] { return connector->AlterOffsets(config, changes); });
+  } else {
+    SinkOffsetChanges changes;
+    for (const pb::SinkPartitionOffset& entry : request->sink_offsets()) {
+      changes[TopicPartition{entry.topic(), entry.partition()}] =
+          entry.has_offset() ? std::optional<int64_t>(entry.offset()) : std::nullopt;
+    }
+    absl::StatusOr<std::unique_ptr<SinkConnector>> created = CallPlugin(
+        "new SinkConnector", kConnectorTask, [&] { return r->new_sink_connector(); });
+    if (created.ok() && *created == nullptr) {
+      created = absl::InternalError("the connector factory returned null");
+    }
+    if (!created.ok()) return ToGrpcStatus(created.status());
+    SinkConnector* connector = created->get();
+    altered = CallPlugin("SinkConnector::AlterOffsets", kConnectorTask,
+                         [&] { return connector->AlterOffsets(config, changes); });
+  }
+  if (!altered.ok()) return ToGrpcStatus(altered.status());
+  response->set_altered(*altered);
+  return grpc::Status::OK;
 }
 
 grpc::Status PluginService::ConnectorEvents(grpc::ServerContext* context,

@@ -37,6 +37,8 @@ namespace pb = ::sluice::plugin::v1;
 
 inline constexpr uint32_t kProtocolVersion = 1;
 inline constexpr char kSdkName[] = "cpp/0.1.0";
+// What this host implements beyond the base protocol (HandshakeResponse.capabilities).
+inline constexpr char kCapabilityAlterOffsets[] = "alter_offsets";
 
 class PluginService final : public pb::Plugin::Service {
  public:
@@ -71,6 +73,12 @@ class PluginService final : public pb::Plugin::Service {
   grpc::Status ConnectorEvents(grpc::ServerContext* context,
                                const pb::ConnectorEventsRequest* request,
                                grpc::ServerWriter<pb::ConnectorEvent>* writer) override;
+  // Calls AlterOffsets on a fresh instance of the requested class (not the running connector,
+  // and without connector_mu_: Kafka Connect calls it on a new instance). NOT_FOUND for an
+  // unknown class; INVALID_ARGUMENT for offsets of the other connector type or that do not
+  // decode; the plugin's error (message unchanged) when it rejects the offsets.
+  grpc::Status AlterOffsets(grpc::ServerContext* context, const pb::AlterOffsetsRequest* request,
+                            pb::AlterOffsetsResponse* response) override;
   grpc::Status Logs(grpc::ServerContext* context, const pb::LogsRequest* request,
                     grpc::ServerWriter<pb::LogRecord>* writer) override;
   grpc::Status SourceTask(

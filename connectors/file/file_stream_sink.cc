@@ -42,6 +42,13 @@ absl::StatusOr<std::vector<ConfigMap>> FileStreamSinkConnector::TaskConfigs(int 
   return std::vector<ConfigMap>(static_cast<size_t>(std::max(0, max_tasks)), config_);
 }
 
+absl::StatusOr<bool> FileStreamSinkConnector::AlterOffsets(const ConfigMap& config,
+                                                           const SinkOffsetChanges& offsets) {
+  (void)config;
+  (void)offsets;
+  return true;
+}
+
 // ---- FileStreamSinkTask ---------------------------------------------------------------------
 
 FileStreamSinkTask::~FileStreamSinkTask() {

@@ -30,6 +30,9 @@ class FileStreamSinkConnector final : public SinkConnector {
   // `max_tasks` identical task configs, each the connector's config.
   absl::StatusOr<std::vector<ConfigMap>> TaskConfigs(int max_tasks) override;
   absl::Status Stop() override { return absl::OkStatus(); }
+  // True, as Kafka Connect's: the sink keeps no offsets of its own and needs no checks.
+  absl::StatusOr<bool> AlterOffsets(const ConfigMap& config,
+                                    const SinkOffsetChanges& offsets) override;
 
  private:
   ConfigMap config_;

@@ -142,5 +142,13 @@ TEST(FileStreamSinkConnector, MakesMaxTasksIdenticalConfigs) {
   EXPECT_FALSE(def.keys()[0].required());
 }
 
+TEST(FileStreamSinkConnectorAlterOffsets, AlwaysAgrees) {
+  FileStreamSinkConnector connector;
+  SinkOffsetChanges changes = {{TopicPartition{"t", 0}, 5}, {TopicPartition{"t", 1}, std::nullopt}};
+  absl::StatusOr<bool> altered = connector.AlterOffsets({{"topics", "t"}}, changes);
+  ASSERT_TRUE(altered.ok());
+  EXPECT_TRUE(*altered);
+}
+
 }  // namespace
 }  // namespace sluice::connectors::file

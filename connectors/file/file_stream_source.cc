@@ -138,6 +138,49 @@ absl::StatusOr<std::vector<ConfigMap>> FileStreamSourceConnector::TaskConfigs(in
   return std::vector<ConfigMap>{config_};
 }
 
+absl::StatusOr<bool> FileStreamSourceConnector::AlterOffsets(const ConfigMap& config,
+                                                             const SourceOffsetChanges& offsets) {
+  auto file = config.find(kFileConfig);
+  if (file == config.end() || file->second.empty()) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "Offsets cannot be modified if the '", kFileConfig,
+        "' configuration is unspecified. This is because stdin is used for input and offsets "
+        "are not tracked."));
+  }
+  // The connector reads one partition, its file; partitions of earlier configs may remain.
+  for (const SourceOffsetChange& change : offsets) {
+    // Resets are fine for anything, so that garbage can always be cleaned up.
+    if (!change.offset.has_value() || change.offset->is_null()) continue;
+    const Value* position =
+        change.offset->kind() == Value::Kind::kMap ? change.offset->Find(kPositionField) : nullptr;
+    if (position == nullptr) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "Offset objects should either be null or contain the key '", kPositionField, "'"));
+    }
+    // Offsets arrive normalised as the offset store keeps them: whole numbers are int64
+    // (Java's Long); anything else is not a position.
+    if (position->kind() != Value::Kind::kInt64) {
+      return absl::InvalidArgumentError(absl::StrCat("The value for the '", kPositionField,
+                                                     "' key in the offset is expected to be a "
+                                                     "Long value"));
+    }
+    if (position->integer() < 0) {
+      return absl::InvalidArgumentError(absl::StrCat("The value for the '", kPositionField,
+                                                     "' key in the offset should be a "
+                                                     "non-negative value"));
+    }
+    if (change.partition.is_null()) {
+      return absl::InvalidArgumentError("Partition objects cannot be null");
+    }
+    if (change.partition.kind() != Value::Kind::kMap ||
+        change.partition.Find(kFilenameField) == nullptr) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("Partition objects should contain the key '", kFilenameField, "'"));
+    }
+  }
+  return true;
+}
+
 // ---- FileStreamSourceTask -------------------------------------------------------------------
 
 FileStreamSourceTask::FileStreamSourceTask(absl::Duration max_wait) : max_wait_(max_wait) {}

@@ -44,6 +44,12 @@ class FileStreamSourceConnector final : public SourceConnector {
   // One task, whatever `max_tasks` is: a file has one reader. Its config is the connector's.
   absl::StatusOr<std::vector<ConfigMap>> TaskConfigs(int max_tasks) override;
   absl::Status Stop() override { return absl::OkStatus(); }
+  // Kafka Connect's checks: the connector must read a file (not stdin), and every offset that
+  // is not a reset must hold a non-negative int64 "position" for a partition with a "filename".
+  // InvalidArgument with Kafka Connect's message otherwise. True: nothing external to alter;
+  // the task checks the position against the file when it starts.
+  absl::StatusOr<bool> AlterOffsets(const ConfigMap& config,
+                                    const SourceOffsetChanges& offsets) override;
 
  private:
   ConfigMap config_;

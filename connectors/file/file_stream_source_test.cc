@@ -298,5 +298,72 @@ TEST(FileStreamSourceConnector, MakesOneTaskWithTheConnectorConfig) {
   EXPECT_EQ(def.keys()[2].default_value, "2000");
 }
 
+// ---- FileStreamSourceConnector::AlterOffsets (Kafka Connect's checks and messages) ----------
+
+Value FilePartition(const std::string& file) {
+  return Value::Map({{Value::String("filename"), Value::String(file)}});
+}
+
+Value PositionOffset(Value position) { return Value::Map({{Value::String("position"), position}}); }
+
+TEST(FileStreamSourceConnectorAlterOffsets, AcceptsNonNegativePositionsAndResets) {
+  FileStreamSourceConnector connector;
+  const ConfigMap config = {{"file", "/data/in.txt"}, {"topic", "t"}};
+  SourceOffsetChanges changes = {
+      {FilePartition("/data/in.txt"), PositionOffset(Value::Int64(30))},
+      {FilePartition("/data/in.txt"), PositionOffset(Value::Int64(0))},
+      // Resets are allowed for anything, even partitions that are not the connector's.
+      {Value::Map({{Value::String("other"), Value::Int64(1)}}), std::nullopt},
+  };
+  absl::StatusOr<bool> altered = connector.AlterOffsets(config, changes);
+  ASSERT_TRUE(altered.ok()) << altered.status();
+  EXPECT_TRUE(*altered);
+  altered = connector.AlterOffsets(config, {});
+  ASSERT_TRUE(altered.ok());
+  EXPECT_TRUE(*altered);
+}
+
+TEST(FileStreamSourceConnectorAlterOffsets, RejectsWithKafkaConnectsMessages) {
+  FileStreamSourceConnector connector;
+  const ConfigMap config = {{"file", "/data/in.txt"}, {"topic", "t"}};
+  struct Case {
+    ConfigMap config;
+    SourceOffsetChange change;
+    std::string message;
+  };
+  const std::vector<Case> cases = {
+      {{{"topic", "t"}},
+       {FilePartition("/data/in.txt"), PositionOffset(Value::Int64(1))},
+       "Offsets cannot be modified if the 'file' configuration is unspecified. This is because "
+       "stdin is used for input and offsets are not tracked."},
+      {{{"file", ""}, {"topic", "t"}},
+       {FilePartition("/data/in.txt"), std::nullopt},
+       "Offsets cannot be modified if the 'file' configuration is unspecified. This is because "
+       "stdin is used for input and offsets are not tracked."},
+      {config,
+       {FilePartition("/data/in.txt"), Value::Map({{Value::String("pos"), Value::Int64(1)}})},
+       "Offset objects should either be null or contain the key 'position'"},
+      {config,
+       {FilePartition("/data/in.txt"), PositionOffset(Value::String("10"))},
+       "The value for the 'position' key in the offset is expected to be a Long value"},
+      {config,
+       {FilePartition("/data/in.txt"), PositionOffset(Value::Float64(1.5))},
+       "The value for the 'position' key in the offset is expected to be a Long value"},
+      {config,
+       {FilePartition("/data/in.txt"), PositionOffset(Value::Int64(-1))},
+       "The value for the 'position' key in the offset should be a non-negative value"},
+      {config, {Value::Null(), PositionOffset(Value::Int64(1))}, "Partition objects cannot be null"},
+      {config,
+       {Value::Map({{Value::String("file"), Value::String("x")}}), PositionOffset(Value::Int64(1))},
+       "Partition objects should contain the key 'filename'"},
+  };
+  for (const Case& c : cases) {
+    absl::StatusOr<bool> altered = connector.AlterOffsets(c.config, {c.change});
+    ASSERT_FALSE(altered.ok()) << c.message;
+    EXPECT_EQ(altered.status().code(), absl::StatusCode::kInvalidArgument);
+    EXPECT_EQ(altered.status().message(), c.message);
+  }
+}
+
 }  // namespace
 }  // namespace sluice::connectors::file

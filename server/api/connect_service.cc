@@ -267,6 +267,14 @@ grpc::Status ConnectServiceImpl::ListConnectorPlugins(
       info->set_type("converter");
       if (!c.version.empty()) info->set_version(c.version);
     }
+    // Headers are always converted in the text form of Kafka Connect's default header
+    // converter; it is the one header converter there is.
+    v1::PluginInfo* header = response->add_plugins();
+    header->set_class_("org.apache.kafka.connect.storage.SimpleHeaderConverter");
+    header->set_type("header_converter");
+    if (!convert::BuiltinConverters().empty()) {
+      header->set_version(convert::BuiltinConverters().front().version);
+    }
   }
   return grpc::Status::OK;
 }
@@ -440,9 +448,12 @@ absl::StatusOr<int64_t> SinkNumber(const v1::OffsetMap& map, const std::string& 
   if (v.ok() && v->is_integer()) return v->integer();
   int64_t n = 0;
   if (v.ok() && v->kind() == Value::Kind::kString && absl::SimpleAtoi(v->string(), &n)) return n;
+  // Kafka Connect prints the value as Java's toString: a string without its quotes.
+  const std::string shown = v.ok() && v->kind() == Value::Kind::kString ? v->string()
+                                                                        : map.json_values().at(key);
   return absl::InvalidArgumentError(
       absl::StrCat("Failed to parse the following Kafka ", key == "kafka_offset" ? "offset" : "partition",
-                   " value in the provided offsets: '", map.json_values().at(key), "'"));
+                   " value in the provided offsets: '", shown, "'"));
 }
 
 }  // namespace
@@ -460,7 +471,7 @@ grpc::Status ConnectServiceImpl::AlterConnectorOffsets(
   }
   absl::StatusOr<std::string> message;
   if (*type == "sink") {
-    std::vector<kafka::CommittedOffset> offsets;
+    SinkOffsetChanges offsets;
     for (const v1::ConnectorOffset& e : entries) {
       const auto& p = e.partition().json_values();
       if (!p.contains("kafka_topic") || !p.contains("kafka_partition")) {
@@ -472,7 +483,7 @@ grpc::Status ConnectServiceImpl::AlterConnectorOffsets(
       absl::StatusOr<Value> topic = convert::ParseSchemaless(p.at("kafka_topic"));
       absl::StatusOr<int64_t> partition = SinkNumber(e.partition(), "kafka_partition");
       if (!partition.ok()) return ToGrpcStatus(partition.status(), context);
-      int64_t offset = 0;  // a null offset resets the partition to its beginning
+      std::optional<int64_t> offset;  // null: the partition's committed offset is deleted
       if (e.has_offset()) {
         if (!e.offset().json_values().contains("kafka_offset")) {
           return ToGrpcStatus(absl::InvalidArgumentError(
@@ -484,11 +495,12 @@ grpc::Status ConnectServiceImpl::AlterConnectorOffsets(
         if (!o.ok()) return ToGrpcStatus(o.status(), context);
         offset = *o;
       }
-      offsets.push_back({topic.ok() && topic->kind() == Value::Kind::kString ? topic->string()
-                                                                             : p.at("kafka_topic"),
-                         static_cast<int32_t>(*partition), offset});
+      TopicPartition tp{topic.ok() && topic->kind() == Value::Kind::kString ? topic->string()
+                                                                            : p.at("kafka_topic"),
+                        static_cast<int32_t>(*partition)};
+      offsets[tp] = offset;
     }
-    message = herder_->AlterSinkOffsets(request->name(), offsets, /*reset_all=*/false);
+    message = herder_->ModifySinkOffsets(request->name(), offsets, /*reset_all=*/false);
   } else {
     std::vector<std::pair<Value, std::optional<Value>>> offsets;
     for (const v1::ConnectorOffset& e : entries) {
@@ -515,7 +527,7 @@ grpc::Status ConnectServiceImpl::ResetConnectorOffsets(
   absl::StatusOr<std::string> type = herder_->ConnectorType(request->name());
   if (!type.ok()) return ToGrpcStatus(type.status(), context);
   absl::StatusOr<std::string> message =
-      *type == "sink" ? herder_->AlterSinkOffsets(request->name(), {}, /*reset_all=*/true)
+      *type == "sink" ? herder_->ModifySinkOffsets(request->name(), {}, /*reset_all=*/true)
                       : herder_->AlterSourceOffsets(request->name(), {}, /*reset_all=*/true);
   if (!message.ok()) return ToGrpcStatus(message.status(), context);
   response->set_message(*message);

@@ -1,5 +1,7 @@
 #include "server/herder/connector_config.h"
 
+#include <set>
+
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
@@ -69,6 +71,60 @@ ConfigValueResult* FindResult(std::vector<ConfigValueResult>& results, std::stri
     if (r.name == name) return &r;
   }
   return nullptr;
+}
+
+// Aliases listed in a LIST value, trimmed, empty entries dropped (Kafka Connect's list parsing).
+std::vector<std::string> Aliases(const ConfigMap& config, const std::string& key) {
+  std::vector<std::string> out;
+  auto it = config.find(key);
+  if (it == config.end()) return out;
+  for (absl::string_view a : absl::StrSplit(it->second, ',')) {
+    a = absl::StripAsciiWhitespace(a);
+    if (!a.empty()) out.emplace_back(a);
+  }
+  return out;
+}
+
+// Kafka Connect's ConnectorConfig.enrich for `transforms` or `predicates`: each alias gets a
+// required `<kind>s.<alias>.type` class key in its own group "<Group>: <alias>". Sluice has no
+// transformation or predicate classes yet, so a given type is always a class that cannot be
+// found, which is what Kafka Connect says of a class it does not have. Duplicate aliases are an
+// error on the list key, as in Kafka Connect.
+void ValidateAliases(const ConfigMap& config, const std::string& list_key,
+                     const std::string& group, const std::string& kind,
+                     const std::string& display_kind, ValidatedConfig& out) {
+  std::vector<std::string> aliases = Aliases(config, list_key);
+  std::set<std::string> unique(aliases.begin(), aliases.end());
+  if (unique.size() != aliases.size()) {
+    if (ConfigValueResult* r = FindResult(out.results, list_key)) {
+      r->errors.push_back(absl::StrCat("Invalid value [", absl::StrJoin(aliases, ", "),
+                                       "] for configuration ", list_key,
+                                       ": Duplicate alias provided."));
+    }
+  }
+  std::set<std::string> seen;
+  for (const std::string& alias : aliases) {
+    if (!seen.insert(alias).second) continue;
+    const std::string type_key = absl::StrCat(list_key, ".", alias, ".type");
+    ConfigKey key = Key(type_key, ConfigType::kClass, std::nullopt, kHigh,
+                        absl::StrCat("Class for the '", alias, "' ", kind, "."),
+                        absl::StrCat(group, ": ", alias), 0, ConfigWidth::kLong,
+                        absl::StrCat(display_kind, " type for ", alias));
+    out.definitions.push_back(key);
+    ConfigValueResult result;
+    result.name = type_key;
+    auto it = config.find(type_key);
+    if (it == config.end()) {
+      result.errors.push_back(absl::StrCat("Missing required configuration \"", type_key,
+                                           "\" which has no default value."));
+    } else {
+      const std::string cls(absl::StripAsciiWhitespace(it->second));
+      result.value = it->second;
+      result.errors.push_back(absl::StrCat("Invalid value ", cls, " for configuration ",
+                                           type_key, ": Class ", cls, " could not be found."));
+    }
+    out.results.push_back(std::move(result));
+  }
 }
 
 }  // namespace
@@ -240,6 +296,9 @@ absl::StatusOr<ValidatedConfig> ValidateConnectorConfig(plugins::PluginRegistry&
       }
     }
   }
+
+  ValidateAliases(config, "transforms", "Transforms", "transformation", "Transformation", out);
+  ValidateAliases(config, "predicates", "Predicates", "predicate", "Predicate", out);
 
   if (plugin->type == plugins::ConnectorType::kSink) {
     auto non_empty = [&](const char* key) {

@@ -4,6 +4,7 @@
 #include <spdlog/spdlog.h>
 
 #include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
@@ -11,6 +12,7 @@
 #include "server/runtime/sink_task_runner.h"
 #include "server/runtime/source_task_runner.h"
 #include "server/convert/json.h"
+#include "server/kafka/consumer_groups.h"
 
 namespace sluice::herder {
 
@@ -21,6 +23,9 @@ namespace {
 std::chrono::system_clock::time_point Deadline(absl::Duration timeout) {
   return absl::ToChronoTime(absl::Now() + timeout);
 }
+
+// How long a pause request waits for the connector's tasks to pause.
+constexpr absl::Duration kPauseTimeout = absl::Seconds(5);
 
 std::string GrpcError(absl::string_view what, const grpc::Status& s) {
   return absl::StrCat(what, ": ", s.error_message());
@@ -62,19 +67,33 @@ absl::StatusOr<std::unique_ptr<StandaloneHerder>> StandaloneHerder::Create(Optio
 
 StandaloneHerder::~StandaloneHerder() { Shutdown(); }
 
+std::shared_ptr<StandaloneHerder::Slot> StandaloneHerder::SlotFor(const std::string& name) {
+  absl::MutexLock lock(&mu_);
+  std::shared_ptr<Slot>& slot = slots_[name];
+  if (slot == nullptr) slot = std::make_shared<Slot>();
+  return slot;
+}
+
 void StandaloneHerder::StartAll() {
-  absl::MutexLock op(&op_mu_);
-  std::vector<std::string> names = ConnectorNames();
-  for (const std::string& name : names) StartRuntime(name);
+  for (const std::string& name : ConnectorNames()) {
+    std::shared_ptr<Slot> slot = SlotFor(name);
+    absl::MutexLock op(&slot->mu);
+    (void)StartRuntime(name, *slot);
+  }
 }
 
 void StandaloneHerder::Shutdown() {
-  absl::MutexLock op(&op_mu_);
-  if (shut_down_) return;
-  shut_down_ = true;
-  std::vector<std::string> names;
-  for (const auto& [name, rt] : runtimes_) names.push_back(name);
-  for (const std::string& name : names) StopRuntime(name, State::kUnassigned);
+  std::vector<std::pair<std::string, std::shared_ptr<Slot>>> slots;
+  {
+    absl::MutexLock lock(&mu_);
+    if (shut_down_) return;
+    shut_down_ = true;  // from now on nothing starts
+    slots.assign(slots_.begin(), slots_.end());
+  }
+  for (auto& [name, slot] : slots) {
+    absl::MutexLock op(&slot->mu);
+    StopRuntime(name, *slot, State::kUnassigned);
+  }
 }
 
 std::vector<std::string> StandaloneHerder::ConnectorNames() const {
@@ -96,6 +115,8 @@ absl::StatusOr<ValidatedConfig> StandaloneHerder::Validate(
 }
 
 absl::Status StandaloneHerder::Persist() {
+  // The snapshot is taken under persist_mu_, so the last write always holds the latest state.
+  absl::MutexLock persist(&persist_mu_);
   std::vector<store::StoredConnector> all;
   {
     absl::MutexLock lock(&mu_);
@@ -130,12 +151,14 @@ absl::StatusOr<ConnectorInfo> StandaloneHerder::CreateConnector(
   }
   config["name"] = name;
 
-  absl::MutexLock op(&op_mu_);
-  if (shut_down_) return absl::UnavailableError("The worker is shutting down");
+  // Validation may take a plugin call: it runs before the connector's lock is taken.
   absl::StatusOr<ValidatedConfig> validated = Validate(config, null_keys);
   if (!validated.ok()) return validated.status();
+  std::shared_ptr<Slot> slot = SlotFor(name);
+  absl::MutexLock op(&slot->mu);
   {
     absl::MutexLock lock(&mu_);
+    if (shut_down_) return absl::UnavailableError("The worker is shutting down");
     if (connectors_.contains(name)) {
       return absl::AlreadyExistsError(absl::StrCat("Connector ", name, " already exists"));
     }
@@ -152,7 +175,7 @@ absl::StatusOr<ConnectorInfo> StandaloneHerder::CreateConnector(
     return s;
   }
   spdlog::info("Created connector {}", name);
-  StartRuntime(name);
+  if (absl::Status s = StartRuntime(name, *slot); !s.ok()) return s;
   return GetConnectorInfo(name);
 }
 
@@ -164,14 +187,15 @@ absl::StatusOr<PutResult> StandaloneHerder::PutConnectorConfig(
         ") doesn't match connector name in the URL (", name, ")"));
   }
   config["name"] = name;
-  absl::MutexLock op(&op_mu_);
-  if (shut_down_) return absl::UnavailableError("The worker is shutting down");
   absl::StatusOr<ValidatedConfig> validated = Validate(config, null_keys);
   if (!validated.ok()) return validated.status();
+  std::shared_ptr<Slot> slot = SlotFor(name);
+  absl::MutexLock op(&slot->mu);
   bool created = false;
   ConfigMap previous;
   {
     absl::MutexLock lock(&mu_);
+    if (shut_down_) return absl::UnavailableError("The worker is shutting down");
     auto it = connectors_.find(name);
     if (it == connectors_.end()) {
       created = true;
@@ -184,7 +208,7 @@ absl::StatusOr<PutResult> StandaloneHerder::PutConnectorConfig(
       previous = it->second.config;
     }
   }
-  if (!created) StopRuntime(name, State::kUnassigned);
+  if (!created) StopRuntime(name, *slot, State::kUnassigned);
   {
     absl::MutexLock lock(&mu_);
     Connector& c = connectors_.at(name);
@@ -201,7 +225,7 @@ absl::StatusOr<PutResult> StandaloneHerder::PutConnectorConfig(
     return s;
   }
   spdlog::info("{} connector {}", created ? "Created" : "Reconfigured", name);
-  StartRuntime(name);
+  if (absl::Status s = StartRuntime(name, *slot); !s.ok()) return s;
   absl::StatusOr<ConnectorInfo> info = GetConnectorInfo(name);
   if (!info.ok()) return info.status();
   return PutResult{*std::move(info), created};
@@ -231,14 +255,15 @@ absl::StatusOr<ConnectorInfo> StandaloneHerder::PatchConnectorConfig(
 }
 
 absl::Status StandaloneHerder::DeleteConnector(const std::string& name) {
-  absl::MutexLock op(&op_mu_);
+  std::shared_ptr<Slot> slot = SlotFor(name);
+  absl::MutexLock op(&slot->mu);
   {
     absl::MutexLock lock(&mu_);
     if (!connectors_.contains(name)) {
       return absl::NotFoundError(absl::StrCat("Connector ", name, " not found"));
     }
   }
-  StopRuntime(name, State::kUnassigned);
+  StopRuntime(name, *slot, State::kUnassigned);
   Connector removed;
   {
     absl::MutexLock lock(&mu_);
@@ -343,68 +368,47 @@ void StandaloneHerder::OnHostExit(const std::string& name, uint64_t generation,
   }
 }
 
-void StandaloneHerder::StartRuntime(const std::string& name) {
-  ConfigMap config;
-  store::TargetState target;
-  uint64_t generation;
-  {
-    absl::MutexLock lock(&mu_);
-    Connector& c = connectors_.at(name);
-    config = c.config;
-    target = c.target;
-    generation = c.generation;
-    c.task_statuses.clear();
-    c.task_configs.clear();
+absl::Status StandaloneHerder::PluginCallFailure(const std::string& name, absl::string_view call,
+                                                 const grpc::Status& status) {
+  if (status.error_code() != grpc::StatusCode::DEADLINE_EXCEEDED) {
+    FailConnector(name, GrpcError(absl::StrCat("Failed to ", call), status));
+    return absl::AbortedError(absl::StrCat("Failed to ", call));
   }
-  if (target == store::TargetState::kStopped) {
-    SetConnectorStatus(name, State::kStopped, std::nullopt);
-    return;
-  }
-  if (target == store::TargetState::kPaused) {
-    // As in Kafka Connect, a connector that starts paused is not started and has no tasks yet.
-    SetConnectorStatus(name, State::kPaused, std::nullopt);
-    return;
-  }
-  const plugins::ConnectorPlugin* plugin =
-      options_.registry->Find(config.count("connector.class") ? config.at("connector.class") : "");
-  if (plugin == nullptr) {
-    FailConnector(name, options_.registry->UnknownClassMessage(
-                            config.count("connector.class") ? config.at("connector.class") : ""));
-    return;
-  }
-  absl::StatusOr<std::unique_ptr<plugins::PluginProcess>> host =
-      options_.registry->StartHost(*plugin, name);
-  if (!host.ok()) {
-    FailConnector(name, absl::StrCat("Could not start the plugin host: ", host.status().message()));
-    return;
-  }
-  Runtime& rt = runtimes_[name];
-  rt.host = *std::move(host);
-  rt.plugin = plugin;
-  rt.config = config;
-  rt.host->OnExit([this, name, generation](const plugins::ExitInfo& exit) {
-    OnHostExit(name, generation, exit.Describe());
-  });
+  std::string why = absl::StrCat(
+      "the plugin of connector ", name, " did not answer within ",
+      absl::FormatDuration(options_.worker->plugin_call_timeout), " (", call,
+      "), so the connector is FAILED and its plugin host was stopped. Restart the connector once "
+      "the cause is fixed; the limit is the worker's sluice.plugin.call.timeout.ms");
+  FailConnector(name, absl::StrCat("Timed out: ", why));
+  return absl::DeadlineExceededError(absl::StrCat("Request timed out: ", why));
+}
 
+absl::Status StandaloneHerder::RequestAnswer(const std::string& name, Slot& slot,
+                                             const absl::Status& failure) {
+  if (failure.ok() || !absl::IsDeadlineExceeded(failure)) return absl::OkStatus();
+  // A plugin that does not answer is not trusted with anything else: its host goes.
+  StopRuntime(name, slot, State::kFailed);
+  return failure;
+}
+
+absl::StatusOr<std::vector<ConfigMap>> StandaloneHerder::StartConnectorInstance(
+    const std::string& name, Runtime& rt) {
   const absl::Duration timeout = options_.worker->plugin_call_timeout;
   {
     grpc::ClientContext context;
     context.set_deadline(Deadline(timeout));
     pb::StartConnectorRequest request;
-    request.set_connector_class(plugin->class_name);
+    request.set_connector_class(rt.plugin->class_name);
     request.set_connector_name(name);
-    request.mutable_config()->insert(config.begin(), config.end());
+    request.mutable_config()->insert(rt.config.begin(), rt.config.end());
     pb::StartConnectorResponse response;
     grpc::Status s = rt.host->stub().StartConnector(&context, request, &response);
-    if (!s.ok()) {
-      FailConnector(name, GrpcError("Failed to start connector", s));
-      return;
-    }
+    if (!s.ok()) return PluginCallFailure(name, "start connector", s);
   }
   SetConnectorStatus(name, State::kRunning, std::nullopt);
 
   int max_tasks = 1;
-  if (auto it = config.find("tasks.max"); it != config.end()) {
+  if (auto it = rt.config.find("tasks.max"); it != rt.config.end()) {
     (void)absl::SimpleAtoi(it->second, &max_tasks);
   }
   pb::TaskConfigsResponse task_configs;
@@ -414,13 +418,10 @@ void StandaloneHerder::StartRuntime(const std::string& name) {
     pb::TaskConfigsRequest request;
     request.set_max_tasks(max_tasks);
     grpc::Status s = rt.host->stub().TaskConfigs(&context, request, &task_configs);
-    if (!s.ok()) {
-      FailConnector(name, GrpcError("Failed to generate task configs", s));
-      return;
-    }
+    if (!s.ok()) return PluginCallFailure(name, "generate task configs", s);
   }
-  bool enforce = config.count("tasks.max.enforce") == 0 ||
-                 absl::AsciiStrToLower(config.at("tasks.max.enforce")) != "false";
+  bool enforce = rt.config.count("tasks.max.enforce") == 0 ||
+                 absl::AsciiStrToLower(rt.config.at("tasks.max.enforce")) != "false";
   if (enforce && task_configs.tasks_size() > max_tasks) {
     FailConnector(name, absl::StrCat(
                             "The connector ", name, " has generated ", task_configs.tasks_size(),
@@ -430,32 +431,85 @@ void StandaloneHerder::StartRuntime(const std::string& name) {
                             "it can be permitted by reconfiguring the connector with "
                             "'tasks.max.enforce' set to false; however, this option will be "
                             "removed in a future release of Kafka Connect."));
-    return;
+    return absl::AbortedError("too many tasks");
   }
   std::vector<ConfigMap> tasks;
   for (const pb::TaskConfig& t : task_configs.tasks()) {
     ConfigMap task(t.config().begin(), t.config().end());
     task["task.class"] = task_configs.task_class();
-    if (plugin->type == plugins::ConnectorType::kSink) {
+    if (rt.plugin->type == plugins::ConnectorType::kSink) {
       for (const char* key : {"topics", "topics.regex"}) {
-        if (auto it = config.find(key); it != config.end()) task[key] = it->second;
+        if (auto it = rt.config.find(key); it != rt.config.end()) task[key] = it->second;
       }
     }
     tasks.push_back(std::move(task));
   }
-  {
-    absl::MutexLock lock(&mu_);
-    connectors_.at(name).task_configs = tasks;
-  }
-  for (size_t i = 0; i < tasks.size(); ++i) StartTask(name, static_cast<int>(i));
+  return tasks;
 }
 
-void StandaloneHerder::StartTask(const std::string& name, int task) {
-  Runtime& rt = runtimes_.at(name);
-  runtime::TaskRunnerOptions o;
+absl::Status StandaloneHerder::StartRuntime(const std::string& name, Slot& slot) {
+  ConfigMap config;
+  store::TargetState target;
+  uint64_t generation;
   {
     absl::MutexLock lock(&mu_);
-    o.task_config = connectors_.at(name).task_configs.at(static_cast<size_t>(task));
+    if (shut_down_) return absl::OkStatus();
+    Connector& c = connectors_.at(name);
+    config = c.config;
+    target = c.target;
+    generation = c.generation;
+    c.task_statuses.clear();
+    c.task_configs.clear();
+  }
+  if (target == store::TargetState::kStopped) {
+    SetConnectorStatus(name, State::kStopped, std::nullopt);
+    return absl::OkStatus();
+  }
+  if (target == store::TargetState::kPaused) {
+    // As in Kafka Connect, a connector that starts paused is not started and has no tasks yet.
+    SetConnectorStatus(name, State::kPaused, std::nullopt);
+    return absl::OkStatus();
+  }
+  const plugins::ConnectorPlugin* plugin =
+      options_.registry->Find(config.count("connector.class") ? config.at("connector.class") : "");
+  if (plugin == nullptr) {
+    FailConnector(name, options_.registry->UnknownClassMessage(
+                            config.count("connector.class") ? config.at("connector.class") : ""));
+    return absl::OkStatus();
+  }
+  absl::StatusOr<std::unique_ptr<plugins::PluginProcess>> host =
+      options_.registry->StartHost(*plugin, name);
+  if (!host.ok()) {
+    FailConnector(name, absl::StrCat("Could not start the plugin host: ", host.status().message()));
+    return absl::OkStatus();
+  }
+  Runtime& rt = slot.runtime.emplace();
+  rt.host = *std::move(host);
+  rt.plugin = plugin;
+  rt.config = config;
+  rt.host->OnExit([this, name, generation](const plugins::ExitInfo& exit) {
+    OnHostExit(name, generation, exit.Describe());
+  });
+
+  absl::StatusOr<std::vector<ConfigMap>> tasks = StartConnectorInstance(name, rt);
+  if (!tasks.ok()) return RequestAnswer(name, slot, tasks.status());
+  {
+    absl::MutexLock lock(&mu_);
+    connectors_.at(name).task_configs = *tasks;
+  }
+  for (size_t i = 0; i < tasks->size(); ++i) StartTask(name, slot, static_cast<int>(i));
+  return absl::OkStatus();
+}
+
+void StandaloneHerder::StartTask(const std::string& name, Slot& slot, int task) {
+  Runtime& rt = *slot.runtime;
+  runtime::TaskRunnerOptions o;
+  bool paused;
+  {
+    absl::MutexLock lock(&mu_);
+    const Connector& c = connectors_.at(name);
+    o.task_config = c.task_configs.at(static_cast<size_t>(task));
+    paused = c.target == store::TargetState::kPaused;
   }
   o.id = {name, task};
   o.connector_config = rt.config;
@@ -471,12 +525,13 @@ void StandaloneHerder::StartTask(const std::string& name, int task) {
   } else {
     runner = std::make_unique<runtime::SinkTaskRunner>(std::move(o));
   }
+  runner->SetPaused(paused);
   runner->Start();
   rt.runners[task] = std::move(runner);
 }
 
-void StandaloneHerder::StopTask(const std::string& name, int task) {
-  Runtime& rt = runtimes_.at(name);
+void StandaloneHerder::StopTask(const std::string& name, Slot& slot, int task) {
+  Runtime& rt = *slot.runtime;
   auto it = rt.runners.find(task);
   if (it == rt.runners.end()) return;
   if (!it->second->Stop(options_.worker->task_shutdown_graceful_timeout)) {
@@ -488,39 +543,78 @@ void StandaloneHerder::StopTask(const std::string& name, int task) {
   rt.runners.erase(it);
 }
 
-bool StandaloneHerder::HostAlive(const std::string& name) {
-  auto it = runtimes_.find(name);
-  return it != runtimes_.end() && it->second.host != nullptr &&
-         !it->second.host->exit_info().has_value();
+bool StandaloneHerder::HostAlive(const Slot& slot) const {
+  return slot.runtime.has_value() && slot.runtime->host != nullptr &&
+         !slot.runtime->host->exit_info().has_value();
 }
 
-bool StandaloneHerder::RestartConnectorInstance(const std::string& name) {
-  Runtime& rt = runtimes_.at(name);
-  const absl::Duration timeout = options_.worker->plugin_call_timeout;
-  {
-    grpc::ClientContext context;
-    context.set_deadline(Deadline(timeout));
-    pb::StopConnectorResponse response;
-    grpc::Status s = rt.host->stub().StopConnector(&context, pb::StopConnectorRequest(), &response);
-    if (!s.ok() && s.error_code() != grpc::StatusCode::FAILED_PRECONDITION) {
-      FailConnector(name, GrpcError("Failed to stop connector", s));
-      return false;
-    }
-  }
+void StandaloneHerder::StopConnectorInstance(const std::string& name, Runtime& rt,
+                                             absl::Duration timeout) {
   grpc::ClientContext context;
   context.set_deadline(Deadline(timeout));
+  pb::StopConnectorResponse response;
+  grpc::Status s = rt.host->stub().StopConnector(&context, pb::StopConnectorRequest(), &response);
+  if (!s.ok() && s.error_code() != grpc::StatusCode::FAILED_PRECONDITION) {
+    spdlog::warn("Stopping connector {}: {}", name, s.error_message());
+  }
+}
+
+absl::Status StandaloneHerder::RestartConnectorInstance(const std::string& name, Slot& slot) {
+  Runtime& rt = *slot.runtime;
+  StopConnectorInstance(name, rt, options_.worker->plugin_call_timeout);
+  grpc::ClientContext context;
+  context.set_deadline(Deadline(options_.worker->plugin_call_timeout));
   pb::StartConnectorRequest request;
   request.set_connector_class(rt.plugin->class_name);
   request.set_connector_name(name);
   request.mutable_config()->insert(rt.config.begin(), rt.config.end());
   pb::StartConnectorResponse response;
   grpc::Status s = rt.host->stub().StartConnector(&context, request, &response);
-  if (!s.ok()) {
-    FailConnector(name, GrpcError("Failed to start connector", s));
-    return false;
-  }
+  if (!s.ok()) return PluginCallFailure(name, "start connector", s);
   SetConnectorStatus(name, State::kRunning, std::nullopt);
-  return true;
+  return absl::OkStatus();
+}
+
+absl::Status StandaloneHerder::ResumeRuntime(const std::string& name, Slot& slot) {
+  Runtime& rt = *slot.runtime;
+  bool connector_failed;
+  std::vector<ConfigMap> current;
+  {
+    absl::MutexLock lock(&mu_);
+    const Connector& c = connectors_.at(name);
+    connector_failed = c.status.has_value() && c.status->state == State::kFailed;
+    current = c.task_configs;
+  }
+  if (!connector_failed) {
+    // Kafka Connect starts the paused connector instance again and asks it for task configs.
+    absl::StatusOr<std::vector<ConfigMap>> tasks = StartConnectorInstance(name, rt);
+    if (!tasks.ok()) return RequestAnswer(name, slot, tasks.status());
+    if (*tasks != current) {
+      // The connector reconfigured itself while paused: its tasks are replaced.
+      std::vector<int> running;
+      for (const auto& [task, runner] : rt.runners) running.push_back(task);
+      for (int task : running) StopTask(name, slot, task);
+      {
+        absl::MutexLock lock(&mu_);
+        Connector& c = connectors_.at(name);
+        c.task_configs = *tasks;
+        c.task_statuses.clear();
+      }
+      for (size_t i = 0; i < tasks->size(); ++i) StartTask(name, slot, static_cast<int>(i));
+      return absl::OkStatus();
+    }
+  }
+  {
+    // FAILED tasks stay FAILED, as in Kafka Connect: a restart brings them back.
+    absl::MutexLock lock(&mu_);
+    for (auto& [task, status] : connectors_.at(name).task_statuses) {
+      if (status.state == State::kPaused) {
+        status = InstanceStatus{State::kRunning, options_.worker_id, std::nullopt};
+      }
+    }
+  }
+  for (auto& [task, runner] : rt.runners) runner->SetPaused(false);
+  return absl::OkStatus();
 }
 
 absl::Status StandaloneHerder::SetTarget(const std::string& name, store::TargetState target,
@@ -542,52 +636,78 @@ absl::Status StandaloneHerder::SetTarget(const std::string& name, store::TargetS
 }
 
 absl::Status StandaloneHerder::PauseConnector(const std::string& name) {
-  absl::MutexLock op(&op_mu_);
+  std::shared_ptr<Slot> slot = SlotFor(name);
+  absl::MutexLock op(&slot->mu);
   if (absl::Status s = SetTarget(name, store::TargetState::kPaused,
                                  absl::StrCat("Unknown connector ", name));
       !s.ok()) {
     return s;
   }
-  StopRuntime(name, State::kPaused);
+  if (HostAlive(*slot)) {
+    // The connector instance stops; its tasks stay where they are, paused. The request answers
+    // once they act on it (a sink task pauses its partitions on its own thread), so that nothing
+    // is delivered after the pause was acknowledged.
+    for (auto& [task, runner] : slot->runtime->runners) runner->SetPaused(true);
+    const absl::Time deadline = absl::Now() + kPauseTimeout;
+    for (auto& [task, runner] : slot->runtime->runners) {
+      if (!runner->AwaitPauseApplied(std::max(absl::ZeroDuration(), deadline - absl::Now()))) {
+        spdlog::warn("Task {}-{} did not pause within {}; it will pause when it can", name, task,
+                     absl::FormatDuration(kPauseTimeout));
+      }
+    }
+    StopConnectorInstance(name, *slot->runtime, options_.worker->plugin_call_timeout);
+  } else {
+    StopRuntime(name, *slot, State::kPaused);
+  }
   absl::MutexLock lock(&mu_);
   Connector& c = connectors_.at(name);
   if (!c.status.has_value() || c.status->state != State::kFailed) {
     c.status = InstanceStatus{State::kPaused, options_.worker_id, std::nullopt};
   }
+  for (auto& [task, status] : c.task_statuses) {
+    if (status.state != State::kFailed) {
+      status = InstanceStatus{State::kPaused, options_.worker_id, std::nullopt};
+    }
+  }
   return absl::OkStatus();
 }
 
 absl::Status StandaloneHerder::ResumeConnector(const std::string& name) {
-  absl::MutexLock op(&op_mu_);
-  bool running;
+  std::shared_ptr<Slot> slot = SlotFor(name);
+  absl::MutexLock op(&slot->mu);
+  store::TargetState previous;
   {
     absl::MutexLock lock(&mu_);
     auto it = connectors_.find(name);
     if (it == connectors_.end()) {
       return absl::NotFoundError(absl::StrCat("Unknown connector ", name));
     }
-    running = it->second.target == store::TargetState::kStarted;
+    previous = it->second.target;
   }
-  if (running && HostAlive(name)) return absl::OkStatus();  // idempotent
+  if (previous == store::TargetState::kStarted && HostAlive(*slot)) return absl::OkStatus();
   if (absl::Status s = SetTarget(name, store::TargetState::kStarted,
                                  absl::StrCat("Unknown connector ", name));
       !s.ok()) {
     return s;
   }
-  StopRuntime(name, State::kUnassigned);
-  StartRuntime(name);
-  return absl::OkStatus();
+  if (previous == store::TargetState::kPaused && HostAlive(*slot)) {
+    return ResumeRuntime(name, *slot);
+  }
+  // Nothing runs (stopped, started paused, or its host died): everything starts.
+  StopRuntime(name, *slot, State::kUnassigned);
+  return StartRuntime(name, *slot);
 }
 
 absl::Status StandaloneHerder::StopConnector(const std::string& name) {
-  absl::MutexLock op(&op_mu_);
+  std::shared_ptr<Slot> slot = SlotFor(name);
+  absl::MutexLock op(&slot->mu);
   if (absl::Status s = SetTarget(name, store::TargetState::kStopped,
                                  absl::StrCat("No connector `", name, "` configured"));
       !s.ok()) {
     // Kafka Connect's standalone worker answers an unknown connector here with 500.
     return s.code() == absl::StatusCode::kNotFound ? absl::InternalError(s.message()) : s;
   }
-  StopRuntime(name, State::kUnassigned);
+  StopRuntime(name, *slot, State::kUnassigned);
   absl::MutexLock lock(&mu_);
   Connector& c = connectors_.at(name);
   c.task_configs.clear();
@@ -598,7 +718,8 @@ absl::Status StandaloneHerder::StopConnector(const std::string& name) {
 
 absl::StatusOr<StandaloneHerder::RestartResult> StandaloneHerder::RestartConnector(
     const std::string& name, bool include_tasks, bool only_failed) {
-  absl::MutexLock op(&op_mu_);
+  std::shared_ptr<Slot> slot = SlotFor(name);
+  absl::MutexLock op(&slot->mu);
   const bool plain = !include_tasks && !only_failed;
   store::TargetState target;
   RestartResult result;
@@ -635,25 +756,34 @@ absl::StatusOr<StandaloneHerder::RestartResult> StandaloneHerder::RestartConnect
       result.status = std::move(snapshot);
     }
   }
-  if (target != store::TargetState::kStarted) return result;  // nothing runs to restart
-  if (!HostAlive(name)) {
+  if (target == store::TargetState::kStopped) return result;  // nothing runs to restart
+  if (!HostAlive(*slot)) {
     // The host died (or never started): everything starts again in a new one.
     if (restart_connector || !restart_tasks.empty()) {
-      StopRuntime(name, State::kUnassigned);
-      StartRuntime(name);
+      StopRuntime(name, *slot, State::kUnassigned);
+      if (absl::Status s = StartRuntime(name, *slot); !s.ok()) return s;
     }
     return result;
   }
-  if (restart_connector && !RestartConnectorInstance(name)) return result;
+  if (restart_connector) {
+    if (target == store::TargetState::kPaused) {
+      // A paused connector's instance is not running; it restarts into PAUSED.
+      SetConnectorStatus(name, State::kPaused, std::nullopt);
+    } else if (absl::Status s = RequestAnswer(name, *slot, RestartConnectorInstance(name, *slot));
+               !s.ok()) {
+      return s;
+    }
+  }
   for (int task : restart_tasks) {
-    StopTask(name, task);
-    StartTask(name, task);
+    StopTask(name, *slot, task);
+    StartTask(name, *slot, task);
   }
   return result;
 }
 
 absl::Status StandaloneHerder::RestartTask(const std::string& name, int task) {
-  absl::MutexLock op(&op_mu_);
+  std::shared_ptr<Slot> slot = SlotFor(name);
+  absl::MutexLock op(&slot->mu);
   store::TargetState target;
   {
     absl::MutexLock lock(&mu_);
@@ -666,14 +796,13 @@ absl::Status StandaloneHerder::RestartTask(const std::string& name, int task) {
     }
     target = it->second.target;
   }
-  if (target != store::TargetState::kStarted) return absl::OkStatus();
-  if (!HostAlive(name)) {
-    StopRuntime(name, State::kUnassigned);
-    StartRuntime(name);
-    return absl::OkStatus();
+  if (target == store::TargetState::kStopped) return absl::OkStatus();
+  if (!HostAlive(*slot)) {
+    StopRuntime(name, *slot, State::kUnassigned);
+    return StartRuntime(name, *slot);
   }
-  StopTask(name, task);
-  StartTask(name, task);
+  StopTask(name, *slot, task);
+  StartTask(name, *slot, task);
   return absl::OkStatus();
 }
 
@@ -688,14 +817,34 @@ absl::StatusOr<std::string> StandaloneHerder::ConnectorType(const std::string& n
 
 namespace {
 
-constexpr char kOffsetsAlteredMessage[] =
-    "The Connect framework-managed offsets for this connector have been altered successfully. "
-    "However, if this connector manages offsets externally, they will need to be manually "
-    "altered in the system that the connector uses.";
-constexpr char kOffsetsResetMessage[] =
-    "The Connect framework-managed offsets for this connector have been reset successfully. "
-    "However, if this connector manages offsets externally, they will need to be manually reset "
-    "in the system that the connector uses.";
+// Kafka Connect's success message (Worker.completeModifyOffsetsCallback): whether the
+// connector said it altered what it manages itself, and whether this was a reset.
+std::string OffsetsMessage(bool altered_by_connector, bool reset) {
+  const char* done = reset ? "reset" : "altered";
+  if (altered_by_connector) {
+    return absl::StrCat("The offsets for this connector have been ", done, " successfully");
+  }
+  return absl::StrCat("The Connect framework-managed offsets for this connector have been ", done,
+                      " successfully. However, if this connector manages offsets externally, "
+                      "they will need to be manually ",
+                      done, " in the system that the connector uses.");
+}
+
+// Kafka Connect's answer when the sink's consumer group still has members.
+std::string GroupHasMembersMessage(const std::string& name, bool reset) {
+  const char* what = reset ? "reset" : "alter";
+  return absl::StrCat(
+      "Failed to ", what, " consumer group offsets for connector ", name,
+      " either because its tasks haven't stopped completely yet or the connector was resumed "
+      "before the request to ",
+      what,
+      " its offsets could be successfully completed. If the connector is in a stopped state, "
+      "this operation can be safely retried. If it doesn't eventually succeed, the Connect "
+      "cluster may need to be restarted to get rid of the zombie sink tasks.");
+}
+
+// How long the Kafka side of an offsets request may take.
+constexpr absl::Duration kOffsetsKafkaTimeout = absl::Seconds(30);
 
 }  // namespace
 
@@ -714,87 +863,206 @@ absl::Status StandaloneHerder::CheckStoppedForOffsets(const std::string& name) {
   return absl::OkStatus();
 }
 
+absl::StatusOr<const plugins::ConnectorPlugin*> StandaloneHerder::OffsetsPlugin(
+    const ConfigMap& config) const {
+  auto cls = config.find("connector.class");
+  const std::string class_name = cls == config.end() ? "" : cls->second;
+  const plugins::ConnectorPlugin* plugin = options_.registry->Find(class_name);
+  if (plugin == nullptr) {
+    return absl::InternalError(options_.registry->UnknownClassMessage(class_name));
+  }
+  return plugin;
+}
+
+ConfigMap StandaloneHerder::SinkConsumerSettings(const std::string& name,
+                                                 const ConfigMap& config) const {
+  ConfigMap settings = {{"bootstrap.servers", options_.bootstrap_servers},
+                        {"group.id", absl::StrCat("connect-", name)},
+                        {"auto.offset.reset", "earliest"}};
+  for (const auto& [k, v] : options_.worker->consumer_overrides) settings[k] = v;
+  constexpr absl::string_view kPrefix = "consumer.override.";
+  for (const auto& [k, v] : config) {
+    if (k.size() > kPrefix.size() && absl::StartsWith(k, kPrefix)) {
+      settings[k.substr(kPrefix.size())] = v;
+    }
+  }
+  return settings;
+}
+
 absl::StatusOr<std::string> StandaloneHerder::AlterSourceOffsets(
     const std::string& name, const std::vector<std::pair<Value, std::optional<Value>>>& offsets,
     bool reset_all) {
-  absl::MutexLock op(&op_mu_);
+  std::shared_ptr<Slot> slot = SlotFor(name);
+  absl::MutexLock op(&slot->mu);
   if (absl::Status s = CheckStoppedForOffsets(name); !s.ok()) return s;
-  std::vector<store::OffsetWrite> writes;
+  ConfigMap config;
+  {
+    absl::MutexLock lock(&mu_);
+    config = connectors_.at(name).config;
+  }
+  absl::StatusOr<const plugins::ConnectorPlugin*> plugin = OffsetsPlugin(config);
+  if (!plugin.ok()) return plugin.status();
+
+  SourceOffsetChanges changes;
   if (reset_all) {
     absl::StatusOr<std::vector<PartitionOffsetJson>> existing = GetSourceOffsets(name);
     if (!existing.ok()) return existing.status();
     for (const PartitionOffsetJson& o : *existing) {
       absl::StatusOr<Value> partition = convert::ParseSchemaless(o.partition);
       if (!partition.ok()) return partition.status();
-      writes.emplace_back(convert::SerializeSchemaless(Value::Array({Value::String(name), *partition})),
-                          std::nullopt);
+      changes.push_back({*std::move(partition), std::nullopt});
     }
   } else {
-    for (const auto& [partition, offset] : offsets) {
-      std::string key = convert::SerializeSchemaless(Value::Array({Value::String(name), partition}));
-      if (offset.has_value()) {
-        writes.emplace_back(std::move(key), convert::SerializeSchemaless(*offset));
-      } else {
-        writes.emplace_back(std::move(key), std::nullopt);
-      }
+    for (const auto& [partition, offset] : offsets) changes.push_back({partition, offset});
+  }
+
+  // The connector first: if it refuses, nothing is written.
+  absl::StatusOr<bool> altered =
+      options_.registry->AlterSourceOffsets(**plugin, name, config, changes);
+  if (!altered.ok()) {
+    spdlog::error("Failed to modify offsets for source connector {}: {}", name,
+                  std::string(altered.status().message()));
+    return altered.status();
+  }
+
+  std::vector<store::OffsetWrite> writes;
+  for (const SourceOffsetChange& change : changes) {
+    std::string key =
+        convert::SerializeSchemaless(Value::Array({Value::String(name), change.partition}));
+    if (change.offset.has_value()) {
+      writes.emplace_back(std::move(key), convert::SerializeSchemaless(*change.offset));
+    } else {
+      writes.emplace_back(std::move(key), std::nullopt);
     }
   }
-  if (absl::Status s = options_.offsets->Write(writes); !s.ok()) return s;
-  return std::string(reset_all ? kOffsetsResetMessage : kOffsetsAlteredMessage);
+  if (!writes.empty()) {
+    if (absl::Status s = options_.offsets->Write(writes); !s.ok()) return s;
+  }
+  return OffsetsMessage(*altered, reset_all);
 }
 
-absl::StatusOr<std::string> StandaloneHerder::AlterSinkOffsets(
-    const std::string& name, const std::vector<kafka::CommittedOffset>& offsets, bool reset_all) {
-  absl::MutexLock op(&op_mu_);
+absl::StatusOr<std::string> StandaloneHerder::ModifySinkOffsets(const std::string& name,
+                                                                const SinkOffsetChanges& offsets,
+                                                                bool reset_all) {
+  std::shared_ptr<Slot> slot = SlotFor(name);
+  absl::MutexLock op(&slot->mu);
   if (absl::Status s = CheckStoppedForOffsets(name); !s.ok()) return s;
-  std::string group = absl::StrCat("connect-", name);
+  ConfigMap config;
   {
     absl::MutexLock lock(&mu_);
-    const ConfigMap& config = connectors_.at(name).config;
-    if (auto g = config.find("consumer.override.group.id"); g != config.end()) group = g->second;
+    config = connectors_.at(name).config;
   }
-  std::vector<kafka::CommittedOffset> commits = offsets;
+  absl::StatusOr<const plugins::ConnectorPlugin*> plugin = OffsetsPlugin(config);
+  if (!plugin.ok()) return plugin.status();
+  const ConfigMap settings = SinkConsumerSettings(name, config);
+  const std::string group = settings.at("group.id");
+
+  SinkOffsetChanges changes = offsets;
   if (reset_all) {
-    // Without an admin API on every broker (the embedded one has none), a reset commits the
-    // beginning of each partition the group had an offset for: the next run starts over.
+    changes.clear();
     absl::StatusOr<std::vector<kafka::CommittedOffset>> existing = GetSinkOffsets(name);
-    if (!existing.ok()) return existing.status();
-    commits = *existing;
-    for (kafka::CommittedOffset& c : commits) c.offset = 0;
-  }
-  if (!commits.empty()) {
-    if (absl::Status s = kafka::CommitGroupOffsets(options_.bootstrap_servers, group, commits,
-                                                   absl::Seconds(30));
-        !s.ok()) {
-      return s;
+    if (!existing.ok()) {
+      spdlog::error("Failed to list offsets prior to resetting offsets for sink connector {}: {}",
+                    name, std::string(existing.status().message()));
+      return absl::InternalError(absl::StrCat(
+          "Failed to list offsets prior to resetting offsets for sink connector ", name));
+    }
+    for (const kafka::CommittedOffset& o : *existing) {
+      changes[{o.topic, o.partition}] = std::nullopt;
     }
   }
-  return std::string(reset_all ? kOffsetsResetMessage : kOffsetsAlteredMessage);
+
+  // The connector first: if it refuses, nothing is written.
+  absl::StatusOr<bool> altered =
+      options_.registry->AlterSinkOffsets(**plugin, name, config, changes);
+  if (!altered.ok()) {
+    spdlog::error("Failed to modify offsets for sink connector {}: {}", name,
+                  std::string(altered.status().message()));
+    return altered.status();
+  }
+
+  absl::Status written;
+  if (!options_.worker->bootstrap_servers.has_value()) {
+    // The embedded broker has no admin calls for groups (and librdkafka aborts when they are
+    // tried on a broker without them), so the offsets are committed by a member.
+    written = CommitSinkOffsetsAsMember(settings, group, changes);
+  } else if (reset_all) {
+    written = kafka::DeleteConsumerGroup(settings, group, kOffsetsKafkaTimeout);
+  } else {
+    std::vector<kafka::CommittedOffset> to_commit;
+    std::vector<TopicPartition> to_delete;
+    for (const auto& [tp, offset] : changes) {
+      if (offset.has_value()) {
+        to_commit.push_back({tp.topic, tp.partition, *offset});
+      } else {
+        to_delete.push_back(tp);
+      }
+    }
+    if (!to_commit.empty()) {
+      written = kafka::AlterConsumerGroupOffsets(settings, group, to_commit, kOffsetsKafkaTimeout);
+    }
+    if (written.ok() && !to_delete.empty()) {
+      written =
+          kafka::DeleteConsumerGroupOffsets(settings, group, to_delete, kOffsetsKafkaTimeout);
+    }
+  }
+  if (!written.ok()) {
+    spdlog::error("Failed to {} consumer group offsets for sink connector {} (group {}): {}",
+                  reset_all ? "reset" : "alter", name, group, std::string(written.message()));
+    if (written.code() == absl::StatusCode::kFailedPrecondition) {
+      return absl::InternalError(GroupHasMembersMessage(name, reset_all));
+    }
+    return absl::InternalError(
+        reset_all
+            ? absl::StrCat("Failed to reset consumer group offsets for sink connector ", name)
+            : absl::StrCat("Failed to alter consumer group offsets for connector ", name));
+  }
+  return OffsetsMessage(*altered, reset_all);
+}
+
+absl::Status StandaloneHerder::CommitSinkOffsetsAsMember(const ConfigMap& settings,
+                                                         const std::string& group,
+                                                         const SinkOffsetChanges& offsets) {
+  const absl::Time deadline = absl::Now() + kOffsetsKafkaTimeout;
+  const std::string reset_policy = settings.at("auto.offset.reset");
+  std::vector<kafka::CommittedOffset> commits;
+  for (const auto& [tp, offset] : offsets) {
+    if (offset.has_value()) {
+      commits.push_back({tp.topic, tp.partition, *offset});
+      continue;
+    }
+    // No committed offset cannot be restored here (nor can a group be deleted): commit where
+    // the next run would start without one.
+    absl::StatusOr<int64_t> start =
+        kafka::StartingOffset(settings, tp, reset_policy, deadline - absl::Now());
+    if (!start.ok()) return start.status();
+    commits.push_back({tp.topic, tp.partition, *start});
+  }
+  return kafka::CommitOffsetsAsMember(settings, group, commits,
+                                      std::max(absl::Seconds(1), deadline - absl::Now()));
 }
 
 absl::StatusOr<std::vector<kafka::CommittedOffset>> StandaloneHerder::GetSinkOffsets(
     const std::string& name) const {
   std::vector<std::string> topics;
-  std::string group = absl::StrCat("connect-", name);
+  ConfigMap config;
   {
     absl::MutexLock lock(&mu_);
     auto it = connectors_.find(name);
     if (it == connectors_.end()) {
       return absl::NotFoundError(absl::StrCat("Connector ", name, " not found"));
     }
-    if (auto t = it->second.config.find("topics"); t != it->second.config.end()) {
-      for (absl::string_view topic : absl::StrSplit(t->second, ',')) {
-        topic = absl::StripAsciiWhitespace(topic);
-        if (!topic.empty()) topics.emplace_back(topic);
-      }
-    }
-    if (auto g = it->second.config.find("consumer.override.group.id");
-        g != it->second.config.end()) {
-      group = g->second;
+    config = it->second.config;
+  }
+  if (auto t = config.find("topics"); t != config.end()) {
+    for (absl::string_view topic : absl::StrSplit(t->second, ',')) {
+      topic = absl::StripAsciiWhitespace(topic);
+      if (!topic.empty()) topics.emplace_back(topic);
     }
   }
+  const std::string group = SinkConsumerSettings(name, config).at("group.id");
   return kafka::FetchCommittedOffsets(options_.bootstrap_servers, group, topics,
-                                      absl::Seconds(30));
+                                      kOffsetsKafkaTimeout);
 }
 
 absl::StatusOr<std::vector<StandaloneHerder::PartitionOffsetJson>>
@@ -813,15 +1081,14 @@ StandaloneHerder::GetSourceOffsets(const std::string& name) const {
   return out;
 }
 
-void StandaloneHerder::StopRuntime(const std::string& name, State final_state) {
+void StandaloneHerder::StopRuntime(const std::string& name, Slot& slot, State final_state) {
   {
     absl::MutexLock lock(&mu_);
     auto it = connectors_.find(name);
     if (it != connectors_.end()) ++it->second.generation;
   }
-  auto rt_it = runtimes_.find(name);
-  if (rt_it != runtimes_.end()) {
-    Runtime& rt = rt_it->second;
+  if (slot.runtime.has_value()) {
+    Runtime& rt = *slot.runtime;
     // Tasks share task.shutdown.graceful.timeout.ms; a task that does not stop in time has its
     // host killed, which ends its stream.
     absl::Time deadline = absl::Now() + options_.worker->task_shutdown_graceful_timeout;
@@ -838,17 +1105,10 @@ void StandaloneHerder::StopRuntime(const std::string& name, State final_state) {
     for (auto& [task, runner] : rt.runners) runner->Join();
     rt.runners.clear();
     if (rt.host != nullptr) {
-      if (!rt.host->exit_info().has_value()) {
-        grpc::ClientContext context;
-        context.set_deadline(Deadline(absl::Seconds(5)));
-        pb::StopConnectorResponse response;
-        grpc::Status s =
-            rt.host->stub().StopConnector(&context, pb::StopConnectorRequest(), &response);
-        if (!s.ok()) spdlog::warn("Stopping connector {}: {}", name, s.error_message());
-      }
+      if (!rt.host->exit_info().has_value()) StopConnectorInstance(name, rt, absl::Seconds(5));
       rt.host->Stop(absl::Seconds(2));
     }
-    runtimes_.erase(rt_it);
+    slot.runtime.reset();
   }
   absl::MutexLock lock(&mu_);
   auto it = connectors_.find(name);
@@ -868,7 +1128,9 @@ void StandaloneHerder::OnTaskRunning(const runtime::TaskId& id) {
   absl::MutexLock lock(&mu_);
   auto it = connectors_.find(id.connector);
   if (it == connectors_.end()) return;
-  it->second.task_statuses[id.task] = InstanceStatus{State::kRunning, options_.worker_id, {}};
+  // A task started while its connector is paused starts paused (Kafka Connect's onPause).
+  State state = it->second.target == store::TargetState::kPaused ? State::kPaused : State::kRunning;
+  it->second.task_statuses[id.task] = InstanceStatus{state, options_.worker_id, {}};
 }
 
 void StandaloneHerder::OnTaskFailed(const runtime::TaskId& id, const std::string& trace) {

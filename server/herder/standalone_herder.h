@@ -3,9 +3,11 @@
 // one task runner per task). Kafka Connect's StandaloneHerder, plus persistence of connector
 // configs across restarts.
 //
-// Requests that change connectors run one at a time (op_mu_); reads (status, config, lists)
-// only take the state lock, so a slow plugin never stalls them. Status changes arrive from task
-// runner threads and host reaper threads.
+// Requests that change one connector run one at a time (its slot's lock); requests for different
+// connectors run in parallel, and reads (status, config, lists) only take the state lock, so a
+// plugin stuck in one connector's call holds up nothing else. Every plugin call has a deadline
+// (sluice.plugin.call.timeout.ms). Status changes arrive from task runner threads and host
+// reaper threads.
 //
 // Thread-safe.
 #ifndef SLUICE_SERVER_HERDER_STANDALONE_HERDER_H_
@@ -18,6 +20,8 @@
 #include <set>
 #include <string>
 #include <vector>
+
+#include <grpcpp/grpcpp.h>
 
 #include "absl/base/thread_annotations.h"
 #include "absl/status/statusor.h"
@@ -100,6 +104,10 @@ class StandaloneHerder final : public runtime::TaskStatusListener {
                                                 const std::set<std::string>& null_keys = {});
   // PUT /connectors/{name}/config: create or replace; a replace restarts the connector and
   // keeps its target state.
+  // Create, put, patch, resume and restart start the connector; when its plugin does not answer
+  // a call within the plugin call timeout, the connector is FAILED and the request answers
+  // DeadlineExceeded "Request timed out: ..." (Kafka Connect answers a request that takes too
+  // long with 500 "Request timed out").
   absl::StatusOr<PutResult> PutConnectorConfig(const std::string& name, ConfigMap config,
                                                const std::set<std::string>& null_keys = {});
   // PATCH /connectors/{name}/config: nullopt values remove keys. NotFound when unknown.
@@ -108,9 +116,12 @@ class StandaloneHerder final : public runtime::TaskStatusListener {
   // DELETE /connectors/{name}. NotFound "Connector {name} not found".
   absl::Status DeleteConnector(const std::string& name);
 
-  // PUT /connectors/{name}/pause and /resume: the target state, persisted. Pausing stops the
-  // connector and its tasks (statuses PAUSED, task configs kept); resuming starts them again,
-  // also from STOPPED. NotFound "Unknown connector {name}".
+  // PUT /connectors/{name}/pause and /resume: the target state, persisted. As in Kafka Connect,
+  // pausing stops the connector instance and pauses its tasks (they stay in their plugin host,
+  // keep their partitions and are neither polled nor put to); statuses become PAUSED. Resuming
+  // starts the connector instance again and resumes the tasks, or replaces them when the
+  // connector now generates different task configs; FAILED instances stay FAILED (restart them).
+  // Resuming a STOPPED connector starts it. NotFound "Unknown connector {name}".
   absl::Status PauseConnector(const std::string& name);
   absl::Status ResumeConnector(const std::string& name);
   // PUT /connectors/{name}/stop: stops everything and drops the task configs (status STOPPED).
@@ -146,16 +157,24 @@ class StandaloneHerder final : public runtime::TaskStatusListener {
   absl::StatusOr<std::vector<kafka::CommittedOffset>> GetSinkOffsets(const std::string& name) const;
   // PATCH / DELETE /connectors/{name}/offsets (KIP-875). REQUIRES nothing; checks that the
   // connector exists (NotFound "Connector {name} not found") and is STOPPED (FailedPrecondition
-  // with Kafka Connect's message). For a source, `offsets` holds JSON texts of partition maps and
-  // offset maps (nullopt offset = reset that partition); an empty `offsets` in a reset means
-  // every partition of the connector. Returns the success message.
+  // with Kafka Connect's message). For a source, `offsets` holds partition maps and offset maps
+  // (nullopt offset = reset that partition); for a sink, the next offset to consume per
+  // partition (nullopt = delete the partition's committed offset). `reset_all` (DELETE) ignores
+  // `offsets` and resets every partition: a source's known partitions, a sink's whole consumer
+  // group (deleted; on the embedded broker, which cannot delete groups, each partition is
+  // committed at the offset the next run would start from without one).
+  //
+  // As in Kafka Connect, the connector is asked first (its AlterOffsets, on a fresh instance);
+  // if it refuses, nothing is written and its message is the error (Unknown: REST 500). Then the
+  // offsets are written, and the success message says whether the connector altered what it
+  // manages itself. Other errors, with Kafka Connect's messages (Internal: REST 500): the sink
+  // group still has members, or Kafka failed.
   absl::StatusOr<std::string> AlterSourceOffsets(
       const std::string& name,
       const std::vector<std::pair<sluice::Value, std::optional<sluice::Value>>>& offsets,
       bool reset_all);
-  absl::StatusOr<std::string> AlterSinkOffsets(const std::string& name,
-                                               const std::vector<kafka::CommittedOffset>& offsets,
-                                               bool reset_all);
+  absl::StatusOr<std::string> ModifySinkOffsets(const std::string& name,
+                                                const SinkOffsetChanges& offsets, bool reset_all);
   // The connector's type ("source", "sink" or "unknown"); NotFound when unknown.
   absl::StatusOr<std::string> ConnectorType(const std::string& name) const;
 
@@ -180,7 +199,7 @@ class StandaloneHerder final : public runtime::TaskStatusListener {
   void ResetActiveTopics(const std::string& name);
 
  private:
-  // What runs for one connector. Touched only with op_mu_ held.
+  // What runs for one connector. Touched only with its slot's lock held.
   struct Runtime {
     std::unique_ptr<plugins::PluginProcess> host;
     std::map<int, std::unique_ptr<runtime::TaskRunner>> runners;
@@ -202,24 +221,69 @@ class StandaloneHerder final : public runtime::TaskStatusListener {
 
   explicit StandaloneHerder(Options options) : options_(std::move(options)) {}
 
+  // One connector's operation lock and what runs for it. Slots are never removed, so that every
+  // request for a name, before and after a delete, serialises on the same lock.
+  struct Slot {
+    absl::Mutex mu;
+    std::optional<Runtime> runtime ABSL_GUARDED_BY(mu);
+  };
+  // The slot of `name`, created when missing.
+  std::shared_ptr<Slot> SlotFor(const std::string& name) ABSL_LOCKS_EXCLUDED(mu_);
+
   absl::StatusOr<ValidatedConfig> Validate(const ConfigMap& config,
                                            const std::set<std::string>& null_keys);
-  void StartRuntime(const std::string& name) ABSL_EXCLUSIVE_LOCKS_REQUIRED(op_mu_);
-  void StopRuntime(const std::string& name, State final_state)
-      ABSL_EXCLUSIVE_LOCKS_REQUIRED(op_mu_);
-  absl::Status Persist() ABSL_EXCLUSIVE_LOCKS_REQUIRED(op_mu_);
+  // Starts the connector as its target state says. DeadlineExceeded when a plugin call timed
+  // out (the connector is then FAILED); other failures only show in the status.
+  absl::Status StartRuntime(const std::string& name, Slot& slot)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(slot.mu);
+  void StopRuntime(const std::string& name, Slot& slot, State final_state)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(slot.mu);
+  absl::Status Persist() ABSL_LOCKS_EXCLUDED(mu_, persist_mu_);
   // Sets the target state and persists it. NotFound `not_found` when the name is unknown.
   absl::Status SetTarget(const std::string& name, store::TargetState target,
-                         const std::string& not_found) ABSL_EXCLUSIVE_LOCKS_REQUIRED(op_mu_);
+                         const std::string& not_found);
   // Starts one task runner on the connector's running host. REQUIRES: the runtime has a host.
-  void StartTask(const std::string& name, int task) ABSL_EXCLUSIVE_LOCKS_REQUIRED(op_mu_);
+  void StartTask(const std::string& name, Slot& slot, int task)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(slot.mu);
   // Stops one task runner (killing the host if it does not stop in time).
-  void StopTask(const std::string& name, int task) ABSL_EXCLUSIVE_LOCKS_REQUIRED(op_mu_);
+  void StopTask(const std::string& name, Slot& slot, int task)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(slot.mu);
+  // Starts the connector instance on the running host and asks it for task configs; replaces
+  // the tasks when they changed, else resumes them. DeadlineExceeded as StartRuntime.
+  absl::Status ResumeRuntime(const std::string& name, Slot& slot)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(slot.mu);
+  // StartConnector then TaskConfigs on the runtime's host; the task configs, or the failure
+  // (the connector is then FAILED).
+  absl::StatusOr<std::vector<ConfigMap>> StartConnectorInstance(const std::string& name,
+                                                                Runtime& rt);
   // Restarts the connector instance on its running host (Stop/StartConnector calls).
-  bool RestartConnectorInstance(const std::string& name) ABSL_EXCLUSIVE_LOCKS_REQUIRED(op_mu_);
-  bool HostAlive(const std::string& name) ABSL_EXCLUSIVE_LOCKS_REQUIRED(op_mu_);
+  absl::Status RestartConnectorInstance(const std::string& name, Slot& slot)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(slot.mu);
+  // StopConnector on the running host; failures are logged.
+  void StopConnectorInstance(const std::string& name, Runtime& rt, absl::Duration timeout);
+  bool HostAlive(const Slot& slot) const ABSL_SHARED_LOCKS_REQUIRED(slot.mu);
+  // The request's answer for a plugin call that failed: DeadlineExceeded "Request timed out"
+  // when it timed out, else OK (the failure is in the connector's status).
+  absl::Status PluginCallFailure(const std::string& name, absl::string_view call,
+                                 const grpc::Status& status);
+  // What a request answers for a failed start: a timeout (its host is stopped and the error
+  // returned); anything else is OK, as the failure shows in the connector's status.
+  absl::Status RequestAnswer(const std::string& name, Slot& slot, const absl::Status& failure)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(slot.mu);
   // NotFound / FailedPrecondition unless `name` exists and is STOPPED with no tasks.
-  absl::Status CheckStoppedForOffsets(const std::string& name) ABSL_EXCLUSIVE_LOCKS_REQUIRED(op_mu_);
+  absl::Status CheckStoppedForOffsets(const std::string& name);
+  // The Kafka settings of the sink connector `config`'s consumers: Kafka Connect's defaults
+  // (group.id connect-{name}, auto.offset.reset earliest), the worker's consumer.*, then the
+  // connector's consumer.override.*; as the sink task runner layers them.
+  ConfigMap SinkConsumerSettings(const std::string& name, const ConfigMap& config) const;
+  // The connector plugin of `config`'s connector.class; Internal with Kafka Connect's message
+  // when no plugin provides it.
+  absl::StatusOr<const plugins::ConnectorPlugin*> OffsetsPlugin(const ConfigMap& config) const;
+  // Writes sink offsets on the embedded broker, which takes commits for a group it knows only
+  // from a member (see server/kafka/consumer_groups.h): joins the group and commits `offsets`,
+  // a nullopt one at the offset a consumer without a committed offset would start from.
+  absl::Status CommitSinkOffsetsAsMember(const ConfigMap& settings, const std::string& group,
+                                         const SinkOffsetChanges& offsets);
   void SetConnectorStatus(const std::string& name, State state, std::optional<std::string> trace)
       ABSL_LOCKS_EXCLUDED(mu_);
   void FailConnector(const std::string& name, const std::string& trace) ABSL_LOCKS_EXCLUDED(mu_);
@@ -227,11 +291,11 @@ class StandaloneHerder final : public runtime::TaskStatusListener {
   void OnHostExit(const std::string& name, uint64_t generation, const std::string& trace);
 
   const Options options_;
-  absl::Mutex op_mu_;  // one changing request at a time
-  std::map<std::string, Runtime> runtimes_ ABSL_GUARDED_BY(op_mu_);
-  bool shut_down_ ABSL_GUARDED_BY(op_mu_) = false;
+  absl::Mutex persist_mu_;  // one write of the connector store at a time
 
   mutable absl::Mutex mu_;  // the state below; never held across a call into a plugin
+  std::map<std::string, std::shared_ptr<Slot>> slots_ ABSL_GUARDED_BY(mu_);
+  bool shut_down_ ABSL_GUARDED_BY(mu_) = false;
   std::map<std::string, Connector> connectors_ ABSL_GUARDED_BY(mu_);
   // Active topics per connector name; kept apart from connectors_ because Kafka Connect keeps
   // them per name (they are only forgotten on reset or delete).

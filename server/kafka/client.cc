@@ -98,32 +98,4 @@ absl::StatusOr<std::vector<CommittedOffset>> FetchCommittedOffsets(
   return out;
 }
 
-absl::Status CommitGroupOffsets(const std::string& bootstrap_servers, const std::string& group,
-                                const std::vector<CommittedOffset>& offsets,
-                                absl::Duration timeout) {
-  absl::StatusOr<rd_kafka_conf_t*> conf =
-      NewConf({{"bootstrap.servers", bootstrap_servers}, {"group.id", group},
-                {"client.id", "sluice-worker-offsets"}, {"enable.auto.commit", "false"},
-                {"log_level", "3"}});
-  if (!conf.ok()) return conf.status();
-  absl::StatusOr<KafkaHandle> rk = NewClient(RD_KAFKA_CONSUMER, *conf);
-  if (!rk.ok()) return rk.status();
-  rd_kafka_topic_partition_list_t* list =
-      rd_kafka_topic_partition_list_new(static_cast<int>(offsets.size()));
-  for (const CommittedOffset& o : offsets) {
-    rd_kafka_topic_partition_list_add(list, o.topic.c_str(), o.partition)->offset = o.offset;
-  }
-  // A commit from outside the group: generation -1, as an admin client's would be.
-  rd_kafka_resp_err_t err = rd_kafka_commit(rk->get(), list, /*async=*/0);
-  rd_kafka_topic_partition_list_destroy(list);
-  (void)timeout;
-  if (err == RD_KAFKA_RESP_ERR_UNKNOWN_MEMBER_ID || err == RD_KAFKA_RESP_ERR_ILLEGAL_GENERATION ||
-      err == RD_KAFKA_RESP_ERR_REBALANCE_IN_PROGRESS) {
-    return absl::FailedPreconditionError(absl::StrCat(
-        "Failed to alter consumer group offsets for group ", group,
-        ": the group has active members"));
-  }
-  return ToStatus(err, absl::StrCat("Altering the offsets of consumer group ", group));
-}
-
 }  // namespace sluice::kafka

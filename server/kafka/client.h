@@ -47,13 +47,6 @@ absl::StatusOr<std::vector<CommittedOffset>> FetchCommittedOffsets(
     const std::string& bootstrap_servers, const std::string& group,
     const std::vector<std::string>& topics, absl::Duration timeout);
 
-// Commits `offsets` for consumer group `group` (an OffsetCommit without joining the group, as
-// Kafka Connect's alter offsets does for sinks). FailedPrecondition when the group has active
-// members.
-absl::Status CommitGroupOffsets(const std::string& bootstrap_servers, const std::string& group,
-                                const std::vector<CommittedOffset>& offsets,
-                                absl::Duration timeout);
-
 }  // namespace sluice::kafka
 
 #endif  // SLUICE_SERVER_KAFKA_CLIENT_H_

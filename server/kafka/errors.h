@@ -12,7 +12,9 @@ namespace sluice::kafka {
 
 // OK for RD_KAFKA_RESP_ERR_NO_ERROR. Transient errors (broker down, timeouts, leader changes,
 // full queues) map to Unavailable (retriable); configuration and authorisation problems to
-// InvalidArgument / PermissionDenied; unknown topics to NotFound; the rest to Internal. The
+// InvalidArgument / PermissionDenied; unknown topics to NotFound; a call the broker does not
+// implement to Unimplemented; a group that still has members (NON_EMPTY_GROUP,
+// GROUP_SUBSCRIBED_TO_TOPIC) to FailedPrecondition; the rest to Internal. The
 // message is "<context>: <librdkafka's error text>".
 absl::Status ToStatus(rd_kafka_resp_err_t err, absl::string_view context);
 

@@ -13,6 +13,10 @@ TEST(KafkaErrors, MapsEachClassOfErrorToItsCode) {
   const Case cases[] = {
       {RD_KAFKA_RESP_ERR_NO_ERROR, absl::StatusCode::kOk},
       {RD_KAFKA_RESP_ERR__TRANSPORT, absl::StatusCode::kUnavailable},
+      {RD_KAFKA_RESP_ERR__UNSUPPORTED_FEATURE, absl::StatusCode::kUnimplemented},
+      {RD_KAFKA_RESP_ERR_UNSUPPORTED_VERSION, absl::StatusCode::kUnimplemented},
+      {RD_KAFKA_RESP_ERR_NON_EMPTY_GROUP, absl::StatusCode::kFailedPrecondition},
+      {RD_KAFKA_RESP_ERR_GROUP_SUBSCRIBED_TO_TOPIC, absl::StatusCode::kFailedPrecondition},
       {RD_KAFKA_RESP_ERR__ALL_BROKERS_DOWN, absl::StatusCode::kUnavailable},
       {RD_KAFKA_RESP_ERR__QUEUE_FULL, absl::StatusCode::kUnavailable},
       {RD_KAFKA_RESP_ERR_NOT_LEADER_FOR_PARTITION, absl::StatusCode::kUnavailable},

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <set>
 
 #include <grpcpp/grpcpp.h>
 #include <spdlog/spdlog.h>
@@ -10,6 +11,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "sdk/cpp/wire/codec.h"
+#include "sluice/sdk/internal/check.h"
 
 namespace sluice::plugins {
 
@@ -35,7 +37,8 @@ std::string_view ConnectorTypeName(ConnectorType type) {
   return type == ConnectorType::kSink ? "sink" : "source";
 }
 
-absl::Status Handshake(PluginProcess& process, absl::Duration timeout) {
+absl::Status Handshake(PluginProcess& process, absl::Duration timeout,
+                       std::set<std::string>* capabilities) {
   grpc::ClientContext context;
   context.set_deadline(Deadline(timeout));
   pb::HandshakeRequest request;
@@ -47,6 +50,10 @@ absl::Status Handshake(PluginProcess& process, absl::Duration timeout) {
     return absl::FailedPreconditionError(
         absl::StrCat("The plugin speaks plugin protocol version ", response.protocol_version(),
                      "; this worker speaks ", kProtocolVersion));
+  }
+  if (capabilities != nullptr) {
+    capabilities->clear();
+    capabilities->insert(response.capabilities().begin(), response.capabilities().end());
   }
   return absl::OkStatus();
 }
@@ -115,8 +122,18 @@ absl::StatusOr<std::unique_ptr<PluginRegistry>> PluginRegistry::Create(Options o
 }
 
 PluginRegistry::~PluginRegistry() {
-  absl::MutexLock lock(&mu_);
-  for (auto& [dir, host] : validation_hosts_) host->Stop(absl::Seconds(2));
+  for (auto& [dir, host] : validation_hosts_) {
+    absl::MutexLock lock(&host->mu);
+    // A host replaced after a timeout leaves an empty entry.
+    if (host->process != nullptr) host->process->Stop(absl::Seconds(2));
+  }
+}
+
+PluginRegistry::ValidationHost& PluginRegistry::ValidationHostOf(
+    const ConnectorPlugin& plugin) const {
+  auto it = validation_hosts_.find(plugin.plugin_dir);
+  SLUICE_CHECK(it != validation_hosts_.end(), "a plugin from Find has a validation host");
+  return *it->second;
 }
 
 absl::Status PluginRegistry::Describe(const std::string& plugin_dir) {
@@ -126,7 +143,8 @@ absl::Status PluginRegistry::Describe(const std::string& plugin_dir) {
                             .socket_dir = options_.socket_dir,
                             .label = ""});
   if (!host.ok()) return host.status();
-  if (absl::Status s = Handshake(**host, options_.call_timeout); !s.ok()) return s;
+  std::set<std::string> capabilities;
+  if (absl::Status s = Handshake(**host, options_.call_timeout, &capabilities); !s.ok()) return s;
   grpc::ClientContext context;
   context.set_deadline(Deadline(options_.call_timeout));
   pb::DescribeResponse response;
@@ -154,8 +172,13 @@ absl::Status PluginRegistry::Describe(const std::string& plugin_dir) {
                  ConnectorTypeName(plugin.type), plugin.class_name, plugin.version);
     connectors_.push_back(std::move(plugin));
   }
-  absl::MutexLock lock(&mu_);
-  validation_hosts_[plugin_dir] = *std::move(host);
+  auto entry = std::make_unique<ValidationHost>();
+  {
+    absl::MutexLock lock(&entry->mu);
+    entry->process = *std::move(host);
+    entry->capabilities = std::move(capabilities);
+  }
+  validation_hosts_[plugin_dir] = std::move(entry);
   return absl::OkStatus();
 }
 
@@ -180,19 +203,11 @@ std::string PluginRegistry::UnknownClassMessage(absl::string_view name) const {
 
 absl::StatusOr<std::vector<ConfigValueResult>> PluginRegistry::Validate(
     const ConnectorPlugin& plugin, const ConfigMap& config) {
-  // One validation at a time per registry keeps this simple; validation is quick.
-  absl::MutexLock lock(&mu_);
-  std::unique_ptr<PluginProcess>& host = validation_hosts_[plugin.plugin_dir];
-  if (host == nullptr || host->exit_info().has_value()) {
-    absl::StatusOr<std::unique_ptr<PluginProcess>> fresh =
-        PluginProcess::Start({.host_binary = options_.host_binary,
-                              .plugin_dir = plugin.plugin_dir,
-                              .socket_dir = options_.socket_dir,
-                              .label = ""});
-    if (!fresh.ok()) return fresh.status();
-    if (absl::Status s = Handshake(**fresh, options_.call_timeout); !s.ok()) return s;
-    host = *std::move(fresh);
-  }
+  ValidationHost& entry = ValidationHostOf(plugin);
+  absl::MutexLock lock(&entry.mu);
+  absl::StatusOr<PluginProcess*> validation_host = StartedLocked(entry, plugin.plugin_dir);
+  if (!validation_host.ok()) return validation_host.status();
+  std::unique_ptr<PluginProcess>& host = entry.process;
   grpc::ClientContext context;
   context.set_deadline(Deadline(options_.call_timeout));
   pb::ValidateRequest request;
@@ -214,6 +229,94 @@ absl::StatusOr<std::vector<ConfigValueResult>> PluginRegistry::Validate(
     results.push_back(wire::ConfigValueResultFromProto(r));
   }
   return results;
+}
+
+absl::StatusOr<PluginProcess*> PluginRegistry::StartedLocked(ValidationHost& host,
+                                                             const std::string& plugin_dir) {
+  if (host.process == nullptr || host.process->exit_info().has_value()) {
+    absl::StatusOr<std::unique_ptr<PluginProcess>> fresh =
+        PluginProcess::Start({.host_binary = options_.host_binary,
+                              .plugin_dir = plugin_dir,
+                              .socket_dir = options_.socket_dir,
+                              .label = ""});
+    if (!fresh.ok()) return fresh.status();
+    std::set<std::string> capabilities;
+    if (absl::Status s = Handshake(**fresh, options_.call_timeout, &capabilities); !s.ok()) {
+      return s;
+    }
+    host.process = *std::move(fresh);
+    host.capabilities = std::move(capabilities);
+  }
+  return host.process.get();
+}
+
+absl::StatusOr<bool> PluginRegistry::AlterSourceOffsets(const ConnectorPlugin& plugin,
+                                                        const std::string& connector_name,
+                                                        const ConfigMap& config,
+                                                        const SourceOffsetChanges& offsets) {
+  pb::AlterOffsetsRequest request;
+  for (const SourceOffsetChange& change : offsets) {
+    pb::PartitionOffset* entry = request.add_source_offsets();
+    wire::ValueToProto(change.partition, entry->mutable_partition());
+    if (change.offset.has_value()) wire::ValueToProto(*change.offset, entry->mutable_offset());
+  }
+  return AlterOffsets(plugin, connector_name, config, std::move(request));
+}
+
+absl::StatusOr<bool> PluginRegistry::AlterSinkOffsets(const ConnectorPlugin& plugin,
+                                                      const std::string& connector_name,
+                                                      const ConfigMap& config,
+                                                      const SinkOffsetChanges& offsets) {
+  pb::AlterOffsetsRequest request;
+  for (const auto& [tp, offset] : offsets) {
+    pb::SinkPartitionOffset* entry = request.add_sink_offsets();
+    entry->set_topic(tp.topic);
+    entry->set_partition(tp.partition);
+    if (offset.has_value()) entry->set_offset(*offset);
+  }
+  return AlterOffsets(plugin, connector_name, config, std::move(request));
+}
+
+absl::StatusOr<bool> PluginRegistry::AlterOffsets(const ConnectorPlugin& plugin,
+                                                  const std::string& connector_name,
+                                                  const ConfigMap& config,
+                                                  pb::AlterOffsetsRequest request) {
+  // Shares the validation host, and its one-call-at-a-time lock, with Validate.
+  ValidationHost& entry = ValidationHostOf(plugin);
+  absl::MutexLock lock(&entry.mu);
+  absl::StatusOr<PluginProcess*> host = StartedLocked(entry, plugin.plugin_dir);
+  if (!host.ok()) return host.status();
+  if (!entry.capabilities.contains("alter_offsets")) {
+    return false;  // Kafka Connect's default alterOffsets
+  }
+  request.set_connector_class(plugin.class_name);
+  request.set_connector_name(connector_name);
+  request.mutable_config()->insert(config.begin(), config.end());
+  grpc::ClientContext context;
+  context.set_deadline(Deadline(options_.call_timeout));
+  pb::AlterOffsetsResponse response;
+  grpc::Status s = (*host)->stub().AlterOffsets(&context, request, &response);
+  if (s.ok()) return response.altered();
+  const std::string type(ConnectorTypeName(plugin.type));
+  switch (s.error_code()) {
+    case grpc::StatusCode::DEADLINE_EXCEEDED:
+      // A plugin stuck in alterOffsets must not hold later requests: replace its host.
+      (*host)->Stop(absl::ZeroDuration());
+      entry.process.reset();
+      return absl::DeadlineExceededError(
+          absl::StrCat("Timed out while calling the 'alterOffsets' method for ", type,
+                       " connector ", connector_name));
+    case grpc::StatusCode::UNIMPLEMENTED:
+      return absl::InternalError(
+          absl::StrCat("Failed to modify offsets for connector ", connector_name,
+                       " because it doesn't support external modification of offsets"));
+    case grpc::StatusCode::UNAVAILABLE:
+      return FromGrpc(s, absl::StrCat("Failed to modify offsets for ", type, " connector ",
+                                      connector_name));
+    default:
+      // The connector rejected the offsets; Kafka Connect shows its message as it is (500).
+      return absl::UnknownError(s.error_message());
+  }
 }
 
 absl::StatusOr<std::unique_ptr<PluginProcess>> PluginRegistry::StartHost(

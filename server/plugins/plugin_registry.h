@@ -12,6 +12,7 @@
 
 #include <map>
 #include <memory>
+#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -22,6 +23,7 @@
 #include "absl/time/time.h"
 #include "server/plugins/plugin_process.h"
 #include "sluice/sdk/config_def.h"
+#include "sluice/sdk/connector.h"
 
 namespace sluice::plugins {
 
@@ -65,6 +67,22 @@ class PluginRegistry {
   absl::StatusOr<std::vector<ConfigValueResult>> Validate(const ConnectorPlugin& plugin,
                                                           const ConfigMap& config);
 
+  // Kafka Connect's Connector.alterOffsets (KIP-875), asked of a fresh instance of the class on
+  // the plugin's validation host. Returns what the connector answered; false when the plugin
+  // does not implement the call (no "alter_offsets" capability). Errors, with Kafka Connect's
+  // messages: the connector's own rejection, message unchanged (Unknown: Kafka Connect answers
+  // 500 for a connector's exception); Internal "Failed to modify offsets for connector {name}
+  // because it doesn't support external modification of offsets" when the connector reports
+  // Unimplemented; DeadlineExceeded "Timed out while calling the 'alterOffsets' method for
+  // {source|sink} connector {name}" after the call timeout (the host is then replaced).
+  absl::StatusOr<bool> AlterSourceOffsets(const ConnectorPlugin& plugin,
+                                          const std::string& connector_name,
+                                          const ConfigMap& config,
+                                          const SourceOffsetChanges& offsets);
+  absl::StatusOr<bool> AlterSinkOffsets(const ConnectorPlugin& plugin,
+                                        const std::string& connector_name,
+                                        const ConfigMap& config, const SinkOffsetChanges& offsets);
+
   // Starts a dedicated host for one connector of `plugin` and completes the handshake.
   absl::StatusOr<std::unique_ptr<PluginProcess>> StartHost(const ConnectorPlugin& plugin,
                                                            const std::string& label);
@@ -74,19 +92,36 @@ class PluginRegistry {
  private:
   explicit PluginRegistry(Options options) : options_(std::move(options)) {}
   absl::Status Describe(const std::string& plugin_dir);
+  // One validation host per plugin directory, with the capabilities its handshake named. Each
+  // serves one call at a time, under its own lock: a plugin stuck in a call holds up only
+  // calls to the same plugin, for at most the call timeout.
+  struct ValidationHost {
+    absl::Mutex mu;
+    std::unique_ptr<PluginProcess> process ABSL_GUARDED_BY(mu);
+    std::set<std::string> capabilities ABSL_GUARDED_BY(mu);
+  };
+  // The validation host entry of `plugin`'s directory. REQUIRES: the plugin came from Find.
+  ValidationHost& ValidationHostOf(const ConnectorPlugin& plugin) const;
+  // The host's process, started (with its handshake) if it is not running.
+  absl::StatusOr<PluginProcess*> StartedLocked(ValidationHost& host, const std::string& plugin_dir)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(host.mu);
+  // Sends `request` (class, name and config filled in here) to the validation host.
+  absl::StatusOr<bool> AlterOffsets(const ConnectorPlugin& plugin,
+                                    const std::string& connector_name, const ConfigMap& config,
+                                    sluice::plugin::v1::AlterOffsetsRequest request);
 
   const Options options_;
   std::vector<ConnectorPlugin> connectors_;  // immutable after Create
   std::map<std::string, size_t, std::less<>> by_name_;  // every accepted name -> index
 
-  absl::Mutex mu_;
-  // One validation host per plugin directory.
-  std::map<std::string, std::unique_ptr<PluginProcess>> validation_hosts_ ABSL_GUARDED_BY(mu_);
+  // Filled by Create, never changed after (the entries' contents have their own locks).
+  std::map<std::string, std::unique_ptr<ValidationHost>> validation_hosts_;
 };
 
 // Handshake with a freshly started host: FailedPrecondition when it speaks another protocol
-// version.
-absl::Status Handshake(PluginProcess& process, absl::Duration timeout);
+// version. `capabilities`, when not null, receives the host's (e.g. "alter_offsets").
+absl::Status Handshake(PluginProcess& process, absl::Duration timeout,
+                       std::set<std::string>* capabilities = nullptr);
 
 }  // namespace sluice::plugins
 

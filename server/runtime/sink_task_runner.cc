@@ -79,16 +79,18 @@ absl::StatusOr<pb::SinkPluginMessage> SinkTaskRunner::Await(pb::SinkPluginMessag
       case pb::SinkPluginMessage::kResume: {
         const auto& parts = message.has_pause() ? message.pause().partitions()
                                                 : message.resume().partitions();
-        rd_kafka_topic_partition_list_t* list = rd_kafka_topic_partition_list_new(parts.size());
+        std::vector<TopicPartition> partitions;
         for (const pb::TopicPartition& tp : parts) {
-          rd_kafka_topic_partition_list_add(list, tp.topic().c_str(), tp.partition());
+          partitions.push_back({tp.topic(), tp.partition()});
+          if (message.has_pause()) {
+            plugin_paused_.insert(partitions.back());
+          } else {
+            plugin_paused_.erase(partitions.back());
+          }
         }
-        if (message.has_pause()) {
-          rd_kafka_pause_partitions(consumer_.get(), list);
-        } else {
-          rd_kafka_resume_partitions(consumer_.get(), list);
-        }
-        rd_kafka_topic_partition_list_destroy(list);
+        // While the task is paused every partition stays paused; the plugin's wishes apply
+        // when it resumes.
+        if (!consumer_paused_) SetConsumption(partitions, message.has_pause());
         break;
       }
       case pb::SinkPluginMessage::kErrant:
@@ -135,6 +137,48 @@ absl::Status SinkTaskRunner::Commit() {
   return absl::OkStatus();
 }
 
+void SinkTaskRunner::SetConsumption(const std::vector<TopicPartition>& partitions, bool paused) {
+  if (partitions.empty()) return;
+  rd_kafka_topic_partition_list_t* list =
+      rd_kafka_topic_partition_list_new(static_cast<int>(partitions.size()));
+  for (const TopicPartition& tp : partitions) {
+    rd_kafka_topic_partition_list_add(list, tp.topic.c_str(), tp.partition);
+  }
+  rd_kafka_resp_err_t err = paused ? rd_kafka_pause_partitions(consumer_.get(), list)
+                                   : rd_kafka_resume_partitions(consumer_.get(), list);
+  rd_kafka_topic_partition_list_destroy(list);
+  if (err != RD_KAFKA_RESP_ERR_NO_ERROR) {
+    spdlog::warn("Task {}: {}", options_.id.ToString(),
+                 std::string(kafka::ToStatus(err, paused ? "Pausing partitions"
+                                                         : "Resuming partitions").message()));
+  }
+}
+
+void SinkTaskRunner::DropHeld(const TopicPartition& tp) {
+  auto kept = std::remove_if(held_.begin(), held_.end(), [&](rd_kafka_message_t* m) {
+    if (m->partition != tp.partition || tp.topic != rd_kafka_topic_name(m->rkt)) return false;
+    rd_kafka_message_destroy(m);
+    return true;
+  });
+  held_.erase(kept, held_.end());
+}
+
+void SinkTaskRunner::ApplyTargetState() {
+  const bool want = paused();
+  if (want == consumer_paused_) return;
+  consumer_paused_ = want;
+  PauseApplied(want);
+  if (want) {
+    SetConsumption(assigned_, true);
+    return;
+  }
+  std::vector<TopicPartition> resume;
+  for (const TopicPartition& tp : assigned_) {
+    if (!plugin_paused_.contains(tp)) resume.push_back(tp);
+  }
+  SetConsumption(resume, false);
+}
+
 void SinkTaskRunner::RebalanceCallback(rd_kafka_t*, rd_kafka_resp_err_t err,
                                        rd_kafka_topic_partition_list_t* partitions, void* opaque) {
   auto* self = static_cast<SinkTaskRunner*>(opaque);
@@ -155,6 +199,7 @@ absl::Status SinkTaskRunner::OnRebalance(rd_kafka_resp_err_t err,
       assigned_.push_back(tp);
       options_.listener->OnTopicUsed(options_.id, tp.topic);
     }
+    if (consumer_paused_) SetConsumption(opened, true);
     pb::SinkWorkerMessage open;
     AddPartitions(opened, open.mutable_open()->mutable_partitions());
     return Send(open);
@@ -164,6 +209,8 @@ absl::Status SinkTaskRunner::OnRebalance(rd_kafka_resp_err_t err,
   std::vector<TopicPartition> closed = ToPartitions(partitions);
   for (const TopicPartition& tp : closed) {
     consumed_.erase(tp);
+    plugin_paused_.erase(tp);
+    DropHeld(tp);
     assigned_.erase(std::remove(assigned_.begin(), assigned_.end(), tp), assigned_.end());
   }
   rd_kafka_assign(consumer_.get(), nullptr);
@@ -313,6 +360,7 @@ absl::Status SinkTaskRunner::RunLoop() {
   last_commit_ = absl::Now();
   std::vector<rd_kafka_message_t*> messages;
   while (result.ok() && !stopping()) {
+    ApplyTargetState();
     rd_kafka_message_t* first = rd_kafka_consumer_poll(consumer_.get(), kPollTimeoutMs);
     if (!callback_error_.ok()) {
       if (first != nullptr) rd_kafka_message_destroy(first);
@@ -330,6 +378,14 @@ absl::Status SinkTaskRunner::RunLoop() {
         continue;
       }
       messages.push_back(m);
+    }
+    if (consumer_paused_) {
+      // Fetched before the pause took hold: kept, in order, until the task resumes.
+      held_.insert(held_.end(), messages.begin(), messages.end());
+      messages.clear();
+    } else if (!held_.empty()) {
+      messages.insert(messages.begin(), held_.begin(), held_.end());
+      held_.clear();
     }
     if (!messages.empty()) {
       result = DeliverBatch(messages);
@@ -367,6 +423,8 @@ absl::Status SinkTaskRunner::RunLoop() {
   } else if (stream_ != nullptr) {
     context_->TryCancel();
   }
+  for (rd_kafka_message_t* m : held_) rd_kafka_message_destroy(m);
+  held_.clear();
   // Leave the group without the rebalance callback talking to a stream that is gone.
   closing_ = true;
   rd_kafka_consumer_close(consumer_.get());

@@ -10,6 +10,7 @@
 
 #include <atomic>
 #include <memory>
+#include <set>
 #include <thread>
 #include <vector>
 
@@ -45,7 +46,13 @@ class SinkTaskRunner final : public TaskRunner {
   absl::Status OnRebalance(rd_kafka_resp_err_t err, rd_kafka_topic_partition_list_t* partitions);
   static void RebalanceCallback(rd_kafka_t* rk, rd_kafka_resp_err_t err,
                                 rd_kafka_topic_partition_list_t* partitions, void* opaque);
-
+  // Pauses or resumes consumption of `partitions` in the consumer.
+  void SetConsumption(const std::vector<TopicPartition>& partitions, bool paused);
+  // Brings the consumer in line with paused(): every assigned partition paused, or every one
+  // resumed except those the plugin paused itself.
+  void ApplyTargetState();
+  // Destroys the held messages of `tp` (its partition was revoked).
+  void DropHeld(const TopicPartition& tp);
 
   // Runner-thread state.
   kafka::KafkaHandle consumer_;
@@ -55,6 +62,10 @@ class SinkTaskRunner final : public TaskRunner {
   google::protobuf::Arena arena_;  // holds the batch being sent
   TopicPartitionOffsets consumed_;  // next offset per partition handed to the plugin
   std::vector<TopicPartition> assigned_;
+  std::set<TopicPartition> plugin_paused_;  // paused by the plugin (SinkTaskContext::Pause)
+  bool consumer_paused_ = false;  // every assigned partition is paused because the task is
+  // Messages polled while paused (fetched before the pause took hold), delivered on resume.
+  std::vector<rd_kafka_message_t*> held_;
   bool closing_ = false;  // the consumer is closing: the plugin stream is done
   absl::Status callback_error_;  // an error inside the rebalance callback
   absl::Time last_commit_;

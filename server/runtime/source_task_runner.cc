@@ -85,11 +85,24 @@ bool SourceTaskRunner::Write(const pb::SourceWorkerMessage& message) {
   return stream_->Write(message);
 }
 
-absl::Status SourceTaskRunner::SendPoll() {
+void SourceTaskRunner::OnPausedChanged() {
+  // A source pauses at once: no Poll is sent while paused and what answers an earlier one is
+  // held. Resuming refills the polls from the caller's thread, as the runner thread may be
+  // blocked reading a stream on which nothing is outstanding.
+  PauseApplied(paused());
+  if (!paused()) (void)FillPolls();
+}
+
+absl::Status SourceTaskRunner::FillPolls() {
   pb::SourceWorkerMessage poll;
   poll.mutable_poll()->set_max_records(kMaxRecordsPerPoll);
   poll.mutable_poll()->set_max_bytes(kMaxBytesPerPoll);
-  if (!Write(poll)) return absl::UnavailableError("writing to the plugin stream failed");
+  absl::MutexLock lock(&write_mu_);
+  while (started_ && !paused() && !stopping() && !stop_sent_ && !closed_ &&
+         polls_in_flight_ < kPollsInFlight) {
+    if (!stream_->Write(poll)) return absl::UnavailableError("writing to the plugin stream failed");
+    ++polls_in_flight_;
+  }
   return absl::OkStatus();
 }
 
@@ -297,14 +310,44 @@ absl::Status SourceTaskRunner::RunLoop() {
     }
     if (message.has_started()) {
       options_.listener->OnTaskRunning(options_.id);
-      for (int i = 0; i < kPollsInFlight && result.ok(); ++i) result = SendPoll();
+      {
+        absl::MutexLock lock(&write_mu_);
+        started_ = true;
+      }
+      result = FillPolls();
     } else if (message.has_offsets_request()) {
       result = ReplyOffsets(message.offsets_request());
     } else if (message.has_batch()) {
-      result = Produce(message.batch());
+      int outstanding;
+      {
+        absl::MutexLock lock(&write_mu_);
+        outstanding = --polls_in_flight_;
+      }
+      if (paused() && !stopping()) {
+        // The answer to a Poll sent before the pause: nothing is produced while paused, so it
+        // waits here until the task resumes (a stop drops it; its offsets were never committed).
+        if (message.batch().records_size() > 0) {
+          held_.push_back(std::make_unique<pb::SourceBatch>());
+          held_.back()->CopyFrom(message.batch());
+        }
+        if (outstanding == 0) {
+          // The stream goes quiet until resumed: settle what was produced before the pause.
+          rd_kafka_flush(producer_.get(), static_cast<int>(absl::ToInt64Milliseconds(
+                                              options_.worker->offset_flush_timeout)));
+          rd_kafka_poll(producer_.get(), 0);
+          result = delivery_error_;
+          if (result.ok()) result = CommitOffsets();
+        }
+        continue;
+      }
+      for (const std::unique_ptr<pb::SourceBatch>& held : held_) {
+        if (result.ok()) result = Produce(*held);
+      }
+      held_.clear();
+      if (result.ok()) result = Produce(message.batch());
       rd_kafka_poll(producer_.get(), 0);
       if (result.ok()) result = delivery_error_;
-      if (result.ok() && !stopping()) result = SendPoll();
+      if (result.ok()) result = FillPolls();
       if (result.ok() && (absl::Now() - last_commit_ >= options_.worker->offset_flush_interval ||
                           submitted_.size() >= kMaxUncommittedRecords)) {
         result = CommitOffsets();

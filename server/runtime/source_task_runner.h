@@ -13,6 +13,7 @@
 #include <cstdint>
 #include <deque>
 #include <memory>
+#include <vector>
 #include <string>
 #include <thread>
 
@@ -67,11 +68,13 @@ class SourceTaskRunner final : public TaskRunner {
 
   absl::Status RunLoop() override;
   void OnStopRequested() override;
+  void OnPausedChanged() override;
   absl::Status Produce(const sluice::plugin::v1::SourceBatch& batch);
   absl::Status ReplyOffsets(const sluice::plugin::v1::OffsetsRequest& request);
   absl::Status CommitOffsets();
   bool Write(const sluice::plugin::v1::SourceWorkerMessage& message);
-  absl::Status SendPoll();
+  // Sends Polls until kPollsInFlight are outstanding, unless paused, stopping or not started.
+  absl::Status FillPolls();
   std::string OffsetKey(const Value& partition) const;
   static void OnDelivery(rd_kafka_t* rk, const rd_kafka_message_t* message, void* opaque);
 
@@ -90,7 +93,11 @@ class SourceTaskRunner final : public TaskRunner {
   std::unique_ptr<Stream> stream_ ABSL_GUARDED_BY(write_mu_);
   bool stop_sent_ ABSL_GUARDED_BY(write_mu_) = false;
   bool closed_ ABSL_GUARDED_BY(write_mu_) = false;  // Finish() was called
+  bool started_ ABSL_GUARDED_BY(write_mu_) = false;  // the plugin task answered Started
+  int polls_in_flight_ ABSL_GUARDED_BY(write_mu_) = 0;
   uint64_t next_record_id_ = 1;
+  // Batches polled before a pause and answered after it, produced when the task resumes.
+  std::vector<std::unique_ptr<sluice::plugin::v1::SourceBatch>> held_;
 };
 
 }  // namespace sluice::runtime

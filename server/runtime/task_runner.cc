@@ -20,6 +20,32 @@ bool TaskRunner::Stop(absl::Duration timeout) {
   return done_.WaitForNotificationWithTimeout(timeout);
 }
 
+void TaskRunner::SetPaused(bool paused) {
+  if (paused_.exchange(paused) != paused) OnPausedChanged();
+}
+
+void TaskRunner::PauseApplied(bool paused) {
+  absl::MutexLock lock(&pause_mu_);
+  pause_applied_ = paused;
+}
+
+bool TaskRunner::AwaitPauseApplied(absl::Duration timeout) {
+  const absl::Time deadline = absl::Now() + timeout;
+  absl::MutexLock lock(&pause_mu_);
+  auto applied = [this]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(pause_mu_) {
+    return pause_applied_ == paused() || done_.HasBeenNotified();
+  };
+  while (!applied()) {
+    // done_ is a Notification, not guarded by pause_mu_: re-check it every few milliseconds.
+    if (pause_mu_.AwaitWithDeadline(absl::Condition(&applied),
+                                    std::min(deadline, absl::Now() + absl::Milliseconds(20)))) {
+      return true;
+    }
+    if (absl::Now() >= deadline) return applied();
+  }
+  return true;
+}
+
 void TaskRunner::Join() {
   if (thread_.joinable()) thread_.join();
 }

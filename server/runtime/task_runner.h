@@ -76,6 +76,13 @@ class TaskRunner {
   bool Stop(absl::Duration timeout);
   // Waits for the thread to end.
   void Join();
+  // Kafka Connect's PAUSED target state: a paused source task is not polled, a paused sink task's
+  // partitions are paused (its consumer stays in the group). What is in flight completes and is
+  // committed. Resuming continues where the task was. May be called before Start().
+  void SetPaused(bool paused);
+  // Waits up to `timeout` until the task acts on the last SetPaused (a sink task pauses its
+  // partitions on its own thread), or has ended. False on timeout.
+  bool AwaitPauseApplied(absl::Duration timeout);
 
  protected:
   explicit TaskRunner(TaskRunnerOptions options) : options_(std::move(options)) {}
@@ -83,7 +90,12 @@ class TaskRunner {
   virtual absl::Status RunLoop() = 0;
   // Called by Stop (on the caller's thread) after stopping() became true.
   virtual void OnStopRequested() {}
+  // Called by SetPaused (on the caller's thread) after paused() changed.
+  virtual void OnPausedChanged() {}
+  // The runner now acts as `paused` says (AwaitPauseApplied).
+  void PauseApplied(bool paused);
   bool stopping() const { return stopping_.load(); }
+  bool paused() const { return paused_.load(); }
   // Derived destructors call this first, so the thread never runs into a half-destroyed object.
   void StopAndJoin();
   // Creates converters_ from the connector config and the worker's (runner thread).
@@ -102,6 +114,9 @@ class TaskRunner {
 
   std::thread thread_;
   std::atomic<bool> stopping_{false};
+  std::atomic<bool> paused_{false};
+  absl::Mutex pause_mu_;
+  bool pause_applied_ ABSL_GUARDED_BY(pause_mu_) = false;
   absl::Notification done_;
 };
 

@@ -10,13 +10,18 @@
 //   mode=none      (default) keeps going.
 // sluice.test.CrashySinkConnector (alias CrashySink) does the same in Put, once it has received
 // `after.records` records in total.
+// Both connectors take `hang`: "start" makes the connector's Start block forever, "validate"
+// makes validating the config block forever (the key's validator), "none" (default) neither;
+// for tests of the worker's deadlines on plugin calls.
 //
 // Thread-safety: as the SDK requires (a task's methods are called from its own thread; Stop
 // only flips an atomic).
 #include <atomic>
+#include <chrono>
 #include <cstdint>
 #include <cstdlib>
 #include <string>
+#include <thread>
 #include <utility>
 #include <vector>
 
@@ -69,6 +74,27 @@ ConfigKey AfterRecordsKey() {
   return key;
 }
 
+[[noreturn]] void BlockForever() {
+  while (true) std::this_thread::sleep_for(std::chrono::hours(1));
+}
+
+ConfigKey HangKey() {
+  ConfigKey key;
+  key.name = "hang";
+  key.type = ConfigType::kString;
+  key.default_value = "none";
+  key.validator = [](const std::string& name, const ConfigValue& value) -> absl::Status {
+    if (const auto* text = std::get_if<std::string>(&value); text != nullptr && *text == "validate") {
+      BlockForever();
+    }
+    return validators::OneOf({"none", "start", "validate"})(name, value);
+  };
+  key.validator_doc = "[none, start, validate]";
+  key.importance = ConfigImportance::kLow;
+  key.documentation = "Where to block forever: the connector's start, or validation";
+  return key;
+}
+
 // Fails the way `mode` says; returns the error for kError, OK for kNone.
 absl::Status Fail(Mode mode, int64_t after) {
   switch (mode) {
@@ -117,6 +143,7 @@ ConfigDef SourceConfig() {
   def.Define(std::move(topic));
   def.Define(ModeKey());
   def.Define(AfterRecordsKey());
+  def.Define(HangKey());
   return def;
 }
 
@@ -124,6 +151,7 @@ ConfigDef SinkConfig() {
   ConfigDef def;
   def.Define(ModeKey());
   def.Define(AfterRecordsKey());
+  def.Define(HangKey());
   return def;
 }
 
@@ -137,6 +165,10 @@ class CrashyConnector : public Base {
   absl::Status Start(ConnectorContext&, const ConfigMap& config) override {
     absl::StatusOr<Settings> settings = ParseSettings(config_(), config);
     if (!settings.ok()) return settings.status();
+    if (auto hang = config.find("hang"); hang != config.end() && hang->second == "start") {
+      Log(LogLevel::kWarn, kLogger, "crashy: blocking in Start on purpose");
+      BlockForever();
+    }
     config_map_ = config;
     return absl::OkStatus();
   }

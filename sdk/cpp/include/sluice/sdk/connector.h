@@ -14,6 +14,8 @@
 #ifndef SLUICE_SDK_CONNECTOR_H_
 #define SLUICE_SDK_CONNECTOR_H_
 
+#include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <utility>
@@ -55,8 +57,45 @@ class Connector {
   }
 };
 
-class SourceConnector : public Connector {};
-class SinkConnector : public Connector {};
+// A change asked for by PATCH / DELETE /connectors/{c}/offsets (KIP-875), as the connector's
+// AlterOffsets sees it. A source partition and offset are maps with string keys and primitive
+// values, normalised as the offset store keeps them (whole numbers are int64); nullopt resets
+// the partition. A sink offset is the next offset to consume; nullopt resets the partition.
+struct SourceOffsetChange {
+  Value partition;
+  std::optional<Value> offset;
+};
+using SourceOffsetChanges = std::vector<SourceOffsetChange>;
+using SinkOffsetChanges = std::map<TopicPartition, std::optional<int64_t>>;
+
+class SourceConnector : public Connector {
+ public:
+  // Kafka Connect's SourceConnector.alterOffsets. Called on a fresh instance (never started)
+  // while the connector is stopped, before the worker writes `offsets` to its offset store; a
+  // reset of all offsets lists every known partition with nullopt. Returns true when the
+  // connector has altered what it manages outside the worker, or confirms it manages nothing
+  // there; false (the default) when any external offsets are left to the user. An error
+  // rejects the request: the worker writes nothing and reports the error's message.
+  virtual absl::StatusOr<bool> AlterOffsets(const ConfigMap& config,
+                                            const SourceOffsetChanges& offsets) {
+    (void)config;
+    (void)offsets;
+    return false;
+  }
+};
+
+class SinkConnector : public Connector {
+ public:
+  // Kafka Connect's SinkConnector.alterOffsets, with the same contract as
+  // SourceConnector::AlterOffsets; a reset lists every partition the consumer group has an
+  // offset for.
+  virtual absl::StatusOr<bool> AlterOffsets(const ConfigMap& config,
+                                            const SinkOffsetChanges& offsets) {
+    (void)config;
+    (void)offsets;
+    return false;
+  }
+};
 
 // Reads the offsets this connector's tasks committed earlier.
 class OffsetStorageReader {

@@ -27,7 +27,8 @@
 namespace sluice {
 
 // Bumped when a change to the SDK's C++ interfaces breaks already-built plugins.
-inline constexpr int kPluginAbiVersion = 1;
+// 2: SourceConnector and SinkConnector gained the virtual AlterOffsets.
+inline constexpr int kPluginAbiVersion = 2;
 
 struct ConnectorClassInfo {
   std::string class_name;
