@@ -194,3 +194,126 @@ def sink_config(name, file, topics, **extra):
     config = {"connector.class": "FileStreamSink", "file": str(file), "topics": topics}
     config.update(extra)
     return {"name": name, "config": config}
+
+
+# ---- the black-box API suite (test_api_*.py): one client, two transports ---------------------
+
+
+@pytest.fixture(scope="session")
+def grpc_stubs(tmp_path_factory):
+    """Python modules for proto/sluice/v1, generated once per session (grpc_tools.protoc)."""
+    import kcapi
+    kcapi.generate_stubs(REPO, tmp_path_factory.mktemp("grpc_stubs"))
+    return True
+
+
+def make_api(transport, sluiced_process):
+    import kcapi
+    if transport == "rest":
+        return kcapi.RestApi(sluiced_process.rest)
+    return kcapi.GrpcApi(sluiced_process.grpc)
+
+
+@pytest.fixture(scope="module")
+def module_sluiced(tmp_path_factory):
+    """One sluiced shared by the tests of a module (over both transports): each test uses its
+    own connector names."""
+    d = tmp_path_factory.mktemp("sluiced")
+    s = Sluiced(d, worker_props(d)).start()
+    yield s
+    s.kill()
+
+
+@pytest.fixture(params=["rest", "grpc"])
+def transport(request):
+    return request.param
+
+
+@pytest.fixture
+def api(transport, grpc_stubs, sluiced):
+    """A client of a sluiced of this test's own, over the transport the test is run for."""
+    client = make_api(transport, sluiced)
+    client.sluiced = sluiced
+    yield client
+    if hasattr(client, "close"):
+        client.close()
+
+
+@pytest.fixture
+def shared_api(transport, grpc_stubs, module_sluiced):
+    """A client of the module's shared sluiced, over the transport the test is run for."""
+    client = make_api(transport, module_sluiced)
+    client.sluiced = module_sluiced
+    yield client
+    if hasattr(client, "close"):
+        client.close()
+
+
+_names = iter(range(1, 1 << 30))
+
+
+@pytest.fixture
+def uniq(transport):
+    """Connector names unique within the session: uniq("src") -> "src-rest-7"."""
+    n = next(_names)
+    return lambda base: f"{base}-{transport}-{n}"
+
+
+def expect_error(reply, status, message):
+    """Kafka Connect's error answer: the status, {"error_code","message"} and, over REST, JSON."""
+    assert reply.status == status, reply
+    assert reply.body == {"error_code": status, "message": message}, reply
+    if reply.headers is not None:
+        assert reply.headers.get("Content-Type", "").startswith("application/json"), reply.headers
+
+
+def expect_ok(reply, status, body):
+    """A success answer with exactly this body (None: no body at all)."""
+    assert reply.status == status, reply
+    assert reply.body == body, reply
+    if reply.headers is not None and body is not None:
+        assert reply.headers.get("Content-Type", "").startswith("application/json"), reply.headers
+
+
+def rest_only(api, why):
+    if api.transport != "rest":
+        pytest.skip(f"REST only: {why}")
+
+
+def wait_states(api, name, connector, tasks, timeout=20):
+    """Waits until GET status shows the connector state and the list of task states; returns the
+    status body."""
+    seen = []
+
+    def check():
+        r = api.status(name)
+        seen[:] = [r.body]
+        if r.status != 200:
+            return None
+        b = r.body
+        return b if b["connector"]["state"] == connector and [t["state"] for t in b["tasks"]] == tasks else None
+    try:
+        return wait_for(check, timeout, f"{name} to be {connector} with tasks {tasks}")
+    except AssertionError as e:
+        raise AssertionError(f"{e}; last status: {seen[0] if seen else None!r}") from None
+
+
+INVALID_TAIL = ("You can also find the above list of errors at the endpoint "
+                "`/connector-plugins/{connectorType}/config/validate`")
+
+
+def sink(name, file, topics="t-empty", **extra):
+    config = {"connector.class": "FileStreamSink", "file": str(file), "topics": topics}
+    config.update(extra)
+    return {"name": name, "config": config}
+
+
+def source(name, file, topic="t-src", **extra):
+    config = {"connector.class": "FileStreamSource", "file": str(file), "topic": topic}
+    config.update(extra)
+    return {"name": name, "config": config}
+
+
+def info(name, config, tasks, type_):
+    return {"name": name, "config": config, "tasks": [{"connector": name, "task": t} for t in tasks],
+            "type": type_}
