@@ -46,7 +46,7 @@ func ErrorHTTPStatus(code codes.Code, md runtime.ServerMetadata) int {
 		return http.StatusNotFound
 	case codes.AlreadyExists, codes.Aborted:
 		return http.StatusConflict
-	case codes.InvalidArgument, codes.FailedPrecondition:
+	case codes.InvalidArgument, codes.FailedPrecondition, codes.OutOfRange:
 		return http.StatusBadRequest
 	case codes.PermissionDenied:
 		return http.StatusForbidden

@@ -40,7 +40,7 @@ func TestErrorHTTPStatus(t *testing.T) {
 		{codes.Unknown, none, 500},
 		{codes.Canceled, none, 500},
 		{codes.ResourceExhausted, none, 500},
-		{codes.OutOfRange, none, 500},
+		{codes.OutOfRange, none, 400},
 		{codes.DataLoss, none, 500},
 		{codes.InvalidArgument, trailer("500"), 500}, // unknown connector.class
 		{codes.Internal, header("409"), 409},

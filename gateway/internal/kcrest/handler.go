@@ -93,6 +93,12 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		// ResponseWriter belongs to the HEAD request, so net/http sends no body.
 		r.Method = http.MethodGet
 	}
+	if p := r.URL.Path; len(p) > 1 && strings.HasSuffix(p, "/") {
+		// Jersey matches a path with one trailing slash as the path without it, and clients
+		// rely on that (kcctl lists and creates connectors at /connectors/).
+		r.URL.Path = p[:len(p)-1]
+		r.URL.RawPath = strings.TrimSuffix(r.URL.RawPath, "/")
+	}
 	if r.Body != nil {
 		r.Body = http.MaxBytesReader(rec, r.Body, MaxBodyBytes)
 	}

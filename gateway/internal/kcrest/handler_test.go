@@ -7,6 +7,7 @@ import (
 
 	"google.golang.org/grpc/metadata"
 	"google.golang.org/protobuf/proto"
+	"google.golang.org/protobuf/types/known/emptypb"
 	"google.golang.org/protobuf/types/known/wrapperspb"
 
 	sluicev1 "sluice.dev/gateway/gen/sluice/v1"
@@ -432,5 +433,26 @@ func TestHeadIsGetWithoutABody(t *testing.T) {
 		if got := g.do(t, "HEAD", path, "", ""); got.status != status || got.body != "" {
 			t.Errorf("HEAD %s: %d %q, want %d and no body", path, got.status, got.body, status)
 		}
+	}
+}
+
+func TestOneTrailingSlashIsServedAsWithout(t *testing.T) {
+	g := newGateway(t, func(method string, _ proto.Message) reply {
+		if method == "DeleteConnector" {
+			return reply{resp: &emptypb.Empty{}}
+		}
+		return reply{resp: &sluicev1.ListConnectorsResponse{Names: []string{"a"}}}
+	})
+	if got := g.do(t, "GET", "/connectors/", "", ""); got.status != 200 {
+		t.Errorf("GET /connectors/: %d %q", got.status, got.body)
+	}
+	if c := g.fake.lastCall(t); c.method != "ListConnectors" {
+		t.Errorf("GET /connectors/ reached %s", c.method)
+	}
+	if got := g.do(t, "DELETE", "/connectors/a/", "", ""); got.status != 204 {
+		t.Errorf("DELETE /connectors/a/: %d %q", got.status, got.body)
+	}
+	if c := g.fake.lastCall(t); c.method != "DeleteConnector" {
+		t.Errorf("DELETE /connectors/a/ reached %s", c.method)
 	}
 }
