@@ -108,6 +108,20 @@ absl::Status GroupResultStatus(const rd_kafka_group_result_t* result, absl::stri
   return absl::OkStatus();
 }
 
+// The first failure among a deletion's group results. A group that does not exist has nothing
+// to delete: deleting is idempotent, as in Kafka Connect.
+absl::Status DeletionStatus(const rd_kafka_group_result_t** results, size_t count,
+                            absl::string_view what) {
+  for (size_t i = 0; i < count; ++i) {
+    const rd_kafka_error_t* error = rd_kafka_group_result_error(results[i]);
+    if (error != nullptr && rd_kafka_error_code(error) == RD_KAFKA_RESP_ERR_GROUP_ID_NOT_FOUND) {
+      continue;
+    }
+    if (absl::Status s = GroupResultStatus(results[i], what); !s.ok()) return s;
+  }
+  return absl::OkStatus();
+}
+
 }  // namespace
 
 absl::Status DeleteConsumerGroup(const ConfigMap& settings, const std::string& group,
@@ -124,15 +138,7 @@ absl::Status DeleteConsumerGroup(const ConfigMap& settings, const std::string& g
   size_t count = 0;
   const rd_kafka_group_result_t** results = rd_kafka_DeleteGroups_result_groups(
       rd_kafka_event_DeleteGroups_result(event->get()), &count);
-  for (size_t i = 0; i < count; ++i) {
-    const rd_kafka_error_t* error = rd_kafka_group_result_error(results[i]);
-    // A reset is idempotent: a group that is already gone is fine, as in Kafka Connect.
-    if (error != nullptr && rd_kafka_error_code(error) == RD_KAFKA_RESP_ERR_GROUP_ID_NOT_FOUND) {
-      continue;
-    }
-    if (absl::Status s = GroupResultStatus(results[i], what); !s.ok()) return s;
-  }
-  return absl::OkStatus();
+  return DeletionStatus(results, count, what);
 }
 
 absl::Status AlterConsumerGroupOffsets(const ConfigMap& settings, const std::string& group,
@@ -196,15 +202,7 @@ absl::Status DeleteConsumerGroupOffsets(const ConfigMap& settings, const std::st
   size_t count = 0;
   const rd_kafka_group_result_t** results = rd_kafka_DeleteConsumerGroupOffsets_result_groups(
       rd_kafka_event_DeleteConsumerGroupOffsets_result(event->get()), &count);
-  for (size_t i = 0; i < count; ++i) {
-    // A group without offsets (or unknown) has nothing to delete.
-    const rd_kafka_error_t* error = rd_kafka_group_result_error(results[i]);
-    if (error != nullptr && rd_kafka_error_code(error) == RD_KAFKA_RESP_ERR_GROUP_ID_NOT_FOUND) {
-      continue;
-    }
-    if (absl::Status s = GroupResultStatus(results[i], what); !s.ok()) return s;
-  }
-  return absl::OkStatus();
+  return DeletionStatus(results, count, what);
 }
 
 namespace {
