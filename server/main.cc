@@ -27,6 +27,7 @@
 #include "absl/strings/str_cat.h"
 #include "server/api/connect_service.h"
 #include "server/config/properties.h"
+#include "server/build_info.h"
 #include "server/config/worker_config.h"
 #include "server/gateway/gateway_supervisor.h"
 #include "server/herder/standalone_herder.h"
@@ -36,10 +37,6 @@
 #include "server/plugins/plugin_registry.h"
 #include "server/store/connector_store.h"
 #include "server/store/offset_store.h"
-
-#ifndef SLUICE_GIT_COMMIT
-#define SLUICE_GIT_COMMIT "unknown"
-#endif
 
 namespace sluice {
 namespace {
@@ -94,7 +91,7 @@ int Run(int argc, char** argv) {
   }
   if (args[0] == "--version") {
     std::printf("sluiced %s (Kafka Connect API %s, commit %s)\n", SLUICE_VERSION,
-                kKafkaConnectApiVersion, SLUICE_GIT_COMMIT);
+                kKafkaConnectApiVersion, BuildCommit());
     return 0;
   }
   if (args[0] != "standalone" || args.size() < 2) {
@@ -197,7 +194,7 @@ int Run(int argc, char** argv) {
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
   logging::LoggerLevels logger_levels;
   api::ConnectServiceImpl service(herder->get(), registry->get(), &logger_levels,
-                                  {kKafkaConnectApiVersion, SLUICE_GIT_COMMIT, *cluster_id});
+                                  {kKafkaConnectApiVersion, BuildCommit(), *cluster_id});
   service.SetTopicTracking({worker->topic_tracking_enable, worker->topic_tracking_allow_reset});
   grpc::ServerBuilder builder;
   int grpc_port = 0;
