@@ -1061,8 +1061,10 @@ absl::StatusOr<std::vector<kafka::CommittedOffset>> StandaloneHerder::GetSinkOff
     }
   }
   const std::string group = SinkConsumerSettings(name, config).at("group.id");
+  std::string regex;
+  if (auto r = config.find("topics.regex"); r != config.end()) regex = r->second;
   return kafka::FetchCommittedOffsets(options_.bootstrap_servers, group, topics,
-                                      kOffsetsKafkaTimeout);
+                                      kOffsetsKafkaTimeout, regex);
 }
 
 absl::StatusOr<std::vector<StandaloneHerder::PartitionOffsetJson>>

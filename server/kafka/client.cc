@@ -1,6 +1,10 @@
 #include "server/kafka/client.h"
 
+#include <optional>
+
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "re2/re2.h"
 #include "server/kafka/errors.h"
 
 namespace sluice::kafka {
@@ -53,16 +57,38 @@ absl::StatusOr<std::string> FetchClusterId(const std::string& bootstrap_servers,
 
 absl::StatusOr<std::vector<CommittedOffset>> FetchCommittedOffsets(
     const std::string& bootstrap_servers, const std::string& group,
-    const std::vector<std::string>& topics, absl::Duration timeout) {
+    const std::vector<std::string>& topics, absl::Duration timeout,
+    const std::string& topics_regex) {
+  std::optional<RE2> regex;
+  if (!topics_regex.empty()) {
+    regex.emplace(topics_regex, RE2::Quiet);
+    if (!regex->ok()) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("Invalid topics.regex ", topics_regex, ": ", regex->error()));
+    }
+  }
   absl::StatusOr<rd_kafka_conf_t*> conf =
       NewConf({{"bootstrap.servers", bootstrap_servers}, {"group.id", group},
                 {"client.id", "sluice-worker-offsets"}, {"enable.auto.commit", "false"},
-                {"log_level", "3"}});
+                {"allow.auto.create.topics", "false"}, {"log_level", "3"}});
   if (!conf.ok()) return conf.status();
   absl::StatusOr<KafkaHandle> rk = NewClient(RD_KAFKA_CONSUMER, *conf);
   if (!rk.ok()) return rk.status();
   const int timeout_ms = static_cast<int>(absl::ToInt64Milliseconds(timeout));
   rd_kafka_topic_partition_list_t* list = rd_kafka_topic_partition_list_new(8);
+  // Adds the partitions of the topics in `metadata` that `wanted` accepts.
+  auto add = [&](const struct rd_kafka_metadata* metadata, auto wanted) {
+    for (int t = 0; t < metadata->topic_cnt; ++t) {
+      const rd_kafka_metadata_topic_t& topic = metadata->topics[t];
+      if (topic.err != RD_KAFKA_RESP_ERR_NO_ERROR || !wanted(std::string(topic.topic))) continue;
+      for (int p = 0; p < topic.partition_cnt; ++p) {
+        if (rd_kafka_topic_partition_list_find(list, topic.topic, topic.partitions[p].id) ==
+            nullptr) {
+          rd_kafka_topic_partition_list_add(list, topic.topic, topic.partitions[p].id);
+        }
+      }
+    }
+  };
   for (const std::string& topic : topics) {
     rd_kafka_topic_t* handle = rd_kafka_topic_new(rk->get(), topic.c_str(), nullptr);
     const struct rd_kafka_metadata* metadata = nullptr;
@@ -72,12 +98,19 @@ absl::StatusOr<std::vector<CommittedOffset>> FetchCommittedOffsets(
       rd_kafka_topic_partition_list_destroy(list);
       return ToStatus(err, absl::StrCat("Reading the partitions of topic ", topic));
     }
-    for (int t = 0; t < metadata->topic_cnt; ++t) {
-      for (int p = 0; p < metadata->topics[t].partition_cnt; ++p) {
-        rd_kafka_topic_partition_list_add(list, topic.c_str(),
-                                          metadata->topics[t].partitions[p].id);
-      }
+    add(metadata, [&](const std::string& name) { return name == topic; });
+    rd_kafka_metadata_destroy(metadata);
+  }
+  if (regex.has_value()) {
+    const struct rd_kafka_metadata* metadata = nullptr;
+    rd_kafka_resp_err_t err = rd_kafka_metadata(rk->get(), 1, nullptr, &metadata, timeout_ms);
+    if (err != RD_KAFKA_RESP_ERR_NO_ERROR) {
+      rd_kafka_topic_partition_list_destroy(list);
+      return ToStatus(err, "Listing the topics that match topics.regex");
     }
+    add(metadata, [&](const std::string& name) {
+      return !absl::StartsWith(name, "__") && RE2::FullMatch(name, *regex);
+    });
     rd_kafka_metadata_destroy(metadata);
   }
   std::vector<CommittedOffset> out;

@@ -40,12 +40,16 @@ struct CommittedOffset {
   int64_t offset = 0;  // the next offset the group will consume
 };
 
-// The offsets consumer group `group` has committed for the partitions of `topics` (partitions
-// without a committed offset are left out). Asks with OffsetFetch, so it works on brokers that
-// answer no admin calls (the embedded one). Unavailable when Kafka does not answer in time.
+// The offsets consumer group `group` has committed for the partitions of `topics` and, when
+// `topics_regex` is not empty, of every topic whose whole name it matches (a sink's
+// topics.regex; internal "__" topics excluded, as consumers exclude them). Partitions without a
+// committed offset are left out. Asks with OffsetFetch, so it works on brokers that answer no
+// admin calls (the embedded one). Unavailable when Kafka does not answer in time;
+// InvalidArgument for a regex that does not compile.
 absl::StatusOr<std::vector<CommittedOffset>> FetchCommittedOffsets(
     const std::string& bootstrap_servers, const std::string& group,
-    const std::vector<std::string>& topics, absl::Duration timeout);
+    const std::vector<std::string>& topics, absl::Duration timeout,
+    const std::string& topics_regex = "");
 
 }  // namespace sluice::kafka
 

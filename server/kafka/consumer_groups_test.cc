@@ -1,5 +1,7 @@
 #include "server/kafka/consumer_groups.h"
 
+#include <map>
+
 #include "gtest/gtest.h"
 #include "server/kafka/embedded_broker.h"
 
@@ -95,6 +97,32 @@ TEST_F(ConsumerGroupsOnEmbeddedBroker, MemberCommitFailsWhileAnotherMemberHoldsP
   ASSERT_TRUE(committed.ok());
   EXPECT_TRUE(committed->empty());
   rd_kafka_consumer_close(member.get());
+}
+
+TEST_F(ConsumerGroupsOnEmbeddedBroker, FetchCommittedOffsetsFollowsATopicsRegex) {
+  ASSERT_TRUE(broker_->EnsureTopic("orders-eu", 1).ok());
+  ASSERT_TRUE(broker_->EnsureTopic("orders-us", 1).ok());
+  ASSERT_TRUE(broker_->EnsureTopic("x-orders-eu", 1).ok());
+  ASSERT_TRUE(AlterConsumerGroupOffsets(
+                  settings_, "rx", {{"orders-eu", 0, 2}, {"orders-us", 0, 4}, {"x-orders-eu", 0, 6}},
+                  kTimeout)
+                  .ok());
+  // The whole name must match, as Java's Pattern.matches; listed topics add to the regex's.
+  absl::StatusOr<std::vector<CommittedOffset>> committed = FetchCommittedOffsets(
+      broker_->bootstrap_servers(), "rx", {"x-orders-eu"}, kTimeout, "orders-.*");
+  ASSERT_TRUE(committed.ok()) << committed.status();
+  std::map<std::string, int64_t> by_topic;
+  for (const CommittedOffset& c : *committed) by_topic[c.topic] = c.offset;
+  EXPECT_EQ(by_topic, (std::map<std::string, int64_t>{
+                          {"orders-eu", 2}, {"orders-us", 4}, {"x-orders-eu", 6}}));
+  committed = FetchCommittedOffsets(broker_->bootstrap_servers(), "rx", {}, kTimeout, "orders-e.");
+  ASSERT_TRUE(committed.ok()) << committed.status();
+  ASSERT_EQ(committed->size(), 1u);
+  EXPECT_EQ((*committed)[0].topic, "orders-eu");
+
+  absl::StatusOr<std::vector<CommittedOffset>> bad =
+      FetchCommittedOffsets(broker_->bootstrap_servers(), "rx", {}, kTimeout, "(");
+  EXPECT_EQ(bad.status().code(), absl::StatusCode::kInvalidArgument);
 }
 
 TEST_F(ConsumerGroupsOnEmbeddedBroker, StartingOffsetFollowsAutoOffsetReset) {
