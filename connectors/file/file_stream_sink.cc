@@ -13,7 +13,9 @@
 namespace sluice::connectors::file {
 namespace {
 
-// Lines are written out once this much is buffered, and on Flush / Stop.
+// Within one Put, lines are written out once this much is buffered; every Put ends with a
+// write, so each record is in the file when Put returns, as with Kafka Connect's file sink (its
+// PrintStream writes every line through to the file).
 constexpr size_t kWriteThreshold = size_t{1} << 20;
 
 }  // namespace
@@ -89,7 +91,7 @@ absl::Status FileStreamSinkTask::Put(std::vector<SinkRecord> records) {
       if (!written.ok()) return written;
     }
   }
-  return absl::OkStatus();
+  return WriteBufferLocked();
 }
 
 absl::Status FileStreamSinkTask::Flush(const TopicPartitionOffsets& offsets) {

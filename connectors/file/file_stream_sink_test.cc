@@ -56,7 +56,7 @@ class FileStreamSinkTaskTest : public ::testing::Test {
   FakeSinkTaskContext context_;
 };
 
-TEST_F(FileStreamSinkTaskTest, AppendsOneLinePerRecordAndFlushesToTheFile) {
+TEST_F(FileStreamSinkTaskTest, AppendsOneLinePerRecordToTheFileAtEachPut) {
   {
     std::ofstream out(path_, std::ios::binary);
     out << "existing\n";
@@ -68,12 +68,15 @@ TEST_F(FileStreamSinkTaskTest, AppendsOneLinePerRecordAndFlushesToTheFile) {
   records.push_back(Record(nullptr, Value()));
   records.push_back(Record(Schema::Int32(), Value::Int32(42)));
   ASSERT_TRUE(task.Put(std::move(records)).ok());
+  // In the file when Put returns, as Kafka Connect's file sink writes each line through.
+  EXPECT_EQ(Contents(), "existing\nline one\nnull\n42\n");
   ASSERT_TRUE(task.Flush({{TopicPartition{"t", 0}, 3}}).ok());
   EXPECT_EQ(Contents(), "existing\nline one\nnull\n42\n");
   std::vector<SinkRecord> more;
   more.push_back(Record(nullptr, Value::Boolean(true)));
   ASSERT_TRUE(task.Put(std::move(more)).ok());
-  ASSERT_TRUE(task.Stop().ok());  // writes what is buffered
+  EXPECT_EQ(Contents(), "existing\nline one\nnull\n42\ntrue\n");
+  ASSERT_TRUE(task.Stop().ok());
   EXPECT_EQ(Contents(), "existing\nline one\nnull\n42\ntrue\n");
   std::vector<SinkRecord> late;
   late.push_back(Record(nullptr, Value::String("x")));
