@@ -4,6 +4,7 @@ broker started by tools/kafka, and helpers that wait on conditions with deadline
 
 import os
 import pathlib
+import random
 import signal
 import socket
 import subprocess
@@ -19,9 +20,19 @@ SLUICED = BUILD / "bin" / "sluiced"
 
 
 def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+    """A port that is free now, picked below the kernel's ephemeral range (ip_local_port_range
+    starts at 32768): a port picked by binding port 0 comes from that range, where the embedded
+    broker and every outgoing connection also take theirs, and one of them could take it before
+    sluiced binds it."""
+    for _ in range(1000):
+        port = random.randrange(20000, 32000)
+        with socket.socket() as s:
+            try:
+                s.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            return port
+    raise AssertionError("no free port in 20000-32000")
 
 
 def wait_for(condition, timeout, message, interval=0.05):
@@ -138,7 +149,8 @@ def worker_props(workdir, **overrides):
         "offset.storage.file.filename": str(pathlib.Path(workdir) / "connect.offsets"),
         "offset.flush.interval.ms": "500",
         "listeners": f"http://127.0.0.1:{free_port()}",
-        "grpc.listener": f"127.0.0.1:{free_port()}",
+        # Port 0: sluiced binds a free port and reports it on its ready line.
+        "grpc.listener": "127.0.0.1:0",
         "plugin.path": str(BUILD / "plugins"),
         "task.shutdown.graceful.timeout.ms": "10000",
     }
