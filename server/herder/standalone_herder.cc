@@ -848,19 +848,27 @@ constexpr absl::Duration kOffsetsKafkaTimeout = absl::Seconds(30);
 
 }  // namespace
 
-absl::Status StandaloneHerder::CheckStoppedForOffsets(const std::string& name) {
-  absl::MutexLock lock(&mu_);
-  auto it = connectors_.find(name);
-  if (it == connectors_.end()) {
-    return absl::NotFoundError(absl::StrCat("Connector ", name, " not found"));
+absl::StatusOr<StandaloneHerder::OffsetsTarget> StandaloneHerder::StoppedForOffsets(
+    const std::string& name) {
+  OffsetsTarget target;
+  {
+    absl::MutexLock lock(&mu_);
+    auto it = connectors_.find(name);
+    if (it == connectors_.end()) {
+      return absl::NotFoundError(absl::StrCat("Connector ", name, " not found"));
+    }
+    if (it->second.target != store::TargetState::kStopped || !it->second.task_configs.empty()) {
+      return absl::FailedPreconditionError(absl::StrCat(
+          "Connectors must be in the STOPPED state before their offsets can be modified. This "
+          "can be done for the specified connector by issuing a 'PUT' request to the "
+          "'/connectors/", name, "/stop' endpoint"));
+    }
+    target.config = it->second.config;
   }
-  if (it->second.target != store::TargetState::kStopped || !it->second.task_configs.empty()) {
-    return absl::FailedPreconditionError(absl::StrCat(
-        "Connectors must be in the STOPPED state before their offsets can be modified. This can "
-        "be done for the specified connector by issuing a 'PUT' request to the '/connectors/",
-        name, "/stop' endpoint"));
-  }
-  return absl::OkStatus();
+  absl::StatusOr<const plugins::ConnectorPlugin*> plugin = OffsetsPlugin(target.config);
+  if (!plugin.ok()) return plugin.status();
+  target.plugin = *plugin;
+  return target;
 }
 
 absl::StatusOr<const plugins::ConnectorPlugin*> StandaloneHerder::OffsetsPlugin(
@@ -894,14 +902,10 @@ absl::StatusOr<std::string> StandaloneHerder::AlterSourceOffsets(
     bool reset_all) {
   std::shared_ptr<Slot> slot = SlotFor(name);
   absl::MutexLock op(&slot->mu);
-  if (absl::Status s = CheckStoppedForOffsets(name); !s.ok()) return s;
-  ConfigMap config;
-  {
-    absl::MutexLock lock(&mu_);
-    config = connectors_.at(name).config;
-  }
-  absl::StatusOr<const plugins::ConnectorPlugin*> plugin = OffsetsPlugin(config);
-  if (!plugin.ok()) return plugin.status();
+  absl::StatusOr<OffsetsTarget> target = StoppedForOffsets(name);
+  if (!target.ok()) return target.status();
+  const ConfigMap& config = target->config;
+  const plugins::ConnectorPlugin* plugin = target->plugin;
 
   SourceOffsetChanges changes;
   if (reset_all) {
@@ -918,7 +922,7 @@ absl::StatusOr<std::string> StandaloneHerder::AlterSourceOffsets(
 
   // The connector first: if it refuses, nothing is written.
   absl::StatusOr<bool> altered =
-      options_.registry->AlterSourceOffsets(**plugin, name, config, changes);
+      options_.registry->AlterSourceOffsets(*plugin, name, config, changes);
   if (!altered.ok()) {
     spdlog::error("Failed to modify offsets for source connector {}: {}", name,
                   std::string(altered.status().message()));
@@ -946,14 +950,10 @@ absl::StatusOr<std::string> StandaloneHerder::ModifySinkOffsets(const std::strin
                                                                 bool reset_all) {
   std::shared_ptr<Slot> slot = SlotFor(name);
   absl::MutexLock op(&slot->mu);
-  if (absl::Status s = CheckStoppedForOffsets(name); !s.ok()) return s;
-  ConfigMap config;
-  {
-    absl::MutexLock lock(&mu_);
-    config = connectors_.at(name).config;
-  }
-  absl::StatusOr<const plugins::ConnectorPlugin*> plugin = OffsetsPlugin(config);
-  if (!plugin.ok()) return plugin.status();
+  absl::StatusOr<OffsetsTarget> target = StoppedForOffsets(name);
+  if (!target.ok()) return target.status();
+  const ConfigMap& config = target->config;
+  const plugins::ConnectorPlugin* plugin = target->plugin;
   const ConfigMap settings = SinkConsumerSettings(name, config);
   const std::string group = settings.at("group.id");
 
@@ -974,7 +974,7 @@ absl::StatusOr<std::string> StandaloneHerder::ModifySinkOffsets(const std::strin
 
   // The connector first: if it refuses, nothing is written.
   absl::StatusOr<bool> altered =
-      options_.registry->AlterSinkOffsets(**plugin, name, config, changes);
+      options_.registry->AlterSinkOffsets(*plugin, name, config, changes);
   if (!altered.ok()) {
     spdlog::error("Failed to modify offsets for sink connector {}: {}", name,
                   std::string(altered.status().message()));

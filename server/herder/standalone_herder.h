@@ -270,8 +270,14 @@ class StandaloneHerder final : public runtime::TaskStatusListener {
   // returned); anything else is OK, as the failure shows in the connector's status.
   absl::Status RequestAnswer(const std::string& name, Slot& slot, const absl::Status& failure)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(slot.mu);
-  // NotFound / FailedPrecondition unless `name` exists and is STOPPED with no tasks.
-  absl::Status CheckStoppedForOffsets(const std::string& name);
+  // What an offsets change works with: the connector's config and plugin.
+  struct OffsetsTarget {
+    ConfigMap config;
+    const plugins::ConnectorPlugin* plugin = nullptr;
+  };
+  // NotFound / FailedPrecondition unless `name` exists and is STOPPED with no tasks; Internal
+  // (OffsetsPlugin) when no plugin provides its class.
+  absl::StatusOr<OffsetsTarget> StoppedForOffsets(const std::string& name);
   // The Kafka settings of the sink connector `config`'s consumers: Kafka Connect's defaults
   // (group.id connect-{name}, auto.offset.reset earliest), the worker's consumer.*, then the
   // connector's consumer.override.*; as the sink task runner layers them.
