@@ -88,6 +88,9 @@ void AppendValueText(const Schema* schema, const Value& value, std::string& out)
     case Value::Kind::kString:
       out += value.string();
       return;
+    case Value::Kind::kTimestamp:
+      out += JavaDateToString(value.timestamp_millis());
+      return;
     case Value::Kind::kBytes:
       if (Named(schema, kDecimalLogicalName)) {
         auto it = schema->parameters().find(std::string(kDecimalScaleParameter));

@@ -180,6 +180,8 @@ std::string_view JavaClassName(Value::Kind kind) {
       return "class java.util.HashMap";
     case Value::Kind::kStruct:
       return "class org.apache.kafka.connect.data.Struct";
+    case Value::Kind::kTimestamp:
+      return "class java.util.Date";
   }
   return "unknown";
 }

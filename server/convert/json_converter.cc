@@ -101,6 +101,7 @@ SchemaType InferType(Value::Kind kind) {
       return SchemaType::kMap;
     case Value::Kind::kNull:
     case Value::Kind::kStruct:
+    case Value::Kind::kTimestamp:  // refused before inference (no schema type)
       break;
   }
   return SchemaType::kStruct;
@@ -201,6 +202,15 @@ class PayloadWriter {
       }
     }
 
+    if (schema == nullptr && value.kind() == Value::Kind::kTimestamp) {
+      // ConnectSchema.schemaType knows no java.util.Date: Kafka's converter refuses it.
+      if (options_.write_schemaless_structs) {
+        absl::StrAppend(out, value.timestamp_millis());
+        return absl::OkStatus();
+      }
+      return absl::InvalidArgumentError(
+          "Java class class java.util.Date does not have corresponding schema type.");
+    }
     const SchemaType type = schema != nullptr ? schema->type() : InferType(value.kind());
     auto expect = [&](Value::Kind kind) -> absl::Status {
       if (value.kind() == kind) return absl::OkStatus();

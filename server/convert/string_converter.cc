@@ -90,6 +90,9 @@ void AppendJavaString(const Schema* schema, const Value& value, std::string* out
     case Value::Kind::kString:
       out->append(value.string());
       return;
+    case Value::Kind::kTimestamp:
+      out->append(JavaDateToString(value.timestamp_millis()));
+      return;
     case Value::Kind::kBytes: {
       if (schema != nullptr && schema->type() == SchemaType::kBytes &&
           schema->name() == kDecimalLogicalName) {

@@ -10,6 +10,7 @@
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
+#include "absl/time/time.h"
 #include "sluice/sdk/internal/check.h"
 
 namespace sluice {
@@ -38,6 +39,7 @@ std::string_view KindName(Value::Kind kind) {
     case Value::Kind::kArray: return "ARRAY";
     case Value::Kind::kMap: return "MAP";
     case Value::Kind::kStruct: return "STRUCT";
+    case Value::Kind::kTimestamp: return "TIMESTAMP";
   }
   return "UNKNOWN";
 }
@@ -417,6 +419,13 @@ Value Value::Bytes(std::string v) {
   return out;
 }
 
+Value Value::Timestamp(int64_t epoch_millis) {
+  Value out;
+  out.kind_ = Kind::kTimestamp;
+  out.i_ = epoch_millis;
+  return out;
+}
+
 Value Value::Array(std::vector<Value> items) {
   Value out;
   out.kind_ = Kind::kArray;
@@ -484,6 +493,11 @@ const Struct& Value::struct_value() const {
   return *struct_;
 }
 
+int64_t Value::timestamp_millis() const {
+  SLUICE_CHECK(kind_ == Kind::kTimestamp, "Value::timestamp_millis() on a non-TIMESTAMP value");
+  return i_;
+}
+
 const Value* Value::Find(std::string_view key) const {
   if (kind_ != Kind::kMap) return nullptr;
   for (const MapEntry& e : *map_) {
@@ -503,6 +517,7 @@ bool Value::operator==(const Value& other) const {
     case Kind::kInt16:
     case Kind::kInt32:
     case Kind::kInt64:
+    case Kind::kTimestamp:
       return i_ == other.i_;
     case Kind::kFloat32:
     case Kind::kFloat64:
@@ -671,6 +686,11 @@ absl::StatusOr<std::string> DecimalFromString(std::string_view text, int32_t sca
     while (mag.size() > 1 && mag[0] == 0xff && (mag[1] & 0x80) != 0) mag.erase(mag.begin());
   }
   return std::string(mag.begin(), mag.end());
+}
+
+std::string JavaDateToString(int64_t epoch_millis) {
+  return absl::FormatTime("%a %b %d %H:%M:%S UTC %Y", absl::FromUnixMillis(epoch_millis),
+                          absl::UTCTimeZone());
 }
 
 }  // namespace sluice

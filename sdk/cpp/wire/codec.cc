@@ -138,6 +138,7 @@ std::string_view ProtoKindName(pb::Value::KindCase kind) {
     case pb::Value::kArrayValue: return "ARRAY";
     case pb::Value::kMapValue: return "MAP";
     case pb::Value::kStructValue: return "STRUCT";
+    case pb::Value::kTimestampValue: return "TIMESTAMP";
     case pb::Value::KIND_NOT_SET: return "NULL";
   }
   return "UNKNOWN";
@@ -219,6 +220,8 @@ absl::StatusOr<Value> SchemalessFromProto(const pb::Value& proto) {
     }
     case pb::Value::kStructValue:
       return absl::InvalidArgumentError("A struct value needs a schema");
+    case pb::Value::kTimestampValue:
+      return Value::Timestamp(proto.timestamp_value());
   }
   return absl::InvalidArgumentError("unknown value kind");
 }
@@ -522,6 +525,9 @@ void ValueToProto(const Value& value, pb::Value* out) {
       return;
     case Value::Kind::kBytes:
       out->set_bytes_value(value.bytes());
+      return;
+    case Value::Kind::kTimestamp:
+      out->set_timestamp_value(value.timestamp_millis());
       return;
     case Value::Kind::kArray: {
       pb::ArrayValue* array = out->mutable_array_value();

@@ -184,6 +184,13 @@ class Value {
     kArray,
     kMap,
     kStruct,
+    // A java.util.Date met without a schema: milliseconds since the Unix epoch. Kafka Connect
+    // carries Date/Time/Timestamp values as java.util.Date objects; with a schema Sluice carries
+    // them as their int32/int64 encodings (the schema names the logical type), but schemaless
+    // data (a map built by TimestampConverter, say) has no schema to say so, and Kafka Connect
+    // treats such a value differently from a Long (JsonConverter refuses it, toString prints a
+    // date).
+    kTimestamp,
   };
 
   Value();  // null
@@ -197,6 +204,8 @@ class Value {
   static Value Float64(double v);
   static Value String(std::string v);
   static Value Bytes(std::string v);
+  // A schemaless java.util.Date (Kind::kTimestamp).
+  static Value Timestamp(int64_t epoch_millis);
   static Value Array(std::vector<Value> items);
   // Entries keep their insertion order.
   static Value Map(std::vector<MapEntry> entries);
@@ -216,6 +225,7 @@ class Value {
   const std::vector<Value>& array() const;
   const std::vector<MapEntry>& map() const;
   const Struct& struct_value() const;
+  int64_t timestamp_millis() const;  // kTimestamp
 
   // For a kMap with string keys: the value under `key`, or null when absent.
   const Value* Find(std::string_view key) const;
@@ -267,6 +277,10 @@ class Struct {
 // Checks that `value` fits `schema` (type, optional, struct fields, container elements).
 // A null schema accepts any value. InvalidArgument names the mismatch.
 absl::Status ValidateValue(const Schema* schema, const Value& value);
+
+// java.util.Date.toString() of an instant, as a JVM whose default time zone is UTC prints it:
+// "Tue Nov 14 22:13:20 UTC 2023".
+std::string JavaDateToString(int64_t epoch_millis);
 
 // Decimal helpers: a Decimal value is BYTES holding the big-endian two's-complement unscaled
 // integer, as in Kafka Connect.
