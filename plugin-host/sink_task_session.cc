@@ -50,6 +50,9 @@ class SinkTaskSession::Context final : public SinkTaskContext {
     ToProto(partitions, message.mutable_resume()->mutable_partitions());
     session_->Write(message);
   }
+  void ReportErrant(const SinkRecord& record, std::string_view error) override {
+    session_->WriteErrant(record, error);
+  }
 
  private:
   SinkTaskSession* const session_;
@@ -71,6 +74,19 @@ SinkTaskSession::~SinkTaskSession() = default;
 bool SinkTaskSession::Write(const pb::SinkPluginMessage& message) {
   absl::MutexLock lock(&write_mu_);
   return stream_->Write(message);
+}
+
+void SinkTaskSession::WriteErrant(const SinkRecord& record, std::string_view error) {
+  pb::SinkPluginMessage message;
+  pb::ErrantRecord* errant = message.mutable_errant();
+  errant->set_error(std::string(error));
+  absl::MutexLock lock(&write_mu_);
+  // The record's schemas are defined anew on this direction of the stream (its own encoder).
+  pb::SinkBatch scratch;
+  wire::SinkRecordToProto(record, errant_schemas_, &scratch);
+  errant->mutable_schemas()->Swap(scratch.mutable_schemas());
+  errant->mutable_record()->Swap(scratch.mutable_records(0));
+  stream_->Write(message);
 }
 
 void SinkTaskSession::WriteError(const absl::Status& status) {

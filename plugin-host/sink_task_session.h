@@ -14,7 +14,8 @@
 //   instead, the task is stopped and the stream ends without TaskStopped.
 // - A failing call (error Status or exception) answers TaskError instead; the task is then dead:
 //   later messages other than Stop are ignored.
-// - SinkTaskContext::Pause/Resume send PauseRequest/ResumeRequest.
+// - SinkTaskContext::Pause/Resume send PauseRequest/ResumeRequest; ReportErrant sends
+//   ErrantRecord (with the record and the schemas it needs).
 //
 // Thread-safety: Run() is called once, by the handler thread. Writes are serialised by
 // write_mu_ (a plugin may call Pause/Resume from its own threads).
@@ -25,6 +26,7 @@
 
 #include <grpcpp/grpcpp.h>
 
+#include "absl/base/thread_annotations.h"
 #include "absl/synchronization/mutex.h"
 #include "sluice/plugin/v1/plugin.grpc.pb.h"
 #include "sluice/sdk/connector.h"
@@ -57,6 +59,8 @@ class SinkTaskSession {
   absl::Status Put(const plugin::v1::SinkBatch& batch);
   bool Write(const plugin::v1::SinkPluginMessage& message);
   void WriteError(const absl::Status& status);
+  // SinkTaskContext::ReportErrant: an ErrantRecord with the record (any thread).
+  void WriteErrant(const SinkRecord& record, std::string_view error);
 
   const ConnectorRegistration& registration_;
   const int task_id_;
@@ -69,6 +73,7 @@ class SinkTaskSession {
   bool failed_ = false;
 
   absl::Mutex write_mu_;
+  wire::SchemaEncoder errant_schemas_ ABSL_GUARDED_BY(write_mu_);  // for ErrantRecord messages
 };
 
 }  // namespace sluice::plugin_host

@@ -128,6 +128,8 @@ int Run(int argc, char** argv) {
   std::unique_ptr<kafka::EmbeddedBroker> broker;
   std::string bootstrap;
   std::function<absl::Status(const std::string&)> ensure_topic;
+  kafka::TopicAdminFactory topic_admin_factory =
+      [](const ConfigMap& settings) { return kafka::NewKafkaTopicAdmin(settings); };
   if (worker->bootstrap_servers.has_value()) {
     bootstrap = *worker->bootstrap_servers;
   } else {
@@ -143,6 +145,9 @@ int Run(int argc, char** argv) {
     worker->consumer_overrides.try_emplace("session.timeout.ms", "6000");
     worker->consumer_overrides.try_emplace("heartbeat.interval.ms", "1000");
     ensure_topic = [b](const std::string& topic) { return b->EnsureTopic(topic); };
+    topic_admin_factory = [b](const ConfigMap&) -> absl::StatusOr<std::unique_ptr<kafka::TopicAdmin>> {
+      return kafka::NewEmbeddedTopicAdmin(b);
+    };
     spdlog::warn("==================================================================");
     spdlog::warn("No bootstrap.servers: started the EMBEDDED Kafka broker at {}", bootstrap);
     spdlog::warn("It keeps data IN MEMORY ONLY (about 5 MiB per partition) and loses it");
@@ -183,6 +188,7 @@ int Run(int argc, char** argv) {
       herder::StandaloneHerder::Create({.worker = &*worker,
                                         .bootstrap_servers = bootstrap,
                                         .ensure_topic = ensure_topic,
+                                        .topic_admin_factory = topic_admin_factory,
                                         .registry = registry->get(),
                                         .offsets = offsets->get(),
                                         .connector_store = &connector_store,
@@ -193,7 +199,7 @@ int Run(int argc, char** argv) {
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
   logging::LoggerLevels logger_levels;
-  api::ConnectServiceImpl service(herder->get(), registry->get(), &logger_levels,
+  api::ConnectServiceImpl service(herder->get(), registry->get(), &*worker, &logger_levels,
                                   {kKafkaConnectApiVersion, BuildCommit(), *cluster_id});
   service.SetTopicTracking({worker->topic_tracking_enable, worker->topic_tracking_allow_reset});
   grpc::ServerBuilder builder;

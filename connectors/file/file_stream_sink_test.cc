@@ -22,6 +22,7 @@ class FakeSinkTaskContext final : public SinkTaskContext {
   const ConfigMap& configs() const override { return configs_; }
   void Pause(const std::vector<TopicPartition>&) override {}
   void Resume(const std::vector<TopicPartition>&) override {}
+  void ReportErrant(const SinkRecord&, std::string_view) override {}
   ConfigMap configs_;
 };
 

@@ -314,31 +314,23 @@ grpc::Status ConnectServiceImpl::ValidateConnectorConfig(
                           context);
     }
   }
-  absl::StatusOr<herder::ValidatedConfig> validated =
-      herder::ValidateConnectorConfig(*registry_, config, NullConfigKeys(context));
+  absl::StatusOr<herder::ValidatedConfig> validated = herder::ValidateConnectorConfig(
+      *registry_, *worker_, config, NullConfigKeys(context));
   if (!validated.ok()) return ToGrpcStatus(validated.status(), context);
   response->set_name(config.at("connector.class"));
   response->set_error_count(validated->error_count);
-  std::vector<std::string> groups;
-  for (size_t i = 0; i < validated->definitions.size(); ++i) {
-    const ConfigKey& key = validated->definitions[i];
-    if (key.group.has_value() &&
-        std::find(groups.begin(), groups.end(), *key.group) == groups.end()) {
-      groups.push_back(*key.group);
-    }
+  for (const herder::ValidationEntry& entry : validated->entries) {
     v1::ConfigInfo* info = response->add_configs();
-    ToProto(key, info->mutable_definition());
+    if (entry.definition.has_value()) ToProto(*entry.definition, info->mutable_definition());
     v1::ConfigValueInfo* value = info->mutable_value();
-    value->set_name(key.name);
-    for (const ConfigValueResult& r : validated->results) {
-      if (r.name != key.name) continue;
-      if (r.value.has_value()) value->mutable_value()->set_value(*r.value);
-      for (const std::string& v : r.recommended_values) value->add_recommended_values(v);
-      for (const std::string& e : r.errors) value->add_errors(e);
-      value->set_visible(r.visible);
-    }
+    const ConfigValueResult& r = entry.value;
+    value->set_name(r.name);
+    if (r.value.has_value()) value->mutable_value()->set_value(*r.value);
+    for (const std::string& v : r.recommended_values) value->add_recommended_values(v);
+    for (const std::string& e : r.errors) value->add_errors(e);
+    value->set_visible(r.visible);
   }
-  for (const std::string& g : groups) response->add_groups(g);
+  for (const std::string& g : validated->groups) response->add_groups(g);
   return grpc::Status::OK;
 }
 

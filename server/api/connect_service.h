@@ -29,10 +29,15 @@ struct ServerIdentity {
 
 class ConnectServiceImpl final : public sluice::v1::ConnectService::Service {
  public:
-  // REQUIRES: herder, registry and loggers outlive this service.
+  // REQUIRES: herder, registry, worker and loggers outlive this service.
   ConnectServiceImpl(herder::StandaloneHerder* herder, plugins::PluginRegistry* registry,
-                     logging::LoggerLevels* loggers, ServerIdentity identity)
-      : herder_(herder), registry_(registry), loggers_(loggers), identity_(std::move(identity)) {}
+                     const config::WorkerConfig* worker, logging::LoggerLevels* loggers,
+                     ServerIdentity identity)
+      : herder_(herder),
+        registry_(registry),
+        worker_(worker),
+        loggers_(loggers),
+        identity_(std::move(identity)) {}
 
   // Start-up has finished (connectors started): /health answers "healthy" from now on.
   void MarkReady() { ready_ = true; }
@@ -116,6 +121,7 @@ class ConnectServiceImpl final : public sluice::v1::ConnectService::Service {
  private:
   herder::StandaloneHerder* const herder_;
   plugins::PluginRegistry* const registry_;
+  const config::WorkerConfig* const worker_;
   logging::LoggerLevels* const loggers_;
   const ServerIdentity identity_;
   std::atomic<bool> ready_{false};

@@ -154,8 +154,46 @@ absl::StatusOr<WorkerConfig> ParseWorkerConfig(const ConfigMap& props) {
     }
     *target = v == "true";
   }
+  if (auto it = props.find("header.converter");
+      it != props.end() && !absl::StripAsciiWhitespace(it->second).empty()) {
+    config.header_converter.class_name = std::string(absl::StripAsciiWhitespace(it->second));
+  }
+  config.header_converter.config = WithPrefix(props, "header.converter.");
+  if (auto it = props.find("topic.creation.enable"); it != props.end()) {
+    std::string v = absl::AsciiStrToLower(absl::StripAsciiWhitespace(it->second));
+    if (v != "true" && v != "false") {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "Invalid value ", it->second,
+          " for configuration topic.creation.enable: Expected value to be either true or false"));
+    }
+    config.topic_creation_enable = v == "true";
+  }
+  if (auto it = props.find("connector.client.config.override.policy"); it != props.end()) {
+    const std::string policy(absl::StripAsciiWhitespace(it->second));
+    // Kafka Connect takes a class name or its alias (the simple name, without the
+    // ConnectorClientConfigOverridePolicy suffix).
+    constexpr absl::string_view kPackage = "org.apache.kafka.connect.connector.policy.";
+    constexpr absl::string_view kSuffix = "ConnectorClientConfigOverridePolicy";
+    absl::string_view name = policy;
+    absl::ConsumePrefix(&name, kPackage);
+    absl::ConsumeSuffix(&name, kSuffix);
+    if (name == "All") {
+      config.client_override_policy = WorkerConfig::OverridePolicy::kAll;
+    } else if (name == "None") {
+      config.client_override_policy = WorkerConfig::OverridePolicy::kNone;
+    } else if (name == "Principal") {
+      config.client_override_policy = WorkerConfig::OverridePolicy::kPrincipal;
+    } else {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "Invalid value ", policy,
+          " for configuration connector.client.config.override.policy: Sluice provides the "
+          "policies All, None and Principal (org.apache.kafka.connect.connector.policy."
+          "<name>ConnectorClientConfigOverridePolicy); custom policy classes are not supported"));
+    }
+  }
   config.producer_overrides = WithPrefix(props, "producer.");
   config.consumer_overrides = WithPrefix(props, "consumer.");
+  config.admin_overrides = WithPrefix(props, "admin.");
   if (auto it = props.find("sluice.bin.dir"); it != props.end()) config.bin_dir = it->second;
   return config;
 }

@@ -26,6 +26,8 @@ struct WorkerConfig {
   std::optional<std::string> bootstrap_servers;
   ConverterSetting key_converter;
   ConverterSetting value_converter;
+  // header.converter: Kafka Connect's default is SimpleHeaderConverter.
+  ConverterSetting header_converter{"org.apache.kafka.connect.storage.SimpleHeaderConverter", {}};
   std::string offset_storage_file;
   // Where REST- and CLI-created connector configs are kept across restarts (Sluice's addition).
   // Default: "<offset_storage_file>.connectors.json".
@@ -45,6 +47,13 @@ struct WorkerConfig {
   // Client overrides applied to every connector's producer / consumer ("producer.*").
   ConfigMap producer_overrides;
   ConfigMap consumer_overrides;
+  ConfigMap admin_overrides;  // "admin.*"
+  // topic.creation.enable (KIP-158): source connectors may create their topics.
+  bool topic_creation_enable = true;
+  // connector.client.config.override.policy: which producer.override.* / consumer.override.* /
+  // admin.override.* keys a connector may set. Kafka Connect's default is All.
+  enum class OverridePolicy { kAll, kNone, kPrincipal };
+  OverridePolicy client_override_policy = OverridePolicy::kAll;
   // Directory holding sluice-plugin-host and sluice-gateway; default: sluiced's own directory.
   std::string bin_dir;
   // Deadline for calls into a plugin that are not long polls (start, validate, stop).

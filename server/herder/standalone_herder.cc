@@ -106,7 +106,7 @@ std::vector<std::string> StandaloneHerder::ConnectorNames() const {
 absl::StatusOr<ValidatedConfig> StandaloneHerder::Validate(
     const ConfigMap& config, const std::set<std::string>& null_keys) {
   absl::StatusOr<ValidatedConfig> validated =
-      ValidateConnectorConfig(*options_.registry, config, null_keys);
+      ValidateConnectorConfig(*options_.registry, *options_.worker, config, null_keys);
   if (!validated.ok()) return validated.status();
   if (validated->error_count > 0) {
     return absl::InvalidArgumentError(InvalidConfigMessage(*validated));
@@ -477,6 +477,12 @@ absl::Status StandaloneHerder::StartRuntime(const std::string& name, Slot& slot)
                             config.count("connector.class") ? config.at("connector.class") : ""));
     return absl::OkStatus();
   }
+  absl::StatusOr<config::ConnectorConfig> parsed =
+      config::ConnectorConfig::Parse(config, plugin->type, *options_.worker);
+  if (!parsed.ok()) {
+    FailConnector(name, std::string(parsed.status().message()));
+    return absl::OkStatus();
+  }
   absl::StatusOr<std::unique_ptr<plugins::PluginProcess>> host =
       options_.registry->StartHost(*plugin, name);
   if (!host.ok()) {
@@ -487,6 +493,7 @@ absl::Status StandaloneHerder::StartRuntime(const std::string& name, Slot& slot)
   rt.host = *std::move(host);
   rt.plugin = plugin;
   rt.config = config;
+  rt.parsed = std::make_shared<const config::ConnectorConfig>(*std::move(parsed));
   rt.host->OnExit([this, name, generation](const plugins::ExitInfo& exit) {
     OnHostExit(name, generation, exit.Describe());
   });
@@ -512,10 +519,11 @@ void StandaloneHerder::StartTask(const std::string& name, Slot& slot, int task) 
     paused = c.target == store::TargetState::kPaused;
   }
   o.id = {name, task};
-  o.connector_config = rt.config;
+  o.connector = rt.parsed;
   o.worker = options_.worker;
   o.bootstrap_servers = options_.bootstrap_servers;
   o.ensure_topic = options_.ensure_topic;
+  o.topic_admin_factory = options_.topic_admin_factory;
   o.stub = &rt.host->stub();
   o.process = rt.host.get();
   o.listener = this;

@@ -27,8 +27,10 @@
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
 #include "server/config/worker_config.h"
-#include "server/herder/connector_config.h"
+#include "server/herder/connector_validation.h"
 #include "server/kafka/client.h"
+#include "server/kafka/topic_admin.h"
+#include "server/config/connector_config.h"
 #include "sluice/sdk/data.h"
 #include "server/plugins/plugin_registry.h"
 #include "server/runtime/task_runner.h"
@@ -77,6 +79,7 @@ class StandaloneHerder final : public runtime::TaskStatusListener {
     const config::WorkerConfig* worker = nullptr;
     std::string bootstrap_servers;
     std::function<absl::Status(const std::string&)> ensure_topic;
+    kafka::TopicAdminFactory topic_admin_factory;
     plugins::PluginRegistry* registry = nullptr;
     store::OffsetStore* offsets = nullptr;
     store::ConnectorStore* connector_store = nullptr;
@@ -205,6 +208,8 @@ class StandaloneHerder final : public runtime::TaskStatusListener {
     std::map<int, std::unique_ptr<runtime::TaskRunner>> runners;
     const plugins::ConnectorPlugin* plugin = nullptr;
     ConfigMap config;  // the config the runtime was started with
+    // The same, parsed once; shared with the task runners.
+    std::shared_ptr<const config::ConnectorConfig> parsed;
   };
   struct Connector {
     std::string name;

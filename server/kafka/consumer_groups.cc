@@ -6,89 +6,11 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "server/kafka/admin_call.h"
 #include "server/kafka/errors.h"
 
 namespace sluice::kafka {
 namespace {
-
-struct QueueDeleter {
-  void operator()(rd_kafka_queue_t* q) const { rd_kafka_queue_destroy(q); }
-};
-struct EventDeleter {
-  void operator()(rd_kafka_event_t* e) const { rd_kafka_event_destroy(e); }
-};
-struct OptionsDeleter {
-  void operator()(rd_kafka_AdminOptions_t* o) const { rd_kafka_AdminOptions_destroy(o); }
-};
-struct ListDeleter {
-  void operator()(rd_kafka_topic_partition_list_t* l) const {
-    rd_kafka_topic_partition_list_destroy(l);
-  }
-};
-using Queue = std::unique_ptr<rd_kafka_queue_t, QueueDeleter>;
-using Event = std::unique_ptr<rd_kafka_event_t, EventDeleter>;
-using AdminOptions = std::unique_ptr<rd_kafka_AdminOptions_t, OptionsDeleter>;
-using PartitionList = std::unique_ptr<rd_kafka_topic_partition_list_t, ListDeleter>;
-
-int Millis(absl::Duration d) {
-  return static_cast<int>(std::clamp<int64_t>(absl::ToInt64Milliseconds(d), 1, 3'600'000));
-}
-
-// A client for admin calls, with the caller's connection settings. A consumer handle accepts
-// the consumer settings callers pass; without group.id it joins nothing.
-absl::StatusOr<KafkaHandle> NewAdminClient(ConfigMap settings) {
-  settings.erase("group.id");
-  settings.erase("group.instance.id");
-  settings.try_emplace("client.id", "sluice-worker-groups");
-  settings.try_emplace("log_level", "3");
-  absl::StatusOr<rd_kafka_conf_t*> conf = NewConf(settings);
-  if (!conf.ok()) return conf.status();
-  return NewClient(RD_KAFKA_CONSUMER, *conf);
-}
-
-// Everything one admin call needs: a client, a result queue and options with the timeout.
-struct AdminCall {
-  KafkaHandle rk;
-  Queue queue;
-  AdminOptions options;
-  int timeout_ms = 0;
-
-  static absl::StatusOr<AdminCall> Create(const ConfigMap& settings, rd_kafka_admin_op_t op,
-                                          absl::Duration timeout) {
-    absl::StatusOr<KafkaHandle> rk = NewAdminClient(settings);
-    if (!rk.ok()) return rk.status();
-    AdminCall call;
-    call.timeout_ms = Millis(timeout);
-    call.queue = Queue(rd_kafka_queue_new(rk->get()));
-    call.options = AdminOptions(rd_kafka_AdminOptions_new(rk->get(), op));
-    char errstr[256];
-    if (rd_kafka_AdminOptions_set_request_timeout(call.options.get(), call.timeout_ms, errstr,
-                                                  sizeof(errstr)) != RD_KAFKA_RESP_ERR_NO_ERROR) {
-      return absl::InvalidArgumentError(absl::StrCat("Admin request timeout: ", errstr));
-    }
-    call.rk = *std::move(rk);
-    return call;
-  }
-
-  // The result event; DeadlineExceeded when none came, the request-level error otherwise.
-  absl::StatusOr<Event> Wait(absl::string_view what) {
-    // The request timeout bounds the call; the margin lets its own timeout error arrive.
-    Event event(rd_kafka_queue_poll(queue.get(), timeout_ms + 2000));
-    if (event == nullptr) {
-      return absl::DeadlineExceededError(absl::StrCat(what, ": no answer from Kafka"));
-    }
-    rd_kafka_resp_err_t err = rd_kafka_event_error(event.get());
-    if (err != RD_KAFKA_RESP_ERR_NO_ERROR) {
-      absl::Status s = ToStatus(err, what);
-      const char* detail = rd_kafka_event_error_string(event.get());
-      if (detail != nullptr && std::string_view(detail) != rd_kafka_err2str(err)) {
-        return absl::Status(s.code(), absl::StrCat(s.message(), " (", detail, ")"));
-      }
-      return s;
-    }
-    return event;
-  }
-};
 
 // The error of one group result, and of any of its partitions.
 absl::Status GroupResultStatus(const rd_kafka_group_result_t* result, absl::string_view what) {

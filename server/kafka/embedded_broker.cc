@@ -25,11 +25,14 @@ EmbeddedBroker::EmbeddedBroker(KafkaHandle handle, rd_kafka_mock_cluster_t* clus
       bootstrap_servers_(rd_kafka_mock_cluster_bootstraps(cluster)) {}
 
 absl::Status EmbeddedBroker::EnsureTopic(const std::string& topic, int partitions) {
+  return CreateTopic(topic, partitions).status();
+}
+
+absl::StatusOr<bool> EmbeddedBroker::CreateTopic(const std::string& topic, int partitions) {
   rd_kafka_resp_err_t err =
       rd_kafka_mock_topic_create(cluster_, topic.c_str(), partitions, /*replication_factor=*/1);
-  if (err == RD_KAFKA_RESP_ERR_NO_ERROR || err == RD_KAFKA_RESP_ERR_TOPIC_ALREADY_EXISTS) {
-    return absl::OkStatus();
-  }
+  if (err == RD_KAFKA_RESP_ERR_NO_ERROR) return true;
+  if (err == RD_KAFKA_RESP_ERR_TOPIC_ALREADY_EXISTS) return false;
   return ToStatus(err, absl::StrCat("Creating topic ", topic, " on the embedded broker"));
 }
 

@@ -35,6 +35,8 @@ class EmbeddedBroker {
   // num.partitions=1, which keeps a file's lines in order. Clients call this before they first
   // touch a topic. Thread-safe.
   absl::Status EnsureTopic(const std::string& topic, int partitions = 1);
+  // Creates `topic` with `partitions` partitions: true when created, false when it existed.
+  absl::StatusOr<bool> CreateTopic(const std::string& topic, int partitions);
 
   // For fault-injection tests.
   rd_kafka_mock_cluster_t* cluster() const { return cluster_; }

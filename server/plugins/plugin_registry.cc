@@ -33,10 +33,6 @@ absl::Status FromGrpc(const grpc::Status& s, absl::string_view context) {
 
 }  // namespace
 
-std::string_view ConnectorTypeName(ConnectorType type) {
-  return type == ConnectorType::kSink ? "sink" : "source";
-}
-
 absl::Status Handshake(PluginProcess& process, absl::Duration timeout,
                        std::set<std::string>* capabilities) {
   grpc::ClientContext context;

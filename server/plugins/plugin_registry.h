@@ -21,14 +21,15 @@
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
+#include "server/config/connector_config.h"
 #include "server/plugins/plugin_process.h"
 #include "sluice/sdk/config_def.h"
 #include "sluice/sdk/connector.h"
 
 namespace sluice::plugins {
 
-enum class ConnectorType { kSource, kSink };
-std::string_view ConnectorTypeName(ConnectorType type);  // "source" / "sink"
+using ConnectorType = config::ConnectorType;
+using config::ConnectorTypeName;  // "source" / "sink"
 
 struct ConnectorPlugin {
   std::string class_name;

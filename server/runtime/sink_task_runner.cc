@@ -53,21 +53,47 @@ SinkTaskRunner::SinkTaskRunner(TaskRunnerOptions options)
 SinkTaskRunner::~SinkTaskRunner() { StopAndJoin(); }
 
 absl::Status SinkTaskRunner::Send(const pb::SinkWorkerMessage& message) {
-  if (!stream_->Write(message)) {
-    grpc::Status finished = stream_->Finish();
-    return absl::UnavailableError(DescribeBrokenStream(options_.process, finished.error_message()));
-  }
+  if (!stream_->Write(message)) return BrokenStream();
   return absl::OkStatus();
+}
+
+absl::Status SinkTaskRunner::BrokenStream() {
+  // A host that is alive but sent what the worker could not read leaves the call open.
+  context_->TryCancel();
+  grpc::Status finished = stream_->Finish();
+  return absl::UnavailableError(DescribeBrokenStream(options_.process, finished.error_message()));
+}
+
+absl::Status SinkTaskRunner::HandleErrant(const pb::ErrantRecord& errant) {
+  if (absl::Status s = errant_schemas_.Add(errant.schemas()); !s.ok()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("The plugin reported an errant record with a malformed schema: ", s.message()));
+  }
+  const pb::SinkRecord& sent = errant.record();
+  if (put_batch_ != nullptr) {
+    for (int i = 0; i < put_batch_->records_size(); ++i) {
+      const pb::SinkRecord& r = put_batch_->records(i);
+      if (r.offset() == sent.offset() && r.partition() == sent.partition() &&
+          r.topic() == sent.topic()) {
+        return pipeline_->ReportErrant(*batch_originals_[static_cast<size_t>(i)], errant.error());
+      }
+    }
+  }
+  absl::StatusOr<SinkRecord> record = wire::SinkRecordFromProto(sent, errant_schemas_);
+  if (!record.ok()) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "The plugin reported a malformed errant record: ", record.status().message()));
+  }
+  spdlog::warn("Task {}: the errant record {}-{}@{} is not in the batch being put; its bytes are "
+               "rebuilt with the task's converters for the dead letter queue",
+               options_.id.ToString(), sent.topic(), sent.partition(), sent.offset());
+  return pipeline_->ReportErrant(*record, errant.error());
 }
 
 absl::StatusOr<pb::SinkPluginMessage> SinkTaskRunner::Await(pb::SinkPluginMessage::MsgCase wanted) {
   pb::SinkPluginMessage message;
   while (true) {
-    if (!stream_->Read(&message)) {
-      grpc::Status finished = stream_->Finish();
-      return absl::UnavailableError(
-          DescribeBrokenStream(options_.process, finished.error_message()));
-    }
+    if (!stream_->Read(&message)) return BrokenStream();
     if (message.msg_case() == wanted) return message;
     switch (message.msg_case()) {
       case pb::SinkPluginMessage::kError:
@@ -94,10 +120,7 @@ absl::StatusOr<pb::SinkPluginMessage> SinkTaskRunner::Await(pb::SinkPluginMessag
         break;
       }
       case pb::SinkPluginMessage::kErrant:
-        spdlog::warn("Task {} reported an errant record from {}-{} at offset {}: {}",
-                     options_.id.ToString(), message.errant().record().topic(),
-                     message.errant().record().partition(), message.errant().record().offset(),
-                     message.errant().error());
+        if (absl::Status s = HandleErrant(message.errant()); !s.ok()) return s;
         break;
       default:
         return absl::InternalError(absl::StrCat("The plugin sent an unexpected message (case ",
@@ -117,6 +140,10 @@ absl::Status SinkTaskRunner::Commit() {
   TopicPartitionOffsets committable =
       wire::TopicPartitionOffsetsFromProto(done->pre_commit_done().offsets());
   if (committable.empty()) return absl::OkStatus();
+  // Records sent to the dead letter queue are done only once their copies are durable.
+  if (absl::Status s = pipeline_->FlushReports(options_.worker->offset_flush_timeout); !s.ok()) {
+    return s;
+  }
   rd_kafka_topic_partition_list_t* list =
       rd_kafka_topic_partition_list_new(static_cast<int>(committable.size()));
   for (const auto& [tp, offset] : committable) {
@@ -257,69 +284,39 @@ absl::Status SinkTaskRunner::DeliverBatch(std::vector<rd_kafka_message_t*>& mess
   arena_.Reset();
   pb::SinkWorkerMessage& put = *google::protobuf::Arena::CreateMessage<pb::SinkWorkerMessage>(&arena_);
   pb::SinkBatch* batch = put.mutable_put();
+  batch_originals_.clear();
   for (rd_kafka_message_t* m : messages) {
-    std::string topic = rd_kafka_topic_name(m->rkt);
-    TopicPartition tp{topic, m->partition};
-    consumed_[tp] = m->offset + 1;
-    std::optional<std::string_view> key_bytes;
-    if (m->key != nullptr) key_bytes = std::string_view(static_cast<const char*>(m->key), m->key_len);
-    std::optional<std::string_view> value_bytes;
-    if (m->payload != nullptr) {
-      value_bytes = std::string_view(static_cast<const char*>(m->payload), m->len);
-    }
-    absl::StatusOr<convert::SchemaAndValue> key = converters_.key->ToConnectData(topic, key_bytes);
-    absl::StatusOr<convert::SchemaAndValue> value =
-        key.ok() ? converters_.value->ToConnectData(topic, value_bytes)
-                 : absl::StatusOr<convert::SchemaAndValue>(key.status());
-    if (!value.ok()) {
-      std::string why = absl::StrCat("converting the record at ", topic, "-", m->partition,
-                                     " offset ", m->offset, " failed: ", value.status().message());
-      if (converters_.tolerance == ErrorTolerance::kNone) {
-        return absl::InvalidArgumentError(absl::StrCat("Tolerance exceeded in error handler: ", why));
-      }
-      spdlog::warn("Task {}: skipping a record (errors.tolerance=all): {}",
-                   options_.id.ToString(), why);
-      continue;
-    }
-    SinkRecord record;
-    record.topic = topic;
-    record.partition = m->partition;
-    record.offset = m->offset;
-    record.key_schema = key->schema;
-    record.key = std::move(key->value);
-    record.value_schema = value->schema;
-    record.value = std::move(value->value);
-    rd_kafka_timestamp_type_t ts_type;
-    int64_t ts = rd_kafka_message_timestamp(m, &ts_type);
-    if (ts_type != RD_KAFKA_TIMESTAMP_NOT_AVAILABLE) {
-      record.timestamp_ms = ts;
-      record.timestamp_type = ts_type == RD_KAFKA_TIMESTAMP_CREATE_TIME
-                                  ? TimestampType::kCreateTime
-                                  : TimestampType::kLogAppendTime;
-    }
-    rd_kafka_headers_t* headers = nullptr;
-    if (rd_kafka_message_headers(m, &headers) == RD_KAFKA_RESP_ERR_NO_ERROR) {
-      const char* name;
-      const void* hv;
-      size_t hsize;
-      for (size_t i = 0; rd_kafka_header_get_all(headers, i, &name, &hv, &hsize) ==
-                         RD_KAFKA_RESP_ERR_NO_ERROR;
-           ++i) {
-        std::optional<std::string_view> bytes;
-        if (hv != nullptr) bytes = std::string_view(static_cast<const char*>(hv), hsize);
-        record.headers.push_back(HeaderFromBytes(name, bytes));
-      }
-    }
-    wire::SinkRecordToProto(record, schemas_, batch);
+    // Every consumed record counts as handed over, also one a transform dropped or errors.tolerance
+    // skipped (Kafka Connect commits past them too).
+    consumed_[TopicPartition{rd_kafka_topic_name(m->rkt), m->partition}] = m->offset + 1;
+    absl::StatusOr<std::optional<SinkRecord>> record = pipeline_->ProcessSink(*m);
+    if (!record.ok()) return record.status();
+    if (!record->has_value()) continue;
+    wire::SinkRecordToProto(**record, schemas_, batch);
+    batch_originals_.push_back(m);
   }
   if (batch->records_size() == 0) return absl::OkStatus();
-  if (absl::Status s = Send(put); !s.ok()) return s;
-  return Await(pb::SinkPluginMessage::kPutDone).status();
+  put_batch_ = batch;
+  absl::Status s = Send(put);
+  if (s.ok()) s = Await(pb::SinkPluginMessage::kPutDone).status();
+  put_batch_ = nullptr;
+  batch_originals_.clear();
+  return s;
 }
 
 absl::Status SinkTaskRunner::RunLoop() {
   const std::string task = options_.id.ToString();
-  if (absl::Status s = CreateConverters(); !s.ok()) return s;
+  // The dead letter queue's producer gets Kafka Connect's producer settings: its defaults, the
+  // worker's producer.*, the connector's producer.override.*.
+  const ConfigMap producer = ClientSettings({
+      {"bootstrap.servers", options_.bootstrap_servers},
+      {"acks", "all"},
+      {"enable.idempotence", "false"},
+      {"max.in.flight.requests.per.connection", "1"},
+      {"message.timeout.ms", "0"},
+      {"log_level", "4"},
+  }, options_.worker->producer_overrides, connector().producer_overrides);
+  if (absl::Status s = CreatePipeline(producer); !s.ok()) return s;
 
   // Kafka Connect's consumer defaults for sink tasks, then consumer.*, then
   // consumer.override.*.
@@ -333,7 +330,7 @@ absl::Status SinkTaskRunner::RunLoop() {
       {"allow.auto.create.topics", "true"},
       {"enable.partition.eof", "false"},
       {"log_level", "4"},
-  }, options_.worker->consumer_overrides, "consumer.override.");
+  }, options_.worker->consumer_overrides, connector().consumer_overrides);
   absl::StatusOr<rd_kafka_conf_t*> conf = kafka::NewConf(settings);
   if (!conf.ok()) return conf.status();
   rd_kafka_conf_set_rebalance_cb(*conf, &SinkTaskRunner::RebalanceCallback);
@@ -422,6 +419,10 @@ absl::Status SinkTaskRunner::RunLoop() {
     }
   } else if (stream_ != nullptr) {
     context_->TryCancel();
+    // What failed went to the dead letter queue first (also with errors.tolerance=none).
+    if (absl::Status s = pipeline_->FlushReports(options_.worker->offset_flush_timeout); !s.ok()) {
+      spdlog::warn("Task {}: {}", task, std::string(s.message()));
+    }
   }
   for (rd_kafka_message_t* m : held_) rd_kafka_message_destroy(m);
   held_.clear();

@@ -18,7 +18,7 @@
 
 #include "absl/synchronization/notification.h"
 #include "server/kafka/client.h"
-#include "server/runtime/record_converters.h"
+#include "server/runtime/record_pipeline.h"
 #include "server/runtime/task_runner.h"
 #include "sdk/cpp/wire/codec.h"
 
@@ -40,6 +40,11 @@ class SinkTaskRunner final : public TaskRunner {
   absl::StatusOr<sluice::plugin::v1::SinkPluginMessage> Await(
       sluice::plugin::v1::SinkPluginMessage::MsgCase wanted);
   absl::Status Send(const sluice::plugin::v1::SinkWorkerMessage& message);
+  // Ends a broken stream: cancels the call (the host may still be writing) and describes why.
+  absl::Status BrokenStream();
+  // A record the plugin reported as errant: to the error handler with its consumed original
+  // when it is in the batch being put, else rebuilt from what the plugin sent back.
+  absl::Status HandleErrant(const sluice::plugin::v1::ErrantRecord& errant);
   absl::Status DeliverBatch(std::vector<rd_kafka_message_t*>& messages);
   // PreCommit for `partitions` (all assigned when empty), then a synchronous consumer commit.
   absl::Status Commit();
@@ -59,7 +64,12 @@ class SinkTaskRunner final : public TaskRunner {
   std::unique_ptr<grpc::ClientContext> context_;
   std::unique_ptr<Stream> stream_;
   wire::SchemaEncoder schemas_;
+  wire::SchemaDecoder errant_schemas_;  // schemas of errant records the plugin sends back
   google::protobuf::Arena arena_;  // holds the batch being sent
+  // The batch being put: the consumed message behind each record sent (same order as
+  // put_batch_'s records), alive until the plugin answered PutDone.
+  std::vector<const rd_kafka_message_t*> batch_originals_;
+  const sluice::plugin::v1::SinkBatch* put_batch_ = nullptr;
   TopicPartitionOffsets consumed_;  // next offset per partition handed to the plugin
   std::vector<TopicPartition> assigned_;
   std::set<TopicPartition> plugin_paused_;  // paused by the plugin (SinkTaskContext::Pause)

@@ -65,24 +65,49 @@ SourceTaskRunner::SourceTaskRunner(TaskRunnerOptions options, store::OffsetStore
 SourceTaskRunner::~SourceTaskRunner() { StopAndJoin(); }
 
 void SourceTaskRunner::OnStopRequested() {
-  // The plugin's Poll may be blocked: a Stop message makes the host stop the task now.
-  absl::MutexLock lock(&write_mu_);
+  // The plugin's Poll may be blocked: a Stop message makes the host stop the task now. If a
+  // write holds the stream, it sends the Stop when it is done (WriteLocked); this never waits.
+  if (!write_mu_.TryLock()) return;
   if (stream_ != nullptr && !stop_sent_ && !closed_) {
     pb::SourceWorkerMessage stop;
     stop.mutable_stop();
     stream_->Write(stop);
     stop_sent_ = true;
   }
+  write_mu_.Unlock();
 }
 
-bool SourceTaskRunner::Write(const pb::SourceWorkerMessage& message) {
-  absl::MutexLock lock(&write_mu_);
+bool SourceTaskRunner::WriteLocked(const pb::SourceWorkerMessage& message) {
   if (closed_) return false;
   if (stop_sent_ && !message.has_stop()) {
     // After Stop only Committed acks may follow; the host ignores anything else.
     if (!message.has_committed()) return true;
   }
-  return stream_->Write(message);
+  bool ok = stream_->Write(message);
+  if (ok && message.has_stop()) stop_sent_ = true;
+  if (ok && stopping() && !stop_sent_) {
+    pb::SourceWorkerMessage stop;
+    stop.mutable_stop();
+    ok = stream_->Write(stop);
+    stop_sent_ = true;
+  }
+  return ok;
+}
+
+bool SourceTaskRunner::Write(const pb::SourceWorkerMessage& message) {
+  absl::MutexLock lock(&write_mu_);
+  return WriteLocked(message);
+}
+
+grpc::Status SourceTaskRunner::CloseStream() {
+  {
+    absl::MutexLock lock(&write_mu_);
+    closed_ = true;
+  }
+  // After a message it could not read (too deep, too large), gRPC leaves the call open while
+  // the host goes on streaming: cancel it, or Finish would wait forever.
+  context_->TryCancel();
+  return stream_->Finish();
 }
 
 void SourceTaskRunner::OnPausedChanged() {
@@ -100,7 +125,7 @@ absl::Status SourceTaskRunner::FillPolls() {
   absl::MutexLock lock(&write_mu_);
   while (started_ && !paused() && !stopping() && !stop_sent_ && !closed_ &&
          polls_in_flight_ < kPollsInFlight) {
-    if (!stream_->Write(poll)) return absl::UnavailableError("writing to the plugin stream failed");
+    if (!WriteLocked(poll)) return absl::UnavailableError("writing to the plugin stream failed");
     ++polls_in_flight_;
   }
   return absl::OkStatus();
@@ -116,11 +141,21 @@ void SourceTaskRunner::OnDelivery(rd_kafka_t*, const rd_kafka_message_t* message
   uint64_t id = reinterpret_cast<uintptr_t>(message->_private);
   if (message->err == RD_KAFKA_RESP_ERR_NO_ERROR) {
     self->submitted_.Ack(id);
-  } else if (message->err != RD_KAFKA_RESP_ERR__PURGE_QUEUE &&
-             message->err != RD_KAFKA_RESP_ERR__PURGE_INFLIGHT && self->delivery_error_.ok()) {
-    self->delivery_error_ = kafka::ToStatus(
-        message->err, absl::StrCat("Unrecoverable error producing a record to topic ",
-                                   rd_kafka_topic_name(message->rkt)));
+    return;
+  }
+  if (message->err == RD_KAFKA_RESP_ERR__PURGE_QUEUE ||
+      message->err == RD_KAFKA_RESP_ERR__PURGE_INFLIGHT || !self->delivery_error_.ok()) {
+    return;
+  }
+  absl::Status error = kafka::ToStatus(
+      message->err,
+      absl::StrCat("Unrecoverable error producing a record to topic ", rd_kafka_topic_name(message->rkt)));
+  // errors.tolerance=all skips a record Kafka refused (Kafka Connect's producerSendFailed).
+  absl::Status handled = self->pipeline_->ReportProduceFailure(nullptr, error);
+  if (handled.ok()) {
+    self->submitted_.Ack(id);
+  } else {
+    self->delivery_error_ = error;
   }
 }
 
@@ -147,8 +182,12 @@ absl::Status SourceTaskRunner::ReplyOffsets(const pb::OffsetsRequest& request) {
 }
 
 absl::Status SourceTaskRunner::CommitOffsets() {
-  SubmittedRecords::Committable committable = submitted_.TakeCommittable();
   last_commit_ = absl::Now();
+  // Records skipped into the dead letter queue count as done only once their copy is durable.
+  if (absl::Status s = pipeline_->FlushReports(options_.worker->offset_flush_timeout); !s.ok()) {
+    return s;
+  }
+  SubmittedRecords::Committable committable = submitted_.TakeCommittable();
   if (committable.up_to_id == 0) return absl::OkStatus();
   if (!committable.writes.empty()) {
     if (absl::Status s = offsets_->Write(committable.writes); !s.ok()) {
@@ -162,7 +201,82 @@ absl::Status SourceTaskRunner::CommitOffsets() {
   return absl::OkStatus();
 }
 
+absl::Status SourceTaskRunner::PrepareTopic(const std::string& topic) {
+  if (known_topics_.contains(topic)) return absl::OkStatus();
+  if (topic_creation_.has_value() && topic_creation_->enabled() && admin_ != nullptr) {
+    // Kafka Connect's maybeCreateTopic: the first record to a topic creates it when missing,
+    // with the settings of the first creation group that takes it.
+    const kafka::NewTopic new_topic = topic_creation_->NewTopicFor(topic);
+    absl::StatusOr<kafka::TopicAdmin::Outcome> outcome =
+        admin_->Create(new_topic, absl::Seconds(30));
+    if (!outcome.ok()) {
+      spdlog::warn("Task {}: request to create new topic '{}' failed: {}",
+                   options_.id.ToString(), topic, std::string(outcome.status().message()));
+      return absl::Status(outcome.status().code(),
+                          absl::StrCat("Task failed to create new topic ",
+                                       DescribeNewTopic(new_topic),
+                                       ". Ensure that the task is authorized to create topics or "
+                                       "that the topic exists and restart the task: ",
+                                       outcome.status().message()));
+    }
+    if (*outcome == kafka::TopicAdmin::Outcome::kCreated) {
+      spdlog::info("Task {}: created topic '{}' using creation group {}", options_.id.ToString(),
+                   topic, topic_creation_->GroupFor(topic).name);
+    }
+  } else if (options_.ensure_topic) {
+    if (absl::Status s = options_.ensure_topic(topic); !s.ok()) return s;
+  }
+  known_topics_.insert(topic);
+  options_.listener->OnTopicUsed(options_.id, topic);
+  return absl::OkStatus();
+}
+
+absl::Status SourceTaskRunner::ProduceOne(uint64_t id, ProducerRecord& record) {
+  rd_kafka_headers_t* headers = nullptr;
+  if (!record.headers.empty()) {
+    headers = rd_kafka_headers_new(record.headers.size());
+    for (const auto& [key, bytes] : record.headers) {
+      rd_kafka_header_add(headers, key.data(), static_cast<ssize_t>(key.size()),
+                          bytes ? bytes->data() : nullptr, bytes ? bytes->size() : 0);
+    }
+  }
+  void* key_data = record.key.has_value() ? record.key->data() : nullptr;
+  size_t key_size = record.key.has_value() ? record.key->size() : 0;
+  void* value_data = record.value.has_value() ? record.value->data() : nullptr;
+  size_t value_size = record.value.has_value() ? record.value->size() : 0;
+  const int32_t partition = record.partition.value_or(RD_KAFKA_PARTITION_UA);
+  const int64_t timestamp = record.timestamp.value_or(0);  // 0: the producer's clock
+  while (true) {
+    rd_kafka_resp_err_t err = rd_kafka_producev(
+        producer_.get(), RD_KAFKA_V_TOPIC(record.topic.c_str()), RD_KAFKA_V_PARTITION(partition),
+        RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY), RD_KAFKA_V_KEY(key_data, key_size),
+        RD_KAFKA_V_VALUE(value_data, value_size), RD_KAFKA_V_TIMESTAMP(timestamp),
+        RD_KAFKA_V_HEADERS(headers),
+        RD_KAFKA_V_OPAQUE(reinterpret_cast<void*>(static_cast<uintptr_t>(id))), RD_KAFKA_V_END);
+    if (err == RD_KAFKA_RESP_ERR_NO_ERROR) return absl::OkStatus();  // librdkafka owns headers
+    if (err == RD_KAFKA_RESP_ERR__QUEUE_FULL) {
+      // Back-pressure: serve delivery reports until the local queue has room.
+      rd_kafka_poll(producer_.get(), 50);
+      continue;
+    }
+    if (headers != nullptr) rd_kafka_headers_destroy(headers);
+    absl::Status error =
+        kafka::ToStatus(err, absl::StrCat("Producing a record to topic ", record.topic));
+    // A record librdkafka refuses outright (too large, unknown partition) is a produce failure
+    // errors.tolerance may skip.
+    absl::Status handled = pipeline_->ReportProduceFailure(nullptr, error);
+    if (!handled.ok()) return error;
+    submitted_.Ack(id);
+    return absl::OkStatus();
+  }
+}
+
 absl::Status SourceTaskRunner::Produce(const pb::SourceBatch& batch) {
+  if (static_cast<uint32_t>(batch.records_size()) > kMaxRecordsPerPoll) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "The plugin answered a poll for at most ", kMaxRecordsPerPoll, " records with ",
+        batch.records_size(), " records"));
+  }
   if (absl::Status s = schemas_.Add(batch.schemas()); !s.ok()) return s;
   for (const pb::SourceRecord& proto : batch.records()) {
     absl::StatusOr<SourceRecord> record = wire::SourceRecordFromProto(proto, schemas_);
@@ -185,71 +299,23 @@ absl::Status SourceTaskRunner::Produce(const pb::SourceBatch& batch) {
     ++next_record_id_;
     submitted_.Submit(proto.id(), std::move(offset_key), std::move(offset_value));
 
-    const std::string& topic = record->topic;
-    if (!known_topics_.contains(topic)) {
-      if (options_.ensure_topic) {
-        if (absl::Status s = options_.ensure_topic(topic); !s.ok()) return s;
-      }
-      known_topics_.insert(topic);
-      options_.listener->OnTopicUsed(options_.id, topic);
-    }
-    absl::StatusOr<std::optional<std::string>> key =
-        converters_.key->FromConnectData(topic, record->key_schema.get(), record->key);
-    absl::StatusOr<std::optional<std::string>> value = key.ok()
-        ? converters_.value->FromConnectData(topic, record->value_schema.get(), record->value)
-        : absl::StatusOr<std::optional<std::string>>(key.status());
-    if (!value.ok()) {
-      std::string why = absl::StrCat("converting a record for topic ", topic, " failed: ",
-                                     value.status().message());
-      if (converters_.tolerance == ErrorTolerance::kNone) {
-        return absl::InvalidArgumentError(absl::StrCat("Tolerance exceeded in error handler: ", why));
-      }
-      spdlog::warn("Task {}: skipping a record (errors.tolerance=all): {}",
-                   options_.id.ToString(), why);
+    absl::StatusOr<std::optional<ProducerRecord>> out =
+        pipeline_->ProcessSource(*std::move(record));
+    if (!out.ok()) return out.status();
+    if (!out->has_value()) {
+      // Dropped by a transform, or skipped by errors.tolerance: its offset may be committed.
       submitted_.Ack(proto.id());
       continue;
     }
-
-    rd_kafka_headers_t* headers = nullptr;
-    if (!record->headers.empty()) {
-      headers = rd_kafka_headers_new(record->headers.size());
-      for (const Header& h : record->headers) {
-        std::optional<std::string> bytes = HeaderToBytes(h);
-        rd_kafka_header_add(headers, h.key.data(), static_cast<ssize_t>(h.key.size()),
-                            bytes ? bytes->data() : nullptr, bytes ? bytes->size() : 0);
-      }
-    }
-    void* key_data = key->has_value() ? (*key)->data() : nullptr;
-    size_t key_size = key->has_value() ? (*key)->size() : 0;
-    void* value_data = value->has_value() ? (*value)->data() : nullptr;
-    size_t value_size = value->has_value() ? (*value)->size() : 0;
-    int32_t partition = record->partition.value_or(RD_KAFKA_PARTITION_UA);
-    int64_t timestamp = record->timestamp_ms.value_or(0);
-    while (true) {
-      rd_kafka_resp_err_t err = rd_kafka_producev(
-          producer_.get(), RD_KAFKA_V_TOPIC(topic.c_str()), RD_KAFKA_V_PARTITION(partition),
-          RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY),
-          RD_KAFKA_V_KEY(key_data, key_size), RD_KAFKA_V_VALUE(value_data, value_size),
-          RD_KAFKA_V_TIMESTAMP(timestamp),
-          RD_KAFKA_V_HEADERS(headers),
-          RD_KAFKA_V_OPAQUE(reinterpret_cast<void*>(static_cast<uintptr_t>(proto.id()))),
-          RD_KAFKA_V_END);
-      if (err == RD_KAFKA_RESP_ERR_NO_ERROR) break;  // librdkafka now owns `headers`
-      if (err == RD_KAFKA_RESP_ERR__QUEUE_FULL) {
-        // Back-pressure: serve delivery reports until the local queue has room.
-        rd_kafka_poll(producer_.get(), 50);
-        continue;
-      }
-      if (headers != nullptr) rd_kafka_headers_destroy(headers);
-      return kafka::ToStatus(err, absl::StrCat("Producing a record to topic ", topic));
-    }
+    ProducerRecord& produced = **out;
+    if (absl::Status s = PrepareTopic(produced.topic); !s.ok()) return s;
+    if (absl::Status s = ProduceOne(proto.id(), produced); !s.ok()) return s;
   }
   return absl::OkStatus();
 }
 
 absl::Status SourceTaskRunner::RunLoop() {
   const std::string task = options_.id.ToString();
-  if (absl::Status s = CreateConverters(); !s.ok()) return s;
 
   // Kafka Connect's producer defaults for source tasks (reference §4.2), then the worker's
   // producer.* settings, then the connector's producer.override.* settings.
@@ -261,7 +327,11 @@ absl::Status SourceTaskRunner::RunLoop() {
       {"max.in.flight.requests.per.connection", "1"},
       {"message.timeout.ms", "0"},  // never give up on a record (delivery.timeout.ms=MAX)
       {"log_level", "4"},
-  }, options_.worker->producer_overrides, "producer.override.");
+  }, options_.worker->producer_overrides, connector().producer_overrides);
+  if (absl::Status s = CreatePipeline(settings); !s.ok()) return s;
+  absl::StatusOr<TopicCreation> creation = TopicCreation::Create(connector().topic_creation);
+  if (!creation.ok()) return creation.status();
+  topic_creation_ = *std::move(creation);
   absl::StatusOr<rd_kafka_conf_t*> conf = kafka::NewConf(settings);
   if (!conf.ok()) return conf.status();
   rd_kafka_conf_set_dr_msg_cb(*conf, &SourceTaskRunner::OnDelivery);
@@ -296,12 +366,7 @@ absl::Status SourceTaskRunner::RunLoop() {
     pb::SourcePluginMessage& message =
         *google::protobuf::Arena::CreateMessage<pb::SourcePluginMessage>(&arena);
     if (!stream_->Read(&message)) {
-      grpc::Status finished;
-      {
-        absl::MutexLock lock(&write_mu_);
-        finished = stream_->Finish();
-        closed_ = true;
-      }
+      grpc::Status finished = CloseStream();
       if (!stopping()) {
         result = absl::UnavailableError(
             DescribeBrokenStream(options_.process, finished.error_message()));
@@ -358,12 +423,24 @@ absl::Status SourceTaskRunner::RunLoop() {
                                        : absl::StrCat(message.error().message(), "\n",
                                                       message.error().trace()));
     } else if (message.has_stopped()) {
-      absl::MutexLock lock(&write_mu_);
-      stream_->WritesDone();
+      {
+        absl::MutexLock lock(&write_mu_);
+        stream_->WritesDone();
+        closed_ = true;
+      }
       stream_->Finish();
-      closed_ = true;
       break;
     }
+  }
+  if (!result.ok()) {
+    // The task failed with the stream still open (a bad record, a Kafka error): end the call so
+    // the host stops the task, without waiting on it.
+    bool open;
+    {
+      absl::MutexLock lock(&write_mu_);
+      open = !closed_;
+    }
+    if (open) CloseStream();
   }
 
   // Whatever happened, commit what Kafka has acknowledged: that never loses data.

@@ -21,8 +21,9 @@
 #include "absl/synchronization/mutex.h"
 #include "absl/synchronization/notification.h"
 #include "server/kafka/client.h"
-#include "server/runtime/record_converters.h"
+#include "server/runtime/record_pipeline.h"
 #include "server/runtime/task_runner.h"
+#include "server/runtime/topic_creation.h"
 #include "server/store/offset_store.h"
 #include "sdk/cpp/wire/codec.h"
 
@@ -70,9 +71,21 @@ class SourceTaskRunner final : public TaskRunner {
   void OnStopRequested() override;
   void OnPausedChanged() override;
   absl::Status Produce(const sluice::plugin::v1::SourceBatch& batch);
+  // Before the first record to `topic`: topic creation (topic.creation.*, or the embedded
+  // broker's single-partition default) and active topic tracking.
+  absl::Status PrepareTopic(const std::string& topic);
+  absl::Status ProduceOne(uint64_t id, ProducerRecord& record);
   absl::Status ReplyOffsets(const sluice::plugin::v1::OffsetsRequest& request);
   absl::Status CommitOffsets();
+  // Writes to the plugin stream unless it is closed; after Stop only Committed acks go out. Sends
+  // Stop first when a stop was asked for while another write held the stream.
   bool Write(const sluice::plugin::v1::SourceWorkerMessage& message);
+  bool WriteLocked(const sluice::plugin::v1::SourceWorkerMessage& message)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(write_mu_);
+  // Ends the stream after Read returned false: no more writes, the call cancelled (a message
+  // the worker could not read leaves it open), then its status. Never holds write_mu_ while
+  // waiting.
+  grpc::Status CloseStream();
   // Sends Polls until kPollsInFlight are outstanding, unless paused, stopping or not started.
   absl::Status FillPolls();
   std::string OffsetKey(const Value& partition) const;
@@ -85,6 +98,7 @@ class SourceTaskRunner final : public TaskRunner {
   SubmittedRecords submitted_;
   wire::SchemaDecoder schemas_;
   absl::flat_hash_set<std::string> known_topics_;
+  std::optional<TopicCreation> topic_creation_;
   absl::Status delivery_error_;
   absl::Time last_commit_;
 

@@ -16,6 +16,7 @@ void TaskRunner::Start() { thread_ = std::thread([this] { Run(); }); }
 
 bool TaskRunner::Stop(absl::Duration timeout) {
   stopping_ = true;
+  if (!stop_requested_.HasBeenNotified()) stop_requested_.Notify();
   OnStopRequested();
   return done_.WaitForNotificationWithTimeout(timeout);
 }
@@ -50,27 +51,46 @@ void TaskRunner::Join() {
   if (thread_.joinable()) thread_.join();
 }
 
-absl::Status TaskRunner::CreateConverters() {
-  absl::StatusOr<RecordConverters> converters =
-      RecordConverters::Create(*options_.worker, options_.connector_config);
-  if (!converters.ok()) {
-    return absl::Status(converters.status().code(),
-                        absl::StrCat("Starting task ", options_.id.ToString(), ": ",
-                                     converters.status().message()));
-  }
-  converters_ = *std::move(converters);
-  return absl::OkStatus();
+ConfigMap TaskRunner::ClientSettings(ConfigMap defaults, const ConfigMap& worker_overrides,
+                                     const ConfigMap& connector_overrides) {
+  for (const auto& [k, v] : worker_overrides) defaults[k] = v;
+  for (const auto& [k, v] : connector_overrides) defaults[k] = v;
+  return defaults;
 }
 
-ConfigMap TaskRunner::ClientSettings(ConfigMap defaults, const ConfigMap& worker_overrides,
-                                     std::string_view override_prefix) const {
-  for (const auto& [k, v] : worker_overrides) defaults[k] = v;
-  for (const auto& [k, v] : options_.connector_config) {
-    if (k.size() > override_prefix.size() && k.compare(0, override_prefix.size(), override_prefix) == 0) {
-      defaults[k.substr(override_prefix.size())] = v;
-    }
+ConfigMap TaskRunner::AdminSettings() const {
+  return ClientSettings({{"bootstrap.servers", options_.bootstrap_servers},
+                         {"client.id", absl::StrCat("connector-adminclient-",
+                                                    options_.id.ToString())}},
+                        options_.worker->admin_overrides, connector().admin_overrides);
+}
+
+absl::Status TaskRunner::CreatePipeline(const ConfigMap& producer) {
+  const bool needs_admin = !connector().errors.dlq_topic.empty() ||
+                           !connector().topic_creation.empty();
+  if (needs_admin && options_.topic_admin_factory) {
+    absl::StatusOr<std::unique_ptr<kafka::TopicAdmin>> admin =
+        options_.topic_admin_factory(AdminSettings());
+    if (!admin.ok()) return admin.status();
+    admin_ = *std::move(admin);
   }
-  return defaults;
+  RecordPipeline::Options o;
+  o.connector = options_.id.connector;
+  o.task = options_.id.task;
+  o.connector_config = options_.connector.get();
+  o.worker = options_.worker;
+  o.dlq_producer_settings = producer;
+  o.dlq_admin = admin_.get();
+  o.stop = &stop_requested_;
+  o.retry_sleeper = options_.retry_sleeper;
+  absl::StatusOr<std::unique_ptr<RecordPipeline>> pipeline = RecordPipeline::Create(std::move(o));
+  if (!pipeline.ok()) {
+    return absl::Status(pipeline.status().code(),
+                        absl::StrCat("Starting task ", options_.id.ToString(), ": ",
+                                     pipeline.status().message()));
+  }
+  pipeline_ = *std::move(pipeline);
+  return absl::OkStatus();
 }
 
 void TaskRunner::Run() {

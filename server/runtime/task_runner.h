@@ -15,9 +15,11 @@
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/notification.h"
 #include "absl/time/time.h"
+#include "server/config/connector_config.h"
 #include "server/config/worker_config.h"
+#include "server/kafka/topic_admin.h"
 #include "server/plugins/plugin_process.h"
-#include "server/runtime/record_converters.h"
+#include "server/runtime/record_pipeline.h"
 #include "sluice/plugin/v1/plugin.grpc.pb.h"
 #include "sluice/sdk/config_def.h"
 
@@ -46,13 +48,19 @@ class TaskStatusListener {
 // What a runner needs from its worker. The pointers outlive the runner.
 struct TaskRunnerOptions {
   TaskId id;
-  ConfigMap connector_config;
+  // The connector's config, parsed (shared with the herder, immutable).
+  std::shared_ptr<const config::ConnectorConfig> connector;
   ConfigMap task_config;
   const config::WorkerConfig* worker = nullptr;
   std::string bootstrap_servers;
   // Called before a topic is first produced to or subscribed; may be empty. The embedded broker
   // uses it to create single-partition topics.
   std::function<absl::Status(const std::string& topic)> ensure_topic;
+  // Admin clients for creating topics (a source's topics under topic.creation.*, a DLQ topic),
+  // given the task's admin settings; may be empty (no topic is created).
+  kafka::TopicAdminFactory topic_admin_factory;
+  // Tests: how the error handler waits between retries.
+  ErrorHandler::Sleeper retry_sleeper;
   sluice::plugin::v1::Plugin::Stub* stub = nullptr;
   // The host the stream runs in, to explain a broken stream (its exit); may be null.
   plugins::PluginProcess* process = nullptr;
@@ -98,16 +106,22 @@ class TaskRunner {
   bool paused() const { return paused_.load(); }
   // Derived destructors call this first, so the thread never runs into a half-destroyed object.
   void StopAndJoin();
-  // Creates converters_ from the connector config and the worker's (runner thread).
-  absl::Status CreateConverters();
   // Kafka client settings for this task: `defaults` (Kafka Connect's for the client kind), then
-  // the worker's `worker_overrides` (producer.* / consumer.*), then the connector's
-  // `<override_prefix>*` keys (producer.override. / consumer.override.).
-  ConfigMap ClientSettings(ConfigMap defaults, const ConfigMap& worker_overrides,
-                           std::string_view override_prefix) const;
+  // the worker's `worker_overrides` (producer.* / consumer.* / admin.*), then the connector's
+  // `connector_overrides` (producer.override.* / ...).
+  static ConfigMap ClientSettings(ConfigMap defaults, const ConfigMap& worker_overrides,
+                                  const ConfigMap& connector_overrides);
+  // The task's admin client settings (bootstrap, admin.*, admin.override.*).
+  ConfigMap AdminSettings() const;
+  // Creates pipeline_ (runner thread), and admin_ when topics may need creating. `producer`:
+  // the settings of the task's producers (for a dead letter queue).
+  absl::Status CreatePipeline(const ConfigMap& producer);
 
   const TaskRunnerOptions options_;
-  RecordConverters converters_;  // runner thread only
+  const config::ConnectorConfig& connector() const { return *options_.connector; }
+  std::unique_ptr<kafka::TopicAdmin> admin_;      // runner thread only; may be null
+  std::unique_ptr<RecordPipeline> pipeline_;      // runner thread only
+  absl::Notification stop_requested_;             // notified by Stop (ends the pipeline's retries)
 
  private:
   void Run();

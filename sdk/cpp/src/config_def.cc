@@ -373,13 +373,19 @@ absl::StatusOr<ParsedConfig> ConfigDef::Parse(const ConfigMap& props) const {
 }
 
 std::vector<ConfigValueResult> ConfigDef::Validate(const ConfigMap& props) const {
+  return Validate(props, {});
+}
+
+std::vector<ConfigValueResult> ConfigDef::Validate(const ConfigMap& props,
+                                                   const std::set<std::string>& null_keys) const {
   std::vector<ConfigValueResult> results;
   results.reserve(keys_.size());
   for (const ConfigKey& key : keys_) {
     ConfigValueResult result;
     result.name = key.name;
     result.recommended_values = key.recommended_values;
-    ConfigValue value = ResolveValue(key, props, result.errors);
+    ConfigValue value = null_keys.contains(key.name) ? ConfigValue(std::monostate())
+                                                     : ResolveValue(key, props, result.errors);
     // As Kafka does, the validator also sees the null left by a value that did not parse.
     if (key.validator) {
       absl::Status valid = key.validator(key.name, value);

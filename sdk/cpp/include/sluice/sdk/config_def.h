@@ -18,6 +18,7 @@
 #include <functional>
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <string_view>
 #include <variant>
@@ -116,6 +117,11 @@ class ConfigDef {
   // One result per defined key, in definition order, with the errors found for it (missing
   // required key, unparsable value, validator failure). Never fails as a whole.
   std::vector<ConfigValueResult> Validate(const ConfigMap& props) const;
+  // The same, where the keys in `null_keys` were given with a null value (a JSON null): present,
+  // but null, as Kafka's ConfigDef sees them (no parse error, no missing-key error; validators
+  // see null).
+  std::vector<ConfigValueResult> Validate(const ConfigMap& props,
+                                          const std::set<std::string>& null_keys) const;
 
   // Parses one value as `type` (Kafka's ConfigDef.parseType rules: trimmed; booleans
   // case-insensitive true/false; lists split on ',' with items trimmed, "" = empty list).

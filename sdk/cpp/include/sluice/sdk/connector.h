@@ -139,6 +139,12 @@ class SinkTaskContext {
   // Stops / restarts fetching from these partitions.
   virtual void Pause(const std::vector<TopicPartition>& partitions) = 0;
   virtual void Resume(const std::vector<TopicPartition>& partitions) = 0;
+  // Kafka Connect's ErrantRecordReporter: hands `record` (one given to Put) to the worker's error
+  // handling because the task could not write it; `error` says why. The worker logs it
+  // (errors.log.enable) and writes its original bytes to the dead letter queue
+  // (errors.deadletterqueue.topic.name); with errors.tolerance=none it then fails the task.
+  // Call it from Put (or before the next Put returns); thread-safe.
+  virtual void ReportErrant(const SinkRecord& record, std::string_view error) = 0;
 };
 
 class SinkTask {

@@ -1,0 +1,699 @@
+#include "server/herder/connector_validation.h"
+
+#include <algorithm>
+#include <set>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
+#include "absl/strings/strip.h"
+#include "re2/re2.h"
+#include "server/config/connector_config.h"
+#include "server/convert/converter.h"
+#include "server/convert/header_converter.h"
+#include "server/convert/java_hash_map.h"
+#include "server/transforms/transformation.h"
+
+namespace sluice::herder {
+namespace {
+
+ConfigKey Key(std::string name, ConfigType type, std::optional<std::string> default_value,
+              ConfigImportance importance, std::string doc, std::string group, int order,
+              ConfigWidth width, std::string display) {
+  ConfigKey key;
+  key.name = std::move(name);
+  key.type = type;
+  key.default_value = std::move(default_value);
+  key.importance = importance;
+  key.documentation = std::move(doc);
+  key.group = std::move(group);
+  key.order_in_group = order;
+  key.width = width;
+  key.display_name = std::move(display);
+  return key;
+}
+
+ConfigKey NullDefault(ConfigKey key) {
+  key.default_value.reset();
+  key.null_default = true;
+  return key;
+}
+
+// Kafka Connect's name validator: non-empty, no ISO control characters.
+ConfigValidator ConnectorName() {
+  return [](const std::string& name, const ConfigValue& value) -> absl::Status {
+    const std::string* s = std::get_if<std::string>(&value);
+    if (s == nullptr) return absl::OkStatus();
+    if (s->empty()) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("Invalid value ", *s, " for configuration ", name,
+                       ": String may not be empty"));
+    }
+    for (unsigned char c : *s) {
+      if (c < 0x20 || c == 0x7f) {
+        return absl::InvalidArgumentError(
+            absl::StrCat("Invalid value ", *s, " for configuration ", name,
+                         ": String may not contain control sequences but had the following ASCII "
+                         "chars: ", static_cast<int>(c)));
+      }
+    }
+    return absl::OkStatus();
+  };
+}
+
+constexpr ConfigImportance kHigh = ConfigImportance::kHigh;
+constexpr ConfigImportance kMedium = ConfigImportance::kMedium;
+constexpr ConfigImportance kLow = ConfigImportance::kLow;
+
+std::string MapToString(const ConfigMap& config) {
+  std::vector<std::string> parts;
+  for (const auto& [k, v] : config) parts.push_back(absl::StrCat(k, "=", v));
+  return absl::StrCat("{", absl::StrJoin(parts, ", "), "}");
+}
+
+
+// ConnectorConfig's aliasValidator: a list without repeated aliases.
+ConfigValidator UniqueAliases() {
+  return [](const std::string& name, const ConfigValue& value) -> absl::Status {
+    const auto* aliases = std::get_if<std::vector<std::string>>(&value);
+    if (aliases == nullptr) return absl::OkStatus();
+    std::set<std::string> unique(aliases->begin(), aliases->end());
+    if (unique.size() == aliases->size()) return absl::OkStatus();
+    return absl::InvalidArgumentError(absl::StrCat("Invalid value [", absl::StrJoin(*aliases, ", "),
+                                                   "] for configuration ", name,
+                                                   ": Duplicate alias provided."));
+  };
+}
+
+absl::string_view Av(std::string_view s) { return absl::string_view(s.data(), s.size()); }
+
+// What a class name given in a config resolves to, among the classes Sluice has (Kafka Connect's
+// class loader, which also knows every plugin alias).
+struct ResolvedClass {
+  enum class Kind {
+    kUnknown,         // ClassNotFoundException
+    kTransformation,  // a concrete Transformation
+    kPredicate,       // a concrete Predicate
+    kConverter,
+    kHeaderConverter,  // also kConverter for most: `converter` and `header_converter` both set
+    kAbstractTransformation,  // InsertField, Cast, ...: the outer class of $Key/$Value
+    kConnector,
+  };
+  Kind kind = Kind::kUnknown;
+  std::string name;  // the full class name
+  bool converter = false;
+  bool header_converter = false;
+  std::vector<std::string> concrete;  // kAbstractTransformation: its $Value and $Key classes
+};
+
+ResolvedClass Resolve(plugins::PluginRegistry& registry, std::string_view raw) {
+  const std::string name(absl::StripAsciiWhitespace(Av(raw)));
+  ResolvedClass r;
+  if (const transforms::TransformationClass* t = transforms::FindTransformation(name)) {
+    r.kind = ResolvedClass::Kind::kTransformation;
+    r.name = t->class_name;
+    return r;
+  }
+  if (const transforms::PredicateClass* p = transforms::FindPredicate(name)) {
+    r.kind = ResolvedClass::Kind::kPredicate;
+    r.name = p->class_name;
+    return r;
+  }
+  for (const convert::ConverterClass& c : convert::BuiltinConverters()) {
+    if (c.class_name == name || std::find(c.aliases.begin(), c.aliases.end(), name) != c.aliases.end()) {
+      r.kind = ResolvedClass::Kind::kConverter;
+      r.name = c.class_name;
+      r.converter = true;
+    }
+  }
+  for (const convert::HeaderConverterClass& c : convert::BuiltinHeaderConverters()) {
+    if (c.class_name == name || std::find(c.aliases.begin(), c.aliases.end(), name) != c.aliases.end()) {
+      if (r.kind == ResolvedClass::Kind::kUnknown) r.kind = ResolvedClass::Kind::kHeaderConverter;
+      r.name = c.class_name;
+      r.header_converter = true;
+    }
+  }
+  if (r.kind != ResolvedClass::Kind::kUnknown) return r;
+  // The abstract outer class of a $Key/$Value pair.
+  const transforms::TransformationClass* value =
+      transforms::FindTransformation(absl::StrCat(name, "$Value"));
+  const transforms::TransformationClass* key =
+      transforms::FindTransformation(absl::StrCat(name, "$Key"));
+  if (value != nullptr && key != nullptr && value->class_name == name + "$Value") {
+    r.kind = ResolvedClass::Kind::kAbstractTransformation;
+    r.name = name;
+    r.concrete = {value->class_name, key->class_name};  // the order Class.getClasses() gives
+    return r;
+  }
+  if (const plugins::ConnectorPlugin* c = registry.Find(name); c != nullptr && c->class_name == name) {
+    r.kind = ResolvedClass::Kind::kConnector;
+    r.name = c->class_name;
+  }
+  return r;
+}
+
+// Utils.ensureConcreteSubclass's message for a class of the wrong kind, or "" when it fits.
+// `base` is the expected interface ("Transformation", "Predicate", "Converter",
+// "HeaderConverter").
+std::string ConcreteSubclassError(const ResolvedClass& r, std::string_view base) {
+  bool fits = false;
+  if (base == "Transformation") {
+    fits = r.kind == ResolvedClass::Kind::kTransformation ||
+           r.kind == ResolvedClass::Kind::kAbstractTransformation;
+  } else if (base == "Predicate") {
+    fits = r.kind == ResolvedClass::Kind::kPredicate;
+  } else if (base == "Converter") {
+    fits = r.converter;
+  } else if (base == "HeaderConverter") {
+    fits = r.header_converter;
+  }
+  if (!fits) {
+    return absl::StrCat("Class class ", r.name, " does not implement the ", Av(base), " interface");
+  }
+  if (r.kind == ResolvedClass::Kind::kAbstractTransformation) {
+    return absl::StrCat("This class is abstract and cannot be created. Did you mean ",
+                        absl::StrJoin(r.concrete, ", "), "?");
+  }
+  return "";
+}
+
+ConfigValueResult* FindResult(std::vector<ConfigValueResult>& results, std::string_view name) {
+  for (ConfigValueResult& r : results) {
+    if (r.name == name) return &r;
+  }
+  return nullptr;
+}
+
+// Kafka's ConfigDef sortedConfigs(): how a plugin's keys are ordered when embedded under a
+// prefix: by group (ungrouped first, then in the order groups were first defined), order in
+// group, keys without a default first, importance (HIGH first), name.
+std::vector<ConfigKey> SortedForEmbedding(std::vector<ConfigKey> keys) {
+  std::vector<std::string> groups;
+  for (const ConfigKey& k : keys) {
+    if (k.group.has_value() && std::find(groups.begin(), groups.end(), *k.group) == groups.end()) {
+      groups.push_back(*k.group);
+    }
+  }
+  auto group_ord = [&](const ConfigKey& k) -> int {
+    if (!k.group.has_value()) return -1;
+    return static_cast<int>(std::find(groups.begin(), groups.end(), *k.group) - groups.begin());
+  };
+  std::stable_sort(keys.begin(), keys.end(), [&](const ConfigKey& a, const ConfigKey& b) {
+    if (group_ord(a) != group_ord(b)) return group_ord(a) < group_ord(b);
+    if (a.order_in_group != b.order_in_group) return a.order_in_group < b.order_in_group;
+    if (a.required() != b.required()) return a.required();
+    if (a.importance != b.importance) {
+      return static_cast<int>(a.importance) < static_cast<int>(b.importance);
+    }
+    return a.name < b.name;
+  });
+  return keys;
+}
+
+// ConfigDef.embed: `child`'s keys under `prefix`, in group "<group>[: <key's group>]", ordered
+// from `first_order`; their validators see the name without the prefix.
+void Embed(const std::string& prefix, const std::string& group, int first_order,
+           const std::vector<ConfigKey>& child, std::vector<ConfigKey>& out) {
+  int order = first_order;
+  for (ConfigKey key : SortedForEmbedding(child)) {
+    const std::string plain = key.name;
+    key.name = prefix + plain;
+    if (key.display_name.empty()) key.display_name = plain;
+    key.group = key.group.has_value() ? absl::StrCat(group, ": ", *key.group) : group;
+    key.order_in_group = order++;
+    for (std::string& d : key.dependents) d = prefix + d;
+    if (key.validator) {
+      key.validator = [base = key.validator, n = prefix.size()](const std::string& name,
+                                                                const ConfigValue& value) {
+        return base(name.substr(std::min(n, name.size())), value);
+      };
+    }
+    out.push_back(std::move(key));
+  }
+}
+
+struct ClassKey {
+  std::string name;  // the config key, e.g. "transforms.mask.type"
+  std::string base;  // the interface its class must implement
+  // Extra checks Kafka's validator makes (ConnectorConfig's validateProps): messages.
+  std::vector<std::string> extra_errors;
+};
+
+// Kafka Connect's ConnectorConfig.enrich for `transforms` or `predicates`: for each alias, a
+// required `<list>.<alias>.type` class key in its own group "<Group>: <alias>" (recommending
+// every class of the kind), then, when that class is one Sluice has, the class's own keys
+// embedded under the alias's prefix (for a transformation with the implicit `predicate` and
+// `negate` first).
+void Enrich(const ConfigMap& config, bool transforms, std::vector<ConfigKey>& keys,
+            std::vector<ClassKey>& class_keys, plugins::PluginRegistry& registry) {
+  const std::string list_key = transforms ? "transforms" : "predicates";
+  const std::string kind = transforms ? "transformation" : "predicate";
+  const std::string base = transforms ? "Transformation" : "Predicate";
+  const std::string group_name = transforms ? "Transforms" : "Predicates";
+  std::vector<std::string> recommended;
+  if (transforms) {
+    for (const transforms::TransformationClass& c : transforms::BuiltinTransformations()) {
+      recommended.push_back(c.class_name);
+    }
+  } else {
+    for (const transforms::PredicateClass& c : transforms::BuiltinPredicates()) {
+      recommended.push_back(c.class_name);
+    }
+  }
+  std::vector<std::string> aliases;
+  for (const std::string& a : config::ConfigList(config, list_key)) {
+    if (std::find(aliases.begin(), aliases.end(), a) == aliases.end()) aliases.push_back(a);
+  }
+  for (const std::string& alias : aliases) {
+    const std::string prefix = absl::StrCat(list_key, ".", alias, ".");
+    const std::string group = absl::StrCat(group_name, ": ", alias);
+    ConfigKey type = Key(prefix + "type", ConfigType::kClass, std::nullopt, kHigh,
+                         absl::StrCat("Class for the '", alias, "' ", kind, "."), group, 0,
+                         ConfigWidth::kLong, absl::StrCat(base, " type for ", alias));
+    type.recommended_values = recommended;
+    keys.push_back(type);
+    ClassKey class_key{type.name, base, {}};
+    // validateProps: negate makes no sense without a predicate.
+    if (transforms && config.contains(prefix + "negate") && !config.contains(prefix + "predicate")) {
+      class_key.extra_errors.push_back(absl::StrCat(
+          "Config '", prefix, "negate' was provided but there is no config '", prefix,
+          "predicate' defining a predicate to be negated."));
+    }
+    class_keys.push_back(std::move(class_key));
+
+    auto it = config.find(prefix + "type");
+    if (it == config.end()) continue;
+    const ResolvedClass cls = Resolve(registry, it->second);
+    std::vector<ConfigKey> child;
+    if (transforms) {
+      ConfigKey predicate;
+      predicate.name = "predicate";
+      predicate.type = ConfigType::kString;
+      predicate.null_default = true;
+      predicate.importance = kMedium;
+      predicate.documentation =
+          "The alias of a predicate used to determine whether to apply this transformation.";
+      child.push_back(predicate);
+      ConfigKey negate;
+      negate.name = "negate";
+      negate.type = ConfigType::kBoolean;
+      negate.default_value = "false";
+      negate.importance = kMedium;
+      negate.documentation = "Whether the configured predicate should be negated.";
+      child.push_back(negate);
+      if (cls.kind != ResolvedClass::Kind::kTransformation) continue;
+      for (const ConfigKey& k : transforms::FindTransformation(cls.name)->config.keys()) {
+        // The implicit keys mask a transformation's own keys of the same name.
+        if (k.name != "predicate" && k.name != "negate") child.push_back(k);
+      }
+    } else {
+      if (cls.kind != ResolvedClass::Kind::kPredicate) continue;
+      for (const ConfigKey& k : transforms::FindPredicate(cls.name)->config.keys()) {
+        child.push_back(k);
+      }
+    }
+    Embed(prefix, group, 1, child, keys);
+  }
+}
+
+// How Kafka's ConfigDef validates a CLASS key, with Kafka Connect's validators: the class is
+// looked up (a name that is no class Sluice has is "could not be found", and the value shown is
+// null), then it must implement `base` and be concrete.
+void ValidateClassKey(plugins::PluginRegistry& registry, const ConfigMap& config,
+                      const ClassKey& key, ConfigValueResult& result) {
+  std::vector<std::string> errors;
+  auto it = config.find(key.name);
+  if (it == config.end()) {
+    // Missing: the required-key error is already there (or the key has a null default).
+    errors = result.errors;
+  } else {
+    const ResolvedClass cls = Resolve(registry, it->second);
+    if (cls.kind == ResolvedClass::Kind::kUnknown) {
+      errors.push_back(absl::StrCat("Invalid value ", it->second, " for configuration ", key.name,
+                                    ": Class ", it->second, " could not be found."));
+      result.value.reset();
+    } else if (std::string e = ConcreteSubclassError(cls, key.base); !e.empty()) {
+      errors.push_back(e);
+    }
+  }
+  for (const std::string& e : key.extra_errors) errors.push_back(e);
+  result.errors = std::move(errors);
+}
+
+// Kafka Connect's validateConverterConfig: the settings of a converter the connector chooses,
+// validated by the converter's ConfigDef under `prefix` (with converter.type set). Entries come
+// in the order of the HashMap Kafka validates into; each key with errors counts once.
+void ValidateConverterSettings(const ConfigMap& config, const std::string& property,
+                               const ConfigDef& def, const std::string& converter_type,
+                               ValidatedConfig& out) {
+  const std::string prefix = property + ".";
+  ConfigMap settings = config::ConfigWithPrefix(config, prefix);
+  settings.try_emplace("converter.type", converter_type);
+  std::vector<ConfigValueResult> results = def.Validate(settings);
+  std::vector<MapEntry> order;
+  for (size_t i = 0; i < results.size(); ++i) {
+    order.push_back({Value::String(results[i].name), Value::Int64(static_cast<int64_t>(i))});
+  }
+  convert::OrderAsJavaHashMap(order);
+  for (const MapEntry& e : order) {
+    ConfigValueResult r = results[static_cast<size_t>(e.value.integer())];
+    std::optional<ConfigKey> definition;
+    if (const ConfigKey* k = def.Find(r.name)) {
+      definition = *k;
+      definition->name = prefix + k->name;
+      if (definition->display_name.empty()) definition->display_name = k->name;
+      if (k->group.has_value() &&
+          std::find(out.groups.begin(), out.groups.end(), *k->group) == out.groups.end()) {
+        out.groups.push_back(*k->group);
+      }
+    }
+    r.name = prefix + r.name;
+    if (!r.errors.empty()) ++out.error_count;
+    out.entries.push_back({std::move(definition), std::move(r)});
+  }
+}
+
+const ConfigDef* ConverterConfigDef(std::string_view cls) {
+  for (const convert::ConverterClass& c : convert::BuiltinConverters()) {
+    if (c.class_name == cls) return &c.config;
+  }
+  return nullptr;
+}
+
+const ConfigDef* HeaderConverterConfigDef(std::string_view cls) {
+  for (const convert::HeaderConverterClass& c : convert::BuiltinHeaderConverters()) {
+    if (c.class_name == cls) return &c.config;
+  }
+  return nullptr;
+}
+
+}  // namespace
+
+ConfigDef FrameworkConfigDef(plugins::ConnectorType type) {
+  ConfigDef def;
+  ConfigKey name = Key("name", ConfigType::kString, std::nullopt, kHigh,
+                       "Globally unique name to use for this connector.", "Common", 1,
+                       ConfigWidth::kMedium, "Connector name");
+  name.validator = ConnectorName();
+  def.Define(name);
+  def.Define(Key("connector.class", ConfigType::kString, std::nullopt, kHigh,
+                 "Name or alias of the class for this connector. Must be a subclass of "
+                 "org.apache.kafka.connect.connector.Connector. If the connector is "
+                 "org.apache.kafka.connect.file.FileStreamSinkConnector, you can either specify "
+                 "this full name,  or use \"FileStreamSink\" or \"FileStreamSinkConnector\" to "
+                 "make the configuration a bit shorter",
+                 "Common", 2, ConfigWidth::kLong, "Connector class"));
+  ConfigKey tasks_max = Key("tasks.max", ConfigType::kInt, "1", kHigh,
+                            "Maximum number of tasks to use for this connector.", "Common", 3,
+                            ConfigWidth::kShort, "Tasks max");
+  tasks_max.validator = validators::AtLeast(1);
+  tasks_max.validator_doc = "[1,...]";
+  def.Define(tasks_max);
+  def.Define(Key("tasks.max.enforce", ConfigType::kBoolean, "true", kLow,
+                 "(Deprecated) Whether to enforce that the tasks.max property is respected by "
+                 "the connector.",
+                 "Common", 4, ConfigWidth::kShort, "Enforce tasks max"));
+  def.Define(NullDefault(Key("key.converter", ConfigType::kClass, std::nullopt, kLow,
+                             "Converter class used to convert between Kafka Connect format and "
+                             "the serialized form that is written to Kafka.",
+                             "Common", 5, ConfigWidth::kShort, "Key converter class")));
+  def.Define(NullDefault(Key("value.converter", ConfigType::kClass, std::nullopt, kLow,
+                             "Converter class used to convert between Kafka Connect format and "
+                             "the serialized form that is written to Kafka.",
+                             "Common", 6, ConfigWidth::kShort, "Value converter class")));
+  def.Define(NullDefault(Key("header.converter", ConfigType::kClass, std::nullopt, kLow,
+                             "HeaderConverter class used to convert between Kafka Connect format "
+                             "and the serialized form that is written to Kafka.",
+                             "Common", 7, ConfigWidth::kShort, "Header converter class")));
+  ConfigKey transforms = Key("transforms", ConfigType::kList, "", kLow,
+                             "Aliases for the transformations to be applied to records.",
+                             "Transforms", 8, ConfigWidth::kLong, "Transforms");
+  transforms.validator = UniqueAliases();
+  def.Define(transforms);
+  ConfigKey predicates = Key("predicates", ConfigType::kList, "", kLow,
+                             "Aliases for the predicates used by transformations.", "Predicates",
+                             9, ConfigWidth::kLong, "Predicates");
+  predicates.validator = UniqueAliases();
+  def.Define(predicates);
+  ConfigKey reload = Key("config.action.reload", ConfigType::kString, "restart", kLow,
+                         "The action that Connect should take on the connector when changes in "
+                         "external configuration providers result in a change in the connector's "
+                         "configuration properties.",
+                         "Common", 10, ConfigWidth::kMedium, "Reload Action");
+  reload.validator = validators::OneOf({"none", "restart"}, /*ignore_case=*/true);
+  def.Define(reload);
+  def.Define(Key("errors.retry.timeout", ConfigType::kLong, "0", kMedium,
+                 "The maximum duration in milliseconds that a failed operation will be "
+                 "reattempted. The default is 0, which means no retries will be attempted. Use "
+                 "-1 for infinite retries.",
+                 "Error Handling", 1, ConfigWidth::kMedium, "Retry Timeout for Errors"));
+  def.Define(Key("errors.retry.delay.max.ms", ConfigType::kLong, "60000", kMedium,
+                 "The maximum duration in milliseconds between consecutive retry attempts.",
+                 "Error Handling", 2, ConfigWidth::kMedium, "Maximum Delay Between Retries for "
+                                                            "Errors"));
+  ConfigKey tolerance = Key("errors.tolerance", ConfigType::kString, "none", kMedium,
+                            "Behavior for tolerating errors during connector operation. 'none' is "
+                            "the default value and signals that any error will result in an "
+                            "immediate connector task failure; 'all' changes the behavior to skip "
+                            "over problematic records.",
+                            "Error Handling", 3, ConfigWidth::kShort, "Error Tolerance");
+  tolerance.validator = validators::OneOf({"none", "all"}, /*ignore_case=*/true);
+  def.Define(tolerance);
+  def.Define(Key("errors.log.enable", ConfigType::kBoolean, "false", kMedium,
+                 "If true, write each error and the details of the failed operation and "
+                 "problematic record to the Connect application log.",
+                 "Error Handling", 4, ConfigWidth::kShort, "Log Errors"));
+  def.Define(Key("errors.log.include.messages", ConfigType::kBoolean, "false", kMedium,
+                 "Whether to include in the log the Connect record that resulted in a failure.",
+                 "Error Handling", 5, ConfigWidth::kShort, "Log Error Details"));
+  if (type == plugins::ConnectorType::kSink) {
+    def.Define(Key("topics", ConfigType::kList, "", kHigh,
+                   "List of topics to consume, separated by commas", "Common", 4,
+                   ConfigWidth::kLong, "Topics"));
+    def.Define(Key("topics.regex", ConfigType::kString, "", kHigh,
+                   "Regular expression giving topics to consume. Under the hood, the regex is "
+                   "compiled to a java.util.regex.Pattern. Only one of topics or topics.regex "
+                   "should be specified.",
+                   "Common", 4, ConfigWidth::kLong, "Topics regex"));
+    def.Define(Key("errors.deadletterqueue.topic.name", ConfigType::kString, "", kMedium,
+                   "The name of the topic to be used as the dead letter queue (DLQ) for messages "
+                   "that result in an error when processed by this sink connector, or its "
+                   "transformations or converters. The topic name is blank by default, which "
+                   "means that no messages are to be recorded in the DLQ.",
+                   "Error Handling", 6, ConfigWidth::kMedium, "Dead Letter Queue Topic Name"));
+    def.Define(Key("errors.deadletterqueue.topic.replication.factor", ConfigType::kShort, "3",
+                   kMedium,
+                   "Replication factor used to create the dead letter queue topic when it "
+                   "doesn't already exist.",
+                   "Error Handling", 7, ConfigWidth::kMedium,
+                   "Dead Letter Queue Topic Replication Factor"));
+    def.Define(Key("errors.deadletterqueue.context.headers.enable", ConfigType::kBoolean,
+                   "false", kMedium,
+                   "If true, add headers containing error context to the messages written to "
+                   "the dead letter queue. To avoid clashing with headers from the original "
+                   "record, all error context header keys, all error context header keys will "
+                   "start with __connect.errors.",
+                   "Error Handling", 8, ConfigWidth::kMedium,
+                   "Enable Error Context Headers"));
+  } else {
+    def.Define(Key("topic.creation.groups", ConfigType::kList, "", kLow,
+                   "Groups of configurations for topics created by source connectors",
+                   "Topic Creation", 1, ConfigWidth::kLong, "Topic Creation Groups"));
+    ConfigKey eos = Key("exactly.once.support", ConfigType::kString, "requested", kMedium,
+                        "Permitted values are requested, required. If set to \"required\", "
+                        "forces a preflight check for the connector to ensure that it can "
+                        "provide exactly-once semantics with the given configuration.",
+                        "Exactly Once Support", 2, ConfigWidth::kShort, "Exactly once support");
+    eos.validator = validators::OneOf({"requested", "required"}, /*ignore_case=*/true);
+    def.Define(eos);
+    ConfigKey boundary = Key("transaction.boundary", ConfigType::kString, "poll", kMedium,
+                             "Permitted values are: poll, interval, connector.",
+                             "Exactly Once Support", 3, ConfigWidth::kShort,
+                             "Transaction Boundary");
+    boundary.validator = validators::OneOf({"poll", "interval", "connector"}, true);
+    def.Define(boundary);
+    def.Define(NullDefault(Key("transaction.boundary.interval.ms", ConfigType::kLong,
+                               std::nullopt, kLow,
+                               "If 'transaction.boundary' is set to 'interval', determines the "
+                               "interval for producer transaction commits by connector tasks.",
+                               "Exactly Once Support", 4, ConfigWidth::kShort,
+                               "Transaction boundary interval")));
+    def.Define(NullDefault(Key("offsets.storage.topic", ConfigType::kString, std::nullopt, kLow,
+                               "The name of a separate offsets topic to use for this connector.",
+                               "offsets.topic", 1, ConfigWidth::kLong,
+                               "Offsets topic")));
+  }
+  return def;
+}
+
+
+absl::StatusOr<ValidatedConfig> ValidateConnectorConfig(plugins::PluginRegistry& registry,
+                                                        const config::WorkerConfig& worker,
+                                                        const ConfigMap& config,
+                                                        const std::set<std::string>& null_keys) {
+  auto cls = config.find("connector.class");
+  if (cls == config.end() || absl::StripAsciiWhitespace(cls->second).empty()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("Connector config ", MapToString(config), " contains no connector type"));
+  }
+  std::string class_name(absl::StripAsciiWhitespace(cls->second));
+  const plugins::ConnectorPlugin* plugin = registry.Find(class_name);
+  if (plugin == nullptr) return absl::InternalError(registry.UnknownClassMessage(class_name));
+
+  // The framework's keys, enriched with those of the transforms and predicates named.
+  std::vector<ConfigKey> keys = FrameworkConfigDef(plugin->type).keys();
+  std::vector<ClassKey> class_keys = {{"key.converter", "Converter", {}},
+                                      {"value.converter", "Converter", {}},
+                                      {"header.converter", "HeaderConverter", {}}};
+  Enrich(config, /*transforms=*/true, keys, class_keys, registry);
+  Enrich(config, /*transforms=*/false, keys, class_keys, registry);
+  ConfigDef enriched;
+  for (ConfigKey& k : keys) enriched.Define(std::move(k));
+  std::vector<ConfigValueResult> results = enriched.Validate(config, null_keys);
+  for (const ClassKey& k : class_keys) {
+    if (ConfigValueResult* r = FindResult(results, k.name)) ValidateClassKey(registry, config, k, *r);
+  }
+
+  if (plugin->type == plugins::ConnectorType::kSink) {
+    // SinkConnectorConfig.validate.
+    auto blank = [&](const char* key) {
+      auto it = config.find(key);
+      return it == config.end() || absl::StripAsciiWhitespace(it->second).empty();
+    };
+    const bool has_topics = !blank("topics");
+    const bool has_regex = !blank("topics.regex");
+    auto add_error = [&](const char* key, const std::string& error) {
+      if (ConfigValueResult* r = FindResult(results, key)) r->errors.push_back(error);
+    };
+    if (has_topics && has_regex) {
+      const std::string e =
+          "topics and topics.regex are mutually exclusive options, but both are set.";
+      add_error("topics", e);
+      add_error("topics.regex", e);
+    }
+    if (!has_topics && !has_regex) {
+      const std::string e = "Must configure one of topics or topics.regex";
+      add_error("topics", e);
+      add_error("topics.regex", e);
+    }
+    std::string dlq;
+    if (auto it = config.find("errors.deadletterqueue.topic.name"); it != config.end()) {
+      dlq = std::string(absl::StripAsciiWhitespace(it->second));
+    }
+    if (has_regex) {
+      const std::string& regex = config.at("topics.regex");
+      RE2 re(regex, RE2::Quiet);
+      if (!re.ok()) {
+        add_error("topics.regex", absl::StrCat("Invalid value ", regex,
+                                               " for configuration topics.regex: ", re.error()));
+      } else if (!dlq.empty() && RE2::FullMatch(dlq, re)) {
+        add_error("topics.regex",
+                  absl::StrCat("The DLQ topic '", dlq,
+                               "' may not be matched by the regex for the topics ('topics.regex=",
+                               regex, "') consumed by the connector"));
+      }
+    }
+    if (!dlq.empty() && has_topics) {
+      std::vector<std::string> topics = config::ConfigList(config, "topics");
+      if (std::find(topics.begin(), topics.end(), dlq) != topics.end()) {
+        add_error("topics", absl::StrCat("The DLQ topic '", dlq,
+                                         "' may not be included in the list of topics ('topics=[",
+                                         absl::StrJoin(topics, ", "),
+                                         "]') consumed by the connector"));
+      }
+    }
+  }
+  for (const std::string& key : null_keys) {
+    if (ConfigValueResult* r = FindResult(results, key)) {
+      r->value.reset();
+      r->errors.push_back("Null value can not be supplied as the configuration value.");
+    }
+  }
+
+  // The plugin's own keys and checks (Connector.config() and validate()). A key the plugin
+  // defines again takes the framework key's place, with the plugin's definition and result.
+  absl::StatusOr<std::vector<ConfigValueResult>> plugin_results =
+      registry.Validate(*plugin, config);
+  if (!plugin_results.ok()) return plugin_results.status();
+
+  ValidatedConfig out;
+  out.plugin = plugin;
+  std::vector<ConfigKey> definitions = enriched.keys();
+  for (const ConfigKey& key : plugin->config) {
+    auto same = std::find_if(definitions.begin(), definitions.end(),
+                             [&](const ConfigKey& k) { return k.name == key.name; });
+    if (same != definitions.end()) {
+      *same = key;
+    } else {
+      definitions.push_back(key);
+    }
+  }
+  for (ConfigValueResult& r : *plugin_results) {
+    if (null_keys.contains(r.name)) {
+      r.value.reset();
+      r.errors.push_back("Null value can not be supplied as the configuration value.");
+    }
+    if (ConfigValueResult* existing = FindResult(results, r.name)) {
+      *existing = std::move(r);
+    } else {
+      results.push_back(std::move(r));
+    }
+  }
+  // Values no definition names come first (a null given for an unknown key).
+  for (const std::string& key : null_keys) {
+    bool defined = std::any_of(definitions.begin(), definitions.end(),
+                               [&](const ConfigKey& k) { return k.name == key; });
+    if (defined) continue;
+    ConfigValueResult r;
+    r.name = key;
+    r.errors.push_back("Null value can not be supplied as the configuration value.");
+    out.error_count += 1;
+    out.entries.push_back({std::nullopt, std::move(r)});
+  }
+  for (const ConfigKey& key : definitions) {
+    if (key.group.has_value() &&
+        std::find(out.groups.begin(), out.groups.end(), *key.group) == out.groups.end()) {
+      out.groups.push_back(*key.group);
+    }
+    ValidationEntry entry;
+    entry.definition = key;
+    if (ConfigValueResult* r = FindResult(results, key.name)) {
+      entry.value = *r;
+    } else {
+      entry.value.name = key.name;
+    }
+    out.error_count += static_cast<int>(entry.value.errors.size());
+    out.entries.push_back(std::move(entry));
+  }
+
+  // Then the settings of the converters the connector chooses itself (header, key, value), when
+  // their class is valid.
+  for (const auto& [property, type] : {std::pair{"header.converter", "header"},
+                                       std::pair{"key.converter", "key"},
+                                       std::pair{"value.converter", "value"}}) {
+    auto it = config.find(property);
+    if (it == config.end() || null_keys.contains(property)) continue;
+    ConfigValueResult* r = FindResult(results, property);
+    if (r == nullptr || !r->errors.empty()) continue;
+    const ResolvedClass resolved = Resolve(registry, it->second);
+    const ConfigDef* def = std::string_view(type) == "header"
+                               ? HeaderConverterConfigDef(resolved.name)
+                               : ConverterConfigDef(resolved.name);
+    if (def != nullptr) ValidateConverterSettings(config, property, *def, type, out);
+  }
+  (void)worker;
+  return out;
+}
+
+std::string InvalidConfigMessage(const ValidatedConfig& validated) {
+  std::vector<std::string> errors;
+  for (const ValidationEntry& e : validated.entries) {
+    for (const std::string& m : e.value.errors) errors.push_back(m);
+  }
+  return absl::StrCat("Connector configuration is invalid and contains the following ",
+                      validated.error_count, " error(s):\n", absl::StrJoin(errors, "\n"),
+                      "\nYou can also find the above list of errors at the endpoint "
+                      "`/connector-plugins/{connectorType}/config/validate`");
+}
+
+}  // namespace sluice::herder
