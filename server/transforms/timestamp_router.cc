@@ -57,8 +57,12 @@ std::string RecordText(const ConnectRecord& r) {
     const char* type = r.timestamp_type == TimestampType::kCreateTime      ? "CreateTime"
                        : r.timestamp_type == TimestampType::kLogAppendTime ? "LogAppendTime"
                                                                            : "NoTimestampType";
+    // Sluice's record does not keep the topic, partition and offset it was consumed with apart
+    // from the current ones; they differ only after a transform reroutes the record.
     return absl::StrCat("SinkRecord{kafkaOffset=", *r.kafka_offset, ", timestampType=", type,
-                        "} ", base);
+                        ", originalTopic=", r.topic, ", originalKafkaPartition=",
+                        r.kafka_partition.has_value() ? std::to_string(*r.kafka_partition) : "null",
+                        ", originalKafkaOffset=", *r.kafka_offset, "} ", base);
   }
   return absl::StrCat("SourceRecord{sourcePartition=null, sourceOffset=null} ", base);
 }
