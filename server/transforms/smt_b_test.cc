@@ -568,8 +568,8 @@ TEST(RegexRouter, RoutesTopicsThatMatchWhole) {
 }
 
 TEST(RegexRouter, RefusesBadConfigsWithKafkasMessages) {
-  const TransformationClass& c =
-      Find(RegexRouterClasses(), "org.apache.kafka.connect.transforms.RegexRouter");
+  const std::vector<TransformationClass> classes = RegexRouterClasses();
+  const TransformationClass& c = Find(classes, "org.apache.kafka.connect.transforms.RegexRouter");
   EXPECT_EQ(c.create({{"regex", "a"}}).status().message(),
             "Missing required configuration \"replacement\" which has no default value.");
   EXPECT_EQ(c.create({{"regex", "(a"}, {"replacement", "x"}}).status().message(),
