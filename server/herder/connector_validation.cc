@@ -7,11 +7,11 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
-#include "re2/re2.h"
 #include "server/config/connector_config.h"
 #include "server/convert/converter.h"
 #include "server/convert/header_converter.h"
 #include "server/convert/java_hash_map.h"
+#include "server/transforms/java_regex.h"
 #include "server/transforms/transformation.h"
 
 namespace sluice::herder {
@@ -470,11 +470,14 @@ ConfigDef FrameworkConfigDef(plugins::ConnectorType type) {
     def.Define(Key("topics", ConfigType::kList, "", kHigh,
                    "List of topics to consume, separated by commas", "Common", 4,
                    ConfigWidth::kLong, "Topics"));
-    def.Define(Key("topics.regex", ConfigType::kString, "", kHigh,
-                   "Regular expression giving topics to consume. Under the hood, the regex is "
-                   "compiled to a java.util.regex.Pattern. Only one of topics or topics.regex "
-                   "should be specified.",
-                   "Common", 4, ConfigWidth::kLong, "Topics regex"));
+    ConfigKey topics_regex = Key("topics.regex", ConfigType::kString, "", kHigh,
+                                 "Regular expression giving topics to consume. Under the hood, "
+                                 "the regex is compiled to a java.util.regex.Pattern. Only one of "
+                                 "topics or topics.regex should be specified.",
+                                 "Common", 4, ConfigWidth::kLong, "Topics regex");
+    topics_regex.validator = transforms::JavaRegexValidator();
+    topics_regex.validator_doc = std::string(transforms::kJavaRegexValidatorDoc);
+    def.Define(topics_regex);
     def.Define(Key("errors.deadletterqueue.topic.name", ConfigType::kString, "", kMedium,
                    "The name of the topic to be used as the dead letter queue (DLQ) for messages "
                    "that result in an error when processed by this sink connector, or its "
@@ -580,13 +583,10 @@ absl::StatusOr<ValidatedConfig> ValidateConnectorConfig(plugins::PluginRegistry&
     if (auto it = config.find("errors.deadletterqueue.topic.name"); it != config.end()) {
       dlq = std::string(absl::StripAsciiWhitespace(it->second));
     }
-    if (has_regex) {
+    if (has_regex && !dlq.empty()) {
       const std::string& regex = config.at("topics.regex");
-      RE2 re(regex, RE2::Quiet);
-      if (!re.ok()) {
-        add_error("topics.regex", absl::StrCat("Invalid value ", regex,
-                                               " for configuration topics.regex: ", re.error()));
-      } else if (!dlq.empty() && RE2::FullMatch(dlq, re)) {
+      absl::StatusOr<transforms::JavaPattern> pattern = transforms::JavaPattern::Compile(regex);
+      if (pattern.ok() && pattern->FullMatch(dlq)) {
         add_error("topics.regex",
                   absl::StrCat("The DLQ topic '", dlq,
                                "' may not be matched by the regex for the topics ('topics.regex=",

@@ -2,28 +2,28 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
-#include "re2/re2.h"
 
 namespace sluice::runtime {
 namespace {
 
-absl::StatusOr<std::vector<std::unique_ptr<re2::RE2>>> Compile(
+// The group's regexes (Java syntax, run on RE2).
+absl::StatusOr<std::vector<transforms::JavaPattern>> Compile(
     const std::vector<std::string>& patterns, const std::string& key) {
-  std::vector<std::unique_ptr<re2::RE2>> out;
+  std::vector<transforms::JavaPattern> out;
   for (const std::string& p : patterns) {
-    auto re = std::make_unique<re2::RE2>(p, re2::RE2::Quiet);
-    if (!re->ok()) {
-      return absl::InvalidArgumentError(
-          absl::StrCat("Invalid value ", p, " for configuration ", key, ": ", re->error()));
+    absl::StatusOr<transforms::JavaPattern> re = transforms::JavaPattern::Compile(p);
+    if (!re.ok()) {
+      return absl::InvalidArgumentError(absl::StrCat("Invalid value ", p, " for configuration ",
+                                                     key, ": ", re.status().message()));
     }
-    out.push_back(std::move(re));
+    out.push_back(*std::move(re));
   }
   return out;
 }
 
-bool AnyFullMatch(const std::vector<std::unique_ptr<re2::RE2>>& regexes, const std::string& s) {
-  for (const std::unique_ptr<re2::RE2>& re : regexes) {
-    if (re2::RE2::FullMatch(s, *re)) return true;
+bool AnyFullMatch(const std::vector<transforms::JavaPattern>& regexes, const std::string& s) {
+  for (const transforms::JavaPattern& re : regexes) {
+    if (re.FullMatch(s)) return true;
   }
   return false;
 }
@@ -42,10 +42,10 @@ absl::StatusOr<TopicCreation> TopicCreation::Create(
     Group group;
     group.config = &g;
     const std::string prefix = absl::StrCat("topic.creation.", g.name, ".");
-    absl::StatusOr<std::vector<std::unique_ptr<re2::RE2>>> include =
+    absl::StatusOr<std::vector<transforms::JavaPattern>> include =
         Compile(g.include, prefix + "include");
     if (!include.ok()) return include.status();
-    absl::StatusOr<std::vector<std::unique_ptr<re2::RE2>>> exclude =
+    absl::StatusOr<std::vector<transforms::JavaPattern>> exclude =
         Compile(g.exclude, prefix + "exclude");
     if (!exclude.ok()) return exclude.status();
     group.include = *std::move(include);

@@ -14,10 +14,7 @@
 #include "absl/status/statusor.h"
 #include "server/config/connector_config.h"
 #include "server/kafka/topic_admin.h"
-
-namespace re2 {
-class RE2;
-}
+#include "server/transforms/java_regex.h"
 
 namespace sluice::runtime {
 
@@ -39,8 +36,8 @@ class TopicCreation {
  private:
   struct Group {
     const config::TopicCreationGroup* config = nullptr;
-    std::vector<std::unique_ptr<re2::RE2>> include;
-    std::vector<std::unique_ptr<re2::RE2>> exclude;
+    std::vector<transforms::JavaPattern> include;
+    std::vector<transforms::JavaPattern> exclude;
   };
   TopicCreation() = default;
 
