@@ -199,7 +199,8 @@ absl::Status Flatten::PutFlatValues(const Struct& in, const std::string& prefix,
       absl::Status put = PutField(out, name, GetField(in, field, /*with_default=*/true));
       if (!put.ok()) return put;
     } else if (type == SchemaType::kStruct) {
-      const Value& nested = GetField(in, field, /*with_default=*/true);
+      // Struct.getStruct: the raw value; a null struct's default does not fill its fields.
+      const Value& nested = GetField(in, field, /*with_default=*/false);
       if (nested.is_null()) continue;
       absl::Status put = PutFlatValues(nested.struct_value(), name, out);
       if (!put.ok()) return put;

@@ -76,6 +76,7 @@ std::vector<std::string> Describe(const ConfigDef& def) {
                                  Av(ConfigImportanceName(key.importance)), " | ",
                                  key.validator_doc, " | ", key.documentation));
   }
+  if (lines.empty()) lines.push_back("<no keys>");
   return lines;
 }
 

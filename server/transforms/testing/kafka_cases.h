@@ -21,7 +21,8 @@
 // A transform or predicate case without records expects "ok" or the ERROR of its configure().
 // `validate` expects one line: the ConfigDef.validate errors of each key that has some,
 // "[<key>: [<error>, ...], ...]". `describe` expects one line per key:
-// "<key> | <TYPE> | <default: \"text\", null or <required>> | <IMPORTANCE> | <validator> | <doc>".
+// "<key> | <TYPE> | <default: \"text\", null or <required>> | <IMPORTANCE> | <validator> | <doc>"
+// ("<no keys>" for an empty ConfigDef).
 #ifndef SLUICE_SERVER_TRANSFORMS_TESTING_KAFKA_CASES_H_
 #define SLUICE_SERVER_TRANSFORMS_TESTING_KAFKA_CASES_H_
 
