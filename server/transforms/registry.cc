@@ -2,12 +2,12 @@
 // Kafka Connect accepts for them.
 #include <algorithm>
 #include <map>
-#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "server/transforms/builtins.h"
+#include "server/transforms/plugin_aliases.h"
 #include "server/transforms/transformation.h"
 
 namespace sluice::transforms {
@@ -47,38 +47,17 @@ const std::vector<Class>* Gather(const Source (&sources)[N]) {
   return all;
 }
 
-// Class.getSimpleName(): the name after the package and any enclosing class
-// ("InsertField$Value" is "Value").
-std::string_view SimpleName(std::string_view class_name) {
-  const size_t cut = class_name.find_last_of(".$");
-  return cut == std::string_view::npos ? class_name : class_name.substr(cut + 1);
-}
-
-// PluginUtils.prunedName: the simple name without the last occurrence of the plugin type's
-// simple name, unless that occurrence starts the name.
-std::string_view PrunedName(std::string_view simple_name, std::string_view type_suffix) {
-  const size_t pos = simple_name.rfind(type_suffix);
-  if (pos != std::string_view::npos && pos > 0) return simple_name.substr(0, pos);
-  return simple_name;
-}
-
-// PluginUtils.computeAliases over the transformations and predicates: each class's simple and
-// pruned names, keeping only the aliases that name exactly one class.
+// PluginUtils.computeAliases over the transformations and predicates. (Kafka computes them over
+// every plugin of the worker; no connector, converter or other plugin of Kafka's shares an alias
+// with these.)
 const std::map<std::string, std::string>& Aliases() {
   static const std::map<std::string, std::string>* const kAliases = [] {
-    std::map<std::string, std::set<std::string>> candidates;
-    auto add = [&candidates](const std::string& class_name, std::string_view type_suffix) {
-      const std::string_view simple = SimpleName(class_name);
-      candidates[std::string(simple)].insert(class_name);
-      candidates[std::string(PrunedName(simple, type_suffix))].insert(class_name);
-    };
-    for (const TransformationClass& c : BuiltinTransformations()) add(c.class_name, "Transformation");
-    for (const PredicateClass& c : BuiltinPredicates()) add(c.class_name, "Predicate");
-    auto* aliases = new std::map<std::string, std::string>();
-    for (const auto& [alias, classes] : candidates) {
-      if (classes.size() == 1) aliases->emplace(alias, *classes.begin());
+    std::vector<PluginName> plugins;
+    for (const TransformationClass& c : BuiltinTransformations()) {
+      plugins.push_back({c.class_name, "Transformation"});
     }
-    return aliases;
+    for (const PredicateClass& c : BuiltinPredicates()) plugins.push_back({c.class_name, "Predicate"});
+    return new std::map<std::string, std::string>(ComputePluginAliases(plugins));
   }();
   return *kAliases;
 }
