@@ -1,10 +1,12 @@
 #include "server/transforms/testing/kafka_cases.h"
 
+#include <algorithm>
+#include <cstdio>
 #include <cstdlib>
 #include <fstream>
 #include <map>
 #include <memory>
-#include <sstream>
+#include <optional>
 #include <utility>
 
 #include "absl/strings/match.h"

@@ -5,8 +5,8 @@
 //
 //   case SchemalessValueGetsTopic           a name (used as the test's name)
 //   transform InsertField$Value             or: predicate <class> | validate <class> |
-//                                           describe <class> (class names may be aliases; the
-//                                           package org.apache.kafka.connect.transforms[.predicates]
+//                                           describe <class> (the package
+//                                           org.apache.kafka.connect.transforms[.predicates]
 //                                           may be left out)
 //   config topic.field=topic                a config key (all text after the first '=')
 //   source topic=t part=0 ts=1000           a source record (part and ts may be null), or
