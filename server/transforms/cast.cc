@@ -23,8 +23,8 @@
 #include "server/convert/java_hash_map.h"
 #include "server/transforms/builtins.h"
 #include "server/transforms/requirements.h"
-#include "server/transforms/schema_update_cache.h"
-#include "server/transforms/simple_config.h"
+#include "server/transforms/schema_cache.h"
+#include "server/transforms/transform_config.h"
 #include "server/transforms/simple_date_format.h"
 
 namespace sluice::transforms {
@@ -618,7 +618,7 @@ class Cast final : public Transformation {
   const bool key_;
   const Spec spec_;
   const bool replace_null_with_default_;
-  SchemaUpdateCache cache_;
+  SchemaCache cache_;
 };
 
 ConfigDef CastConfigDef() {
@@ -654,7 +654,7 @@ TransformationClass CastClass(bool key) {
   c.version = SLUICE_TRANSFORMS_VERSION;
   c.config = CastConfigDef();
   c.create = [key](const ConfigMap& props) -> absl::StatusOr<std::unique_ptr<Transformation>> {
-    absl::StatusOr<ParsedConfig> config = ParseSimpleConfig(CastConfigDef(), props);
+    absl::StatusOr<ParsedConfig> config = ParseTransformConfig(CastConfigDef(), props);
     if (!config.ok()) return config.status();
     absl::StatusOr<Spec> spec = ParseSpec(config->GetList("spec"));
     if (!spec.ok()) return convert::ConfigError(Sv(spec.status().message()));

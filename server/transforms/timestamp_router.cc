@@ -13,7 +13,7 @@
 #include "server/convert/java_format.h"
 #include "server/convert/string_converter.h"
 #include "server/transforms/builtins.h"
-#include "server/transforms/simple_config.h"
+#include "server/transforms/transform_config.h"
 #include "server/transforms/simple_date_format.h"
 
 namespace sluice::transforms {
@@ -119,7 +119,7 @@ std::vector<TransformationClass> TimestampRouterClasses() {
   c.version = SLUICE_TRANSFORMS_VERSION;
   c.config = TimestampRouterConfigDef();
   c.create = [](const ConfigMap& props) -> absl::StatusOr<std::unique_ptr<Transformation>> {
-    absl::StatusOr<ParsedConfig> config = ParseSimpleConfig(TimestampRouterConfigDef(), props);
+    absl::StatusOr<ParsedConfig> config = ParseTransformConfig(TimestampRouterConfigDef(), props);
     if (!config.ok()) return config.status();
     return std::unique_ptr<Transformation>(
         new TimestampRouter(config->GetString("topic.format"),
