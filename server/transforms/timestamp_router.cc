@@ -9,6 +9,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_replace.h"
+#include "sluice/sdk/java_text.h"
 #include "server/convert/connect_exception.h"
 #include "server/convert/java_format.h"
 #include "server/convert/string_converter.h"
@@ -38,7 +39,7 @@ std::string RecordText(const ConnectRecord& r) {
       if (i > 0) headers += ", ";
       const Header& h = r.headers[i];
       absl::StrAppend(&headers, "ConnectHeader(key=", h.key, ", value=",
-                      convert::ValueToJavaString(h.schema.get(), h.value),
+                      JavaToString(h.schema.get(), h.value),
                       ", schema=", SchemaText(h.schema.get()), ")");
     }
     headers += "]";
@@ -47,9 +48,9 @@ std::string RecordText(const ConnectRecord& r) {
   std::string base = absl::StrCat(
       "ConnectRecord{topic='", r.topic, "', kafkaPartition=",
       r.kafka_partition.has_value() ? std::to_string(*r.kafka_partition) : "null",
-      ", key=", r.key.is_null() ? "null" : convert::ValueToJavaString(r.key_schema.get(), r.key),
+      ", key=", r.key.is_null() ? "null" : JavaToString(r.key_schema.get(), r.key),
       ", keySchema=", SchemaText(r.key_schema.get()), ", value=",
-      r.value.is_null() ? "null" : convert::ValueToJavaString(r.value_schema.get(), r.value),
+      r.value.is_null() ? "null" : JavaToString(r.value_schema.get(), r.value),
       ", valueSchema=", SchemaText(r.value_schema.get()), ", timestamp=",
       r.timestamp.has_value() ? std::to_string(*r.timestamp) : "null", ", headers=", headers,
       "}");

@@ -1,3 +1,4 @@
+#include "sluice/sdk/java_text.h"
 #include "server/transforms/testing/record_text.h"
 
 #include <charconv>
@@ -48,7 +49,7 @@ std::string Text(const Schema* schema, const Value& value, bool check_struct_sch
     return absl::StrCat(value.integer());
   }
   if (Named(schema, kDecimalLogicalName) && value.kind() == Value::Kind::kBytes) {
-    return absl::StrCat("dec:", convert::BigDecimalToString(value.bytes(), DecimalScale(*schema)));
+    return absl::StrCat("dec:", JavaBigDecimalToString(value.bytes(), DecimalScale(*schema)));
   }
   switch (value.kind()) {
     case Value::Kind::kNull: return "null";
@@ -58,8 +59,8 @@ std::string Text(const Schema* schema, const Value& value, bool check_struct_sch
     case Value::Kind::kInt32: return absl::StrCat(value.integer());
     case Value::Kind::kInt64: return absl::StrCat(value.integer(), "L");
     case Value::Kind::kFloat32:
-      return convert::JavaFloatToString(static_cast<float>(value.floating())) + "f";
-    case Value::Kind::kFloat64: return convert::JavaDoubleToString(value.floating()) + "d";
+      return JavaFloatToString(static_cast<float>(value.floating())) + "f";
+    case Value::Kind::kFloat64: return JavaDoubleToString(value.floating()) + "d";
     case Value::Kind::kString: return absl::StrCat("\"", value.string(), "\"");
     case Value::Kind::kBytes: return Hex(value.bytes());
     case Value::Kind::kTimestamp: return absl::StrCat("Date(", value.timestamp_millis(), ")");
