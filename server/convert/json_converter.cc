@@ -333,7 +333,15 @@ class PayloadWriter {
     const Schema* value_schema = schema != nullptr ? schema->value_schema().get() : nullptr;
     bool object_mode = true;
     if (schema != nullptr) {
-      object_mode = key_schema != nullptr && key_schema->type() == SchemaType::kString;
+      if (key_schema == nullptr) {
+        // A MAP schema without a key schema (SchemaBuilder::MapOfNull, from Values): Java's
+        // converter dereferences it.
+        return JavaError(absl::StatusCode::kInvalidArgument, "java.lang.NullPointerException",
+                         "Cannot invoke \"org.apache.kafka.connect.data.Schema.type()\" because "
+                         "the return value of \"org.apache.kafka.connect.data.Schema.keySchema()"
+                         "\" is null");
+      }
+      object_mode = key_schema->type() == SchemaType::kString;
     } else {
       for (const MapEntry& e : entries) {
         if (e.key.kind() != Value::Kind::kString) {

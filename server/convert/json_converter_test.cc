@@ -322,6 +322,23 @@ TEST(JsonConverter, ReadsMapsInJavaHashMapOrder) {
             R"([30,"a"]]})");
 }
 
+TEST(JsonConverter, WritesContainersWithoutElementSchemasAsKafkaDoes) {
+  // Values.parseString's schemas for [1, "a"], {"a": null} and {} (Kafka 3.9.1).
+  auto c = MakeJson();
+  EXPECT_EQ(Write(*c, SchemaBuilder::ArrayOfNull().BuildOrDie(),
+                  Value::Array({Value::Int8(1), Value::String("a")})),
+            R"({"schema":{"type":"array","items":null,"optional":false},"payload":[1,"a"]})");
+  EXPECT_EQ(Write(*c, SchemaBuilder::MapWithNullValues(Schema::String()).BuildOrDie(),
+                  Value::Map({{Value::String("a"), Value()}})),
+            R"({"schema":{"type":"map","keys":{"type":"string","optional":false},"values":null,)"
+            R"("optional":false},"payload":{"a":null}})");
+  absl::Status npe = WriteError(*c, SchemaBuilder::MapOfNull().BuildOrDie(), Value::Map({}));
+  EXPECT_EQ(JavaExceptionClass(npe), "java.lang.NullPointerException");
+  EXPECT_EQ(npe.message(),
+            "Cannot invoke \"org.apache.kafka.connect.data.Schema.type()\" because the return "
+            "value of \"org.apache.kafka.connect.data.Schema.keySchema()\" is null");
+}
+
 TEST(JsonConverter, HandlesNullsAsJava) {
   auto c = MakeJson();
   auto plain = MakeJson({{"schemas.enable", "false"}});
