@@ -287,10 +287,12 @@ add(
     sink("maskfield_value_replacement", "MaskField$Value replacement on numbers and strings",
          ORDERS[:3], tf(("m", "MaskField$Value", {"fields": "id,name,qty,big,note,code",
                                                   "replacement": "12"}))),
-    sink("maskfield_value_replacement_bad", "MaskField$Value replacement that is not a number,"
-         " and on a boolean", ORDERS[:1],
-         tf(("m", "MaskField$Value", {"fields": "id", "replacement": "x"}),
-            ("m2", "MaskField$Value", {"fields": "active", "replacement": "x"}))),
+    sink("maskfield_value_replacement_bad", "MaskField$Value replacement that is not a number"
+         " on a number field", ORDERS[:1],
+         tf(("m", "MaskField$Value", {"fields": "id", "replacement": "x"}))),
+    sink("maskfield_value_replacement_boolean", "MaskField$Value replacement on a boolean field"
+         " (no replacement for booleans)", ORDERS[:1],
+         tf(("m", "MaskField$Value", {"fields": "active", "replacement": "1"}))),
     sink("maskfield_value_schemaless", "MaskField$Value on maps (missing fields become null)",
          PLAIN, tf(("m", "MaskField$Value", {"fields": "name,price,tags,scores,active,qty,nope"}),
                    **SCHEMALESS)),
@@ -447,8 +449,7 @@ add(
                                          "ts:string,price:string"}))),
     sink("cast_value_schema_logical", "Cast$Value of logical types to integers and strings",
          ORDERS[:3], tf(("c", "Cast$Value", {"spec": "ts:int64,day:string,tod:int32"}))),
-    sink("cast_value_schema_bad", "Cast$Value of a string that is not a number, and of a"
-         " decimal to a number", ORDERS[:1],
+    sink("cast_value_schema_bad", "Cast$Value of a string that is not a number", ORDERS[:1],
          tf(("c", "Cast$Value", {"spec": "name:int32"}))),
     sink("cast_value_whole", "Cast$Value of whole primitive values",
          [Rec(env(INT32, 300)), Rec(env(STRING, "17")), Rec(env(FLOAT64, 2.75)),
@@ -934,6 +935,7 @@ EXPECT = {
     "maskfield_value_struct": {"lines": 0, "dlq": 1},
     "maskfield_value_replacement": {"lines": 3, "dlq": 0},
     "maskfield_value_replacement_bad": {"lines": 0, "dlq": 1},
+    "maskfield_value_replacement_boolean": {"lines": 0, "dlq": 1},
     "maskfield_value_schemaless": {"lines": 3, "dlq": 3},
     "maskfield_key_sink": {"lines": 2, "dlq": 3},
     "maskfield_key_source": {"records": 5},

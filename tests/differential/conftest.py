@@ -71,10 +71,7 @@ def differential(request, tmp_path_factory):
     validations = list(catalog.VALIDATIONS)
     plugin_classes = list(catalog.PLUGIN_CLASSES)
 
-    for sub in ("files", "cases", "validations", "plugins", *harness.SYSTEMS):
-        shutil.rmtree(out_dir / sub, ignore_errors=True)
     files_dir = out_dir / "files"
-    files_dir.mkdir(parents=True)
 
     # Reuse Java's stored results when asked and every selected item is unchanged.
     cache_path = out_dir / "java-cache.json"
@@ -87,6 +84,11 @@ def differential(request, tmp_path_factory):
     reuse = (os.environ.get("SLUICE_DIFF_REUSE_JAVA") == "1" and "java" in systems and all(
         cache[kind].get(name, {}).get("fp") == fp for kind, d in fps.items()
         for name, fp in d.items()))
+    # A reused Java run keeps its logs and files from the run that made it.
+    for sub in ("files", "cases", "validations", "plugins",
+                *[x for x in systems if not (x == "java" and reuse)]):
+        shutil.rmtree(out_dir / sub, ignore_errors=True)
+    files_dir.mkdir(parents=True)
     if "sluice" in systems and not harness.SLUICED.exists():
         pytest.fail(f"{harness.SLUICED} not found: build first (tools/build)")
 
@@ -128,6 +130,7 @@ def differential(request, tmp_path_factory):
                         cache[kind][name] = {"fp": fp, "result": results["java"][kind][name]}
                 write_json(cache_path, cache)
     finally:
+        kafka = None  # drop the admin client before its broker goes away (no reconnect noise)
         subprocess.run([str(KAFKA_TOOL), "stop", "--dir", str(kafka_dir)], timeout=120,
                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 

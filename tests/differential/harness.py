@@ -52,6 +52,9 @@ COMMON_WORKER = {
     "value.converter": "org.apache.kafka.connect.json.JsonConverter",
     "offset.flush.interval.ms": "200",
     "task.shutdown.graceful.timeout.ms": "10000",
+    # Kafka Connect's own advice in its log: its classpath plugins all have ServiceLoader
+    # manifests, and skipping the reflection scan saves seconds of start-up.
+    "plugin.discovery": "service_load",
 }
 # Worker groups: "main" keeps Kafka's defaults (header.converter unset: SimpleHeaderConverter);
 # "alt" sets the converters at worker level, so that worker-level converter settings and their
@@ -80,6 +83,11 @@ log4j.appender.stdout.layout.ConversionPattern=[%d] %p %X{connector.context}%m (
 log4j.logger.org.reflections=ERROR
 log4j.logger.org.apache.kafka.common.config.AbstractConfig=WARN
 """
+
+# The cases of a worker group are spread over this many processes of the same config, which
+# start, create their connectors and stop in parallel: Kafka Connect's standalone herder creates
+# and stops connectors one at a time (a third of a second each on this machine).
+PROCESSES_PER_GROUP = int(os.environ.get("SLUICE_DIFF_PROCESSES", "2"))
 
 START_DEADLINE_S = 120.0
 DONE_DEADLINE_S = float(os.environ.get("SLUICE_DIFF_DEADLINE", "120"))
@@ -268,7 +276,8 @@ class Worker:
 
     def properties(self):
         port = free_port()
-        props = {"bootstrap.servers": self.bootstrap, **COMMON_WORKER, **WORKERS[self.group],
+        props = {"bootstrap.servers": self.bootstrap, **COMMON_WORKER,
+                 **WORKERS[self.group.split("#")[0]],
                  "offset.storage.file.filename": str(self.dir / "offsets"),
                  "listeners": f"http://127.0.0.1:{port}"}
         if self.system == "sluice":
@@ -337,10 +346,15 @@ class Worker:
                 body = r.text
         return (r.status_code, body)
 
+    def terminate(self):
+        """Asks the worker to stop (SIGTERM: a graceful stop); stop() waits for it."""
+        if self.proc is not None and self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)
+
     def stop(self):
         if self.proc is None or self.proc.poll() is not None:
             return
-        self.proc.send_signal(signal.SIGTERM)
+        self.terminate()
         try:
             self.proc.wait(timeout=STOP_DEADLINE_S)
         except subprocess.TimeoutExpired:
@@ -441,8 +455,10 @@ def run_system(system, out_dir, kafka, libs, cases, validations, plugin_classes)
     topics = sorted({t for c in cases for t in output_topics(c)})
     before = kafka.end_offsets(topics)
 
-    groups = sorted({c.worker for c in cases} | {"main"})
-    workers = {g: Worker(system, g, sys_dir / g, kafka.bootstrap, libs) for g in groups}
+    placement = place(cases)
+    groups = sorted(set(placement.values()) | {"main"})
+    workers = {g: Worker(system, g, sys_dir / g.replace("#", "-"), kafka.bootstrap, libs)
+               for g in groups}
     result = {"system": system, "cases": {}, "validations": {}, "plugins": {}, "timing": {}}
     try:
         with concurrent.futures.ThreadPoolExecutor(len(workers)) as pool:
@@ -450,12 +466,16 @@ def run_system(system, out_dir, kafka, libs, cases, validations, plugin_classes)
         result["timing"]["started"] = round(time.monotonic() - t0, 1)
         log(f"{system}: workers up in {result['timing']['started']}s")
 
-        for c in cases:
-            w = workers[c.worker]
-            status, body = w.request("POST", "/connectors",
-                                     json={"name": c.connector,
-                                           "config": connector_config(c, files_dir)})
-            result["cases"][c.name] = {"create": {"status": status, "body": body}}
+        def create(group):
+            for c in cases:
+                if placement[c.name] == group:
+                    status, body = workers[group].request(
+                        "POST", "/connectors",
+                        json={"name": c.connector, "config": connector_config(c, files_dir)})
+                    result["cases"][c.name] = {"create": {"status": status, "body": body}}
+        with concurrent.futures.ThreadPoolExecutor(len(workers)) as pool:
+            list(pool.map(create, workers))
+        result["cases"] = {c.name: result["cases"][c.name] for c in cases}
         result["timing"]["created"] = round(time.monotonic() - t0, 1)
         log(f"{system}: {len(cases)} connectors created at {result['timing']['created']}s")
 
@@ -474,6 +494,8 @@ def run_system(system, out_dir, kafka, libs, cases, validations, plugin_classes)
         result["timing"]["done"] = round(time.monotonic() - t0, 1)
         log(f"{system}: cases done at {result['timing']['done']}s")
     finally:
+        for w in workers.values():
+            w.terminate()
         for w in workers.values():
             w.stop()
         for w in workers.values():
@@ -512,6 +534,18 @@ def encode_record(rec):
             "headers": [[k, enc(v)] for k, v in rec["headers"]]}
 
 
+def place(cases):
+    """{case name: worker process}: the cases of each group dealt round-robin over
+    PROCESSES_PER_GROUP processes named <group>, <group>#2, …"""
+    out, counts = {}, {}
+    for c in cases:
+        i = counts.get(c.worker, 0)
+        counts[c.worker] = i + 1
+        n = i % max(1, PROCESSES_PER_GROUP)
+        out[c.name] = c.worker if n == 0 else f"{c.worker}#{n + 1}"
+    return out
+
+
 def all_statuses(workers):
     out = {}
     for w in workers.values():
@@ -539,6 +573,7 @@ def wait_done(system, workers, kafka, cases, result):
     ends = kafka.end_offsets(sorted({t for c in pending.values() for t in input_topics(c)}))
     positions = {c.name: utf16_units(c.lines) for c in pending.values() if c.kind == "source"}
     deadline = time.monotonic() + DONE_DEADLINE_S
+    placement = place(cases)
     statuses = {}
     while pending and time.monotonic() < deadline:
         statuses = all_statuses(workers)
@@ -551,7 +586,8 @@ def wait_done(system, workers, kafka, cases, result):
                 if c.kind == "sink":
                     sinks[name] = c
                 else:
-                    code, body = workers[c.worker].request("GET", f"/connectors/{c.connector}/offsets")
+                    code, body = workers[placement[name]].request(
+                        "GET", f"/connectors/{c.connector}/offsets")
                     pos = source_position(body) if code == 200 else None
                     if pos is not None and pos >= positions[name]:
                         del pending[name]

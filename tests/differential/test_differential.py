@@ -17,9 +17,12 @@ import harness
 def report(d, case, body):
     cfg = harness.connector_config(case, d.out_dir / "files")
     path = d.out_dir / "cases" / case.name
+    inputs = (path / "input.txt").read_text() if (path / "input.txt").exists() else ""
+    if len(inputs) > 1500:
+        inputs = inputs[:1500] + "… (the rest in input.txt)\n"
     text = (f"case {case.name} ({case.kind}, worker {case.worker}): {case.about}\n"
             f"config: {json.dumps(cfg, indent=1, ensure_ascii=False)}\n"
-            f"input: {path / 'input.txt'}\n"
+            f"input ({path / 'input.txt'}):\n{inputs}"
             f"outputs: {path}/java.json, sluice.json (and java.out / sluice.out for sinks)\n"
             f"{body}")
     (path / "report.txt").write_text(text + "\n")
