@@ -190,7 +190,8 @@ add(
           Rec(env(STRING, "")), Rec(env(array(INT32), [1, 2, 3])),
           Rec(env(map_(STRING, INT32), {"b": 2, "a": 1, "c": 3})),
           Rec(env(map_(INT64, BOOLEAN), [[3, True], [1, False]])),
-          Rec(env(decimal(5), dec(123456789))), Rec(env(TIMESTAMP, 1700000000123)),
+          Rec(env(decimal(5), dec(123456789))), Rec(env(decimal(2), 12.3)),
+          Rec(env(TIMESTAMP, 1700000000123)),
           Rec(env(DATE, 19675)), Rec(env(TIME, 1000)),
           Rec(env(opt(STRING, default="dflt"), None)),
           Rec(env(None, {"schemaless": ["in", "an", "envelope"]}))],
@@ -207,6 +208,10 @@ add(
          " keys, schemaless JSON values, JsonConverter headers with schemas)",
          [Rec(js({"b": 1, "a": 2}), key=b"not json", headers=[("h", env(INT32, 5))]),
           Rec(js([1, "x"]), key=None)], worker="alt", dlq=False),
+    sink("converter_no_default", "JsonConverter replace.null.with.default=false: null fields"
+         " with a schema default stay null", ORDERS[:2],
+         {"value.converter": JSON, "value.converter.replace.null.with.default": "false"},
+         dlq=False),
     sink("converter_props_alone", "value.converter.schemas.enable without value.converter is"
          " ignored (the worker's converter keeps its own settings), so plain JSON fails",
          [Rec(js({"a": 1})), Rec(env(STRING, "enveloped"))],
@@ -447,6 +452,17 @@ add(
          tf(("c", "Cast$Value", {"spec": "id:int64,code:string,small:int8,qty:float32,"
                                          "ratio:float64,active:int16,big:int32,name:string,"
                                          "ts:string,price:string"}))),
+    sink("cast_value_default", "Cast$Value reads a null field as its schema default (the"
+         " converter left it null: its replace.null.with.default=false)", ORDERS[:2],
+         tf(("c", "Cast$Value", {"spec": "qty:int32,note:string"}),
+            **{"value.converter": JSON,
+               "value.converter.replace.null.with.default": "false"})),
+    sink("cast_value_no_default", "Cast$Value with replace.null.with.default=false keeps null"
+         " fields null", ORDERS[:2],
+         tf(("c", "Cast$Value", {"spec": "qty:int32,note:string",
+                                 "replace.null.with.default": "false"}),
+            **{"value.converter": JSON,
+               "value.converter.replace.null.with.default": "false"})),
     sink("cast_value_schema_logical", "Cast$Value of logical types to integers and strings",
          ORDERS[:3], tf(("c", "Cast$Value", {"spec": "ts:int64,day:string,tod:int32"}))),
     sink("cast_value_schema_bad", "Cast$Value of a string that is not a number", ORDERS[:1],
@@ -512,6 +528,12 @@ add(
     source("timestampconverter_key_source", "TimestampConverter$Key on a struct key field",
            TIME_LINES, tf(*KEYED, ("tk", "TimestampConverter$Key", {
                "field": "line", "target.type": "Date", "format": "yyyy-MM-dd HH:mm:ss.SSS"}))),
+    source("timestampconverter_key_source_schemaless", "TimestampConverter$Key on a field of a"
+           " schemaless map key", LINES,
+           tf(("hk", "HoistField$Key", {"field": "k"}),
+              ("ik", "InsertField$Key", {"static.field": "day", "static.value": "2024-03-05"}),
+              ("tk", "TimestampConverter$Key", {"field": "day", "target.type": "unix",
+                                                "format": "yyyy-MM-dd"}))),
     sink("timestampconverter_key_sink", "TimestampConverter$Key on int, string and struct keys",
          ORDERS, tf(("t", "TimestampConverter$Key", {"target.type": "Timestamp"}))),
 )
@@ -909,12 +931,13 @@ EXPECT = {
     "plain_sink_json_schemaless": {"lines": 6},
     "plain_sink_string": {"lines": 5},
     "plain_sink_json_numbers": {"lines": 1},
-    "plain_sink_json_schema_types": {"lines": 16},
+    "plain_sink_json_schema_types": {"lines": 17},
     "plain_source_json": {"records": 5},
     "plain_source_string": {"records": 5},
     "plain_source_schemaless": {"records": 5},
     "plain_source_alt_worker": {"records": 5},
     "plain_sink_alt_worker": {"lines": 2},
+    "converter_no_default": {"lines": 2},
     "converter_props_alone": {"lines": 1, "dlq": 1},
     "insertfield_value_schema": {"lines": 5, "dlq": 0},
     "insertfield_value_schemaless": {"lines": 4, "dlq": 2},
@@ -980,6 +1003,8 @@ EXPECT = {
     "flatten_key_source": {"records": 5},
     "flatten_key_source_schemaless": {"records": 5},
     "cast_value_schema": {"lines": 5, "dlq": 0},
+    "cast_value_default": {"lines": 2, "dlq": 0},
+    "cast_value_no_default": {"lines": 2, "dlq": 0},
     "cast_value_schema_logical": {"lines": 3, "dlq": 0},
     "cast_value_schema_bad": {"lines": 0, "dlq": 1},
     "cast_value_whole": {"lines": 4, "dlq": 2},
@@ -999,6 +1024,7 @@ EXPECT = {
     "timestampconverter_value_source": {"records": 3},
     "timestampconverter_value_source_unix": {"records": 3},
     "timestampconverter_key_source": {"records": 3},
+    "timestampconverter_key_source_schemaless": {"records": 5},
     "timestampconverter_key_sink": {"lines": 1, "dlq": 4},
     "filter_all": {"lines": 0, "dlq": 0},
     "predicate_tombstone": {"lines": 4, "dlq": 0},
