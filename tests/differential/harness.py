@@ -88,6 +88,7 @@ log4j.logger.org.apache.kafka.common.config.AbstractConfig=WARN
 # start, create their connectors and stop in parallel: Kafka Connect's standalone herder creates
 # and stops connectors one at a time (a third of a second each on this machine).
 PROCESSES_PER_GROUP = int(os.environ.get("SLUICE_DIFF_PROCESSES", "2"))
+CASES_PER_EXTRA_PROCESS = 30
 
 START_DEADLINE_S = 120.0
 DONE_DEADLINE_S = float(os.environ.get("SLUICE_DIFF_DEADLINE", "120"))
@@ -535,13 +536,19 @@ def encode_record(rec):
 
 
 def place(cases):
-    """{case name: worker process}: the cases of each group dealt round-robin over
-    PROCESSES_PER_GROUP processes named <group>, <group>#2, …"""
+    """{case name: worker process}: the cases of each group dealt round-robin over up to
+    PROCESSES_PER_GROUP processes named <group>, <group>#2, …; a group of fewer than
+    CASES_PER_EXTRA_PROCESS cases per process gets fewer processes (a JVM costs seconds of CPU)."""
+    sizes = {}
+    for c in cases:
+        sizes[c.worker] = sizes.get(c.worker, 0) + 1
+    procs = {g: max(1, min(PROCESSES_PER_GROUP, n // CASES_PER_EXTRA_PROCESS))
+             for g, n in sizes.items()}
     out, counts = {}, {}
     for c in cases:
         i = counts.get(c.worker, 0)
         counts[c.worker] = i + 1
-        n = i % max(1, PROCESSES_PER_GROUP)
+        n = i % procs[c.worker]
         out[c.name] = c.worker if n == 0 else f"{c.worker}#{n + 1}"
     return out
 

@@ -68,9 +68,21 @@ def test_validation(differential, validation_name):
     equal, diff = harness.compare_json(j, s)
     out = d.out_dir / "validations" / validation_name
     harness_write(out, v.config, j, s, diff)
+    summary = ""
+    if config_errors(j) != config_errors(s):
+        summary = ("errors, Java:\n" + "".join(f"  {k}: {e}\n" for k, e in config_errors(j))
+                   + "errors, Sluice:\n" + "".join(f"  {k}: {e}\n" for k, e in config_errors(s)))
     assert equal, (f"validation {validation_name}: {v.about}\nrequest: PUT "
                    f"/connector-plugins/{v.plugin}/config/validate "
-                   f"{json.dumps(v.config, ensure_ascii=False)}\n{diff}")
+                   f"{json.dumps(v.config, ensure_ascii=False)}\n{summary}{diff}")
+
+
+def config_errors(answer):
+    """[(key, error message)] of a validate answer, in its order."""
+    body = answer.get("body")
+    if not isinstance(body, dict) or not isinstance(body.get("configs"), list):
+        return [("<answer>", json.dumps(answer, ensure_ascii=False))]
+    return [(c["value"]["name"], e) for c in body["configs"] for e in c["value"]["errors"]]
 
 
 def harness_write(out, request, j, s, diff):
