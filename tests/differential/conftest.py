@@ -89,6 +89,9 @@ def differential(request, tmp_path_factory):
                 *[x for x in systems if not (x == "java" and reuse)]):
         shutil.rmtree(out_dir / sub, ignore_errors=True)
     files_dir.mkdir(parents=True)
+    if os.environ.get("SLUICE_DIFF_REUSE_JAVA") == "1" and not reuse:
+        log("java: the stored results do not cover every selected item as it is now; "
+            "running Java")
     if "sluice" in systems and not harness.SLUICED.exists():
         pytest.fail(f"{harness.SLUICED} not found: build first (tools/build)")
 

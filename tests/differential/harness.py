@@ -36,6 +36,8 @@ from confluent_kafka import Consumer, KafkaException, Producer, TopicPartition
 from confluent_kafka import ConsumerGroupTopicPartitions
 from confluent_kafka.admin import AdminClient, NewTopic, OffsetSpec
 
+from model import BASE_TS, TS_STEP
+
 REPO = pathlib.Path(__file__).resolve().parents[2]
 BUILD = pathlib.Path(os.environ.get("SLUICE_BUILD_DIR", REPO / "build"))
 SLUICED = BUILD / "bin" / "sluiced"
@@ -273,6 +275,7 @@ class Worker:
         self.proc = None
         self.rest = None
         self.log_path = self.dir / "worker.log"
+        self.log_file = None
         self.killed = False
 
     def properties(self):
@@ -291,7 +294,7 @@ class Worker:
         worker = self.dir / "worker.properties"
         worker.write_text("".join(f"{k}={v}\n" for k, v in props.items()))
         env = dict(os.environ, TZ="UTC")
-        logf = open(self.log_path, "ab")
+        logf = self.log_file = open(self.log_path, "ab")
         if self.system == "java":
             log4j = self.dir / "log4j.properties"
             log4j.write_text(JAVA_LOG4J)
@@ -364,9 +367,12 @@ class Worker:
             self.proc.wait(timeout=30)
 
     def kill(self):
+        """Ends the process if it still runs (SIGKILL) and closes its log."""
         if self.proc is not None and self.proc.poll() is None:
             self.proc.kill()
             self.proc.wait(timeout=30)
+        if self.log_file is not None and self.system == "java":
+            self.log_file.close()  # sluiced's log is also written by its stdout reader thread
 
 
 def java_libs():
@@ -401,7 +407,7 @@ def connector_config(case, files_dir):
 
 
 def sink_inputs(case):
-    from model import BASE_TS, TS_STEP
+    """The records produced to a sink case's input topic, timestamps filled in."""
     return [{"key": r.key, "value": r.value, "headers": list(r.headers),
              "ts": r.ts if r.ts is not None else BASE_TS + i * TS_STEP}
             for i, r in enumerate(case.records)]
