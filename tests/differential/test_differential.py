@@ -14,6 +14,17 @@ import cases as catalog
 import harness
 
 
+MAX_DIFF_LINES = 120
+
+
+def clip(diff, where):
+    """At most MAX_DIFF_LINES of a diff; the whole one is on disk at `where`."""
+    lines = diff.splitlines()
+    if len(lines) <= MAX_DIFF_LINES:
+        return diff
+    return "\n".join(lines[:MAX_DIFF_LINES] + [f"… {len(lines) - MAX_DIFF_LINES} more lines in {where}"])
+
+
 def report(d, case, body):
     cfg = harness.connector_config(case, d.out_dir / "files")
     path = d.out_dir / "cases" / case.name
@@ -26,7 +37,7 @@ def report(d, case, body):
             f"outputs: {path}/java.json, sluice.json (and java.out / sluice.out for sinks)\n"
             f"{body}")
     (path / "report.txt").write_text(text + "\n")
-    return text
+    return clip(text, path / "report.txt")
 
 
 @pytest.mark.parametrize("case_name", [c.name for c in catalog.CASES])
@@ -74,7 +85,8 @@ def test_validation(differential, validation_name):
                    + "errors, Sluice:\n" + "".join(f"  {k}: {e}\n" for k, e in config_errors(s)))
     assert equal, (f"validation {validation_name}: {v.about}\nrequest: PUT "
                    f"/connector-plugins/{v.plugin}/config/validate "
-                   f"{json.dumps(v.config, ensure_ascii=False)}\n{summary}{diff}")
+                   f"{json.dumps(v.config, ensure_ascii=False)}\n{summary}"
+                   f"{clip(diff, out / 'diff.txt')}")
 
 
 def config_errors(answer):
@@ -103,7 +115,8 @@ def test_plugin_config(differential, plugin_class):
     j, s = both(d, "plugins", key)
     equal, diff = harness.compare_json(j, s)
     harness_write(d.out_dir / "plugins" / plugin_class, {"GET": key}, j, s, diff)
-    assert equal, f"GET /connector-plugins/{plugin_class}/config differs:\n{diff}"
+    where = d.out_dir / "plugins" / plugin_class / "diff.txt"
+    assert equal, f"GET /connector-plugins/{plugin_class}/config differs:\n{clip(diff, where)}"
 
 
 def test_plugin_list(differential):
@@ -111,5 +124,7 @@ def test_plugin_list(differential):
     j, s = both(d, "plugins", "list", lambda a: harness.normalise_plugins("list", a))
     equal, diff = harness.compare_json(j, s)
     harness_write(d.out_dir / "plugins" / "list", {"GET": "list"}, j, s, diff)
+    where = d.out_dir / "plugins" / "list" / "diff.txt"
     assert equal, ("GET /connector-plugins?connectorsOnly=false (transformations, predicates, "
-                   f"converters, header converters; versions normalised) differs:\n{diff}")
+                   f"converters, header converters; versions normalised) differs:\n"
+                   f"{clip(diff, where)}")
