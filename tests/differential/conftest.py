@@ -150,4 +150,31 @@ def differential(request, tmp_path_factory):
             write_json(d / f"{system}.json", harness.observed(c, r))
             if c.kind == "sink" and isinstance(r.get("file"), str):
                 (d / f"{system}.out").write_text(r["file"])
-    return Differential(out_dir, cases, results, systems)
+    _SESSION["differential"] = Differential(out_dir, cases, results, systems)
+    return _SESSION["differential"]
+
+
+_SESSION = {}
+
+
+def pytest_terminal_summary(terminalreporter):
+    """One paragraph on where Sluice stands: equal cases, and the classes it refused."""
+    d = _SESSION.get("differential")
+    if d is None or not {"java", "sluice"} <= set(d.results):
+        return
+    equal, missing = [], {}
+    for name, case in d.cases.items():
+        java, sluice = d.case("java", name), d.case("sluice", name)
+        if harness.compare_case(case, java, sluice)[0]:
+            equal.append(name)
+        elif sluice["create"]["status"] == 400 and java["create"]["status"] == 201:
+            body = sluice["create"]["body"]
+            message = body.get("message", "") if isinstance(body, dict) else str(body)
+            for cls in sorted(set(re.findall(r"Class (\S+) could not be found", message))):
+                missing.setdefault(cls, []).append(name)
+    tr = terminalreporter
+    tr.section("differential summary")
+    tr.write_line(f"{len(equal)} of {len(d.cases)} cases equal to Kafka Connect 3.9.1; "
+                  f"artefacts in {d.out_dir}")
+    for cls, names in sorted(missing.items()):
+        tr.write_line(f"  Sluice does not know {cls}: {len(names)} case(s)")
