@@ -409,6 +409,15 @@ ConfigValidator NonEmptyString() {
   };
 }
 
+ConfigValidator NonNull() {
+  return [](const std::string& name, const ConfigValue& value) -> absl::Status {
+    if (std::holds_alternative<std::monostate>(value)) {
+      return InvalidValue(name, "null", "entry must be non null");
+    }
+    return absl::OkStatus();
+  };
+}
+
 ConfigValidator Range(std::optional<double> min, std::optional<double> max) {
   return [min, max](const std::string& name, const ConfigValue& value) -> absl::Status {
     double n = 0;
