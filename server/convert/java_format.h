@@ -37,6 +37,15 @@ std::string MinimalTwosComplement(std::string_view unscaled_be);
 // number has non-zero digits beyond `scale` or is not a number.
 absl::StatusOr<std::string> DecimalTextToUnscaled(std::string_view text, int32_t scale);
 
+// BigDecimal(String) of a JSON number: its unscaled value (minimal big-endian two's complement)
+// and its own scale ("12.30" is 1230 at scale 2, "1E+3" is 1 at scale -3). InvalidArgument for
+// text that is not a number.
+struct JavaBigDecimal {
+  std::string unscaled;
+  int32_t scale = 0;
+};
+absl::StatusOr<JavaBigDecimal> JavaBigDecimalFromText(std::string_view text);
+
 // Character.digit(c, 10) for a UTF-16 code unit: 0..9 for the decimal digits of every script
 // (Unicode Nd in the BMP, as JDK 17 knows them), -1 otherwise. Character.isDigit(c) is
 // JavaDigit(c) >= 0.

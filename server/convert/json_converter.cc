@@ -287,6 +287,10 @@ class PayloadWriter {
     }
     absl::StatusOr<int32_t> scale = DecimalScale(schema);
     if (!scale.ok()) return scale.status();
+    if (std::optional<int32_t> own = value.decimal_scale(); own.has_value() && *own != *scale) {
+      // Decimal.fromLogical refuses a BigDecimal whose scale is not the schema's.
+      return DataError("BigDecimal has mismatching scale value for given Decimal schema");
+    }
     if (options_.decimal_format == DecimalFormat::kNumeric) {
       out->append(JavaBigDecimalToString(value.bytes(), *scale));
     } else {
@@ -910,9 +914,12 @@ absl::StatusOr<Value> JsonConverter::ConvertToConnect(const SchemaPtr& schema,
         absl::StatusOr<int32_t> scale = DecimalScale(*schema);
         if (!scale.ok()) return scale.status();
         if (json->type == JsonNode::Type::kNumber) {
-          absl::StatusOr<std::string> unscaled = DecimalTextToUnscaled(json->text, *scale);
-          if (!unscaled.ok()) return unscaled.status();
-          return Value::Bytes(*std::move(unscaled));
+          // JsonNode.decimalValue(): the number as written, with its own scale (12.3 stays
+          // 12.3 under a scale-2 schema; Kafka Connect does not rescale it).
+          absl::StatusOr<JavaBigDecimal> decimal = JavaBigDecimalFromText(json->text);
+          if (!decimal.ok()) return decimal.status();
+          if (decimal->scale == *scale) return Value::Bytes(std::move(decimal->unscaled));
+          return Value::Decimal(std::move(decimal->unscaled), decimal->scale);
         }
         if (json->type == JsonNode::Type::kString) {
           std::optional<std::string> bytes = Base64Decode(json->text);

@@ -943,12 +943,12 @@ absl::StatusOr<Value> ToSluice(const Schema* schema, const JObject& v) {
       if (logical == Logical::kDecimal) scale = DecimalScaleOf(*schema);
       if (!scale.has_value()) return Unrepresentable("a BigDecimal without a Decimal schema");
       // The list's schema is the last element's; Java keeps each BigDecimal with its own scale,
-      // which Sluice's Decimal (an unscaled integer at the schema's scale) cannot.
+      // and so does a Decimal value that differs from its schema's.
       const JDecimal& d = v.decimal;
-      if (d.scale != *scale) {
-        return Unrepresentable("a BigDecimal whose scale differs from its Decimal schema's");
-      }
       const std::string& digits = d.digits;
+      if (d.scale != *scale) {
+        return Value::Decimal(DigitsToTwosComplement(d.negative, digits), d.scale);
+      }
       return Value::Bytes(DigitsToTwosComplement(d.negative, digits));
     }
     case JObject::Kind::kList: {
@@ -1052,7 +1052,8 @@ void Append(const Schema* schema, const Value& value, bool embedded, std::string
       return;
     case Value::Kind::kBytes: {
       if (logical == Logical::kDecimal) {
-        if (std::optional<int32_t> scale = DecimalScaleOf(*schema)) {
+        if (std::optional<int32_t> scale = value.decimal_scale() ? value.decimal_scale()
+                                                                 : DecimalScaleOf(*schema)) {
           out += JavaBigDecimalToString(value.bytes(), *scale);  // a Number: never quoted
           return;
         }

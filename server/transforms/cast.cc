@@ -390,7 +390,8 @@ absl::StatusOr<Value> CastValueToType(const Schema* schema, const Value& value,
     }
     if (decimal) {
       auto it = schema->parameters().find(std::string(kDecimalScaleParameter));
-      const int32_t scale = it == schema->parameters().end() ? 0 : std::atoi(it->second.c_str());
+      const int32_t scale = value.decimal_scale().value_or(
+          it == schema->parameters().end() ? 0 : std::atoi(it->second.c_str()));
       return Value::String(JavaBigDecimalToString(value.bytes(), scale));
     }
     switch (value.kind()) {
@@ -413,7 +414,8 @@ absl::StatusOr<Value> CastValueToType(const Schema* schema, const Value& value,
   std::optional<JavaNumber> number;
   if (decimal) {
     auto it = schema->parameters().find(std::string(kDecimalScaleParameter));
-    const int32_t scale = it == schema->parameters().end() ? 0 : std::atoi(it->second.c_str());
+    const int32_t scale = value.decimal_scale().value_or(
+        it == schema->parameters().end() ? 0 : std::atoi(it->second.c_str()));
     number = BigDecimalValue{value.bytes(), scale};
   } else if (value.is_integer()) {
     number = value.integer();

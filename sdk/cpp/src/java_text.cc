@@ -318,6 +318,11 @@ void AppendJavaToString(const Schema* schema, const Value& value, std::string& o
       out += JavaDateToString(value.timestamp_millis());
       return;
     case Value::Kind::kBytes: {
+      if (std::optional<int32_t> own = value.decimal_scale()) {
+        // A BigDecimal with a scale of its own prints with it, whatever the schema says.
+        out += JavaBigDecimalToString(value.bytes(), *own);
+        return;
+      }
       if (Named(schema, SchemaType::kBytes, kDecimalLogicalName)) {
         auto it = schema->parameters().find(std::string(kDecimalScaleParameter));
         int32_t scale = 0;
