@@ -189,6 +189,13 @@ T ParseFloating(const std::string& text) {
 
 }  // namespace
 
+JsonNode::JsonNode() = default;
+JsonNode::~JsonNode() = default;
+JsonNode::JsonNode(const JsonNode&) = default;
+JsonNode::JsonNode(JsonNode&&) noexcept = default;
+JsonNode& JsonNode::operator=(const JsonNode&) = default;
+JsonNode& JsonNode::operator=(JsonNode&&) noexcept = default;
+
 const JsonNode* JsonNode::Get(std::string_view key) const {
   if (type != Type::kObject) return nullptr;
   for (const auto& [k, v] : members) {

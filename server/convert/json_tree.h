@@ -27,6 +27,17 @@ struct JsonNode {
   // Jackson's JsonNodeType, minus BINARY and POJO which never come out of a parser.
   enum class Type { kMissing, kNull, kBoolean, kNumber, kString, kArray, kObject };
 
+  // Declared here and defaulted in json_tree.cc: `members` holds std::pair<std::string,
+  // JsonNode>, and libstdc++'s pair checks its members' traits when it is instantiated; with
+  // implicit (inline) special members that check needs JsonNode's destructor, hence the
+  // vector's, while the pair is still incomplete. Clang rejects that cycle.
+  JsonNode();
+  ~JsonNode();
+  JsonNode(const JsonNode&);
+  JsonNode(JsonNode&&) noexcept;
+  JsonNode& operator=(const JsonNode&);
+  JsonNode& operator=(JsonNode&&) noexcept;
+
   Type type = Type::kMissing;
   bool boolean = false;
   std::string text;  // kString: the unescaped value; kNumber: the token as written
