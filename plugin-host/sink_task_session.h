@@ -40,7 +40,8 @@ class SinkTaskSession {
   using Stream =
       grpc::ServerReaderWriter<plugin::v1::SinkPluginMessage, plugin::v1::SinkWorkerMessage>;
 
-  // `registration`, `context` and `stream` outlive the session.
+  // `registration` and `stream` outlive the session. `context` goes unused: the signature is
+  // the one PluginService's RunTaskStream constructs both kinds of session with.
   SinkTaskSession(const ConnectorRegistration& registration, const plugin::v1::TaskStart& start,
                   grpc::ServerContext* context, Stream* stream);
   ~SinkTaskSession();
@@ -65,7 +66,6 @@ class SinkTaskSession {
   const ConnectorRegistration& registration_;
   const int task_id_;
   const ConfigMap config_;
-  grpc::ServerContext* const context_;
   Stream* const stream_;
   std::unique_ptr<Context> task_context_;
   std::unique_ptr<SinkTask> task_;

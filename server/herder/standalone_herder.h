@@ -207,6 +207,11 @@ class StandaloneHerder final : public runtime::TaskStatusListener {
  private:
   // What runs for one connector. Touched only with its slot's lock held.
   struct Runtime {
+    // User-provided: with only an implicit constructor, Clang cannot use the default member
+    // initializers below before StandaloneHerder is complete, and std::optional<Runtime> in Slot
+    // then takes Runtime for not default-constructible.
+    Runtime() {}
+
     std::unique_ptr<plugins::PluginProcess> host;
     std::map<int, std::unique_ptr<runtime::TaskRunner>> runners;
     const plugins::ConnectorPlugin* plugin = nullptr;
