@@ -247,12 +247,17 @@ absl::Status SourceTaskRunner::ProduceOne(uint64_t id, ProducerRecord& record) {
   const int32_t partition = record.partition.value_or(RD_KAFKA_PARTITION_UA);
   const int64_t timestamp = record.timestamp.value_or(0);  // 0: the producer's clock
   while (true) {
-    rd_kafka_resp_err_t err = rd_kafka_producev(
-        producer_.get(), RD_KAFKA_V_TOPIC(record.topic.c_str()), RD_KAFKA_V_PARTITION(partition),
-        RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY), RD_KAFKA_V_KEY(key_data, key_size),
-        RD_KAFKA_V_VALUE(value_data, value_size), RD_KAFKA_V_TIMESTAMP(timestamp),
-        RD_KAFKA_V_HEADERS(headers),
-        RD_KAFKA_V_OPAQUE(reinterpret_cast<void*>(static_cast<uintptr_t>(id))), RD_KAFKA_V_END);
+    rd_kafka_resp_err_t err = kafka::Produce(
+        producer_.get(),
+        {.topic = record.topic.c_str(),
+         .partition = partition,
+         .key = key_data,
+         .key_size = key_size,
+         .value = value_data,
+         .value_size = value_size,
+         .timestamp = timestamp,
+         .headers = headers,
+         .opaque = reinterpret_cast<void*>(static_cast<uintptr_t>(id))});
     if (err == RD_KAFKA_RESP_ERR_NO_ERROR) return absl::OkStatus();  // librdkafka owns headers
     if (err == RD_KAFKA_RESP_ERR__QUEUE_FULL) {
       // Back-pressure: serve delivery reports until the local queue has room.
