@@ -79,7 +79,7 @@ class Fanout {
     // The next item; nullopt when `timeout` passed first or the fanout is closed.
     std::optional<T> Next(absl::Duration timeout) {
       absl::MutexLock lock(&fanout_->mu_);
-      auto ready = [this] {
+      auto ready = [this]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(fanout_->mu_) {
         return !queue_.items.empty() || fanout_->closed_;
       };
       fanout_->mu_.AwaitWithTimeout(absl::Condition(&ready), timeout);

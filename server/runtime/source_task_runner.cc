@@ -100,14 +100,16 @@ bool SourceTaskRunner::Write(const pb::SourceWorkerMessage& message) {
 }
 
 grpc::Status SourceTaskRunner::CloseStream() {
+  Stream* stream;
   {
     absl::MutexLock lock(&write_mu_);
     closed_ = true;
+    stream = stream_.get();
   }
   // After a message it could not read (too deep, too large), gRPC leaves the call open while
   // the host goes on streaming: cancel it, or Finish would wait forever.
   context_->TryCancel();
-  return stream_->Finish();
+  return stream->Finish();
 }
 
 void SourceTaskRunner::OnPausedChanged() {
@@ -346,9 +348,13 @@ absl::Status SourceTaskRunner::RunLoop() {
   producer_ = *std::move(producer);
 
   context_ = std::make_unique<grpc::ClientContext>();
+  // This thread alone reads the stream and finishes it; write_mu_ orders the writers (this
+  // thread and Stop) and guards the pointer, which is set here once.
+  Stream* stream;
   {
     absl::MutexLock lock(&write_mu_);
     stream_ = options_.stub->SourceTask(context_.get());
+    stream = stream_.get();
   }
   pb::SourceWorkerMessage start;
   start.mutable_start()->set_task(options_.id.task);
@@ -370,7 +376,7 @@ absl::Status SourceTaskRunner::RunLoop() {
     arena.Reset();
     pb::SourcePluginMessage& message =
         *google::protobuf::Arena::CreateMessage<pb::SourcePluginMessage>(&arena);
-    if (!stream_->Read(&message)) {
+    if (!stream->Read(&message)) {
       grpc::Status finished = CloseStream();
       if (!stopping()) {
         result = absl::UnavailableError(
@@ -433,7 +439,7 @@ absl::Status SourceTaskRunner::RunLoop() {
         stream_->WritesDone();
         closed_ = true;
       }
-      stream_->Finish();
+      stream->Finish();
       break;
     }
   }
