@@ -34,10 +34,6 @@ struct JsonConverterOptions {
   int32_t schemas_cache_size = 1000;
   DecimalFormat decimal_format = DecimalFormat::kBase64;
   bool replace_null_with_default = true;
-  // Not a Kafka option: write a Struct met without a schema as an object of its fields (each
-  // written schemaless), where Java fails with "Mismatching schema.". SerializeSchemaless uses
-  // it so that writing without a schema never fails.
-  bool write_schemaless_structs = false;
 };
 
 // JsonConverterConfig's keys (with converter.type), as Kafka defines them.

@@ -12,6 +12,7 @@
 #ifndef SLUICE_SERVER_CONVERT_JSON_TREE_H_
 #define SLUICE_SERVER_CONVERT_JSON_TREE_H_
 
+#include <cstddef>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -19,6 +20,8 @@
 #include <utility>
 #include <vector>
 
+#include "absl/functional/function_ref.h"
+#include "absl/status/status.h"
 #include "absl/status/statusor.h"
 
 namespace sluice::convert {
@@ -85,6 +88,18 @@ class JsonParser {
 void AppendJsonString(std::string_view s, std::string* out);
 // The compact text of a tree (numbers as their tokens). A kMissing node writes nothing.
 void AppendJsonNode(const JsonNode& node, std::string* out);
+
+// A float or double as Jackson writes it: Java's Float/Double.toString, quoted when not finite
+// ("NaN", "Infinity", "-Infinity": JsonWriteFeature.WRITE_NAN_AS_STRINGS).
+void AppendJsonFloat(float f, std::string* out);
+void AppendJsonDouble(double d, std::string* out);
+
+// An object with the members keys[i] : value i, as Jackson's ObjectNode holds them when filled
+// by put() in that order: a repeated key keeps its first position and its last value.
+// write_value(i, out) appends the JSON of value i; its first error stops the writing.
+absl::Status AppendJsonObject(const std::vector<std::string>& keys,
+                              absl::FunctionRef<absl::Status(size_t, std::string*)> write_value,
+                              std::string* out);
 
 }  // namespace sluice::convert
 
