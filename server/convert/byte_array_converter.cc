@@ -2,9 +2,12 @@
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
-#include "server/convert/java_format.h"
+#include "formats/java_format.h"
 
 namespace sluice::convert {
+
+using formats::JavaClassName;
+using formats::JavaTypeName;
 
 const ConfigDef& ByteArrayConverterConfigDef() {
   static const ConfigDef* const kDef = [] {

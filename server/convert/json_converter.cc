@@ -7,10 +7,30 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
-#include "server/convert/java_format.h"
-#include "server/convert/json.h"
+#include "formats/java_format.h"
+#include "formats/schemaless_json.h"
 
 namespace sluice::convert {
+
+using formats::AppendJsonDouble;
+using formats::AppendJsonFloat;
+using formats::AppendJsonNode;
+using formats::AppendJsonObject;
+using formats::AppendJsonString;
+using formats::AppendSchemalessJson;
+using formats::Base64Decode;
+using formats::Base64Encode;
+using formats::BigDecimalToString;
+using formats::DecimalTextToUnscaled;
+using formats::FromSchemalessJson;
+using formats::JavaClassName;
+using formats::JavaTypeName;
+using formats::JsonNode;
+using formats::JsonNodeTypeName;
+using formats::kJsonReadErrorPrefix;
+using formats::MinimalTwosComplement;
+using formats::StructsAndDates;
+
 namespace {
 
 constexpr char kSchemasEnable[] = "schemas.enable";

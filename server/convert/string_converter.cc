@@ -4,10 +4,15 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
-#include "server/convert/java_format.h"
+#include "formats/java_format.h"
 #include "simdjson.h"
 
 namespace sluice::convert {
+
+using formats::BigDecimalToString;
+using formats::JavaDoubleToString;
+using formats::JavaFloatToString;
+
 namespace {
 
 constexpr char kConverterType[] = "converter.type";

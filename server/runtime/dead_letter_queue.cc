@@ -3,8 +3,8 @@
 #include <spdlog/spdlog.h>
 
 #include "absl/strings/str_cat.h"
+#include "formats/schemaless_json.h"
 #include "server/convert/connect_exception.h"
-#include "server/convert/json.h"
 #include "server/kafka/errors.h"
 
 namespace sluice::runtime {
@@ -50,7 +50,7 @@ std::string SourceRecordJson(const SourceRecord& r) {
       {Value::String("sourcePartition"), r.source_partition},
       {Value::String("sourceOffset"), r.source_offset},
   });
-  return convert::SerializeSchemaless(record);
+  return formats::SerializeSchemaless(record);
 }
 
 }  // namespace

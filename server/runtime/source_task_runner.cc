@@ -4,7 +4,7 @@
 #include <spdlog/spdlog.h>
 
 #include "absl/strings/str_cat.h"
-#include "server/convert/json.h"
+#include "formats/schemaless_json.h"
 #include "server/kafka/errors.h"
 
 namespace sluice::runtime {
@@ -134,7 +134,7 @@ absl::Status SourceTaskRunner::FillPolls() {
 }
 
 std::string SourceTaskRunner::OffsetKey(const Value& partition) const {
-  return convert::SerializeSchemaless(
+  return formats::SerializeSchemaless(
       Value::Array({Value::String(options_.id.connector), partition}));
 }
 
@@ -172,7 +172,7 @@ absl::Status SourceTaskRunner::ReplyOffsets(const pb::OffsetsRequest& request) {
     *entry->mutable_partition() = partition_proto;
     std::optional<std::string> stored = offsets_->Get(OffsetKey(*partition));
     if (!stored.has_value()) continue;
-    absl::StatusOr<Value> offset = convert::ParseSchemaless(*stored);
+    absl::StatusOr<Value> offset = formats::ParseSchemaless(*stored);
     if (!offset.ok()) {
       return absl::DataLossError(absl::StrCat("The stored offset for ", OffsetKey(*partition),
                                               " is not valid JSON: ", offset.status().message()));
@@ -296,7 +296,7 @@ absl::Status SourceTaskRunner::Produce(const pb::SourceBatch& batch) {
     if (!record->source_partition.is_null()) {
       offset_key = OffsetKey(record->source_partition);
       if (!record->source_offset.is_null()) {
-        offset_value = convert::SerializeSchemaless(record->source_offset);
+        offset_value = formats::SerializeSchemaless(record->source_offset);
       }
     }
     if (proto.id() != next_record_id_) {

@@ -18,8 +18,8 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
+#include "formats/java_format.h"
 #include "server/convert/connect_exception.h"
-#include "server/convert/java_format.h"
 #include "server/convert/java_hash_map.h"
 #include "server/transforms/builtins.h"
 #include "server/transforms/requirements.h"
@@ -60,7 +60,7 @@ std::optional<SchemaType> SchemaTypeByJavaName(const std::string& upper) {
       SchemaType::kFloat32, SchemaType::kFloat64, SchemaType::kBoolean, SchemaType::kString,
       SchemaType::kBytes,   SchemaType::kArray,   SchemaType::kMap,    SchemaType::kStruct};
   for (SchemaType t : kAll) {
-    if (Av(convert::JavaTypeName(t)) == upper) return t;
+    if (Av(formats::JavaTypeName(t)) == upper) return t;
   }
   return std::nullopt;
 }
@@ -108,7 +108,7 @@ absl::StatusOr<Spec> ParseSpec(const std::vector<std::string>& mappings) {
     if (!IsCastOutput(*type)) {
       return absl::InvalidArgumentError(
           absl::StrCat("Cast transformation does not support casting to ",
-                       Av(convert::JavaTypeName(*type)), "; supported types are ", kSupportedOutputs));
+                       Av(formats::JavaTypeName(*type)), "; supported types are ", kSupportedOutputs));
     }
     if (parts.size() == 1) {
       spec.whole_value = type;
@@ -155,7 +155,7 @@ int64_t DoubleToLong(double d) {
 
 // BigDecimal.longValue(): the low 64 bits of the integer part.
 int64_t BigDecimalLongValue(const BigDecimalValue& d) {
-  const std::string text = convert::BigDecimalToString(d.unscaled, d.scale);
+  const std::string text = formats::BigDecimalToString(d.unscaled, d.scale);
   size_t i = 0;
   bool negative = false;
   if (i < text.size() && text[i] == '-') {
@@ -187,10 +187,10 @@ int64_t BigDecimalLongValue(const BigDecimalValue& d) {
   return static_cast<int64_t>(acc);
 }
 double BigDecimalDoubleValue(const BigDecimalValue& d) {
-  return std::strtod(convert::BigDecimalToString(d.unscaled, d.scale).c_str(), nullptr);
+  return std::strtod(formats::BigDecimalToString(d.unscaled, d.scale).c_str(), nullptr);
 }
 float BigDecimalFloatValue(const BigDecimalValue& d) {
-  return std::strtof(convert::BigDecimalToString(d.unscaled, d.scale).c_str(), nullptr);
+  return std::strtof(formats::BigDecimalToString(d.unscaled, d.scale).c_str(), nullptr);
 }
 
 // A java.lang.Number.
@@ -373,12 +373,12 @@ absl::StatusOr<Value> CastValueToType(const Schema* schema, const Value& value,
       schema != nullptr ? std::optional<SchemaType>(schema->type()) : SchemaTypeOfValue(value);
   if (!inferred.has_value()) {
     return convert::DataError(absl::StrCat("Cast transformation was passed a value of type ",
-                                           Av(convert::JavaClassName(value.kind())),
+                                           Av(formats::JavaClassName(value.kind())),
                                            " which is not supported by Connect's data API"));
   }
   if (!IsCastInput(*inferred)) {
     return convert::DataError(absl::StrCat("Cast transformation does not support casting from ",
-                                           Av(convert::JavaTypeName(*inferred)),
+                                           Av(formats::JavaTypeName(*inferred)),
                                            "; supported types are ", kSupportedInputs));
   }
   const bool decimal = schema != nullptr && schema->name() == kDecimalLogicalName &&
@@ -390,7 +390,7 @@ absl::StatusOr<Value> CastValueToType(const Schema* schema, const Value& value,
     if (decimal) {
       auto it = schema->parameters().find(std::string(kDecimalScaleParameter));
       const int32_t scale = it == schema->parameters().end() ? 0 : std::atoi(it->second.c_str());
-      return Value::String(convert::BigDecimalToString(value.bytes(), scale));
+      return Value::String(formats::BigDecimalToString(value.bytes(), scale));
     }
     switch (value.kind()) {
       case Value::Kind::kBoolean: return Value::String(value.boolean() ? "true" : "false");
@@ -399,14 +399,14 @@ absl::StatusOr<Value> CastValueToType(const Schema* schema, const Value& value,
       case Value::Kind::kInt32:
       case Value::Kind::kInt64: return Value::String(std::to_string(value.integer()));
       case Value::Kind::kFloat32:
-        return Value::String(convert::JavaFloatToString(static_cast<float>(value.floating())));
-      case Value::Kind::kFloat64: return Value::String(convert::JavaDoubleToString(value.floating()));
+        return Value::String(formats::JavaFloatToString(static_cast<float>(value.floating())));
+      case Value::Kind::kFloat64: return Value::String(formats::JavaDoubleToString(value.floating()));
       case Value::Kind::kString: return value;
-      case Value::Kind::kBytes: return Value::String(convert::Base64Encode(value.bytes()));
+      case Value::Kind::kBytes: return Value::String(formats::Base64Encode(value.bytes()));
       default: break;
     }
     return convert::DataError(absl::StrCat("Unexpected type in Cast transformation: ",
-                                           Av(convert::JavaClassName(value.kind()))));
+                                           Av(formats::JavaClassName(value.kind()))));
   }
   // The Java object: a Number, a Boolean, a String or something else.
   std::optional<JavaNumber> number;
@@ -485,7 +485,7 @@ absl::StatusOr<Value> CastValueToType(const Schema* schema, const Value& value,
     }
   }
   return convert::DataError(absl::StrCat("Unexpected type in Cast transformation: ",
-                                         Av(convert::JavaClassName(value.kind()))));
+                                         Av(formats::JavaClassName(value.kind()))));
 }
 
 // SchemaUtil.copySchemaBasics(source, builder) onto a builder of another type.

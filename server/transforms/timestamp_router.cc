@@ -9,8 +9,8 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_replace.h"
+#include "formats/java_format.h"
 #include "server/convert/connect_exception.h"
-#include "server/convert/java_format.h"
 #include "server/convert/string_converter.h"
 #include "server/transforms/builtins.h"
 #include "server/transforms/simple_config.h"
@@ -23,7 +23,7 @@ std::string_view Sv(absl::string_view s) { return std::string_view(s.data(), s.s
 
 std::string SchemaText(const Schema* schema) {
   if (schema == nullptr) return "null";
-  const std::string type(convert::JavaTypeName(schema->type()));
+  const std::string type(formats::JavaTypeName(schema->type()));
   if (!schema->name().empty()) return absl::StrCat("Schema{", schema->name(), ":", type, "}");
   return absl::StrCat("Schema{", type, "}");
 }

@@ -1,4 +1,4 @@
-#include "server/convert/java_format.h"
+#include "formats/java_format.h"
 
 #include <algorithm>
 #include <charconv>
@@ -10,7 +10,7 @@
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 
-namespace sluice::convert {
+namespace sluice::formats {
 namespace {
 
 // A positive decimal digits * 10^(exponent - digits.size() + 1): "15", 3 is 1.5E3.
@@ -409,4 +409,4 @@ std::optional<std::string> Base64Decode(std::string_view text) {
   return out;
 }
 
-}  // namespace sluice::convert
+}  // namespace sluice::formats

@@ -1,13 +1,13 @@
-#include "server/convert/json.h"
+#include "formats/schemaless_json.h"
 
 #include <utility>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
-#include "server/convert/java_format.h"
+#include "formats/java_format.h"
 #include "sluice/sdk/internal/check.h"
 
-namespace sluice::convert {
+namespace sluice::formats {
 namespace {
 
 absl::string_view Av(std::string_view s) { return absl::string_view(s.data(), s.size()); }
@@ -180,4 +180,4 @@ absl::StatusOr<Value> ParseSchemaless(std::string_view json) {
   return FromSchemalessJson(*tree);
 }
 
-}  // namespace sluice::convert
+}  // namespace sluice::formats

@@ -1,4 +1,4 @@
-#include "server/convert/json_tree.h"
+#include "formats/json_tree.h"
 
 #include <charconv>
 #include <cmath>
@@ -8,10 +8,10 @@
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
-#include "server/convert/java_format.h"
+#include "formats/java_format.h"
 #include "simdjson.h"
 
-namespace sluice::convert {
+namespace sluice::formats {
 namespace {
 
 namespace od = simdjson::ondemand;
@@ -423,4 +423,4 @@ absl::Status AppendJsonObject(const std::vector<std::string>& keys,
   return absl::OkStatus();
 }
 
-}  // namespace sluice::convert
+}  // namespace sluice::formats

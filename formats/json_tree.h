@@ -7,10 +7,10 @@
 // numbers follow JSON's grammar with leading zeros allowed (the JsonDeserializer enables
 // ALLOW_LEADING_ZEROS_FOR_NUMBERS).
 //
-// Internal to server/convert. JsonParser is thread-compatible (it reuses simdjson's buffers);
+// Used by formats/ and server/convert. JsonParser is thread-compatible (it reuses simdjson's buffers);
 // the free functions are thread-safe.
-#ifndef SLUICE_SERVER_CONVERT_JSON_TREE_H_
-#define SLUICE_SERVER_CONVERT_JSON_TREE_H_
+#ifndef SLUICE_FORMATS_JSON_TREE_H_
+#define SLUICE_FORMATS_JSON_TREE_H_
 
 #include <cstddef>
 #include <cstdint>
@@ -24,7 +24,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 
-namespace sluice::convert {
+namespace sluice::formats {
 
 struct JsonNode {
   // Jackson's JsonNodeType, minus BINARY and POJO which never come out of a parser.
@@ -101,6 +101,6 @@ absl::Status AppendJsonObject(const std::vector<std::string>& keys,
                               absl::FunctionRef<absl::Status(size_t, std::string*)> write_value,
                               std::string* out);
 
-}  // namespace sluice::convert
+}  // namespace sluice::formats
 
-#endif  // SLUICE_SERVER_CONVERT_JSON_TREE_H_
+#endif  // SLUICE_FORMATS_JSON_TREE_H_

@@ -2,9 +2,9 @@
 // Float.toString / Double.toString, BigDecimal.toString, Base64 (java.util / Jackson), the class
 // and enum names in DataException messages, and the two's-complement bytes of a BigInteger.
 //
-// Internal to server/convert. Thread-safe: pure functions.
-#ifndef SLUICE_SERVER_CONVERT_JAVA_FORMAT_H_
-#define SLUICE_SERVER_CONVERT_JAVA_FORMAT_H_
+// Used by formats/, server/convert and server/transforms. Thread-safe: pure functions.
+#ifndef SLUICE_FORMATS_JAVA_FORMAT_H_
+#define SLUICE_FORMATS_JAVA_FORMAT_H_
 
 #include <cstdint>
 #include <optional>
@@ -14,7 +14,7 @@
 #include "absl/status/statusor.h"
 #include "sluice/sdk/data.h"
 
-namespace sluice::convert {
+namespace sluice::formats {
 
 // Double.toString(d) as JDK 19+ prints it (shortest decimal that rounds back, Java's layout):
 // "1.0", "0.001", "1234567.0", "1.0E7", "1.5E-5", "4.9E-324", "NaN", "-Infinity", "-0.0".
@@ -44,6 +44,6 @@ std::string Base64Encode(std::string_view bytes);
 // nullopt for anything else.
 std::optional<std::string> Base64Decode(std::string_view text);
 
-}  // namespace sluice::convert
+}  // namespace sluice::formats
 
-#endif  // SLUICE_SERVER_CONVERT_JAVA_FORMAT_H_
+#endif  // SLUICE_FORMATS_JAVA_FORMAT_H_

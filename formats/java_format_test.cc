@@ -1,4 +1,4 @@
-#include "server/convert/java_format.h"
+#include "formats/java_format.h"
 
 #include <cfloat>
 #include <cmath>
@@ -7,7 +7,7 @@
 
 #include <gtest/gtest.h>
 
-namespace sluice::convert {
+namespace sluice::formats {
 namespace {
 
 TEST(JavaDoubleToString, MatchesJavaLayoutAndShortestDigits) {
@@ -117,4 +117,4 @@ TEST(Base64, EncodesWithPaddingAndDecodesStrictly) {
 }
 
 }  // namespace
-}  // namespace sluice::convert
+}  // namespace sluice::formats

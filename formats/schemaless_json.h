@@ -7,18 +7,18 @@
 //   absl::StatusOr<Value> back = ParseSchemaless(key);
 //
 // Thread-safe: each call uses its own state.
-#ifndef SLUICE_SERVER_CONVERT_JSON_H_
-#define SLUICE_SERVER_CONVERT_JSON_H_
+#ifndef SLUICE_FORMATS_SCHEMALESS_JSON_H_
+#define SLUICE_FORMATS_SCHEMALESS_JSON_H_
 
 #include <string>
 #include <string_view>
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
-#include "server/convert/json_tree.h"
+#include "formats/json_tree.h"
 #include "sluice/sdk/data.h"
 
-namespace sluice::convert {
+namespace sluice::formats {
 
 // The prefix of JsonConverter's error for bytes that are not JSON; the parser's reason follows.
 inline constexpr std::string_view kJsonReadErrorPrefix =
@@ -53,6 +53,6 @@ absl::Status AppendSchemalessJson(const Value& value, StructsAndDates structs_an
 // become maps with string keys, numbers int64 when integral and float64 otherwise.
 Value FromSchemalessJson(const JsonNode& json);
 
-}  // namespace sluice::convert
+}  // namespace sluice::formats
 
-#endif  // SLUICE_SERVER_CONVERT_JSON_H_
+#endif  // SLUICE_FORMATS_SCHEMALESS_JSON_H_
