@@ -58,10 +58,10 @@ class SinkTaskSession {
   bool Handle(const plugin::v1::SinkWorkerMessage& message, bool* stop_received,
               grpc::Status* end_status);
   absl::Status Put(const plugin::v1::SinkBatch& batch);
-  bool Write(const plugin::v1::SinkPluginMessage& message);
+  bool Write(const plugin::v1::SinkPluginMessage& message) ABSL_LOCKS_EXCLUDED(write_mu_);
   void WriteError(const absl::Status& status);
   // SinkTaskContext::ReportErrant: an ErrantRecord with the record (any thread).
-  void WriteErrant(const SinkRecord& record, std::string_view error);
+  void WriteErrant(const SinkRecord& record, std::string_view error) ABSL_LOCKS_EXCLUDED(write_mu_);
 
   const ConnectorRegistration& registration_;
   const int task_id_;
