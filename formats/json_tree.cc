@@ -8,8 +8,8 @@
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
-#include "formats/java_format.h"
 #include "simdjson.h"
+#include "sluice/sdk/java_text.h"
 
 namespace sluice::formats {
 namespace {

@@ -7,8 +7,8 @@
 // numbers follow JSON's grammar with leading zeros allowed (the JsonDeserializer enables
 // ALLOW_LEADING_ZEROS_FOR_NUMBERS).
 //
-// Used by formats/ and server/convert. JsonParser is thread-compatible (it reuses simdjson's buffers);
-// the free functions are thread-safe.
+// Used by formats/ and server/convert. JsonParser is thread-compatible (it reuses simdjson's
+// buffers); the free functions are thread-safe.
 #ifndef SLUICE_FORMATS_JSON_TREE_H_
 #define SLUICE_FORMATS_JSON_TREE_H_
 

@@ -4,7 +4,8 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
-#include "formats/java_format.h"
+#include "formats/base64.h"
+#include "formats/java_hash_map.h"
 #include "sluice/sdk/internal/check.h"
 
 namespace sluice::formats {
@@ -129,7 +130,7 @@ absl::Status AppendSchemalessJson(const Value& value, StructsAndDates structs_an
       return AppendStruct(value.struct_value(), out);
   }
   return absl::InternalError(
-      absl::StrCat("unhandled value kind ", Av(JavaClassName(value.kind()))));
+      absl::StrCat("unhandled value kind ", static_cast<int>(value.kind())));
 }
 
 Value FromSchemalessJson(const JsonNode& json) {
@@ -156,6 +157,8 @@ Value FromSchemalessJson(const JsonNode& json) {
       for (const auto& [k, node] : json.members) {
         entries.push_back(MapEntry{Value::String(k), FromSchemalessJson(node)});
       }
+      // Kafka builds a HashMap: the entries come out in its iteration order.
+      OrderAsJavaHashMap(entries, JavaHashMapCapacity::Default());
       return Value::Map(std::move(entries));
     }
   }

@@ -32,9 +32,10 @@ inline constexpr std::string_view kJsonReadErrorPrefix =
 // as its epoch milliseconds (Kafka's converter rejects it too).
 std::string SerializeSchemaless(const Value& value);
 
-// Reads JSON as the converter does with no schema: object -> map with string keys (in document
-// order), array -> array, integral number -> int64, other number -> float64, string, boolean,
-// null. Empty input gives null. InvalidArgument for malformed JSON, with the converter's message.
+// Reads JSON as the converter does with no schema: object -> map with string keys (in the
+// iteration order of the java.util.HashMap Kafka builds), array -> array, integral number ->
+// int64, other number -> float64, string, boolean, null. Empty input gives null.
+// InvalidArgument for malformed JSON: kJsonReadErrorPrefix followed by the parser's reason.
 absl::StatusOr<Value> ParseSchemaless(std::string_view json);
 
 // What the schemaless writer does with the two kinds that have no schema type of their own.
@@ -50,7 +51,8 @@ absl::Status AppendSchemalessJson(const Value& value, StructsAndDates structs_an
                                   std::string* out);
 
 // JsonConverter.convertToConnect with a null schema: a missing or null node is null, objects
-// become maps with string keys, numbers int64 when integral and float64 otherwise.
+// become maps with string keys in HashMap order, numbers int64 when integral and float64
+// otherwise.
 Value FromSchemalessJson(const JsonNode& json);
 
 }  // namespace sluice::formats

@@ -22,6 +22,7 @@ std::vector<TransformationClass> FlattenClasses();
 std::vector<TransformationClass> HeaderFromClasses();
 std::vector<TransformationClass> HoistFieldClasses();
 std::vector<TransformationClass> InsertFieldClasses();
+std::vector<TransformationClass> InsertHeaderClasses();
 std::vector<TransformationClass> MaskFieldClasses();
 std::vector<TransformationClass> RegexRouterClasses();
 std::vector<TransformationClass> ReplaceFieldClasses();

@@ -18,13 +18,15 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
-#include "formats/java_format.h"
+#include "formats/base64.h"
+#include "sluice/sdk/java_text.h"
 #include "server/convert/connect_exception.h"
+#include "server/convert/java_format.h"
 #include "server/convert/java_hash_map.h"
 #include "server/transforms/builtins.h"
 #include "server/transforms/requirements.h"
-#include "server/transforms/schema_update_cache.h"
-#include "server/transforms/simple_config.h"
+#include "server/transforms/schema_cache.h"
+#include "server/transforms/transform_config.h"
 #include "server/transforms/simple_date_format.h"
 
 namespace sluice::transforms {
@@ -60,7 +62,7 @@ std::optional<SchemaType> SchemaTypeByJavaName(const std::string& upper) {
       SchemaType::kFloat32, SchemaType::kFloat64, SchemaType::kBoolean, SchemaType::kString,
       SchemaType::kBytes,   SchemaType::kArray,   SchemaType::kMap,    SchemaType::kStruct};
   for (SchemaType t : kAll) {
-    if (Av(formats::JavaTypeName(t)) == upper) return t;
+    if (Av(convert::JavaTypeName(t)) == upper) return t;
   }
   return std::nullopt;
 }
@@ -108,7 +110,7 @@ absl::StatusOr<Spec> ParseSpec(const std::vector<std::string>& mappings) {
     if (!IsCastOutput(*type)) {
       return absl::InvalidArgumentError(
           absl::StrCat("Cast transformation does not support casting to ",
-                       Av(formats::JavaTypeName(*type)), "; supported types are ", kSupportedOutputs));
+                       Av(convert::JavaTypeName(*type)), "; supported types are ", kSupportedOutputs));
     }
     if (parts.size() == 1) {
       spec.whole_value = type;
@@ -155,7 +157,7 @@ int64_t DoubleToLong(double d) {
 
 // BigDecimal.longValue(): the low 64 bits of the integer part.
 int64_t BigDecimalLongValue(const BigDecimalValue& d) {
-  const std::string text = formats::BigDecimalToString(d.unscaled, d.scale);
+  const std::string text = JavaBigDecimalToString(d.unscaled, d.scale);
   size_t i = 0;
   bool negative = false;
   if (i < text.size() && text[i] == '-') {
@@ -187,10 +189,10 @@ int64_t BigDecimalLongValue(const BigDecimalValue& d) {
   return static_cast<int64_t>(acc);
 }
 double BigDecimalDoubleValue(const BigDecimalValue& d) {
-  return std::strtod(formats::BigDecimalToString(d.unscaled, d.scale).c_str(), nullptr);
+  return std::strtod(JavaBigDecimalToString(d.unscaled, d.scale).c_str(), nullptr);
 }
 float BigDecimalFloatValue(const BigDecimalValue& d) {
-  return std::strtof(formats::BigDecimalToString(d.unscaled, d.scale).c_str(), nullptr);
+  return std::strtof(JavaBigDecimalToString(d.unscaled, d.scale).c_str(), nullptr);
 }
 
 // A java.lang.Number.
@@ -373,12 +375,12 @@ absl::StatusOr<Value> CastValueToType(const Schema* schema, const Value& value,
       schema != nullptr ? std::optional<SchemaType>(schema->type()) : SchemaTypeOfValue(value);
   if (!inferred.has_value()) {
     return convert::DataError(absl::StrCat("Cast transformation was passed a value of type ",
-                                           Av(formats::JavaClassName(value.kind())),
+                                           Av(convert::JavaClassName(value.kind())),
                                            " which is not supported by Connect's data API"));
   }
   if (!IsCastInput(*inferred)) {
     return convert::DataError(absl::StrCat("Cast transformation does not support casting from ",
-                                           Av(formats::JavaTypeName(*inferred)),
+                                           Av(convert::JavaTypeName(*inferred)),
                                            "; supported types are ", kSupportedInputs));
   }
   const bool decimal = schema != nullptr && schema->name() == kDecimalLogicalName &&
@@ -390,7 +392,7 @@ absl::StatusOr<Value> CastValueToType(const Schema* schema, const Value& value,
     if (decimal) {
       auto it = schema->parameters().find(std::string(kDecimalScaleParameter));
       const int32_t scale = it == schema->parameters().end() ? 0 : std::atoi(it->second.c_str());
-      return Value::String(formats::BigDecimalToString(value.bytes(), scale));
+      return Value::String(JavaBigDecimalToString(value.bytes(), scale));
     }
     switch (value.kind()) {
       case Value::Kind::kBoolean: return Value::String(value.boolean() ? "true" : "false");
@@ -399,14 +401,14 @@ absl::StatusOr<Value> CastValueToType(const Schema* schema, const Value& value,
       case Value::Kind::kInt32:
       case Value::Kind::kInt64: return Value::String(std::to_string(value.integer()));
       case Value::Kind::kFloat32:
-        return Value::String(formats::JavaFloatToString(static_cast<float>(value.floating())));
-      case Value::Kind::kFloat64: return Value::String(formats::JavaDoubleToString(value.floating()));
+        return Value::String(JavaFloatToString(static_cast<float>(value.floating())));
+      case Value::Kind::kFloat64: return Value::String(JavaDoubleToString(value.floating()));
       case Value::Kind::kString: return value;
       case Value::Kind::kBytes: return Value::String(formats::Base64Encode(value.bytes()));
       default: break;
     }
     return convert::DataError(absl::StrCat("Unexpected type in Cast transformation: ",
-                                           Av(formats::JavaClassName(value.kind()))));
+                                           Av(convert::JavaClassName(value.kind()))));
   }
   // The Java object: a Number, a Boolean, a String or something else.
   std::optional<JavaNumber> number;
@@ -485,7 +487,7 @@ absl::StatusOr<Value> CastValueToType(const Schema* schema, const Value& value,
     }
   }
   return convert::DataError(absl::StrCat("Unexpected type in Cast transformation: ",
-                                         Av(formats::JavaClassName(value.kind()))));
+                                         Av(convert::JavaClassName(value.kind()))));
 }
 
 // SchemaUtil.copySchemaBasics(source, builder) onto a builder of another type.
@@ -618,7 +620,7 @@ class Cast final : public Transformation {
   const bool key_;
   const Spec spec_;
   const bool replace_null_with_default_;
-  SchemaUpdateCache cache_;
+  SchemaCache cache_;
 };
 
 ConfigDef CastConfigDef() {
@@ -654,7 +656,7 @@ TransformationClass CastClass(bool key) {
   c.version = SLUICE_TRANSFORMS_VERSION;
   c.config = CastConfigDef();
   c.create = [key](const ConfigMap& props) -> absl::StatusOr<std::unique_ptr<Transformation>> {
-    absl::StatusOr<ParsedConfig> config = ParseSimpleConfig(CastConfigDef(), props);
+    absl::StatusOr<ParsedConfig> config = ParseTransformConfig(CastConfigDef(), props);
     if (!config.ok()) return config.status();
     absl::StatusOr<Spec> spec = ParseSpec(config->GetList("spec"));
     if (!spec.ok()) return convert::ConfigError(Sv(spec.status().message()));

@@ -3,8 +3,8 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
-#include "formats/java_format.h"
 #include "server/convert/connect_exception.h"
+#include "server/convert/java_format.h"
 #include "server/transforms/requirements.h"
 
 namespace sluice::transforms {
@@ -79,7 +79,7 @@ absl::StatusOr<SchemaPtr> StructSchemaBuilder::Build() const {
 }
 
 std::string JavaSchemaText(const Schema& schema) {
-  std::string_view type = formats::JavaTypeName(schema.type());
+  std::string_view type = convert::JavaTypeName(schema.type());
   if (schema.name().empty()) return absl::StrCat("Schema{", Av(type), "}");
   return absl::StrCat("Schema{", schema.name(), ":", Av(type), "}");
 }

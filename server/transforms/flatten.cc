@@ -3,8 +3,8 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
-#include "formats/java_format.h"
 #include "server/convert/connect_exception.h"
+#include "server/convert/java_format.h"
 #include "server/transforms/builtins.h"
 #include "server/transforms/requirements.h"
 #include "server/transforms/transform_config.h"
@@ -24,7 +24,7 @@ bool IsLeafType(SchemaType type) {
 
 absl::Status UnsupportedWithSchema(SchemaType type, std::string_view field) {
   return convert::DataError(absl::StrCat("Flatten transformation does not support ",
-                                         Av(formats::JavaTypeName(type)),
+                                         Av(convert::JavaTypeName(type)),
                                          " for record with schemas (for field ", Av(field), ")."));
 }
 

@@ -8,8 +8,8 @@
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
-#include "formats/java_format.h"
 #include "server/convert/connect_exception.h"
+#include "server/convert/java_format.h"
 #include "server/convert/java_hash_map.h"
 #include "server/transforms/builtins.h"
 #include "server/transforms/connect_data.h"
@@ -100,7 +100,7 @@ std::string_view JavaClassFor(const Value& value, const Schema* schema) {
       IsLogical(schema, kTimestampLogicalName)) {
     return "class java.util.Date";
   }
-  return formats::JavaClassName(value.kind());
+  return convert::JavaClassName(value.kind());
 }
 
 int32_t DecimalScale(const Schema& schema) {

@@ -26,6 +26,7 @@ constexpr TransformationSource kTransformationSources[] = {
     &HeaderFromClasses,
     &HoistFieldClasses,
     &InsertFieldClasses,
+    &InsertHeaderClasses,
     &MaskFieldClasses,
     &RegexRouterClasses,
     &ReplaceFieldClasses,

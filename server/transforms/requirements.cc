@@ -2,8 +2,8 @@
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
-#include "formats/java_format.h"
 #include "server/convert/connect_exception.h"
+#include "server/convert/java_format.h"
 
 namespace sluice::transforms {
 namespace {
@@ -14,7 +14,7 @@ absl::string_view Av(std::string_view s) { return absl::string_view(s.data(), s.
 
 std::string JavaClassNameOf(const Value& value) {
   if (value.is_null()) return "null";
-  std::string_view name = formats::JavaClassName(value.kind());  // "class java.lang.Integer"
+  std::string_view name = convert::JavaClassName(value.kind());  // "class java.lang.Integer"
   constexpr std::string_view kPrefix = "class ";
   if (name.substr(0, kPrefix.size()) == kPrefix) name.remove_prefix(kPrefix.size());
   return std::string(name);

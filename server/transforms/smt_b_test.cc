@@ -5,9 +5,10 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
-#include "formats/java_format.h"
 #include "gtest/gtest.h"
+#include "sluice/sdk/java_text.h"
 #include "server/convert/connect_exception.h"
+#include "server/convert/java_format.h"
 #include "server/transforms/builtins.h"
 
 namespace sluice::transforms {
@@ -39,8 +40,8 @@ std::string Show(const Value& v) {
     case Value::Kind::kInt32: return absl::StrCat("Integer:", v.integer());
     case Value::Kind::kInt64: return absl::StrCat("Long:", v.integer());
     case Value::Kind::kFloat32:
-      return "Float:" + formats::JavaFloatToString(static_cast<float>(v.floating()));
-    case Value::Kind::kFloat64: return "Double:" + formats::JavaDoubleToString(v.floating());
+      return "Float:" + JavaFloatToString(static_cast<float>(v.floating()));
+    case Value::Kind::kFloat64: return "Double:" + JavaDoubleToString(v.floating());
     case Value::Kind::kBoolean: return v.boolean() ? "Boolean:true" : "Boolean:false";
     case Value::Kind::kString: return "String:" + v.string();
     case Value::Kind::kBytes: return "bytes";
@@ -114,7 +115,7 @@ TEST(Cast, CastsEverySchemalessPrimitiveToEveryTypeAsJava) {
       "cast Double:-2.75E10 -> int32 = Integer:-2147483648",
       "cast Double:-2.75E10 -> int64 = Long:-27500000000",
       // The same float; Java 17 prints it "-2.74999992E10", Java 19+ (and Sluice, see
-      // formats::JavaFloatToString) "-2.75E10".
+      // convert::JavaFloatToString) "-2.75E10".
       "cast Double:-2.75E10 -> float32 = Float:-2.75E10",
       "cast Double:-2.75E10 -> float64 = Double:-2.75E10",
       "cast Double:-2.75E10 -> boolean = Boolean:true",

@@ -14,13 +14,13 @@
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
-#include "formats/java_format.h"
 #include "server/convert/connect_exception.h"
+#include "server/convert/java_format.h"
 #include "server/convert/java_hash_map.h"
 #include "server/transforms/builtins.h"
 #include "server/transforms/requirements.h"
-#include "server/transforms/schema_update_cache.h"
-#include "server/transforms/simple_config.h"
+#include "server/transforms/schema_cache.h"
+#include "server/transforms/transform_config.h"
 #include "server/transforms/simple_date_format.h"
 
 namespace sluice::transforms {
@@ -58,7 +58,7 @@ int64_t Saturate(int64_t v, int64_t factor) {
 }
 
 std::string SchemaText(const Schema& schema) {
-  const std::string type(formats::JavaTypeName(schema.type()));
+  const std::string type(convert::JavaTypeName(schema.type()));
   if (!schema.name().empty()) return absl::StrCat("Schema{", schema.name(), ":", type, "}");
   return absl::StrCat("Schema{", type, "}");
 }
@@ -156,7 +156,7 @@ class TimestampConverter final : public Transformation {
         if (v.kind() != Value::Kind::kString) {
           return convert::DataError(
               absl::StrCat("Expected string timestamp to be a String, but found ",
-                           Av(formats::JavaClassName(v.kind()))));
+                           Av(convert::JavaClassName(v.kind()))));
         }
         if (!o_.format.has_value()) {
           return convert::JavaError(
@@ -177,7 +177,7 @@ class TimestampConverter final : public Transformation {
         if (v.kind() != Value::Kind::kInt64) {
           return convert::DataError(
               absl::StrCat("Expected Unix timestamp to be a Long, but found ",
-                           Av(formats::JavaClassName(v.kind()))));
+                           Av(convert::JavaClassName(v.kind()))));
         }
         const int64_t t = v.integer();
         switch (o_.precision) {
@@ -196,14 +196,14 @@ class TimestampConverter final : public Transformation {
           if (v.kind() != Value::Kind::kTimestamp) {
             return convert::DataError(absl::StrCat("Expected ", what,
                                                    " to be a java.util.Date, but found ",
-                                                   Av(formats::JavaClassName(v.kind()))));
+                                                   Av(convert::JavaClassName(v.kind()))));
           }
           return v.timestamp_millis();
         }
         if (!v.is_integer()) {
           return convert::DataError(absl::StrCat("Expected ", what,
                                                  " to be a java.util.Date, but found ",
-                                                 Av(formats::JavaClassName(v.kind()))));
+                                                 Av(convert::JavaClassName(v.kind()))));
         }
         return from == Kind::kDate ? v.integer() * kMillisPerDay : v.integer();
       }
@@ -258,7 +258,7 @@ class TimestampConverter final : public Transformation {
       from = Kind::kString;
     } else {
       return convert::DataError(absl::StrCat("TimestampConverter does not support ",
-                                             Av(formats::JavaClassName(v.kind())),
+                                             Av(convert::JavaClassName(v.kind())),
                                              " objects as timestamps"));
     }
     absl::StatusOr<int64_t> raw = ToRaw(v, from, /*schemaless=*/true);
@@ -339,7 +339,7 @@ class TimestampConverter final : public Transformation {
 
   const bool key_;
   const Options o_;
-  SchemaUpdateCache cache_;
+  SchemaCache cache_;
 };
 
 constexpr char kReplaceNullDoc[] =
@@ -405,7 +405,7 @@ TransformationClass TimestampConverterClass(bool key) {
   c.version = SLUICE_TRANSFORMS_VERSION;
   c.config = TimestampConverterConfigDef();
   c.create = [key](const ConfigMap& props) -> absl::StatusOr<std::unique_ptr<Transformation>> {
-    absl::StatusOr<ParsedConfig> config = ParseSimpleConfig(TimestampConverterConfigDef(), props);
+    absl::StatusOr<ParsedConfig> config = ParseTransformConfig(TimestampConverterConfigDef(), props);
     if (!config.ok()) return config.status();
     Options o;
     o.field = config->GetString("field");

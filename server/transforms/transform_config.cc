@@ -1,5 +1,7 @@
 #include "server/transforms/transform_config.h"
 
+#include <map>
+
 #include <variant>
 #include <vector>
 
@@ -24,16 +26,30 @@ const std::string& TransformsVersion() {
 }
 
 absl::StatusOr<ParsedConfig> ParseTransformConfig(const ConfigDef& def, const ConfigMap& props) {
-  absl::StatusOr<ParsedConfig> parsed = def.Parse(props);
-  if (parsed.ok()) return parsed;
-  // ConfigDef::Parse reports every key's error; Kafka stops at the first key that fails.
+  // AbstractConfig parses key by key in definition order and throws at the first failure.
+  std::map<std::string, ConfigValue> values;
   for (const ConfigKey& key : def.keys()) {
-    ConfigDef one;
-    one.Define(key);
-    absl::StatusOr<ParsedConfig> alone = one.Parse(props);
-    if (!alone.ok()) return convert::ConfigError(std::string(alone.status().message()));
+    ConfigValue value;
+    auto it = props.find(key.name);
+    if (it != props.end()) {
+      absl::StatusOr<ConfigValue> parsed = ConfigDef::ParseValue(key, it->second);
+      if (!parsed.ok()) return convert::ConfigError(std::string(parsed.status().message()));
+      value = *std::move(parsed);
+    } else if (key.default_value.has_value()) {
+      absl::StatusOr<ConfigValue> parsed = ConfigDef::ParseValue(key, *key.default_value);
+      if (!parsed.ok()) return convert::ConfigError(std::string(parsed.status().message()));
+      value = *std::move(parsed);
+    } else if (!key.null_default) {
+      return convert::ConfigError(absl::StrCat("Missing required configuration \"", key.name,
+                                               "\" which has no default value."));
+    }
+    if (key.validator) {
+      absl::Status valid = key.validator(key.name, value);
+      if (!valid.ok()) return convert::ConfigError(std::string(valid.message()));
+    }
+    values.emplace(key.name, std::move(value));
   }
-  return convert::ConfigError(std::string(parsed.status().message()));
+  return ParsedConfig(std::move(values));
 }
 
 std::string InvalidConfigValueMessage(std::string_view name, std::string_view value,

@@ -1,3 +1,4 @@
+#include "sluice/sdk/java_text.h"
 #include "server/transforms/testing/record_text.h"
 
 #include <charconv>
@@ -9,8 +10,8 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
-#include "formats/java_format.h"
 #include "server/convert/connect_exception.h"
+#include "server/convert/java_format.h"
 
 namespace sluice::transforms::testing {
 namespace {
@@ -48,7 +49,7 @@ std::string Text(const Schema* schema, const Value& value, bool check_struct_sch
     return absl::StrCat(value.integer());
   }
   if (Named(schema, kDecimalLogicalName) && value.kind() == Value::Kind::kBytes) {
-    return absl::StrCat("dec:", formats::BigDecimalToString(value.bytes(), DecimalScale(*schema)));
+    return absl::StrCat("dec:", JavaBigDecimalToString(value.bytes(), DecimalScale(*schema)));
   }
   switch (value.kind()) {
     case Value::Kind::kNull: return "null";
@@ -58,8 +59,8 @@ std::string Text(const Schema* schema, const Value& value, bool check_struct_sch
     case Value::Kind::kInt32: return absl::StrCat(value.integer());
     case Value::Kind::kInt64: return absl::StrCat(value.integer(), "L");
     case Value::Kind::kFloat32:
-      return formats::JavaFloatToString(static_cast<float>(value.floating())) + "f";
-    case Value::Kind::kFloat64: return formats::JavaDoubleToString(value.floating()) + "d";
+      return JavaFloatToString(static_cast<float>(value.floating())) + "f";
+    case Value::Kind::kFloat64: return JavaDoubleToString(value.floating()) + "d";
     case Value::Kind::kString: return absl::StrCat("\"", value.string(), "\"");
     case Value::Kind::kBytes: return Hex(value.bytes());
     case Value::Kind::kTimestamp: return absl::StrCat("Date(", value.timestamp_millis(), ")");
@@ -160,7 +161,7 @@ std::optional<SchemaType> TypeNamed(std::string_view name) {
                        SchemaType::kInt64, SchemaType::kFloat32, SchemaType::kFloat64,
                        SchemaType::kBoolean, SchemaType::kString, SchemaType::kBytes,
                        SchemaType::kArray, SchemaType::kMap, SchemaType::kStruct}) {
-    if (formats::JavaTypeName(t) == name) return t;
+    if (convert::JavaTypeName(t) == name) return t;
   }
   return std::nullopt;
 }
@@ -353,7 +354,7 @@ absl::StatusOr<Value> Reader::Scalar(const sluice::Schema* schema) {
 
 std::string SchemaText(const Schema* schema) {
   if (schema == nullptr) return "null";
-  std::string out(formats::JavaTypeName(schema->type()));
+  std::string out(convert::JavaTypeName(schema->type()));
   if (schema->optional()) out += "?";
   std::vector<std::string> attrs;
   if (!schema->name().empty()) attrs.push_back(absl::StrCat("name=", schema->name()));
