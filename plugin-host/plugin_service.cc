@@ -270,10 +270,11 @@ grpc::Status PluginService::StartConnector(grpc::ServerContext*,
   }
   if (!created.ok()) return ToGrpcStatus(created.status());
   if (connector_context_ == nullptr) connector_context_ = std::make_unique<ContextImpl>(this);
+  ContextImpl& context = *connector_context_;
   Connector* connector = created->get();
   ConfigMap config = ToConfigMap(request->config());
   absl::Status started = CallPlugin("Connector::Start", kConnectorTask,
-                                    [&] { return connector->Start(*connector_context_, config); });
+                                    [&] { return connector->Start(context, config); });
   if (!started.ok()) {
     return ToGrpcStatus(absl::Status(
         started.code(),

@@ -1,13 +1,13 @@
 // Java's text forms, which Kafka Connect's converters put on the wire and in error messages:
-// Float.toString / Double.toString, BigDecimal.toString, Base64 (java.util / Jackson), the class
-// and enum names in DataException messages, and the two's-complement bytes of a BigInteger.
+// the class and enum names in DataException messages, the two's-complement bytes of a
+// BigInteger, Java's view of digits and UTF-16. (Float/Double/BigDecimal.toString are in
+// sluice/sdk/java_text.h, base64 in formats/base64.h.)
 //
 // Internal to server/convert. Thread-safe: pure functions.
 #ifndef SLUICE_SERVER_CONVERT_JAVA_FORMAT_H_
 #define SLUICE_SERVER_CONVERT_JAVA_FORMAT_H_
 
 #include <cstdint>
-#include <optional>
 #include <string>
 #include <string_view>
 
@@ -60,12 +60,6 @@ std::string Utf16ToUtf8(std::u16string_view text);
 // The text of bytes decoded as Java's UTF-8 decoder does (new String(bytes, UTF_8)): each
 // maximal ill-formed subsequence becomes U+FFFD; valid input comes back as it is.
 std::string ReplaceInvalidUtf8(std::string_view bytes);
-
-// Standard alphabet with '=' padding, no line breaks (Jackson's MIME-NO-LINEFEEDS variant).
-std::string Base64Encode(std::string_view bytes);
-// Decodes the same alphabet; padding is required, whitespace between quanta is skipped.
-// nullopt for anything else.
-std::optional<std::string> Base64Decode(std::string_view text);
 
 }  // namespace sluice::convert
 

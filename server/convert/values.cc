@@ -20,6 +20,7 @@
 #include "absl/status/status.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "formats/base64.h"
 #include "server/convert/connect_exception.h"
 #include "server/convert/java_date_format.h"
 #include "server/convert/java_format.h"
@@ -175,6 +176,17 @@ struct JObject {
     kNull, kBoolean, kByte, kShort, kInt, kLong, kFloat, kDouble, kString, kDecimal, kDate,
     kList, kMap,
   };
+  // Declared here, defaulted below the struct: `entries` holds std::pair<JObject, JObject>, and
+  // libstdc++'s pair checks its members' traits when it is instantiated; with implicit (inline)
+  // special members that check needs JObject's destructor, hence the vector's, while the pair is
+  // still incomplete. Clang rejects that cycle.
+  JObject();
+  ~JObject();
+  JObject(const JObject&);
+  JObject(JObject&&) noexcept;
+  JObject& operator=(const JObject&);
+  JObject& operator=(JObject&&) noexcept;
+
   Kind kind = Kind::kNull;
   bool boolean = false;
   int64_t integer = 0;  // kByte..kLong; kDate: epoch milliseconds
@@ -203,6 +215,13 @@ struct JObject {
     return is_integer() || kind == Kind::kFloat || kind == Kind::kDouble || kind == Kind::kDecimal;
   }
 };
+
+JObject::JObject() = default;
+JObject::~JObject() = default;
+JObject::JObject(const JObject&) = default;
+JObject::JObject(JObject&&) noexcept = default;
+JObject& JObject::operator=(const JObject&) = default;
+JObject& JObject::operator=(JObject&&) noexcept = default;
 
 // Object.equals, for LinkedHashMap keys.
 bool JavaEquals(const JObject& a, const JObject& b) {
@@ -1058,7 +1077,7 @@ void Append(const Schema* schema, const Value& value, bool embedded, std::string
           return;
         }
       }
-      const std::string base64 = Base64Encode(value.bytes());
+      const std::string base64 = formats::Base64Encode(value.bytes());
       if (embedded) out.push_back('"');
       out += base64;
       if (embedded) out.push_back('"');

@@ -9,10 +9,10 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
+#include "formats/schemaless_json.h"
+#include "server/kafka/consumer_groups.h"
 #include "server/runtime/sink_task_runner.h"
 #include "server/runtime/source_task_runner.h"
-#include "server/convert/json.h"
-#include "server/kafka/consumer_groups.h"
 
 namespace sluice::herder {
 
@@ -1012,7 +1012,7 @@ absl::StatusOr<std::string> StandaloneHerder::AlterSourceOffsets(
     absl::StatusOr<std::vector<PartitionOffsetJson>> existing = GetSourceOffsets(name);
     if (!existing.ok()) return existing.status();
     for (const PartitionOffsetJson& o : *existing) {
-      absl::StatusOr<Value> partition = convert::ParseSchemaless(o.partition);
+      absl::StatusOr<Value> partition = formats::ParseSchemaless(o.partition);
       if (!partition.ok()) return partition.status();
       changes.push_back({*std::move(partition), std::nullopt});
     }
@@ -1032,9 +1032,9 @@ absl::StatusOr<std::string> StandaloneHerder::AlterSourceOffsets(
   std::vector<store::OffsetWrite> writes;
   for (const SourceOffsetChange& change : changes) {
     std::string key =
-        convert::SerializeSchemaless(Value::Array({Value::String(name), change.partition}));
+        formats::SerializeSchemaless(Value::Array({Value::String(name), change.partition}));
     if (change.offset.has_value()) {
-      writes.emplace_back(std::move(key), convert::SerializeSchemaless(*change.offset));
+      writes.emplace_back(std::move(key), formats::SerializeSchemaless(*change.offset));
     } else {
       writes.emplace_back(std::move(key), std::nullopt);
     }
@@ -1172,13 +1172,13 @@ StandaloneHerder::GetSourceOffsets(const std::string& name) const {
   if (absl::StatusOr<std::string> type = ConnectorType(name); !type.ok()) return type.status();
   std::vector<PartitionOffsetJson> out;
   for (const auto& [key, value] : options_.offsets->All()) {
-    absl::StatusOr<Value> parsed = convert::ParseSchemaless(key);
+    absl::StatusOr<Value> parsed = formats::ParseSchemaless(key);
     if (!parsed.ok() || parsed->kind() != Value::Kind::kArray || parsed->array().size() != 2 ||
         parsed->array()[0].kind() != Value::Kind::kString ||
         parsed->array()[0].string() != name || parsed->array()[1].kind() != Value::Kind::kMap) {
       continue;  // another connector's, or not a Kafka Connect offset key
     }
-    out.push_back({convert::SerializeSchemaless(parsed->array()[1]), value});
+    out.push_back({formats::SerializeSchemaless(parsed->array()[1]), value});
   }
   return out;
 }

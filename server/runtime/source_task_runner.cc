@@ -4,7 +4,7 @@
 #include <spdlog/spdlog.h>
 
 #include "absl/strings/str_cat.h"
-#include "server/convert/json.h"
+#include "formats/schemaless_json.h"
 #include "server/kafka/errors.h"
 
 namespace sluice::runtime {
@@ -100,14 +100,16 @@ bool SourceTaskRunner::Write(const pb::SourceWorkerMessage& message) {
 }
 
 grpc::Status SourceTaskRunner::CloseStream() {
+  Stream* stream;
   {
     absl::MutexLock lock(&write_mu_);
     closed_ = true;
+    stream = stream_.get();
   }
   // After a message it could not read (too deep, too large), gRPC leaves the call open while
   // the host goes on streaming: cancel it, or Finish would wait forever.
   context_->TryCancel();
-  return stream_->Finish();
+  return stream->Finish();
 }
 
 void SourceTaskRunner::OnPausedChanged() {
@@ -132,7 +134,7 @@ absl::Status SourceTaskRunner::FillPolls() {
 }
 
 std::string SourceTaskRunner::OffsetKey(const Value& partition) const {
-  return convert::SerializeSchemaless(
+  return formats::SerializeSchemaless(
       Value::Array({Value::String(options_.id.connector), partition}));
 }
 
@@ -170,7 +172,7 @@ absl::Status SourceTaskRunner::ReplyOffsets(const pb::OffsetsRequest& request) {
     *entry->mutable_partition() = partition_proto;
     std::optional<std::string> stored = offsets_->Get(OffsetKey(*partition));
     if (!stored.has_value()) continue;
-    absl::StatusOr<Value> offset = convert::ParseSchemaless(*stored);
+    absl::StatusOr<Value> offset = formats::ParseSchemaless(*stored);
     if (!offset.ok()) {
       return absl::DataLossError(absl::StrCat("The stored offset for ", OffsetKey(*partition),
                                               " is not valid JSON: ", offset.status().message()));
@@ -247,12 +249,17 @@ absl::Status SourceTaskRunner::ProduceOne(uint64_t id, ProducerRecord& record) {
   const int32_t partition = record.partition.value_or(RD_KAFKA_PARTITION_UA);
   const int64_t timestamp = record.timestamp.value_or(0);  // 0: the producer's clock
   while (true) {
-    rd_kafka_resp_err_t err = rd_kafka_producev(
-        producer_.get(), RD_KAFKA_V_TOPIC(record.topic.c_str()), RD_KAFKA_V_PARTITION(partition),
-        RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY), RD_KAFKA_V_KEY(key_data, key_size),
-        RD_KAFKA_V_VALUE(value_data, value_size), RD_KAFKA_V_TIMESTAMP(timestamp),
-        RD_KAFKA_V_HEADERS(headers),
-        RD_KAFKA_V_OPAQUE(reinterpret_cast<void*>(static_cast<uintptr_t>(id))), RD_KAFKA_V_END);
+    rd_kafka_resp_err_t err = kafka::Produce(
+        producer_.get(),
+        {.topic = record.topic.c_str(),
+         .partition = partition,
+         .key = key_data,
+         .key_size = key_size,
+         .value = value_data,
+         .value_size = value_size,
+         .timestamp = timestamp,
+         .headers = headers,
+         .opaque = reinterpret_cast<void*>(static_cast<uintptr_t>(id))});
     if (err == RD_KAFKA_RESP_ERR_NO_ERROR) return absl::OkStatus();  // librdkafka owns headers
     if (err == RD_KAFKA_RESP_ERR__QUEUE_FULL) {
       // Back-pressure: serve delivery reports until the local queue has room.
@@ -289,7 +296,7 @@ absl::Status SourceTaskRunner::Produce(const pb::SourceBatch& batch) {
     if (!record->source_partition.is_null()) {
       offset_key = OffsetKey(record->source_partition);
       if (!record->source_offset.is_null()) {
-        offset_value = convert::SerializeSchemaless(record->source_offset);
+        offset_value = formats::SerializeSchemaless(record->source_offset);
       }
     }
     if (proto.id() != next_record_id_) {
@@ -341,9 +348,13 @@ absl::Status SourceTaskRunner::RunLoop() {
   producer_ = *std::move(producer);
 
   context_ = std::make_unique<grpc::ClientContext>();
+  // This thread alone reads the stream and finishes it; write_mu_ orders the writers (this
+  // thread and Stop) and guards the pointer, which is set here once.
+  Stream* stream;
   {
     absl::MutexLock lock(&write_mu_);
     stream_ = options_.stub->SourceTask(context_.get());
+    stream = stream_.get();
   }
   pb::SourceWorkerMessage start;
   start.mutable_start()->set_task(options_.id.task);
@@ -365,7 +376,7 @@ absl::Status SourceTaskRunner::RunLoop() {
     arena.Reset();
     pb::SourcePluginMessage& message =
         *google::protobuf::Arena::CreateMessage<pb::SourcePluginMessage>(&arena);
-    if (!stream_->Read(&message)) {
+    if (!stream->Read(&message)) {
       grpc::Status finished = CloseStream();
       if (!stopping()) {
         result = absl::UnavailableError(
@@ -428,7 +439,7 @@ absl::Status SourceTaskRunner::RunLoop() {
         stream_->WritesDone();
         closed_ = true;
       }
-      stream_->Finish();
+      stream->Finish();
       break;
     }
   }

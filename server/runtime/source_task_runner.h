@@ -67,8 +67,8 @@ class SourceTaskRunner final : public TaskRunner {
   using Stream = grpc::ClientReaderWriter<sluice::plugin::v1::SourceWorkerMessage,
                                           sluice::plugin::v1::SourcePluginMessage>;
 
-  absl::Status RunLoop() override;
-  void OnStopRequested() override;
+  absl::Status RunLoop() override ABSL_LOCKS_EXCLUDED(write_mu_);
+  void OnStopRequested() override ABSL_LOCKS_EXCLUDED(write_mu_);
   void OnPausedChanged() override;
   absl::Status Produce(const sluice::plugin::v1::SourceBatch& batch);
   // Before the first record to `topic`: topic creation (topic.creation.*, or the embedded
@@ -79,15 +79,15 @@ class SourceTaskRunner final : public TaskRunner {
   absl::Status CommitOffsets();
   // Writes to the plugin stream unless it is closed; after Stop only Committed acks go out. Sends
   // Stop first when a stop was asked for while another write held the stream.
-  bool Write(const sluice::plugin::v1::SourceWorkerMessage& message);
+  bool Write(const sluice::plugin::v1::SourceWorkerMessage& message) ABSL_LOCKS_EXCLUDED(write_mu_);
   bool WriteLocked(const sluice::plugin::v1::SourceWorkerMessage& message)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(write_mu_);
   // Ends the stream after Read returned false: no more writes, the call cancelled (a message
   // the worker could not read leaves it open), then its status. Never holds write_mu_ while
   // waiting.
-  grpc::Status CloseStream();
+  grpc::Status CloseStream() ABSL_LOCKS_EXCLUDED(write_mu_);
   // Sends Polls until kPollsInFlight are outstanding, unless paused, stopping or not started.
-  absl::Status FillPolls();
+  absl::Status FillPolls() ABSL_LOCKS_EXCLUDED(write_mu_);
   std::string OffsetKey(const Value& partition) const;
   static void OnDelivery(rd_kafka_t* rk, const rd_kafka_message_t* message, void* opaque);
 

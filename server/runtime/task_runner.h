@@ -90,7 +90,7 @@ class TaskRunner {
   void SetPaused(bool paused);
   // Waits up to `timeout` until the task acts on the last SetPaused (a sink task pauses its
   // partitions on its own thread), or has ended. False on timeout.
-  bool AwaitPauseApplied(absl::Duration timeout);
+  bool AwaitPauseApplied(absl::Duration timeout) ABSL_LOCKS_EXCLUDED(pause_mu_);
 
  protected:
   explicit TaskRunner(TaskRunnerOptions options) : options_(std::move(options)) {}
@@ -101,7 +101,7 @@ class TaskRunner {
   // Called by SetPaused (on the caller's thread) after paused() changed.
   virtual void OnPausedChanged() {}
   // The runner now acts as `paused` says (AwaitPauseApplied).
-  void PauseApplied(bool paused);
+  void PauseApplied(bool paused) ABSL_LOCKS_EXCLUDED(pause_mu_);
   bool stopping() const { return stopping_.load(); }
   bool paused() const { return paused_.load(); }
   // Derived destructors call this first, so the thread never runs into a half-destroyed object.

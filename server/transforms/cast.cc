@@ -18,6 +18,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
+#include "formats/base64.h"
 #include "sluice/sdk/java_text.h"
 #include "server/convert/connect_exception.h"
 #include "server/convert/java_format.h"
@@ -404,7 +405,7 @@ absl::StatusOr<Value> CastValueToType(const Schema* schema, const Value& value,
         return Value::String(JavaFloatToString(static_cast<float>(value.floating())));
       case Value::Kind::kFloat64: return Value::String(JavaDoubleToString(value.floating()));
       case Value::Kind::kString: return value;
-      case Value::Kind::kBytes: return Value::String(convert::Base64Encode(value.bytes()));
+      case Value::Kind::kBytes: return Value::String(formats::Base64Encode(value.bytes()));
       default: break;
     }
     return convert::DataError(absl::StrCat("Unexpected type in Cast transformation: ",

@@ -1,14 +1,17 @@
-#include "server/convert/json_tree.h"
+#include "formats/json_tree.h"
 
 #include <charconv>
+#include <cmath>
 #include <cstdlib>
 #include <cstring>
+#include <unordered_set>
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "simdjson.h"
+#include "sluice/sdk/java_text.h"
 
-namespace sluice::convert {
+namespace sluice::formats {
 namespace {
 
 namespace od = simdjson::ondemand;
@@ -198,6 +201,13 @@ T ParseFloating(const std::string& text) {
 }
 
 }  // namespace
+
+JsonNode::JsonNode() = default;
+JsonNode::~JsonNode() = default;
+JsonNode::JsonNode(const JsonNode&) = default;
+JsonNode::JsonNode(JsonNode&&) noexcept = default;
+JsonNode& JsonNode::operator=(const JsonNode&) = default;
+JsonNode& JsonNode::operator=(JsonNode&&) noexcept = default;
 
 const JsonNode* JsonNode::Get(std::string_view key) const {
   if (type != Type::kObject) return nullptr;
@@ -396,4 +406,54 @@ void AppendJsonNode(const JsonNode& node, std::string* out) {
   }
 }
 
-}  // namespace sluice::convert
+void AppendJsonFloat(float f, std::string* out) {
+  if (std::isfinite(f)) {
+    out->append(JavaFloatToString(f));
+  } else {
+    out->push_back('"');
+    out->append(JavaFloatToString(f));
+    out->push_back('"');
+  }
+}
+
+void AppendJsonDouble(double d, std::string* out) {
+  if (std::isfinite(d)) {
+    out->append(JavaDoubleToString(d));
+  } else {
+    out->push_back('"');
+    out->append(JavaDoubleToString(d));
+    out->push_back('"');
+  }
+}
+
+absl::Status AppendJsonObject(const std::vector<std::string>& keys,
+                              absl::FunctionRef<absl::Status(size_t, std::string*)> write_value,
+                              std::string* out) {
+  bool duplicates = false;
+  if (keys.size() > 1) {
+    std::unordered_set<std::string_view> seen;
+    for (const std::string& k : keys) duplicates |= !seen.insert(k).second;
+  }
+  out->push_back('{');
+  bool first = true;
+  for (size_t i = 0; i < keys.size(); ++i) {
+    size_t source = i;
+    if (duplicates) {
+      bool earlier = false;
+      for (size_t j = 0; j < i && !earlier; ++j) earlier = keys[j] == keys[i];
+      if (earlier) continue;
+      for (size_t j = i + 1; j < keys.size(); ++j) {
+        if (keys[j] == keys[i]) source = j;
+      }
+    }
+    if (!first) out->push_back(',');
+    first = false;
+    AppendJsonString(keys[i], out);
+    out->push_back(':');
+    if (absl::Status s = write_value(source, out); !s.ok()) return s;
+  }
+  out->push_back('}');
+  return absl::OkStatus();
+}
+
+}  // namespace sluice::formats
