@@ -268,8 +268,10 @@ class StandaloneHerder final : public runtime::TaskStatusListener {
   // Sets the target state and persists it. NotFound `not_found` when the name is unknown.
   absl::Status SetTarget(const std::string& name, store::TargetState target,
                          const std::string& not_found) ABSL_LOCKS_EXCLUDED(mu_);
-  // Starts one task runner on the connector's running host. REQUIRES: the runtime has a host.
-  void StartTask(const std::string& name, Slot& slot, int task)
+  // Starts one task runner on the connector's running host. As in Kafka Connect, a task of a set
+  // of task configs larger than tasks.max (with tasks.max.enforce) does not start: it is FAILED
+  // and the result is false. REQUIRES: the runtime has a host.
+  bool StartTask(const std::string& name, Slot& slot, int task)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(slot.mu) ABSL_LOCKS_EXCLUDED(mu_);
   // Stops one task runner (killing the host if it does not stop in time).
   void StopTask(const std::string& name, Slot& slot, int task)
@@ -277,6 +279,16 @@ class StandaloneHerder final : public runtime::TaskStatusListener {
   // Starts the connector instance on the running host and asks it for task configs; replaces
   // the tasks when they changed, else resumes them. DeadlineExceeded as StartRuntime.
   absl::Status ResumeRuntime(const std::string& name, Slot& slot)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(slot.mu) ABSL_LOCKS_EXCLUDED(mu_);
+  // Stops every task runner and starts one per config of `tasks` (which become the connector's
+  // task configs).
+  void ReplaceTasks(const std::string& name, Slot& slot, std::vector<ConfigMap> tasks)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(slot.mu) ABSL_LOCKS_EXCLUDED(mu_);
+  // A new config for a started connector whose host runs: the connector instance restarts with
+  // it; the tasks are replaced when the config or their configs changed, and keep running when
+  // the connector fails to start or to generate task configs (Kafka Connect's
+  // StandaloneHerder.putConnectorConfig). DeadlineExceeded as StartRuntime.
+  absl::Status ReconfigureRuntime(const std::string& name, Slot& slot, bool config_changed)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(slot.mu) ABSL_LOCKS_EXCLUDED(mu_);
   // StartConnector then TaskConfigs on the runtime's host; the task configs, or the failure
   // (the connector is then FAILED).
@@ -322,6 +334,8 @@ class StandaloneHerder final : public runtime::TaskStatusListener {
   void SetConnectorStatus(const std::string& name, State state, std::optional<std::string> trace)
       ABSL_LOCKS_EXCLUDED(mu_);
   void FailConnector(const std::string& name, const std::string& trace) ABSL_LOCKS_EXCLUDED(mu_);
+  // Whether the connector instance's status is FAILED.
+  bool ConnectorFailed(const std::string& name) const ABSL_LOCKS_EXCLUDED(mu_);
   ConnectorInfo InfoLocked(const Connector& c) const ABSL_SHARED_LOCKS_REQUIRED(mu_);
   void OnHostExit(const std::string& name, uint64_t generation, const std::string& trace)
       ABSL_LOCKS_EXCLUDED(mu_);

@@ -155,12 +155,23 @@ absl::Status SinkTaskRunner::Commit() {
   }
   rd_kafka_resp_err_t err = list->cnt > 0 ? rd_kafka_commit(consumer_.get(), list, /*async=*/0)
                                           : RD_KAFKA_RESP_ERR_NO_ERROR;
-  rd_kafka_topic_partition_list_destroy(list);
+  // A failed commit is retried at the next interval; the records are safe in Kafka (and are
+  // delivered again if the partition moves first: at least once).
   if (err != RD_KAFKA_RESP_ERR_NO_ERROR && err != RD_KAFKA_RESP_ERR__NO_OFFSET) {
-    // A failed commit is retried at the next interval; the records are safe in Kafka.
     spdlog::warn("Task {}: {}", options_.id.ToString(),
                  std::string(kafka::ToStatus(err, "Committing consumer offsets").message()));
+  } else {
+    // The broker answers each partition on its own.
+    for (int i = 0; i < list->cnt; ++i) {
+      const rd_kafka_topic_partition_t& p = list->elems[i];
+      if (p.err == RD_KAFKA_RESP_ERR_NO_ERROR) continue;
+      spdlog::warn("Task {}: {}", options_.id.ToString(),
+                   std::string(kafka::ToStatus(p.err, absl::StrCat("Committing the offset of ",
+                                                                   p.topic, "-", p.partition))
+                                   .message()));
+    }
   }
+  rd_kafka_topic_partition_list_destroy(list);
   return absl::OkStatus();
 }
 
@@ -181,13 +192,15 @@ void SinkTaskRunner::SetConsumption(const std::vector<TopicPartition>& partition
   }
 }
 
-void SinkTaskRunner::DropHeld(const TopicPartition& tp) {
-  auto kept = std::remove_if(held_.begin(), held_.end(), [&](rd_kafka_message_t* m) {
-    if (m->partition != tp.partition || tp.topic != rd_kafka_topic_name(m->rkt)) return false;
-    rd_kafka_message_destroy(m);
-    return true;
-  });
-  held_.erase(kept, held_.end());
+void SinkTaskRunner::DropFetched(const TopicPartition& tp) {
+  for (std::vector<rd_kafka_message_t*>* messages : {&held_, &polled_}) {
+    auto kept = std::remove_if(messages->begin(), messages->end(), [&](rd_kafka_message_t* m) {
+      if (m->partition != tp.partition || tp.topic != rd_kafka_topic_name(m->rkt)) return false;
+      rd_kafka_message_destroy(m);
+      return true;
+    });
+    messages->erase(kept, messages->end());
+  }
 }
 
 void SinkTaskRunner::ApplyTargetState() {
@@ -237,7 +250,9 @@ absl::Status SinkTaskRunner::OnRebalance(rd_kafka_resp_err_t err,
   for (const TopicPartition& tp : closed) {
     consumed_.erase(tp);
     plugin_paused_.erase(tp);
-    DropHeld(tp);
+    // Fetched before the revocation and not handed over: the partition's next owner consumes
+    // them from the offset just committed.
+    DropFetched(tp);
     assigned_.erase(std::remove(assigned_.begin(), assigned_.end(), tp), assigned_.end());
   }
   rd_kafka_assign(consumer_.get(), nullptr);
@@ -355,7 +370,7 @@ absl::Status SinkTaskRunner::RunLoop() {
   }
 
   last_commit_ = absl::Now();
-  std::vector<rd_kafka_message_t*> messages;
+  std::vector<rd_kafka_message_t*>& messages = polled_;
   while (result.ok() && !stopping()) {
     ApplyTargetState();
     rd_kafka_message_t* first = rd_kafka_consumer_poll(consumer_.get(), kPollTimeoutMs);
@@ -424,8 +439,10 @@ absl::Status SinkTaskRunner::RunLoop() {
       spdlog::warn("Task {}: {}", task, std::string(s.message()));
     }
   }
-  for (rd_kafka_message_t* m : held_) rd_kafka_message_destroy(m);
-  held_.clear();
+  for (std::vector<rd_kafka_message_t*>* fetched : {&held_, &polled_}) {
+    for (rd_kafka_message_t* m : *fetched) rd_kafka_message_destroy(m);
+    fetched->clear();
+  }
   // Leave the group without the rebalance callback talking to a stream that is gone.
   closing_ = true;
   rd_kafka_consumer_close(consumer_.get());
