@@ -143,22 +143,23 @@ absl::StatusOr<int32_t> DecimalScale(const Schema& schema) {
 bool SameSchema(const Schema& a, const Schema& b) { return &a == &b || a.Equals(b); }
 
 void AppendFloat32(float f, std::string* out) {
+  // Jackson writes Float.toString (its fast writer is off); it quotes non-finite numbers
+  // (JsonWriteFeature.WRITE_NAN_AS_STRINGS).
   if (std::isfinite(f)) {
-    out->append(JavaFloatToString(f));
+    AppendJavaFloatToString(f, *out);
   } else {
-    // Jackson quotes non-finite numbers (JsonWriteFeature.WRITE_NAN_AS_STRINGS).
     out->push_back('"');
-    out->append(JavaFloatToString(f));
+    AppendJavaFloatToString(f, *out);
     out->push_back('"');
   }
 }
 
 void AppendFloat64(double d, std::string* out) {
   if (std::isfinite(d)) {
-    out->append(JavaDoubleToString(d));
+    AppendJavaDoubleToString(d, *out);
   } else {
     out->push_back('"');
-    out->append(JavaDoubleToString(d));
+    AppendJavaDoubleToString(d, *out);
     out->push_back('"');
   }
 }
