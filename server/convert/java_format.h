@@ -1,6 +1,7 @@
 // Java's text forms, which Kafka Connect's converters put on the wire and in error messages:
-// Float.toString / Double.toString, BigDecimal.toString, Base64 (java.util / Jackson), the class
-// and enum names in DataException messages, and the two's-complement bytes of a BigInteger.
+// Base64 (java.util / Jackson), the class and enum names in DataException messages, and the
+// two's-complement bytes of a BigInteger. (Float/Double.toString and BigDecimal.toString are in
+// the SDK, sluice/sdk/java_text.h.)
 //
 // Internal to server/convert. Thread-safe: pure functions.
 #ifndef SLUICE_SERVER_CONVERT_JAVA_FORMAT_H_
