@@ -138,24 +138,42 @@ Int WrapShiftLeft(Int a, int bits) {
   return static_cast<Int>(static_cast<U>(a) << bits);
 }
 
-// Division by S = 5^s5 * 2^s2 of values 0 <= b < 10 S, where the quotient is one decimal
-// digit, without a division instruction: a shift when S is a power of two (every value below
-// 10), a multiplication by a reciprocal when 5^s5 < 2^31, else a comparison with S's multiples.
-// `T` is int32_t, int64_t or Uint128; 10 S must fit in it.
+// Reciprocals of 5^k, 1 <= k <= 26, for division without a division instruction: with
+// R = floor(2^w / 5^k) + 1 = 2^w / 5^k + e (0 < e <= 1), floor(n * R / 2^w) is floor(n / 5^k)
+// for every n < 2^w / 5^k, since n * e / 2^w < 1 / 5^k cannot reach the next integer.
+// w = 64 serves n < 10 * 5^k when 5^(2k) * 10 < 2^64 (k <= 13); w = 128 serves the rest.
+constexpr std::array<uint64_t, 14> kFivePowReciprocal64 = [] {
+  std::array<uint64_t, 14> r{};
+  for (size_t k = 1; k < r.size(); ++k) r[k] = UINT64_MAX / kFivePow[k] + 1;
+  return r;
+}();
+constexpr std::array<Uint128, 27> kFivePowReciprocal128 = [] {
+  std::array<Uint128, 27> r{};
+  for (size_t k = 1; k < r.size(); ++k) r[k] = ~Uint128{0} / kFivePow[k] + 1;
+  return r;
+}();
+
+// floor(n / 5^k) for 1 <= k <= 26 and n < 10 * 5^k.
+uint64_t DivideByPow5(uint64_t n, int k) {
+  if (k < static_cast<int>(kFivePowReciprocal64.size())) {
+    return static_cast<uint64_t>((Uint128{n} * kFivePowReciprocal64[k]) >> 64);
+  }
+  const Uint128 r = kFivePowReciprocal128[k];
+  const Uint128 high = Uint128{n} * static_cast<uint64_t>(r >> 64);
+  const Uint128 low = Uint128{n} * static_cast<uint64_t>(r);
+  return static_cast<uint64_t>((high + (low >> 64)) >> 64);
+}
+
+// Division by S = 5^s5 * 2^s2 of values 0 <= b < 10 S, where the quotient is one decimal digit,
+// without a division instruction: a shift when S is a power of two (for every value below 10), a
+// multiplication by 5^s5's reciprocal when s5 <= 26, else comparisons with S's multiples. `T` is
+// int32_t, int64_t or Uint128; 10 S must fit in it.
 template <typename T>
 class DigitDivisor {
  public:
-  DigitDivisor(T pow5, int s2) : s2_(s2) {
-    for (int k = 0; k <= 10; ++k) multiples_[k] = (pow5 << s2) * static_cast<T>(k);
-    if (pow5 == 1) {
-      method_ = Method::kShift;
-    } else if (pow5 <= static_cast<T>(kFivePow[13])) {
-      // floor(2^64 / 5^s5) + 1: for n < 2^64 / 5^s5, floor(n * it / 2^64) is floor(n / 5^s5).
-      method_ = Method::kReciprocal;
-      reciprocal_ = UINT64_MAX / static_cast<uint64_t>(pow5) + 1;
-    } else {
-      method_ = Method::kCompare;
-    }
+  // REQUIRES: s == 5^s5 * 2^s2.
+  DigitDivisor(T s, int s5, int s2) : s2_(s2), s5_(s5) {
+    for (int k = 0; k <= 10; ++k) multiples_[k] = s * static_cast<T>(k);
   }
 
   T ten_times() const { return multiples_[10]; }
@@ -168,31 +186,22 @@ class DigitDivisor {
       return static_cast<int>(q);
     }
     int q = 0;
-    switch (method_) {
-      case Method::kShift:
-        q = static_cast<int>(b >> s2_);
-        break;
-      case Method::kReciprocal: {
-        // b >> s2 < 10 * 5^s5 < 2^35, well below 2^64 / 5^s5.
-        const uint64_t n = static_cast<uint64_t>(b >> s2_);
-        q = static_cast<int>((Uint128{n} * reciprocal_) >> 64);
-        break;
-      }
-      case Method::kCompare:
-        for (int k = 1; k < 10; ++k) q += b >= multiples_[k] ? 1 : 0;
-        break;
+    if (s5_ == 0) {
+      q = static_cast<int>(b >> s2_);
+    } else if (s5_ < static_cast<int>(kFivePowReciprocal128.size())) {
+      // floor(b / S) = floor(floor(b / 2^s2) / 5^s5), and b / 2^s2 < 10 * 5^s5 < 2^64.
+      q = static_cast<int>(DivideByPow5(static_cast<uint64_t>(b >> s2_), s5_));
+    } else {
+      for (int k = 1; k < 10; ++k) q += b >= multiples_[k] ? 1 : 0;
     }
     b -= multiples_[q];
     return q;
   }
 
  private:
-  enum class Method { kShift, kReciprocal, kCompare };
-
   T multiples_[11];
   int s2_;
-  Method method_;
-  uint64_t reciprocal_ = 0;
+  int s5_;
 };
 
 // Where digit development stopped: `low` when the remainder is below half an ulp, `high` when
@@ -218,7 +227,7 @@ bool ScientificLayout(int dec_exp) { return dec_exp < -3 || dec_exp >= 8; }
 template <typename Int>
 DigitsEnd DevelopFixedWidthDigits(const ScaledValue& v, int& dec_exp, JavaDecimalDigits& out) {
   Int b = WrapShiftLeft(WrapMul(static_cast<Int>(v.fract), static_cast<Int>(kFivePow[v.b5])), v.b2);
-  const DigitDivisor<Int> s(static_cast<Int>(kFivePow[v.s5]), v.s2);
+  const DigitDivisor<Int> s(WrapShiftLeft(static_cast<Int>(kFivePow[v.s5]), v.s2), v.s5, v.s2);
   const Int tens = s.ten_times();
   Int m = WrapShiftLeft(static_cast<Int>(kFivePow[v.m5]), v.m2);
   DigitsEnd end;
@@ -251,75 +260,74 @@ DigitsEnd DevelopFixedWidthDigits(const ScaledValue& v, int& dec_exp, JavaDecima
   return end;
 }
 
-// A natural number below 2^(32 * kMaxLimbs), for what Java computes in big integers. Limbs are
-// 32-bit, least significant first; limbs at and above size_ are zero.
+// A natural number below 2^(64 * kMaxLimbs), for what Java computes in big integers. Limbs are
+// 64-bit, least significant first; limbs at and above size_ are zero.
 class BigNat {
  public:
-  // Java's values stay below 2^800 (5^340 times a 53-bit fraction, normalized).
-  static constexpr int kMaxLimbs = 40;
+  // Java's values stay below 2^1200 (the subnormals' 2^1074 scale, 5^340, a 53-bit fraction).
+  static constexpr int kMaxLimbs = 20;
 
   explicit BigNat(uint64_t v) {
     limbs_.fill(0);
-    limbs_[0] = static_cast<uint32_t>(v);
-    limbs_[1] = static_cast<uint32_t>(v >> 32);
-    size_ = limbs_[1] != 0 ? 2 : (limbs_[0] != 0 ? 1 : 0);
+    limbs_[0] = v;
+    size_ = v != 0 ? 1 : 0;
   }
 
-  void MulSmall(uint32_t factor) {
+  void MulSmall(uint64_t factor) {
     uint64_t carry = 0;
     for (int i = 0; i < size_; ++i) {
-      const uint64_t p = uint64_t{limbs_[i]} * factor + carry;
-      limbs_[i] = static_cast<uint32_t>(p);
-      carry = p >> 32;
+      const Uint128 p = Uint128{limbs_[i]} * factor + carry;
+      limbs_[i] = static_cast<uint64_t>(p);
+      carry = static_cast<uint64_t>(p >> 64);
     }
     if (carry != 0) {
       SLUICE_CHECK(size_ < kMaxLimbs, "BigNat overflow");
-      limbs_[size_++] = static_cast<uint32_t>(carry);
+      limbs_[size_++] = carry;
     }
   }
 
   void MulPow5(int p5) {
-    constexpr int kChunk = 13;  // 5^13 < 2^32
-    for (; p5 >= kChunk; p5 -= kChunk) MulSmall(static_cast<uint32_t>(kFivePow[kChunk]));
-    if (p5 > 0) MulSmall(static_cast<uint32_t>(kFivePow[p5]));
+    constexpr int kChunk = 26;  // 5^26 < 2^64
+    for (; p5 >= kChunk; p5 -= kChunk) MulSmall(kFivePow[kChunk]);
+    if (p5 > 0) MulSmall(kFivePow[p5]);
   }
 
   void ShiftLeft(int bits) {
     if (size_ == 0 || bits == 0) return;
-    const int words = bits / 32;
-    const int rest = bits % 32;
+    const int words = bits / 64;
+    const int rest = bits % 64;
     const int new_size = size_ + words + 1;
     SLUICE_CHECK(new_size <= kMaxLimbs, "BigNat overflow");
     for (int i = new_size - 1; i >= words; --i) {
       const int src = i - words;
-      const uint32_t at = src < size_ ? limbs_[src] : 0;
-      const uint32_t below = src >= 1 ? limbs_[src - 1] : 0;
-      limbs_[i] = rest == 0 ? at : (at << rest) | (below >> (32 - rest));
+      const uint64_t at = src < size_ ? limbs_[src] : 0;
+      const uint64_t below = src >= 1 ? limbs_[src - 1] : 0;
+      limbs_[i] = rest == 0 ? at : (at << rest) | (below >> (64 - rest));
     }
     for (int i = 0; i < words; ++i) limbs_[i] = 0;
     size_ = new_size;
     Trim();
   }
 
-  // The left shift that puts the top bit at bit 27 of the top limb, so that ten times the value
+  // The left shift that puts the top bit at bit 59 of the top limb, so that ten times the value
   // has as many limbs. REQUIRES: nonzero.
   int NormalizingShift() const {
     const int zeros = std::countl_zero(limbs_[size_ - 1]);
-    return zeros < 4 ? 28 + zeros : zeros - 4;
+    return zeros < 4 ? 60 + zeros : zeros - 4;
   }
 
   void Add(const BigNat& other) {
     const int n = std::max(size_, other.size_);
     uint64_t carry = 0;
     for (int i = 0; i < n; ++i) {
-      const uint64_t sum = uint64_t{limbs_[i]} + other.limbs_[i] + carry;
-      limbs_[i] = static_cast<uint32_t>(sum);
-      carry = sum >> 32;
+      const Uint128 sum = Uint128{limbs_[i]} + other.limbs_[i] + carry;
+      limbs_[i] = static_cast<uint64_t>(sum);
+      carry = static_cast<uint64_t>(sum >> 64);
     }
     size_ = n;
     if (carry != 0) {
       SLUICE_CHECK(size_ < kMaxLimbs, "BigNat overflow");
-      limbs_[size_++] = static_cast<uint32_t>(carry);
+      limbs_[size_++] = carry;
     }
   }
 
@@ -337,17 +345,20 @@ class BigNat {
       }
       return q;
     }
-    // Over-estimates the quotient by at most one, as the divisor's top 64 bits are >= 2^59.
-    uint64_t q_estimate;
-    if (n == 1) {
-      q_estimate = limbs_[0] / divisor.limbs_[0];
-    } else {
-      const uint64_t top = (uint64_t{limbs_[n - 1]} << 32) | limbs_[n - 2];
-      const uint64_t divisor_top = (uint64_t{divisor.limbs_[n - 1]} << 32) | divisor.limbs_[n - 2];
-      q_estimate = top / divisor_top;
-    }
-    int q = static_cast<int>(q_estimate);
-    if (q != 0) q -= SubtractMultiple(divisor, static_cast<uint32_t>(q));
+    // The top limbs' quotient: never below the true one, and above it by at most one since the
+    // divisor's top limb is at least 2^59.
+    int q = static_cast<int>(limbs_[n - 1] / divisor.limbs_[n - 1]);
+    if (q != 0) q -= SubtractMultiple(divisor, static_cast<uint64_t>(q));
+    return q;
+  }
+
+  // DivRem where the divisor is 2^(64 (n - 1) + 59): the quotient is the bits above.
+  int DivRemByPowerOfTwo(const BigNat& divisor) {
+    const int n = divisor.size_;
+    if (size_ != n) return DivRem(divisor);
+    const int q = static_cast<int>(limbs_[n - 1] >> 59);
+    limbs_[n - 1] &= (uint64_t{1} << 59) - 1;
+    Trim();
     return q;
   }
 
@@ -356,8 +367,8 @@ class BigNat {
     const int n = c.size_;
     if (std::max(size_, other.size_) > n) return true;
     if (n == 0) return true;
-    // The sum is top * 2^(32 (n - 1)) plus less than 2 * 2^(32 (n - 1)).
-    const uint64_t top = uint64_t{limbs_[n - 1]} + other.limbs_[n - 1];
+    // The sum is top * 2^(64 (n - 1)) plus less than 2 * 2^(64 (n - 1)).
+    const Uint128 top = Uint128{limbs_[n - 1]} + other.limbs_[n - 1];
     if (top + 2 <= c.limbs_[n - 1]) return false;
     if (top > c.limbs_[n - 1]) return true;
     BigNat sum = *this;
@@ -365,23 +376,12 @@ class BigNat {
     return Compare(sum, c) >= 0;
   }
 
-  // Whether the value is a power of two.
   bool IsPowerOfTwo() const {
     if (size_ == 0 || !std::has_single_bit(limbs_[size_ - 1])) return false;
     for (int i = 0; i < size_ - 1; ++i) {
       if (limbs_[i] != 0) return false;
     }
     return true;
-  }
-
-  // DivRem where the divisor is 2^(32 (n - 1) + 27): the quotient is the bits above.
-  int DivRemByPowerOfTwo(const BigNat& divisor) {
-    const int n = divisor.size_;
-    if (size_ != n) return DivRem(divisor);
-    const int q = static_cast<int>(limbs_[n - 1] >> 27);
-    limbs_[n - 1] &= (uint32_t{1} << 27) - 1;
-    Trim();
-    return q;
   }
 
   friend int Compare(const BigNat& a, const BigNat& b) {
@@ -395,28 +395,30 @@ class BigNat {
  private:
   // *this -= q * divisor, where *this has at most divisor.size_ limbs; when that is negative,
   // adds the divisor back until it is not, and returns how many times it did.
-  int SubtractMultiple(const BigNat& divisor, uint32_t q) {
+  int SubtractMultiple(const BigNat& divisor, uint64_t q) {
     const int n = divisor.size_;
     uint64_t mul_carry = 0;
-    int64_t borrow = 0;
+    uint64_t borrow = 0;
     for (int i = 0; i < n; ++i) {
-      const uint64_t p = uint64_t{q} * divisor.limbs_[i] + mul_carry;
-      mul_carry = p >> 32;
-      const int64_t diff = int64_t{limbs_[i]} - int64_t{static_cast<uint32_t>(p)} + borrow;
-      limbs_[i] = static_cast<uint32_t>(diff);
-      borrow = diff >> 32;  // 0 or -1
+      const Uint128 p = Uint128{q} * divisor.limbs_[i] + mul_carry;
+      mul_carry = static_cast<uint64_t>(p >> 64);
+      const uint64_t low = static_cast<uint64_t>(p);
+      const uint64_t diff = limbs_[i] - low;
+      const uint64_t next_borrow = (limbs_[i] < low ? 1 : 0) + (diff < borrow ? 1 : 0);
+      limbs_[i] = diff - borrow;
+      borrow = next_borrow;
     }
-    // The exact difference is these n limbs plus 2^(32 n) * high.
-    int64_t high = borrow - static_cast<int64_t>(mul_carry);
+    // The exact difference is these n limbs minus 2^(64 n) * owed.
+    Uint128 owed = Uint128{mul_carry} + borrow;
     int added = 0;
-    while (high < 0) {
+    while (owed != 0) {
       uint64_t carry = 0;
       for (int i = 0; i < n; ++i) {
-        const uint64_t sum = uint64_t{limbs_[i]} + divisor.limbs_[i] + carry;
-        limbs_[i] = static_cast<uint32_t>(sum);
-        carry = sum >> 32;
+        const Uint128 sum = Uint128{limbs_[i]} + divisor.limbs_[i] + carry;
+        limbs_[i] = static_cast<uint64_t>(sum);
+        carry = static_cast<uint64_t>(sum >> 64);
       }
-      high += static_cast<int64_t>(carry);
+      owed -= carry;
       ++added;
     }
     size_ = n;
@@ -428,7 +430,7 @@ class BigNat {
     while (size_ > 0 && limbs_[size_ - 1] == 0) --size_;
   }
 
-  std::array<uint32_t, kMaxLimbs> limbs_;
+  std::array<uint64_t, kMaxLimbs> limbs_;
   int size_ = 0;
 };
 
@@ -503,7 +505,7 @@ DigitsEnd DevelopWideDigits(const ScaledValue& v, int& dec_exp, JavaDecimalDigit
   };
   const Uint128 b = (Uint128{v.fract} * pow5(v.b5)) << v.b2;
   const Uint128 m = pow5(v.m5) << v.m2;
-  const DigitDivisor<Uint128> s(pow5(v.s5), v.s2);
+  const DigitDivisor<Uint128> s(pow5(v.s5) << v.s2, v.s5, v.s2);
   return DevelopExactDigits(b, m, s, s.ten_times(), dec_exp, out);
 }
 
@@ -513,11 +515,11 @@ DigitsEnd DevelopBigDigits(const ScaledValue& v, int& dec_exp, JavaDecimalDigits
   s.ShiftLeft(v.s2);
   const int shift = s.NormalizingShift();  // for DivRem; the values all scale alike
   s.ShiftLeft(shift);
-  BigNat b(v.fract);
-  b.MulPow5(v.b5);
-  b.ShiftLeft(v.b2 + shift);
-  BigNat m(1);
+  BigNat m(1);  // m5 == b5
   m.MulPow5(v.m5);
+  BigNat b = m;
+  b.MulSmall(v.fract);
+  b.ShiftLeft(v.b2 + shift);
   m.ShiftLeft(v.m2 + shift);
   BigNat ten_s = s;
   ten_s.MulSmall(10);
