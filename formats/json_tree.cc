@@ -408,20 +408,20 @@ void AppendJsonNode(const JsonNode& node, std::string* out) {
 
 void AppendJsonFloat(float f, std::string* out) {
   if (std::isfinite(f)) {
-    out->append(JavaFloatToString(f));
+    AppendJavaFloatToString(f, *out);
   } else {
     out->push_back('"');
-    out->append(JavaFloatToString(f));
+    AppendJavaFloatToString(f, *out);
     out->push_back('"');
   }
 }
 
 void AppendJsonDouble(double d, std::string* out) {
   if (std::isfinite(d)) {
-    out->append(JavaDoubleToString(d));
+    AppendJavaDoubleToString(d, *out);
   } else {
     out->push_back('"');
-    out->append(JavaDoubleToString(d));
+    AppendJavaDoubleToString(d, *out);
     out->push_back('"');
   }
 }

@@ -122,6 +122,11 @@ TEST(JsonConverter, RoundTripsEveryPrimitiveType) {
        R"({"schema":{"type":"double","optional":false},"payload":1.0E10})"},
       {Schema::Float64(), Value::Float64(1.5e-5),
        R"({"schema":{"type":"double","optional":false},"payload":1.5E-5})"},
+      // Float/Double.toString as JDK 17 prints them (JDK 19+: -2.75E10, 1.0E23).
+      {Schema::Float32(), Value::Float32(-2.75e10f),
+       R"({"schema":{"type":"float","optional":false},"payload":-2.74999992E10})"},
+      {Schema::Float64(), Value::Float64(1e23),
+       R"({"schema":{"type":"double","optional":false},"payload":9.999999999999999E22})"},
       {Schema::Boolean(), Value::Boolean(true),
        R"({"schema":{"type":"boolean","optional":false},"payload":true})"},
       {Schema::OptionalString(), Value::String("h\xC3\xA9llo"),

@@ -1054,10 +1054,10 @@ void Append(const Schema* schema, const Value& value, bool embedded, std::string
       }
       return;
     case Value::Kind::kFloat32:
-      out += JavaFloatToString(static_cast<float>(value.floating()));
+      AppendJavaFloatToString(static_cast<float>(value.floating()), out);
       return;
     case Value::Kind::kFloat64:
-      out += JavaDoubleToString(value.floating());
+      AppendJavaDoubleToString(value.floating(), out);
       return;
     case Value::Kind::kString:
       if (embedded) {
