@@ -107,11 +107,11 @@ def write_lines(path, lines):
             f.write(line + "\n")
 
 
-def test_connectors_with_java_client_overrides_run_and_deliver(sluiced, workdir):
+def run_connectors_with_java_client_overrides(s, workdir):
     src_file, out_file = workdir / "in.txt", workdir / "out.txt"
     write_lines(src_file, [f"line {i}" for i in range(50)])
     # Java client names, some renamed or converted for librdkafka, one with no equivalent.
-    r = sluiced.post("/connectors", json=source_config(
+    r = s.post("/connectors", json=source_config(
         "src", src_file, "lines",
         **{"producer.override.delivery.timeout.ms": "300000",
            "producer.override.buffer.memory": "16777216",
@@ -119,7 +119,7 @@ def test_connectors_with_java_client_overrides_run_and_deliver(sluiced, workdir)
            "producer.override.key.serializer":
                "org.apache.kafka.common.serialization.StringSerializer"}))
     assert r.status_code == 201, r.text
-    r = sluiced.post("/connectors", json=sink_config(
+    r = s.post("/connectors", json=sink_config(
         "snk", out_file, "lines",
         **{"consumer.override.max.poll.records": "1000",
            "consumer.override.fetch.max.wait.ms": "100",
@@ -127,17 +127,29 @@ def test_connectors_with_java_client_overrides_run_and_deliver(sluiced, workdir)
                "org.apache.kafka.clients.consumer.RangeAssignor",
            "errors.deadletterqueue.topic.name": "lines-dlq",
            "errors.deadletterqueue.topic.replication.factor": "1",
-           "producer.override.max.request.size": "2097152"}))
+           "producer.override.max.request.size": "2097152",
+           "admin.override.request.timeout.ms": "20000"}))
     assert r.status_code == 201, r.text
-    sluiced.wait_running("src")
-    sluiced.wait_running("snk")
+    s.wait_running("src")
+    s.wait_running("snk")
     expected = [f"line {i}" for i in range(50)]
     wait_for(lambda: read_lines(out_file) == expected, 60, "the lines in out.txt")
     write_lines(src_file, ["more"])
     wait_for(lambda: read_lines(out_file) == expected + ["more"], 60, "the appended line")
     # The key Java clients use and librdkafka has no equivalent for is ignored, with a warning.
-    wait_for(lambda: "the producer setting key.serializer is ignored" in sluiced.log(), 10,
+    wait_for(lambda: "the producer setting key.serializer is ignored" in s.log(), 10,
              "the warning about key.serializer")
+
+
+def test_connectors_with_java_client_overrides_run_and_deliver(sluiced, workdir):
+    run_connectors_with_java_client_overrides(sluiced, workdir)
+
+
+def test_connectors_with_java_client_overrides_on_real_kafka(sluiced_factory, workdir,
+                                                            kafka_broker):
+    # A real broker answers the admin calls (the DLQ topic is created with the admin settings).
+    s = sluiced_factory(props=worker_props(workdir, **{"bootstrap.servers": kafka_broker})).start()
+    run_connectors_with_java_client_overrides(s, workdir)
 
 
 def test_a_task_whose_overrides_the_policy_refuses_fails_as_in_kafka_connect(sluiced_factory,
