@@ -172,3 +172,12 @@ def test_a_task_whose_overrides_the_policy_refuses_fails_as_in_kafka_connect(slu
         "[[max.poll.records,1000,[],[The 'None' policy does not allow 'max.poll.records' to be "
         "overridden in the connector configuration.],true]]"), status
     assert status["connector"]["state"] == "RUNNING", status
+    # Reading the sink's offsets builds its consumer settings too, and Kafka Connect's Worker
+    # checks the policy there as well (500 with the ConnectException's message).
+    r = s.get("/connectors/snk/offsets")
+    assert r.status_code == 500, r.text
+    assert r.json() == {
+        "error_code": 500,
+        "message": "Client Config Overrides not allowed [[max.poll.records,1000,[],[The 'None' "
+                   "policy does not allow 'max.poll.records' to be overridden in the connector "
+                   "configuration.],true]]"}, r.text
