@@ -24,6 +24,7 @@
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "plugin-host/loader.h"
+#include "sdk/cpp/wire/codec.h"
 #include "plugin-host/manifest.h"
 #include "plugin-host/plugin_service.h"
 #include "plugin-host/sandbox/sandbox.h"
@@ -174,6 +175,8 @@ int Run(int argc, char** argv) {
 
   grpc::ServerBuilder builder;
   builder.AddListeningPort(absl::StrCat("unix:", socket_path), grpc::InsecureServerCredentials());
+  builder.SetMaxReceiveMessageSize(wire::kMaxMessageBytes);
+  builder.SetMaxSendMessageSize(wire::kMaxMessageBytes);
   builder.RegisterService(&service);
   std::unique_ptr<grpc::Server> server = builder.BuildAndStart();
   if (server == nullptr) {

@@ -8,7 +8,7 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
-#include "connectors/file/value_text.h"
+#include "sluice/sdk/java_text.h"
 
 namespace sluice::connectors::file {
 namespace {
@@ -84,7 +84,7 @@ absl::Status FileStreamSinkTask::Put(std::vector<SinkRecord> records) {
   std::lock_guard<std::mutex> lock(mu_);
   if (fd_ < 0) return absl::FailedPreconditionError("FileStreamSinkTask is not started");
   for (const SinkRecord& record : records) {
-    AppendValueText(record.value_schema.get(), record.value, buffer_);
+    AppendJavaToString(record.value_schema.get(), record.value, buffer_);
     buffer_ += '\n';
     if (buffer_.size() >= kWriteThreshold) {
       absl::Status written = WriteBufferLocked();

@@ -1,5 +1,6 @@
 // FileStreamSinkConnector and FileStreamSinkTask: Kafka Connect's file sink on the C++ SDK.
-// Each record's value is written as one line of text (see value_text.h) to a file, opened with
+// Each record's value is written as one line of text, Java's String.valueOf(value) (see
+// sluice/sdk/java_text.h), to a file, opened with
 // create + append, or to stdout.
 #ifndef SLUICE_CONNECTORS_FILE_FILE_STREAM_SINK_H_
 #define SLUICE_CONNECTORS_FILE_FILE_STREAM_SINK_H_

@@ -10,6 +10,8 @@
 #include "server/api/status_mapping.h"
 #include "server/convert/connect_exception.h"
 #include "server/convert/converter.h"
+#include "server/convert/header_converter.h"
+#include "server/transforms/transformation.h"
 #include "server/convert/json.h"
 
 namespace sluice::api {
@@ -262,19 +264,25 @@ grpc::Status ConnectServiceImpl::ListConnectorPlugins(
     }
   }
   if (request->has_connectors_only() && !request->connectors_only()) {
-    for (const convert::ConverterClass& c : convert::BuiltinConverters()) {
+    // Then, as Kafka Connect lists them: transformations, predicates, converters, header
+    // converters, each by class name.
+    auto add = [&](const std::string& cls, const char* type, const std::string& version) {
       v1::PluginInfo* info = response->add_plugins();
-      info->set_class_(c.class_name);
-      info->set_type("converter");
-      if (!c.version.empty()) info->set_version(c.version);
+      info->set_class_(cls);
+      info->set_type(type);
+      if (!version.empty() && version != "undefined") info->set_version(version);
+    };
+    for (const transforms::TransformationClass& c : transforms::BuiltinTransformations()) {
+      add(c.class_name, "transformation", c.version);
     }
-    // Headers are always converted in the text form of Kafka Connect's default header
-    // converter; it is the one header converter there is.
-    v1::PluginInfo* header = response->add_plugins();
-    header->set_class_("org.apache.kafka.connect.storage.SimpleHeaderConverter");
-    header->set_type("header_converter");
-    if (!convert::BuiltinConverters().empty()) {
-      header->set_version(convert::BuiltinConverters().front().version);
+    for (const transforms::PredicateClass& c : transforms::BuiltinPredicates()) {
+      add(c.class_name, "predicate", c.version);
+    }
+    for (const convert::ConverterClass& c : convert::BuiltinConverters()) {
+      add(c.class_name, "converter", c.version);
+    }
+    for (const convert::HeaderConverterClass& c : convert::BuiltinHeaderConverters()) {
+      add(c.class_name, "header_converter", c.version);
     }
   }
   return grpc::Status::OK;
@@ -285,8 +293,33 @@ grpc::Status ConnectServiceImpl::GetConnectorPluginConfig(
     v1::PluginConfigDefinitions* response) {
   const plugins::ConnectorPlugin* plugin = registry_->Find(request->plugin());
   if (plugin == nullptr) {
-    return ToGrpcStatus(absl::NotFoundError(absl::StrCat("Unknown plugin ", request->plugin(), ".")),
-                        context);
+    // Not a connector: a transformation, predicate, converter or header converter, whose own
+    // keys are its whole config (Kafka Connect's connectorPluginConfig).
+    const ConfigDef* def = nullptr;
+    const std::string& name = request->plugin();
+    if (const transforms::TransformationClass* t = transforms::FindTransformation(name)) {
+      def = &t->config;
+    } else if (const transforms::PredicateClass* p = transforms::FindPredicate(name)) {
+      def = &p->config;
+    }
+    for (const convert::ConverterClass& c : convert::BuiltinConverters()) {
+      if (def == nullptr && (c.class_name == name || std::find(c.aliases.begin(), c.aliases.end(),
+                                                               name) != c.aliases.end())) {
+        def = &c.config;
+      }
+    }
+    for (const convert::HeaderConverterClass& c : convert::BuiltinHeaderConverters()) {
+      if (def == nullptr && (c.class_name == name || std::find(c.aliases.begin(), c.aliases.end(),
+                                                               name) != c.aliases.end())) {
+        def = &c.config;
+      }
+    }
+    if (def == nullptr) {
+      return ToGrpcStatus(absl::NotFoundError(absl::StrCat("Unknown plugin ", name, ".")),
+                          context);
+    }
+    for (const ConfigKey& key : def->keys()) ToProto(key, response->add_configs());
+    return grpc::Status::OK;
   }
   // The plugin's own keys first, then the framework's keys it does not define.
   ConfigDef framework = herder::FrameworkConfigDef(plugin->type);

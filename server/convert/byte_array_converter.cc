@@ -2,6 +2,7 @@
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
+#include "server/convert/connect_exception.h"
 #include "server/convert/java_format.h"
 
 namespace sluice::convert {
@@ -19,14 +20,15 @@ absl::StatusOr<std::optional<std::string>> ByteArrayConverter::FromConnectData(
     std::string_view topic, const Schema* schema, const Value& value) {
   if (schema != nullptr && schema->type() != SchemaType::kBytes) {
     const std::string_view type = JavaTypeName(schema->type());
-    return absl::InvalidArgumentError(
+    return DataError(
         absl::StrCat("Invalid schema type for ByteArrayConverter: ",
                      absl::string_view(type.data(), type.size())));
   }
   if (value.is_null()) return std::optional<std::string>();
-  if (value.kind() != Value::Kind::kBytes) {
-    const std::string_view cls = JavaClassName(value.kind());
-    return absl::InvalidArgumentError(
+  // A Decimal is a BigDecimal in Kafka Connect, not a byte[].
+  const std::string_view cls = JavaClassNameOf(schema, value);
+  if (value.kind() != Value::Kind::kBytes || cls != JavaClassName(Value::Kind::kBytes)) {
+    return DataError(
         absl::StrCat("ByteArrayConverter is not compatible with objects of type ",
                      absl::string_view(cls.data(), cls.size())));
   }

@@ -4,6 +4,7 @@
 #include <optional>
 #include <string>
 
+#include "server/convert/connect_exception.h"
 #include <gtest/gtest.h>
 
 #include "server/convert/converter.h"
@@ -53,6 +54,12 @@ TEST(ByteArrayConverter, RejectsOtherSchemasAndValues) {
   s = c->FromConnectData("t", Schema::Bytes().get(), Value::Int32(1)).status();
   EXPECT_EQ(s.message(),
             "ByteArrayConverter is not compatible with objects of type class java.lang.Integer");
+  // A Decimal is a java.math.BigDecimal in Kafka Connect (Kafka 3.9.1's message).
+  SchemaPtr decimal = SchemaBuilder::Decimal(2).BuildOrDie();
+  s = c->FromConnectData("t", decimal.get(), Value::Bytes("\x01")).status();
+  EXPECT_EQ(s.message(),
+            "ByteArrayConverter is not compatible with objects of type class java.math.BigDecimal");
+  EXPECT_EQ(JavaExceptionClass(s), kDataExceptionClass);
 }
 
 }  // namespace

@@ -1,7 +1,7 @@
 #include "server/convert/java_format.h"
 
 #include <algorithm>
-#include <charconv>
+#include <iterator>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
@@ -9,118 +9,12 @@
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
+#include "simdjson.h"
 
 namespace sluice::convert {
 namespace {
 
-// A positive decimal digits * 10^(exponent - digits.size() + 1): "15", 3 is 1.5E3.
-struct SciDecimal {
-  std::string digits;  // no leading or trailing zeros (a single "0" for zero)
-  int exponent = 0;
-};
-
-// Reads std::to_chars / printf scientific output without a sign: "1e+10", "1.5e-05".
-SciDecimal ParseScientific(const char* begin, const char* end) {
-  SciDecimal out;
-  const char* p = begin;
-  for (; p < end && *p != 'e' && *p != 'E'; ++p) {
-    if (*p != '.') out.digits.push_back(*p);
-  }
-  if (p < end) {
-    ++p;
-    bool negative = false;
-    if (p < end && (*p == '+' || *p == '-')) negative = *p++ == '-';
-    int exponent = 0;
-    for (; p < end; ++p) exponent = exponent * 10 + (*p - '0');
-    out.exponent = negative ? -exponent : exponent;
-  }
-  while (out.digits.size() > 1 && out.digits.back() == '0') out.digits.pop_back();
-  return out;
-}
-
-// Java's layout of a shortest decimal: plain for 10^-3 <= |d| < 10^7, otherwise computerized
-// scientific notation; always at least one digit after the point.
-std::string FormatJava(bool negative, const SciDecimal& d) {
-  std::string out;
-  if (negative) out.push_back('-');
-  const int e = d.exponent;
-  const std::string& digits = d.digits;
-  if (e >= 0 && e < 7) {
-    const size_t int_len = static_cast<size_t>(e) + 1;
-    if (digits.size() <= int_len) {
-      out += digits;
-      out.append(int_len - digits.size(), '0');
-      out += ".0";
-    } else {
-      out.append(digits, 0, int_len);
-      out.push_back('.');
-      out.append(digits, int_len, std::string::npos);
-    }
-  } else if (e < 0 && e >= -3) {
-    out += "0.";
-    out.append(static_cast<size_t>(-e - 1), '0');
-    out += digits;
-  } else {
-    out.push_back(digits[0]);
-    out.push_back('.');
-    if (digits.size() > 1) {
-      out.append(digits, 1, std::string::npos);
-    } else {
-      out.push_back('0');
-    }
-    out.push_back('E');
-    out += std::to_string(e);
-  }
-  return out;
-}
-
-template <typename T>
-std::string JavaFloatingToString(T v) {
-  if (std::isnan(v)) return "NaN";
-  if (std::isinf(v)) return v > 0 ? "Infinity" : "-Infinity";
-  if (v == 0) return std::signbit(v) ? "-0.0" : "0.0";
-  const bool negative = std::signbit(v);
-  const T a = std::fabs(v);
-  char buf[64];
-  const std::to_chars_result r =
-      std::to_chars(buf, buf + sizeof(buf), a, std::chars_format::scientific);
-  SciDecimal d = ParseScientific(buf, r.ptr);
-  if (d.digits.size() == 1) {
-    // Java's rule: when the shortest decimal has one digit, the closest decimal of one or two
-    // digits that still rounds back is chosen (Double.MIN_VALUE is "4.9E-324", not "5E-324").
-    // The closest two-digit decimal is `a` correctly rounded to two digits.
-    char two[64];
-    const int n = std::snprintf(two, sizeof(two), "%.1e", static_cast<double>(a));
-    T back{};
-    const std::from_chars_result fr = std::from_chars(two, two + n, back);
-    if (fr.ec == std::errc() && back == a) d = ParseScientific(two, two + n);
-  }
-  return FormatJava(negative, d);
-}
-
-// Big-endian magnitude -> decimal digits ("0" for zero).
-std::string MagnitudeToDecimal(std::vector<uint8_t> mag) {
-  std::string out;  // little-endian digits
-  size_t start = 0;
-  while (start < mag.size() && mag[start] == 0) ++start;
-  while (start < mag.size()) {
-    uint64_t rem = 0;
-    for (size_t i = start; i < mag.size(); ++i) {
-      const uint64_t cur = (rem << 8) | mag[i];
-      mag[i] = static_cast<uint8_t>(cur / 1000000000);
-      rem = cur % 1000000000;
-    }
-    while (start < mag.size() && mag[start] == 0) ++start;
-    for (int i = 0; i < 9; ++i) {
-      out.push_back(static_cast<char>('0' + rem % 10));
-      rem /= 10;
-      if (start == mag.size() && rem == 0) break;
-    }
-  }
-  if (out.empty()) out.push_back('0');
-  std::reverse(out.begin(), out.end());
-  return out;
-}
+void AppendReplacement(std::string* out) { out->append("\xEF\xBF\xBD"); }
 
 void Negate(std::vector<uint8_t>& bytes) {
   int carry = 1;
@@ -148,9 +42,6 @@ int Base64Index(char c) {
 constexpr int64_t kMaxDecimalDigits = 10000;
 
 }  // namespace
-
-std::string JavaDoubleToString(double d) { return JavaFloatingToString(d); }
-std::string JavaFloatToString(float f) { return JavaFloatingToString(f); }
 
 std::string_view JavaClassName(Value::Kind kind) {
   switch (kind) {
@@ -186,6 +77,39 @@ std::string_view JavaClassName(Value::Kind kind) {
   return "unknown";
 }
 
+std::string_view JavaClassNameOf(const Schema* schema, const Value& value) {
+  if (schema != nullptr && !schema->name().empty()) {
+    const std::string& name = schema->name();
+    if ((value.kind() == Value::Kind::kInt32 && schema->type() == SchemaType::kInt32 &&
+         (name == kDateLogicalName || name == kTimeLogicalName)) ||
+        (value.kind() == Value::Kind::kInt64 && schema->type() == SchemaType::kInt64 &&
+         name == kTimestampLogicalName)) {
+      return "class java.util.Date";
+    }
+    if (value.kind() == Value::Kind::kBytes && schema->type() == SchemaType::kBytes &&
+        name == kDecimalLogicalName) {
+      return "class java.math.BigDecimal";
+    }
+  }
+  return JavaClassName(value.kind());
+}
+
+std::string JavaClassCastText(const Schema* schema, const Value& value,
+                              std::string_view target_class) {
+  std::string_view from = JavaClassNameOf(schema, value);
+  from.remove_prefix(std::string_view("class ").size());
+  const absl::string_view f(from.data(), from.size());
+  const absl::string_view t(target_class.data(), target_class.size());
+  // Connect's own classes come from the worker's class path; everything else is java.base.
+  const std::string where =
+      value.kind() == Value::Kind::kStruct
+          ? absl::StrCat(f, " is in unnamed module of loader 'app'; ", t,
+                         " is in module java.base of loader 'bootstrap'")
+          : absl::StrCat(f, " and ", t, " are in module java.base of loader 'bootstrap'");
+  return absl::StrCat("java.lang.ClassCastException: class ", f, " cannot be cast to class ", t,
+                      " (", where, ")");
+}
+
 std::string_view JavaTypeName(SchemaType type) {
   switch (type) {
     case SchemaType::kInt8:
@@ -214,40 +138,6 @@ std::string_view JavaTypeName(SchemaType type) {
       return "STRUCT";
   }
   return "UNKNOWN";
-}
-
-std::string BigDecimalToString(std::string_view unscaled_be, int32_t scale) {
-  std::vector<uint8_t> bytes(unscaled_be.begin(), unscaled_be.end());
-  const bool negative = !bytes.empty() && (bytes[0] & 0x80) != 0;
-  if (negative) Negate(bytes);
-  const std::string coeff = MagnitudeToDecimal(std::move(bytes));
-  const int64_t len = static_cast<int64_t>(coeff.size());
-  const int64_t adjusted = -static_cast<int64_t>(scale) + (len - 1);
-  std::string out;
-  if (negative) out.push_back('-');
-  if (scale >= 0 && adjusted >= -6) {
-    if (scale == 0) {
-      out += coeff;
-    } else if (len > scale) {
-      out.append(coeff, 0, static_cast<size_t>(len - scale));
-      out.push_back('.');
-      out.append(coeff, static_cast<size_t>(len - scale), std::string::npos);
-    } else {
-      out += "0.";
-      out.append(static_cast<size_t>(scale - len), '0');
-      out += coeff;
-    }
-  } else {
-    out.push_back(coeff[0]);
-    if (len > 1) {
-      out.push_back('.');
-      out.append(coeff, 1, std::string::npos);
-    }
-    out.push_back('E');
-    if (adjusted > 0) out.push_back('+');
-    out += std::to_string(adjusted);
-  }
-  return out;
 }
 
 std::string MinimalTwosComplement(std::string_view unscaled_be) {
@@ -341,6 +231,135 @@ absl::StatusOr<std::string> DecimalTextToUnscaled(std::string_view text_view, in
   if (negative) Negate(big);
   return MinimalTwosComplement(
       std::string_view(reinterpret_cast<const char*>(big.data()), big.size()));
+}
+
+int JavaDigit(char16_t c) {
+  if (c >= u'0' && c <= u'9') return c - u'0';
+  if (c < 0x0660) return -1;
+  // The zero of every run of ten decimal digits (Unicode Nd) in the BMP, from JDK 17's
+  // Character.isDigit.
+  static constexpr char16_t kZeros[] = {
+      0x0660, 0x06F0, 0x07C0, 0x0966, 0x09E6, 0x0A66, 0x0AE6, 0x0B66, 0x0BE6, 0x0C66,
+      0x0CE6, 0x0D66, 0x0DE6, 0x0E50, 0x0ED0, 0x0F20, 0x1040, 0x1090, 0x17E0, 0x1810,
+      0x1946, 0x19D0, 0x1A80, 0x1A90, 0x1B50, 0x1BB0, 0x1C40, 0x1C50, 0xA620, 0xA8D0,
+      0xA900, 0xA9D0, 0xA9F0, 0xAA50, 0xABF0, 0xFF10,
+  };
+  const char16_t* it = std::upper_bound(std::begin(kZeros), std::end(kZeros), c);
+  if (it == std::begin(kZeros)) return -1;
+  const int value = c - *(it - 1);
+  return value < 10 ? value : -1;
+}
+
+std::u16string Utf8ToUtf16(std::string_view bytes) {
+  const std::string valid = ReplaceInvalidUtf8(bytes);
+  std::u16string out;
+  out.reserve(valid.size());
+  const auto* p = reinterpret_cast<const unsigned char*>(valid.data());
+  const size_t n = valid.size();
+  for (size_t i = 0; i < n;) {
+    uint32_t c = p[i];
+    size_t len = 1;
+    if (c >= 0xF0) {
+      c = ((c & 0x07) << 18) | ((p[i + 1] & 0x3F) << 12) | ((p[i + 2] & 0x3F) << 6) |
+          (p[i + 3] & 0x3F);
+      len = 4;
+    } else if (c >= 0xE0) {
+      c = ((c & 0x0F) << 12) | ((p[i + 1] & 0x3F) << 6) | (p[i + 2] & 0x3F);
+      len = 3;
+    } else if (c >= 0xC0) {
+      c = ((c & 0x1F) << 6) | (p[i + 1] & 0x3F);
+      len = 2;
+    }
+    i += len;
+    if (c >= 0x10000) {
+      c -= 0x10000;
+      out.push_back(static_cast<char16_t>(0xD800 + (c >> 10)));
+      out.push_back(static_cast<char16_t>(0xDC00 + (c & 0x3FF)));
+    } else {
+      out.push_back(static_cast<char16_t>(c));
+    }
+  }
+  return out;
+}
+
+std::string Utf16ToUtf8(std::u16string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  for (size_t i = 0; i < text.size(); ++i) {
+    uint32_t c = text[i];
+    if (c >= 0xD800 && c <= 0xDFFF) {
+      const bool pair = c <= 0xDBFF && i + 1 < text.size() && text[i + 1] >= 0xDC00 &&
+                        text[i + 1] <= 0xDFFF;
+      if (!pair) {
+        out.push_back('?');
+        continue;
+      }
+      c = 0x10000 + ((c - 0xD800) << 10) + (text[++i] - 0xDC00);
+    }
+    if (c < 0x80) {
+      out.push_back(static_cast<char>(c));
+    } else if (c < 0x800) {
+      out.push_back(static_cast<char>(0xC0 | (c >> 6)));
+      out.push_back(static_cast<char>(0x80 | (c & 0x3F)));
+    } else if (c < 0x10000) {
+      out.push_back(static_cast<char>(0xE0 | (c >> 12)));
+      out.push_back(static_cast<char>(0x80 | ((c >> 6) & 0x3F)));
+      out.push_back(static_cast<char>(0x80 | (c & 0x3F)));
+    } else {
+      out.push_back(static_cast<char>(0xF0 | (c >> 18)));
+      out.push_back(static_cast<char>(0x80 | ((c >> 12) & 0x3F)));
+      out.push_back(static_cast<char>(0x80 | ((c >> 6) & 0x3F)));
+      out.push_back(static_cast<char>(0x80 | (c & 0x3F)));
+    }
+  }
+  return out;
+}
+
+std::string ReplaceInvalidUtf8(std::string_view s) {
+  if (simdjson::validate_utf8(s.data(), s.size())) return std::string(s);
+  std::string out;
+  out.reserve(s.size());
+  size_t i = 0;
+  while (i < s.size()) {
+    const auto b = static_cast<uint8_t>(s[i]);
+    if (b < 0x80) {
+      out.push_back(static_cast<char>(b));
+      ++i;
+      continue;
+    }
+    size_t len = 0;
+    uint8_t lo = 0x80;
+    uint8_t hi = 0xBF;
+    if (b >= 0xC2 && b <= 0xDF) {
+      len = 2;
+    } else if (b >= 0xE0 && b <= 0xEF) {
+      len = 3;
+      if (b == 0xE0) lo = 0xA0;
+      if (b == 0xED) hi = 0x9F;
+    } else if (b >= 0xF0 && b <= 0xF4) {
+      len = 4;
+      if (b == 0xF0) lo = 0x90;
+      if (b == 0xF4) hi = 0x8F;
+    } else {
+      AppendReplacement(&out);
+      ++i;
+      continue;
+    }
+    size_t k = 1;
+    for (; k < len && i + k < s.size(); ++k) {
+      const auto c = static_cast<uint8_t>(s[i + k]);
+      const uint8_t min = k == 1 ? lo : 0x80;
+      const uint8_t max = k == 1 ? hi : 0xBF;
+      if (c < min || c > max) break;
+    }
+    if (k == len) {
+      out.append(s.data() + i, len);
+    } else {
+      AppendReplacement(&out);
+    }
+    i += k;
+  }
+  return out;
 }
 
 std::string Base64Encode(std::string_view bytes) {

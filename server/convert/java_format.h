@@ -13,23 +13,22 @@
 
 #include "absl/status/statusor.h"
 #include "sluice/sdk/data.h"
+#include "sluice/sdk/java_text.h"
 
 namespace sluice::convert {
 
-// Double.toString(d) as JDK 19+ prints it (shortest decimal that rounds back, Java's layout):
-// "1.0", "0.001", "1234567.0", "1.0E7", "1.5E-5", "4.9E-324", "NaN", "-Infinity", "-0.0".
-std::string JavaDoubleToString(double d);
-// Float.toString(f), same rules for float: "1.0", "0.1", "3.4028235E38", "1.4E-45".
-std::string JavaFloatToString(float f);
-
 // "class java.lang.Integer" etc.: the Java class Kafka Connect carries for a value of this kind.
 std::string_view JavaClassName(Value::Kind kind);
+// The same for a value under `schema` (may be null), which decides the logical types: a Date,
+// Time or Timestamp value is a java.util.Date, a Decimal a java.math.BigDecimal.
+std::string_view JavaClassNameOf(const Schema* schema, const Value& value);
+// The ClassCastException Java raises casting that object to `target_class` (a java.base class
+// such as "java.lang.Integer"), as Throwable.toString prints it.
+std::string JavaClassCastText(const Schema* schema, const Value& value,
+                              std::string_view target_class);
 // Schema.Type's Java enum name: "INT32", "FLOAT64", "STRUCT", ...
 std::string_view JavaTypeName(SchemaType type);
 
-// BigDecimal.toString() of unscaled * 10^-scale, where `unscaled_be` is the big-endian
-// two's-complement unscaled value (empty counts as zero): "12.34", "-0.05", "1E-10", "1.2E+3".
-std::string BigDecimalToString(std::string_view unscaled_be, int32_t scale);
 // BigInteger.toByteArray(): the minimal big-endian two's-complement form of the same integer
 // (strips redundant sign bytes; empty becomes "\0").
 std::string MinimalTwosComplement(std::string_view unscaled_be);
@@ -37,6 +36,21 @@ std::string MinimalTwosComplement(std::string_view unscaled_be);
 // its unscaled value at `scale` in minimal big-endian two's complement. InvalidArgument when the
 // number has non-zero digits beyond `scale` or is not a number.
 absl::StatusOr<std::string> DecimalTextToUnscaled(std::string_view text, int32_t scale);
+
+// Character.digit(c, 10) for a UTF-16 code unit: 0..9 for the decimal digits of every script
+// (Unicode Nd in the BMP, as JDK 17 knows them), -1 otherwise. Character.isDigit(c) is
+// JavaDigit(c) >= 0.
+int JavaDigit(char16_t c);
+
+// UTF-8 <-> UTF-16, as Java's String sees text. Utf8ToUtf16 decodes as new String(bytes, UTF_8)
+// (ill-formed sequences become U+FFFD); Utf16ToUtf8 encodes as getBytes(UTF_8) (a lone
+// surrogate becomes '?').
+std::u16string Utf8ToUtf16(std::string_view bytes);
+std::string Utf16ToUtf8(std::u16string_view text);
+
+// The text of bytes decoded as Java's UTF-8 decoder does (new String(bytes, UTF_8)): each
+// maximal ill-formed subsequence becomes U+FFFD; valid input comes back as it is.
+std::string ReplaceInvalidUtf8(std::string_view bytes);
 
 // Standard alphabet with '=' padding, no line breaks (Jackson's MIME-NO-LINEFEEDS variant).
 std::string Base64Encode(std::string_view bytes);

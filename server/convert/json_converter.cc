@@ -8,7 +8,9 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "server/convert/connect_exception.h"
 #include "server/convert/java_format.h"
+#include "server/convert/java_hash_map.h"
 
 namespace sluice::convert {
 namespace {
@@ -125,13 +127,13 @@ Logical LogicalOf(const Schema& schema) {
 absl::StatusOr<int32_t> DecimalScale(const Schema& schema) {
   auto it = schema.parameters().find(std::string(kDecimalScaleParameter));
   if (it == schema.parameters().end()) {
-    return absl::InvalidArgumentError("Invalid Decimal schema: scale parameter not found.");
+    return DataError("Invalid Decimal schema: scale parameter not found.");
   }
   int32_t scale = 0;
   if (!absl::SimpleAtoi(it->second, &scale) || it->second.empty() ||
       absl::ascii_isspace(static_cast<unsigned char>(it->second.front())) ||
       absl::ascii_isspace(static_cast<unsigned char>(it->second.back()))) {
-    return absl::InvalidArgumentError(
+    return DataError(
         absl::StrCat("Invalid scale parameter found in Decimal schema: For input string: \"",
                      it->second, "\""));
   }
@@ -179,7 +181,7 @@ class PayloadWriter {
         out->append("null");
         return absl::OkStatus();
       }
-      return absl::InvalidArgumentError(
+      return DataError(
           "Conversion error: null value for field that is required and has no default value");
     }
     if (schema != nullptr) {
@@ -193,7 +195,7 @@ class PayloadWriter {
         case Logical::kTime:
           if (value.kind() == Value::Kind::kInt32 &&
               (value.integer() < 0 || value.integer() > 86400000)) {
-            return absl::InvalidArgumentError(
+            return DataError(
                 "Kafka Connect Time type should not have any date fields set to non-zero values.");
           }
           return WriteTimeLike("Time", Value::Kind::kInt32, value, out);
@@ -208,13 +210,13 @@ class PayloadWriter {
         absl::StrAppend(out, value.timestamp_millis());
         return absl::OkStatus();
       }
-      return absl::InvalidArgumentError(
+      return DataError(
           "Java class class java.util.Date does not have corresponding schema type.");
     }
     const SchemaType type = schema != nullptr ? schema->type() : InferType(value.kind());
     auto expect = [&](Value::Kind kind) -> absl::Status {
       if (value.kind() == kind) return absl::OkStatus();
-      return absl::InvalidArgumentError(absl::StrCat(
+      return DataError(absl::StrCat(
           "Invalid type for ",
           schema != nullptr ? Av(JavaTypeName(schema->type())) : absl::string_view("unknown schema"),
           ": ", Av(JavaClassName(value.kind()))));
@@ -280,13 +282,13 @@ class PayloadWriter {
  private:
   absl::Status WriteDecimal(const Schema& schema, const Value& value, std::string* out) const {
     if (value.kind() != Value::Kind::kBytes) {
-      return absl::InvalidArgumentError(absl::StrCat(
+      return DataError(absl::StrCat(
           "Invalid type for Decimal, expected BigDecimal but was ", Av(JavaClassName(value.kind()))));
     }
     absl::StatusOr<int32_t> scale = DecimalScale(schema);
     if (!scale.ok()) return scale.status();
     if (options_.decimal_format == DecimalFormat::kNumeric) {
-      out->append(BigDecimalToString(value.bytes(), *scale));
+      out->append(JavaBigDecimalToString(value.bytes(), *scale));
     } else {
       out->push_back('"');
       out->append(Base64Encode(MinimalTwosComplement(value.bytes())));
@@ -298,7 +300,7 @@ class PayloadWriter {
   static absl::Status WriteTimeLike(std::string_view logical, Value::Kind kind, const Value& value,
                                     std::string* out) {
     if (value.kind() != kind) {
-      return absl::InvalidArgumentError(absl::StrCat("Invalid type for ", Av(logical),
+      return DataError(absl::StrCat("Invalid type for ", Av(logical),
                                                      ", expected ", Av(logical), " but was ",
                                                      Av(JavaClassName(value.kind()))));
     }
@@ -319,7 +321,7 @@ class PayloadWriter {
       return text;
     }
     if (key.kind() != Value::Kind::kString) {
-      return absl::InvalidArgumentError(
+      return DataError(
           absl::StrCat("Invalid type for STRING: ", Av(JavaClassName(key.kind()))));
     }
     return key.string();
@@ -331,7 +333,15 @@ class PayloadWriter {
     const Schema* value_schema = schema != nullptr ? schema->value_schema().get() : nullptr;
     bool object_mode = true;
     if (schema != nullptr) {
-      object_mode = key_schema != nullptr && key_schema->type() == SchemaType::kString;
+      if (key_schema == nullptr) {
+        // A MAP schema without a key schema (SchemaBuilder::MapOfNull, from Values): Java's
+        // converter dereferences it.
+        return JavaError(absl::StatusCode::kInvalidArgument, "java.lang.NullPointerException",
+                         "Cannot invoke \"org.apache.kafka.connect.data.Schema.type()\" because "
+                         "the return value of \"org.apache.kafka.connect.data.Schema.keySchema()"
+                         "\" is null");
+      }
+      object_mode = key_schema->type() == SchemaType::kString;
     } else {
       for (const MapEntry& e : entries) {
         if (e.key.kind() != Value::Kind::kString) {
@@ -393,7 +403,7 @@ class PayloadWriter {
 
   absl::Status WriteStruct(const Schema* schema, const Value& value, std::string* out) const {
     if (value.kind() != Value::Kind::kStruct) {
-      return absl::InvalidArgumentError(
+      return DataError(
           absl::StrCat("Invalid type for STRUCT: ",
                        Av(JavaClassName(value.kind()))));
     }
@@ -403,11 +413,11 @@ class PayloadWriter {
     const bool schemaless = schema == nullptr;
     if (schemaless) {
       if (!options_.write_schemaless_structs) {
-        return absl::InvalidArgumentError("Mismatching schema.");
+        return DataError("Mismatching schema.");
       }
       schema = s.schema().get();
     } else if (!SameSchema(*s.schema(), *schema)) {
-      return absl::InvalidArgumentError("Mismatching schema.");
+      return DataError("Mismatching schema.");
     }
     const std::vector<Field>& fields = schema->fields();
     out->push_back('{');
@@ -508,7 +518,7 @@ absl::Status AppendSchemaJson(const PayloadWriter& writer, const Schema* schema,
 }
 
 absl::Status ReadTypeError(SchemaType type, std::string_view expected, const JsonNode& json) {
-  return absl::InvalidArgumentError(absl::StrCat("Invalid ", Av(JavaTypeName(type)),
+  return DataError(absl::StrCat("Invalid ", Av(JavaTypeName(type)),
                                                  " value: expected a JSON ", Av(expected),
                                                  " but found ", Av(JsonNodeTypeName(json.type))));
 }
@@ -520,6 +530,60 @@ std::optional<double> NonFiniteText(const JsonNode& json) {
   if (json.text == "Infinity") return HUGE_VAL;
   if (json.text == "-Infinity") return -HUGE_VAL;
   return std::nullopt;
+}
+
+// Object.equals between the Java objects two Connect values stand for (map keys).
+bool JavaEquals(const Value& a, const Value& b) {
+  if (a.kind() != b.kind()) return false;
+  switch (a.kind()) {
+    case Value::Kind::kFloat32: {
+      // Float.equals compares floatToIntBits: NaN equals NaN, 0.0 differs from -0.0.
+      const float x = static_cast<float>(a.floating());
+      const float y = static_cast<float>(b.floating());
+      return (std::isnan(x) && std::isnan(y)) || (x == y && std::signbit(x) == std::signbit(y));
+    }
+    case Value::Kind::kFloat64: {
+      const double x = a.floating();
+      const double y = b.floating();
+      return (std::isnan(x) && std::isnan(y)) || (x == y && std::signbit(x) == std::signbit(y));
+    }
+    case Value::Kind::kBytes:
+      return false;  // byte[] equality is identity
+    case Value::Kind::kArray: {
+      if (a.array().size() != b.array().size()) return false;
+      for (size_t i = 0; i < a.array().size(); ++i) {
+        if (!JavaEquals(a.array()[i], b.array()[i])) return false;
+      }
+      return true;
+    }
+    case Value::Kind::kMap: {
+      if (a.map().size() != b.map().size()) return false;
+      for (const MapEntry& e : a.map()) {
+        bool found = false;
+        for (const MapEntry& o : b.map()) {
+          if (JavaEquals(e.key, o.key)) {
+            found = JavaEquals(e.value, o.value);
+            break;
+          }
+        }
+        if (!found) return false;
+      }
+      return true;
+    }
+    default:
+      return a == b;
+  }
+}
+
+// Map.put: a key already present keeps its entry and takes the new value.
+void PutAsJavaMap(std::vector<MapEntry>& entries, Value key, Value value) {
+  for (MapEntry& e : entries) {
+    if (JavaEquals(e.key, key)) {
+      e.value = std::move(value);
+      return;
+    }
+  }
+  entries.push_back(MapEntry{std::move(key), std::move(value)});
 }
 
 const SchemaPtr& NoSchema() {
@@ -646,8 +710,10 @@ absl::StatusOr<SchemaAndValue> JsonConverter::ToConnectData(
   if (!bytes.has_value()) return SchemaAndValue{nullptr, Value::Null()};
   absl::StatusOr<JsonNode> json = parser_.Parse(*bytes);
   if (!json.ok()) {
-    return absl::InvalidArgumentError(
-        absl::StrCat(kReadErrorPrefix, json.status().message()));
+    // Kafka's whole message is the prefix; the parser's reason is in its cause (a
+    // SerializationException wrapping Jackson's exception; here simdjson's reason).
+    return DataError(kReadErrorPrefix, absl::StrCat(Av(kSerializationExceptionClass), ": ",
+                                                    json.status().message()));
   }
   const JsonNode* payload = &*json;
   SchemaPtr schema;
@@ -656,7 +722,7 @@ absl::StatusOr<SchemaAndValue> JsonConverter::ToConnectData(
     payload = json->Get("payload");
     if (json->type != JsonNode::Type::kObject || json->members.size() != 2 ||
         schema_node == nullptr || payload == nullptr) {
-      return absl::InvalidArgumentError(kEnvelopeError);
+      return DataError(kEnvelopeError);
     }
     absl::StatusOr<SchemaPtr> s = AsConnectSchema(*schema_node);
     if (!s.ok()) return s.status();
@@ -693,11 +759,11 @@ absl::StatusOr<SchemaPtr> JsonConverter::AsConnectSchema(const JsonNode& json_sc
 absl::StatusOr<SchemaPtr> JsonConverter::BuildConnectSchema(const JsonNode& json_schema) {
   const JsonNode* type_node = json_schema.Get("type");
   if (type_node == nullptr || type_node->type != JsonNode::Type::kString) {
-    return absl::InvalidArgumentError("Schema must contain 'type' field");
+    return DataError("Schema must contain 'type' field");
   }
   const std::optional<SchemaType> type = SchemaTypeFromJsonName(type_node->text);
   if (!type.has_value()) {
-    return absl::InvalidArgumentError(absl::StrCat("Unknown schema type: ", type_node->text));
+    return DataError(absl::StrCat("Unknown schema type: ", type_node->text));
   }
 
   SchemaPtr key_schema;
@@ -707,7 +773,7 @@ absl::StatusOr<SchemaPtr> JsonConverter::BuildConnectSchema(const JsonNode& json
     case SchemaType::kArray: {
       const JsonNode* items = json_schema.Get("items");
       if (items == nullptr || items->type == JsonNode::Type::kNull) {
-        return absl::InvalidArgumentError("Array schema did not specify the element type");
+        return DataError("Array schema did not specify the element type");
       }
       absl::StatusOr<SchemaPtr> s = BuildConnectSchema(*items);
       if (!s.ok()) return s.status();
@@ -717,11 +783,11 @@ absl::StatusOr<SchemaPtr> JsonConverter::BuildConnectSchema(const JsonNode& json
     case SchemaType::kMap: {
       const JsonNode* keys = json_schema.Get("keys");
       if (keys == nullptr || keys->type == JsonNode::Type::kNull) {
-        return absl::InvalidArgumentError("Map schema did not specify the key type");
+        return DataError("Map schema did not specify the key type");
       }
       const JsonNode* values = json_schema.Get("values");
       if (values == nullptr || values->type == JsonNode::Type::kNull) {
-        return absl::InvalidArgumentError("Map schema did not specify the value type");
+        return DataError("Map schema did not specify the value type");
       }
       absl::StatusOr<SchemaPtr> k = BuildConnectSchema(*keys);
       if (!k.ok()) return k.status();
@@ -734,12 +800,12 @@ absl::StatusOr<SchemaPtr> JsonConverter::BuildConnectSchema(const JsonNode& json
     case SchemaType::kStruct: {
       const JsonNode* field_nodes = json_schema.Get("fields");
       if (field_nodes == nullptr || field_nodes->type != JsonNode::Type::kArray) {
-        return absl::InvalidArgumentError("Struct schema's \"fields\" argument is not an array.");
+        return DataError("Struct schema's \"fields\" argument is not an array.");
       }
       for (const JsonNode& field : field_nodes->items) {
         const JsonNode* name = field.Get("field");
         if (name == nullptr || name->type != JsonNode::Type::kString) {
-          return absl::InvalidArgumentError("Struct schema's field name not specified properly");
+          return DataError("Struct schema's field name not specified properly");
         }
         absl::StatusOr<SchemaPtr> s = BuildConnectSchema(field);
         if (!s.ok()) return s.status();
@@ -759,7 +825,7 @@ absl::StatusOr<SchemaPtr> JsonConverter::BuildConnectSchema(const JsonNode& json
   if (params != nullptr && params->type == JsonNode::Type::kObject) {
     for (const auto& [k, v] : params->members) {
       if (v.type != JsonNode::Type::kString) {
-        return absl::InvalidArgumentError("Schema parameters must have string values.");
+        return DataError("Schema parameters must have string values.");
       }
     }
   }
@@ -807,7 +873,7 @@ absl::StatusOr<Value> JsonConverter::ConvertToConnect(const SchemaPtr& schema,
         return *schema->default_value();
       }
       if (schema->optional()) return Value::Null();
-      return absl::InvalidArgumentError(
+      return DataError(
           absl::StrCat("Invalid null value for required ", Av(JavaTypeName(type)), " field"));
     }
   } else {
@@ -832,7 +898,7 @@ absl::StatusOr<Value> JsonConverter::ConvertToConnect(const SchemaPtr& schema,
         type = SchemaType::kMap;
         break;
       default:
-        return absl::InvalidArgumentError("Unknown schema type: null");
+        return DataError("Unknown schema type: null");
     }
   }
 
@@ -851,11 +917,11 @@ absl::StatusOr<Value> JsonConverter::ConvertToConnect(const SchemaPtr& schema,
         if (json->type == JsonNode::Type::kString) {
           std::optional<std::string> bytes = Base64Decode(json->text);
           if (!bytes.has_value() || bytes->empty()) {
-            return absl::InvalidArgumentError("Invalid bytes for Decimal field");
+            return DataError("Invalid bytes for Decimal field");
           }
           return Value::Bytes(MinimalTwosComplement(*bytes));
         }
-        return absl::InvalidArgumentError(absl::StrCat(
+        return DataError(absl::StrCat(
             "Invalid type for Decimal, underlying representation should be numeric or bytes but "
             "was ",
             Av(JsonNodeTypeName(json->type))));
@@ -863,7 +929,7 @@ absl::StatusOr<Value> JsonConverter::ConvertToConnect(const SchemaPtr& schema,
       case Logical::kDate:
       case Logical::kTime: {
         if (!json->IsInt()) {
-          return absl::InvalidArgumentError(absl::StrCat(
+          return DataError(absl::StrCat(
               "Invalid type for ", LogicalOf(*schema) == Logical::kDate ? "Date" : "Time",
               ", underlying representation should be integer but was ",
               Av(JsonNodeTypeName(json->type))));
@@ -872,7 +938,7 @@ absl::StatusOr<Value> JsonConverter::ConvertToConnect(const SchemaPtr& schema,
       }
       case Logical::kTimestamp:
         if (!json->IsIntegral()) {
-          return absl::InvalidArgumentError(absl::StrCat(
+          return DataError(absl::StrCat(
               "Invalid type for Timestamp, underlying representation should be integral but was ",
               Av(JsonNodeTypeName(json->type))));
         }
@@ -911,7 +977,7 @@ absl::StatusOr<Value> JsonConverter::ConvertToConnect(const SchemaPtr& schema,
     case SchemaType::kBytes: {
       if (json->type != JsonNode::Type::kString) return ReadTypeError(type, "string", *json);
       std::optional<std::string> bytes = Base64Decode(json->text);
-      if (!bytes.has_value()) return absl::InvalidArgumentError("Invalid bytes field");
+      if (!bytes.has_value()) return DataError("Invalid bytes field");
       return Value::Bytes(*std::move(bytes));
     }
     case SchemaType::kArray: {
@@ -932,7 +998,7 @@ absl::StatusOr<Value> JsonConverter::ConvertToConnect(const SchemaPtr& schema,
       std::vector<MapEntry> entries;
       if (schema == nullptr || key_schema->type() == SchemaType::kString) {
         if (json->type != JsonNode::Type::kObject) {
-          return absl::InvalidArgumentError(
+          return DataError(
               absl::StrCat("Maps with string fields should be encoded as JSON objects, but found ",
                            Av(JsonNodeTypeName(json->type))));
         }
@@ -944,33 +1010,35 @@ absl::StatusOr<Value> JsonConverter::ConvertToConnect(const SchemaPtr& schema,
         }
       } else {
         if (json->type != JsonNode::Type::kArray) {
-          return absl::InvalidArgumentError(absl::StrCat(
+          return DataError(absl::StrCat(
               "Maps with non-string fields should be encoded as JSON array of tuples, but found ",
               Av(JsonNodeTypeName(json->type))));
         }
         entries.reserve(json->items.size());
         for (const JsonNode& entry : json->items) {
           if (entry.type != JsonNode::Type::kArray) {
-            return absl::InvalidArgumentError(
+            return DataError(
                 absl::StrCat("Found invalid map entry instead of array tuple: ",
                              Av(JsonNodeTypeName(entry.type))));
           }
           if (entry.items.size() != 2) {
-            return absl::InvalidArgumentError(absl::StrCat(
+            return DataError(absl::StrCat(
                 "Found invalid map entry, expected length 2 but found :", entry.items.size()));
           }
           absl::StatusOr<Value> k = ConvertToConnect(key_schema, &entry.items[0]);
           if (!k.ok()) return k.status();
           absl::StatusOr<Value> v = ConvertToConnect(value_schema, &entry.items[1]);
           if (!v.ok()) return v.status();
-          entries.push_back(MapEntry{*std::move(k), *std::move(v)});
+          PutAsJavaMap(entries, *std::move(k), *std::move(v));
         }
       }
+      // Kafka builds a HashMap: the entries come out in its iteration order.
+      OrderAsJavaHashMap(entries, JavaHashMapCapacity::Default());
       return Value::Map(std::move(entries));
     }
     case SchemaType::kStruct: {
       if (json->type != JsonNode::Type::kObject) {
-        return absl::InvalidArgumentError(
+        return DataError(
             absl::StrCat("Structs should be encoded as JSON objects, but found ",
                          Av(JsonNodeTypeName(json->type))));
       }

@@ -8,6 +8,7 @@
 
 #include <gtest/gtest.h>
 
+#include "server/convert/connect_exception.h"
 #include "server/convert/converter.h"
 #include "server/convert/json.h"
 #include "absl/strings/match.h"
@@ -271,15 +272,17 @@ TEST(JsonConverter, InfersTypesWhenReadingWithoutSchema) {
   SchemaAndValue read =
       Read(*c, R"({"i":007,"f":1.0,"e":1e2,"s":"x","b":true,"n":null,"a":[1,[2]],"o":{"k":-3}})");
   EXPECT_EQ(read.schema, nullptr);
+  // In java.util.HashMap order (Kafka 3.9.1 prints {a=[1, [2]], b=true, s=x, e=100.0, f=1.0,
+  // i=7, n=null, o={k=-3}}).
   const Value expected = Value::Map({
-      MapEntry{Value::String("i"), Value::Int64(7)},
-      MapEntry{Value::String("f"), Value::Float64(1.0)},
-      MapEntry{Value::String("e"), Value::Float64(100.0)},
-      MapEntry{Value::String("s"), Value::String("x")},
-      MapEntry{Value::String("b"), Value::Boolean(true)},
-      MapEntry{Value::String("n"), Value::Null()},
       MapEntry{Value::String("a"),
                Value::Array({Value::Int64(1), Value::Array({Value::Int64(2)})})},
+      MapEntry{Value::String("b"), Value::Boolean(true)},
+      MapEntry{Value::String("s"), Value::String("x")},
+      MapEntry{Value::String("e"), Value::Float64(100.0)},
+      MapEntry{Value::String("f"), Value::Float64(1.0)},
+      MapEntry{Value::String("i"), Value::Int64(7)},
+      MapEntry{Value::String("n"), Value::Null()},
       MapEntry{Value::String("o"), Value::Map({MapEntry{Value::String("k"), Value::Int64(-3)}})},
   });
   EXPECT_EQ(read.value, expected);
@@ -291,6 +294,49 @@ TEST(JsonConverter, InfersTypesWhenReadingWithoutSchema) {
   auto enveloped = MakeJson();
   EXPECT_EQ(Read(*enveloped, R"({"schema":null,"payload":[1.5]})").value,
             Value::Array({Value::Float64(1.5)}));
+}
+
+TEST(JsonConverter, ReadsMapsInJavaHashMapOrder) {
+  // Kafka 3.9.1 reads objects and MAP payloads into HashMaps; writing them back follows the
+  // HashMap's order, not the JSON's.
+  auto plain = MakeJson({{"schemas.enable", "false"}});
+  const std::string big =
+      R"({"zeta":1,"alpha":2,"mike":3,"bravo":4,"x-ray":5,"charlie":6,"delta":7,"echo":8,)"
+      R"("foxtrot":9,"golf":10,"hotel":11,"india":12,"juliet":13,"kilo":14})";
+  SchemaAndValue read = Read(*plain, big);
+  EXPECT_EQ(Write(*plain, nullptr, read.value),
+            R"({"zeta":1,"x-ray":5,"mike":3,"foxtrot":9,"delta":7,"echo":8,"india":12,)"
+            R"("bravo":4,"golf":10,"juliet":13,"kilo":14,"alpha":2,"hotel":11,"charlie":6})");
+  EXPECT_EQ(Write(*plain, nullptr, Read(*plain, R"({"name":"widget","id":1,"price":12.5})").value),
+            R"({"price":12.5,"name":"widget","id":1})");
+  // Non-string keys: a repeated key keeps its entry and takes the last value (HashMap.put).
+  auto enveloped = MakeJson();
+  const std::string pairs =
+      R"({"schema":{"type":"map","keys":{"type":"int32","optional":false},"values":{"type":)"
+      R"("string","optional":false},"optional":false},"payload":[[30,"a"],[1,"b"],[17,"c"],)"
+      R"([1,"d"],[-5,"e"]]})";
+  SchemaAndValue map = Read(*enveloped, pairs);
+  EXPECT_EQ(Write(*enveloped, map.schema, map.value),
+            R"({"schema":{"type":"map","keys":{"type":"int32","optional":false},"values":{"type":)"
+            R"("string","optional":false},"optional":false},"payload":[[1,"d"],[17,"c"],[-5,"e"],)"
+            R"([30,"a"]]})");
+}
+
+TEST(JsonConverter, WritesContainersWithoutElementSchemasAsKafkaDoes) {
+  // Values.parseString's schemas for [1, "a"], {"a": null} and {} (Kafka 3.9.1).
+  auto c = MakeJson();
+  EXPECT_EQ(Write(*c, SchemaBuilder::ArrayOfNull().BuildOrDie(),
+                  Value::Array({Value::Int8(1), Value::String("a")})),
+            R"({"schema":{"type":"array","items":null,"optional":false},"payload":[1,"a"]})");
+  EXPECT_EQ(Write(*c, SchemaBuilder::MapWithNullValues(Schema::String()).BuildOrDie(),
+                  Value::Map({{Value::String("a"), Value()}})),
+            R"({"schema":{"type":"map","keys":{"type":"string","optional":false},"values":null,)"
+            R"("optional":false},"payload":{"a":null}})");
+  absl::Status npe = WriteError(*c, SchemaBuilder::MapOfNull().BuildOrDie(), Value::Map({}));
+  EXPECT_EQ(JavaExceptionClass(npe), "java.lang.NullPointerException");
+  EXPECT_EQ(npe.message(),
+            "Cannot invoke \"org.apache.kafka.connect.data.Schema.type()\" because the return "
+            "value of \"org.apache.kafka.connect.data.Schema.keySchema()\" is null");
 }
 
 TEST(JsonConverter, HandlesNullsAsJava) {
@@ -393,10 +439,14 @@ TEST(JsonConverter, ReportsMalformedJson) {
   for (const char* json : {"{", "{\"a\":}", "[1,]", "tru", "1 2", "\"unterminated", "[1.]"}) {
     absl::Status s = ReadError(*c, json);
     EXPECT_EQ(s.code(), absl::StatusCode::kInvalidArgument) << json;
-    EXPECT_TRUE(absl::StartsWith(s.message(),
-                                 "Converting byte[] to Kafka Connect data failed due to "
-                                 "serialization error: "))
-        << s.message();
+    // Kafka's message is the prefix alone; the parser's reason is in the cause (Jackson's there,
+    // simdjson's here).
+    EXPECT_EQ(s.message(),
+              "Converting byte[] to Kafka Connect data failed due to serialization error: ");
+    EXPECT_EQ(JavaExceptionClass(s), kDataExceptionClass);
+    EXPECT_TRUE(absl::StartsWith(JavaExceptionCause(s),
+                                 "org.apache.kafka.common.errors.SerializationException: "))
+        << JavaExceptionCause(s);
   }
 }
 
@@ -484,9 +534,21 @@ TEST(CreateConverter, ResolvesClassNamesAndAliases) {
             absl::StatusCode::kInvalidArgument);
 }
 
-TEST(BuiltinConverters, ListsTheThreeWithTheirConfigs) {
+TEST(BuiltinConverters, ListsKafkasConvertersInItsOrderWithTheirConfigs) {
   const std::vector<ConverterClass>& classes = BuiltinConverters();
-  ASSERT_EQ(classes.size(), 3u);
+  std::vector<std::string> names;
+  for (const ConverterClass& c : classes) names.push_back(c.class_name);
+  // As Kafka 3.9.1's Plugins.converters() lists them.
+  EXPECT_EQ(names, (std::vector<std::string>{
+                       "org.apache.kafka.connect.converters.BooleanConverter",
+                       "org.apache.kafka.connect.converters.ByteArrayConverter",
+                       "org.apache.kafka.connect.converters.DoubleConverter",
+                       "org.apache.kafka.connect.converters.FloatConverter",
+                       "org.apache.kafka.connect.converters.IntegerConverter",
+                       "org.apache.kafka.connect.converters.LongConverter",
+                       "org.apache.kafka.connect.converters.ShortConverter",
+                       "org.apache.kafka.connect.json.JsonConverter",
+                       "org.apache.kafka.connect.storage.StringConverter"}));
   const ConverterClass* json = nullptr;
   for (const ConverterClass& c : classes) {
     if (c.class_name == "org.apache.kafka.connect.json.JsonConverter") json = &c;

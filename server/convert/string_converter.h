@@ -1,6 +1,7 @@
 // StringConverter: Kafka Connect's org.apache.kafka.connect.storage.StringConverter. Writes a
-// value's text (strings as they are, other values as Java's toString() would print them) and
-// reads any bytes as an optional string.
+// value's text (strings as they are, other values as Java's toString() prints them:
+// sluice/sdk/java_text.h) and reads any bytes as an optional string. Also a header converter
+// (header_converter.h).
 //
 // Thread-compatible (stateless after construction).
 #ifndef SLUICE_SERVER_CONVERT_STRING_CONVERTER_H_
@@ -23,11 +24,6 @@ inline constexpr std::string_view kStringConverterClass =
 
 // StringConverterConfig's keys (converter.type, converter.encoding).
 const ConfigDef& StringConverterConfigDef();
-
-// Java's toString() of a Connect value, using `schema` (may be null) to print decimals as
-// BigDecimal does: Struct{a=1,b=x}, [1, 2], {k=v}, 1.0E10. Bytes are copied as they are (Java
-// would print the array's identity, "[B@1b6d3586").
-std::string ValueToJavaString(const Schema* schema, const Value& value);
 
 class StringConverter final : public Converter {
  public:

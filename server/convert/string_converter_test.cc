@@ -61,6 +61,16 @@ TEST(StringConverter, WritesOtherValuesAsJavaToString) {
   EXPECT_EQ(Write(*c, schema.get(), Value::FromStruct(s)), "Struct{id=7,price=-0.05}");
 }
 
+TEST(StringConverter, WritesDatesAsJavaUtilDateToString) {
+  // Kafka 3.9.1 on a UTC JVM: Date/Time/Timestamp values are java.util.Date objects.
+  auto c = MakeString();
+  EXPECT_EQ(Write(*c, SchemaBuilder::Date().BuildOrDie().get(), Value::Int32(19753)),
+            "Wed Jan 31 00:00:00 UTC 2024");
+  EXPECT_EQ(Write(*c, SchemaBuilder::Timestamp().BuildOrDie().get(), Value::Int64(1706704496789)),
+            "Wed Jan 31 12:34:56 UTC 2024");
+  EXPECT_EQ(Write(*c, nullptr, Value::Timestamp(-12219292800001)), "Thu Oct 04 23:59:59 UTC 1582");
+}
+
 TEST(StringConverter, ReadsAnyBytesAsAnOptionalString) {
   auto c = MakeString();
   absl::StatusOr<SchemaAndValue> r = c->ToConnectData("t", std::string_view("h\xC3\xA9llo"));

@@ -64,6 +64,7 @@ absl::StatusOr<std::unique_ptr<StandaloneHerder>> StandaloneHerder::Create(Optio
     if (plugin != nullptr) c.type = std::string(plugins::ConnectorTypeName(plugin->type));
     herder->connectors_.emplace(c.name, std::move(c));
   }
+  herder->events_thread_ = std::thread([h = herder.get()] { h->RunEvents(); });
   return herder;
 }
 
@@ -96,6 +97,93 @@ void StandaloneHerder::Shutdown() {
     absl::MutexLock op(&slot->mu);
     StopRuntime(name, *slot, State::kUnassigned);
   }
+  {
+    absl::MutexLock lock(&events_mu_);
+    events_stop_ = true;
+  }
+  if (events_thread_.joinable()) events_thread_.join();
+}
+
+void StandaloneHerder::QueueEvent(PendingEvent event) {
+  absl::MutexLock lock(&events_mu_);
+  if (!events_stop_) events_.push_back(std::move(event));
+}
+
+void StandaloneHerder::RunEvents() {
+  while (true) {
+    PendingEvent event;
+    {
+      absl::MutexLock lock(&events_mu_);
+      events_mu_.Await(absl::Condition(
+          +[](StandaloneHerder* h) ABSL_EXCLUSIVE_LOCKS_REQUIRED(h->events_mu_) {
+            return h->events_stop_ || !h->events_.empty();
+          },
+          this));
+      if (events_stop_) return;
+      event = std::move(events_.front());
+      events_.pop_front();
+    }
+    HandleEvent(event);
+  }
+}
+
+void StandaloneHerder::HandleEvent(const PendingEvent& event) {
+  std::shared_ptr<Slot> slot = SlotFor(event.connector);
+  absl::MutexLock op(&slot->mu);
+  store::TargetState target;
+  {
+    absl::MutexLock lock(&mu_);
+    auto it = connectors_.find(event.connector);
+    if (shut_down_ || it == connectors_.end() || it->second.generation != event.generation) {
+      return;  // the runtime that raised it is gone
+    }
+    target = it->second.target;
+  }
+  if (!HostAlive(*slot)) return;
+  switch (event.event.kind) {
+    case ConnectorEvent::Kind::kFailure:
+      // Kafka Connect's ConnectorContext.raiseError: the connector fails, its tasks go on.
+      FailConnector(event.connector, event.event.message);
+      return;
+    case ConnectorEvent::Kind::kReconfigure:
+      // As in Kafka Connect, only a running connector instance reconfigures its tasks.
+      if (target != store::TargetState::kStarted) return;
+      ReconfigureTasks(event.connector, *slot);
+      return;
+  }
+}
+
+void StandaloneHerder::ReconfigureTasks(const std::string& name, Slot& slot) {
+  Runtime& rt = *slot.runtime;
+  absl::StatusOr<std::vector<ConfigMap>> tasks = GenerateTaskConfigs(name, rt);
+  if (!tasks.ok()) {
+    (void)RequestAnswer(name, slot, tasks.status());
+    return;
+  }
+  std::vector<ConfigMap> current;
+  {
+    absl::MutexLock lock(&mu_);
+    current = connectors_.at(name).task_configs;
+  }
+  if (*tasks == current) return;
+  spdlog::info("Connector {} reconfigured its tasks: {} task config(s), {} before", name,
+               tasks->size(), current.size());
+  std::vector<int> changed;
+  for (size_t i = 0; i < std::max(tasks->size(), current.size()); ++i) {
+    const int task = static_cast<int>(i);
+    if (i < tasks->size() && i < current.size() && (*tasks)[i] == current[i]) continue;
+    if (i < current.size()) StopTask(name, slot, task);
+    if (i < tasks->size()) changed.push_back(task);
+  }
+  {
+    absl::MutexLock lock(&mu_);
+    Connector& c = connectors_.at(name);
+    c.task_configs = *tasks;
+    for (size_t i = tasks->size(); i < current.size(); ++i) {
+      c.task_statuses.erase(static_cast<int>(i));
+    }
+  }
+  for (int task : changed) StartTask(name, slot, task);
 }
 
 std::vector<std::string> StandaloneHerder::ConnectorNames() const {
@@ -408,11 +496,13 @@ absl::StatusOr<std::vector<ConfigMap>> StandaloneHerder::StartConnectorInstance(
     if (!s.ok()) return PluginCallFailure(name, "start connector", s);
   }
   SetConnectorStatus(name, State::kRunning, std::nullopt);
+  return GenerateTaskConfigs(name, rt);
+}
 
-  int max_tasks = 1;
-  if (auto it = rt.config.find("tasks.max"); it != rt.config.end()) {
-    (void)absl::SimpleAtoi(it->second, &max_tasks);
-  }
+absl::StatusOr<std::vector<ConfigMap>> StandaloneHerder::GenerateTaskConfigs(
+    const std::string& name, Runtime& rt) {
+  const absl::Duration timeout = options_.worker->plugin_call_timeout;
+  const int max_tasks = rt.parsed->tasks_max;
   pb::TaskConfigsResponse task_configs;
   {
     grpc::ClientContext context;
@@ -422,9 +512,7 @@ absl::StatusOr<std::vector<ConfigMap>> StandaloneHerder::StartConnectorInstance(
     grpc::Status s = rt.host->stub().TaskConfigs(&context, request, &task_configs);
     if (!s.ok()) return PluginCallFailure(name, "generate task configs", s);
   }
-  bool enforce = rt.config.count("tasks.max.enforce") == 0 ||
-                 absl::AsciiStrToLower(rt.config.at("tasks.max.enforce")) != "false";
-  if (enforce && task_configs.tasks_size() > max_tasks) {
+  if (rt.parsed->tasks_max_enforce && task_configs.tasks_size() > max_tasks) {
     FailConnector(name, absl::StrCat(
                             "The connector ", name, " has generated ", task_configs.tasks_size(),
                             " tasks, which is greater than ", max_tasks,
@@ -499,6 +587,10 @@ absl::Status StandaloneHerder::StartRuntime(const std::string& name, Slot& slot)
   rt.host->OnExit([this, name, generation](const plugins::ExitInfo& exit) {
     OnHostExit(name, generation, exit.Describe());
   });
+  rt.events = std::make_unique<ConnectorEventsReader>(
+      &rt.host->stub(), [this, name, generation](const ConnectorEvent& event) {
+        QueueEvent({name, generation, event});
+      });
 
   absl::StatusOr<std::vector<ConfigMap>> tasks = StartConnectorInstance(name, rt);
   if (!tasks.ok()) return RequestAnswer(name, slot, tasks.status());
@@ -1109,6 +1201,7 @@ void StandaloneHerder::StopRuntime(const std::string& name, Slot& slot, State fi
   }
   if (slot.runtime.has_value()) {
     Runtime& rt = *slot.runtime;
+    rt.events.reset();
     // Tasks share task.shutdown.graceful.timeout.ms; a task that does not stop in time has its
     // host killed, which ends its stream.
     absl::Time deadline = absl::Now() + options_.worker->task_shutdown_graceful_timeout;

@@ -13,7 +13,9 @@
 #ifndef SLUICE_SERVER_HERDER_STANDALONE_HERDER_H_
 #define SLUICE_SERVER_HERDER_STANDALONE_HERDER_H_
 
+#include <deque>
 #include <functional>
+#include <thread>
 #include <map>
 #include <memory>
 #include <optional>
@@ -27,6 +29,7 @@
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
 #include "server/config/worker_config.h"
+#include "server/herder/connector_events.h"
 #include "server/herder/connector_validation.h"
 #include "server/kafka/client.h"
 #include "server/kafka/topic_admin.h"
@@ -210,6 +213,8 @@ class StandaloneHerder final : public runtime::TaskStatusListener {
     ConfigMap config;  // the config the runtime was started with
     // The same, parsed once; shared with the task runners.
     std::shared_ptr<const config::ConnectorConfig> parsed;
+    // The connector instance's own events; reset first when the runtime stops.
+    std::unique_ptr<ConnectorEventsReader> events;
   };
   struct Connector {
     std::string name;
@@ -261,6 +266,9 @@ class StandaloneHerder final : public runtime::TaskStatusListener {
   // (the connector is then FAILED).
   absl::StatusOr<std::vector<ConfigMap>> StartConnectorInstance(const std::string& name,
                                                                 Runtime& rt);
+  // TaskConfigs on the runtime's running connector instance, with Kafka Connect's checks
+  // (tasks.max.enforce) and the framework keys every task config carries.
+  absl::StatusOr<std::vector<ConfigMap>> GenerateTaskConfigs(const std::string& name, Runtime& rt);
   // Restarts the connector instance on its running host (Stop/StartConnector calls).
   absl::Status RestartConnectorInstance(const std::string& name, Slot& slot)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(slot.mu);
@@ -306,6 +314,22 @@ class StandaloneHerder final : public runtime::TaskStatusListener {
   ConnectorInfo InfoLocked(const Connector& c) const ABSL_SHARED_LOCKS_REQUIRED(mu_);
   void OnHostExit(const std::string& name, uint64_t generation, const std::string& trace);
 
+  // Connector events (task reconfiguration requests, raised errors) are queued by the runtime's
+  // reader and handled one at a time on events_thread_, which takes the connector's lock like
+  // any request; an event of an earlier generation of the runtime is dropped.
+  struct PendingEvent {
+    std::string connector;
+    uint64_t generation = 0;
+    ConnectorEvent event;
+  };
+  void QueueEvent(PendingEvent event) ABSL_LOCKS_EXCLUDED(events_mu_);
+  void RunEvents() ABSL_LOCKS_EXCLUDED(events_mu_);
+  void HandleEvent(const PendingEvent& event);
+  // Kafka Connect's requestTaskReconfiguration: asks the running connector for its task configs
+  // again and, where they changed, replaces those tasks (removes tasks past the new count, starts
+  // new ones); unchanged tasks keep running.
+  void ReconfigureTasks(const std::string& name, Slot& slot) ABSL_EXCLUSIVE_LOCKS_REQUIRED(slot.mu);
+
   const Options options_;
   absl::Mutex persist_mu_;  // one write of the connector store at a time
 
@@ -316,6 +340,11 @@ class StandaloneHerder final : public runtime::TaskStatusListener {
   // Active topics per connector name; kept apart from connectors_ because Kafka Connect keeps
   // them per name (they are only forgotten on reset or delete).
   std::map<std::string, std::set<std::string>> active_topics_ ABSL_GUARDED_BY(mu_);
+
+  absl::Mutex events_mu_;
+  std::deque<PendingEvent> events_ ABSL_GUARDED_BY(events_mu_);
+  bool events_stop_ ABSL_GUARDED_BY(events_mu_) = false;
+  std::thread events_thread_;  // started by Create, joined by Shutdown
 };
 
 }  // namespace sluice::herder

@@ -7,6 +7,7 @@
 #include "absl/strings/str_join.h"
 #include "server/convert/connect_exception.h"
 #include "server/convert/java_format.h"
+#include "sluice/sdk/java_text.h"
 #include "server/convert/java_hash_map.h"
 
 namespace sluice::kafka {
@@ -50,7 +51,7 @@ std::string ConvertToString(const ConfigValue& value, ConfigType type) {
     std::string operator()(bool b) const { return b ? "true" : "false"; }
     std::string operator()(int32_t i) const { return std::to_string(i); }
     std::string operator()(int64_t i) const { return std::to_string(i); }
-    std::string operator()(double d) const { return convert::JavaDoubleToString(d); }
+    std::string operator()(double d) const { return JavaDoubleToString(d); }
     std::string operator()(const std::string& s) const { return s; }
     std::string operator()(const std::vector<std::string>& l) const {
       return absl::StrJoin(l, ",");

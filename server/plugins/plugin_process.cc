@@ -5,6 +5,7 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "sdk/cpp/wire/codec.h"
 #include "absl/strings/str_split.h"
 
 namespace sluice::plugins {
@@ -55,8 +56,11 @@ absl::StatusOr<std::unique_ptr<PluginProcess>> PluginProcess::Start(
                      "; this worker speaks version ", kPluginProtocolVersion));
   }
   process->socket_path_ = parts[3];
-  process->channel_ = grpc::CreateChannel(absl::StrCat("unix:", process->socket_path_),
-                                          grpc::InsecureChannelCredentials());
+  grpc::ChannelArguments args;
+  args.SetMaxReceiveMessageSize(wire::kMaxMessageBytes);
+  args.SetMaxSendMessageSize(wire::kMaxMessageBytes);
+  process->channel_ = grpc::CreateCustomChannel(absl::StrCat("unix:", process->socket_path_),
+                                                grpc::InsecureChannelCredentials(), args);
   process->stub_ = pb::Plugin::NewStub(process->channel_);
   spdlog::info("{} serves the plugin protocol on {}", who, process->socket_path_);
   return process;

@@ -1,3 +1,4 @@
+#include "sluice/sdk/java_text.h"
 #include "server/runtime/error_handler.h"
 
 #include <random>
@@ -60,17 +61,17 @@ std::string DescribeSource(const SourceRecord& r) {
   for (const Header& h : r.headers) {
     if (!headers.empty()) headers += ", ";
     absl::StrAppend(&headers, "ConnectHeader(key=", h.key,
-                    ", value=", convert::ValueToJavaString(h.schema.get(), h.value),
+                    ", value=", JavaToString(h.schema.get(), h.value),
                     ", schema=", SchemaText(h.schema), ")");
   }
   return absl::StrCat(
-      "SourceRecord{sourcePartition=", convert::ValueToJavaString(nullptr, r.source_partition),
-      ", sourceOffset=", convert::ValueToJavaString(nullptr, r.source_offset),
+      "SourceRecord{sourcePartition=", JavaToString(nullptr, r.source_partition),
+      ", sourceOffset=", JavaToString(nullptr, r.source_offset),
       "} ConnectRecord{topic='", r.topic, "', kafkaPartition=",
       r.partition.has_value() ? absl::StrCat(*r.partition) : "null",
-      ", key=", convert::ValueToJavaString(r.key_schema.get(), r.key),
+      ", key=", JavaToString(r.key_schema.get(), r.key),
       ", keySchema=", SchemaText(r.key_schema),
-      ", value=", convert::ValueToJavaString(r.value_schema.get(), r.value),
+      ", value=", JavaToString(r.value_schema.get(), r.value),
       ", valueSchema=", SchemaText(r.value_schema),
       ", timestamp=", r.timestamp_ms.has_value() ? absl::StrCat(*r.timestamp_ms) : "null",
       ", headers=ConnectHeaders(headers=", headers.empty() ? "" : absl::StrCat("[", headers, "]"),
@@ -212,8 +213,8 @@ std::string FailureTrace(std::string_view headline, const Failure& failure) {
   } else if (const SourceRecord* r = failure.original.source) {
     absl::StrAppend(&where, ", source record for topic ", r->topic,
                     r->partition.has_value() ? absl::StrCat(", partition ", *r->partition) : "",
-                    ", source partition ", convert::ValueToJavaString(nullptr, r->source_partition),
-                    ", source offset ", convert::ValueToJavaString(nullptr, r->source_offset));
+                    ", source partition ", JavaToString(nullptr, r->source_partition),
+                    ", source offset ", JavaToString(nullptr, r->source_offset));
   }
   return absl::StrCat(Av(convert::kConnectExceptionClass), ": ", Av(headline), "\n\t", where,
                       "\nCaused by: ", ExceptionText(failure.error));

@@ -18,13 +18,14 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
+#include "sluice/sdk/java_text.h"
 #include "server/convert/connect_exception.h"
 #include "server/convert/java_format.h"
 #include "server/convert/java_hash_map.h"
 #include "server/transforms/builtins.h"
 #include "server/transforms/requirements.h"
-#include "server/transforms/schema_update_cache.h"
-#include "server/transforms/simple_config.h"
+#include "server/transforms/schema_cache.h"
+#include "server/transforms/transform_config.h"
 #include "server/transforms/simple_date_format.h"
 
 namespace sluice::transforms {
@@ -155,7 +156,7 @@ int64_t DoubleToLong(double d) {
 
 // BigDecimal.longValue(): the low 64 bits of the integer part.
 int64_t BigDecimalLongValue(const BigDecimalValue& d) {
-  const std::string text = convert::BigDecimalToString(d.unscaled, d.scale);
+  const std::string text = JavaBigDecimalToString(d.unscaled, d.scale);
   size_t i = 0;
   bool negative = false;
   if (i < text.size() && text[i] == '-') {
@@ -187,10 +188,10 @@ int64_t BigDecimalLongValue(const BigDecimalValue& d) {
   return static_cast<int64_t>(acc);
 }
 double BigDecimalDoubleValue(const BigDecimalValue& d) {
-  return std::strtod(convert::BigDecimalToString(d.unscaled, d.scale).c_str(), nullptr);
+  return std::strtod(JavaBigDecimalToString(d.unscaled, d.scale).c_str(), nullptr);
 }
 float BigDecimalFloatValue(const BigDecimalValue& d) {
-  return std::strtof(convert::BigDecimalToString(d.unscaled, d.scale).c_str(), nullptr);
+  return std::strtof(JavaBigDecimalToString(d.unscaled, d.scale).c_str(), nullptr);
 }
 
 // A java.lang.Number.
@@ -390,7 +391,7 @@ absl::StatusOr<Value> CastValueToType(const Schema* schema, const Value& value,
     if (decimal) {
       auto it = schema->parameters().find(std::string(kDecimalScaleParameter));
       const int32_t scale = it == schema->parameters().end() ? 0 : std::atoi(it->second.c_str());
-      return Value::String(convert::BigDecimalToString(value.bytes(), scale));
+      return Value::String(JavaBigDecimalToString(value.bytes(), scale));
     }
     switch (value.kind()) {
       case Value::Kind::kBoolean: return Value::String(value.boolean() ? "true" : "false");
@@ -399,8 +400,8 @@ absl::StatusOr<Value> CastValueToType(const Schema* schema, const Value& value,
       case Value::Kind::kInt32:
       case Value::Kind::kInt64: return Value::String(std::to_string(value.integer()));
       case Value::Kind::kFloat32:
-        return Value::String(convert::JavaFloatToString(static_cast<float>(value.floating())));
-      case Value::Kind::kFloat64: return Value::String(convert::JavaDoubleToString(value.floating()));
+        return Value::String(JavaFloatToString(static_cast<float>(value.floating())));
+      case Value::Kind::kFloat64: return Value::String(JavaDoubleToString(value.floating()));
       case Value::Kind::kString: return value;
       case Value::Kind::kBytes: return Value::String(convert::Base64Encode(value.bytes()));
       default: break;
@@ -618,7 +619,7 @@ class Cast final : public Transformation {
   const bool key_;
   const Spec spec_;
   const bool replace_null_with_default_;
-  SchemaUpdateCache cache_;
+  SchemaCache cache_;
 };
 
 ConfigDef CastConfigDef() {
@@ -654,7 +655,7 @@ TransformationClass CastClass(bool key) {
   c.version = SLUICE_TRANSFORMS_VERSION;
   c.config = CastConfigDef();
   c.create = [key](const ConfigMap& props) -> absl::StatusOr<std::unique_ptr<Transformation>> {
-    absl::StatusOr<ParsedConfig> config = ParseSimpleConfig(CastConfigDef(), props);
+    absl::StatusOr<ParsedConfig> config = ParseTransformConfig(CastConfigDef(), props);
     if (!config.ok()) return config.status();
     absl::StatusOr<Spec> spec = ParseSpec(config->GetList("spec"));
     if (!spec.ok()) return convert::ConfigError(Sv(spec.status().message()));

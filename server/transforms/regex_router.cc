@@ -9,7 +9,7 @@
 #include "server/convert/connect_exception.h"
 #include "server/transforms/builtins.h"
 #include "server/transforms/java_regex.h"
-#include "server/transforms/simple_config.h"
+#include "server/transforms/transform_config.h"
 
 namespace sluice::transforms {
 namespace {
@@ -89,7 +89,7 @@ std::vector<TransformationClass> RegexRouterClasses() {
   c.version = SLUICE_TRANSFORMS_VERSION;
   c.config = RegexRouterConfigDef();
   c.create = [](const ConfigMap& props) -> absl::StatusOr<std::unique_ptr<Transformation>> {
-    absl::StatusOr<ParsedConfig> config = ParseSimpleConfig(RegexRouterConfigDef(), props);
+    absl::StatusOr<ParsedConfig> config = ParseTransformConfig(RegexRouterConfigDef(), props);
     if (!config.ok()) return config.status();
     absl::StatusOr<JavaPattern> regex = JavaPattern::Compile(config->GetString("regex"));
     if (!regex.ok()) return convert::ConfigError(Sv(regex.status().message()));
@@ -105,7 +105,7 @@ std::vector<PredicateClass> TopicNameMatchesClasses() {
   c.version = SLUICE_TRANSFORMS_VERSION;
   c.config = TopicNameMatchesConfigDef();
   c.create = [](const ConfigMap& props) -> absl::StatusOr<std::unique_ptr<Predicate>> {
-    absl::StatusOr<ParsedConfig> config = ParseSimpleConfig(TopicNameMatchesConfigDef(), props);
+    absl::StatusOr<ParsedConfig> config = ParseTransformConfig(TopicNameMatchesConfigDef(), props);
     if (!config.ok()) return config.status();
     const std::string value = config->GetString("pattern");
     absl::StatusOr<JavaPattern> pattern = JavaPattern::Compile(value);

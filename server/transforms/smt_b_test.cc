@@ -6,6 +6,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "gtest/gtest.h"
+#include "sluice/sdk/java_text.h"
 #include "server/convert/connect_exception.h"
 #include "server/convert/java_format.h"
 #include "server/transforms/builtins.h"
@@ -39,8 +40,8 @@ std::string Show(const Value& v) {
     case Value::Kind::kInt32: return absl::StrCat("Integer:", v.integer());
     case Value::Kind::kInt64: return absl::StrCat("Long:", v.integer());
     case Value::Kind::kFloat32:
-      return "Float:" + convert::JavaFloatToString(static_cast<float>(v.floating()));
-    case Value::Kind::kFloat64: return "Double:" + convert::JavaDoubleToString(v.floating());
+      return "Float:" + JavaFloatToString(static_cast<float>(v.floating()));
+    case Value::Kind::kFloat64: return "Double:" + JavaDoubleToString(v.floating());
     case Value::Kind::kBoolean: return v.boolean() ? "Boolean:true" : "Boolean:false";
     case Value::Kind::kString: return "String:" + v.string();
     case Value::Kind::kBytes: return "bytes";

@@ -19,8 +19,8 @@
 #include "server/convert/java_hash_map.h"
 #include "server/transforms/builtins.h"
 #include "server/transforms/requirements.h"
-#include "server/transforms/schema_update_cache.h"
-#include "server/transforms/simple_config.h"
+#include "server/transforms/schema_cache.h"
+#include "server/transforms/transform_config.h"
 #include "server/transforms/simple_date_format.h"
 
 namespace sluice::transforms {
@@ -339,7 +339,7 @@ class TimestampConverter final : public Transformation {
 
   const bool key_;
   const Options o_;
-  SchemaUpdateCache cache_;
+  SchemaCache cache_;
 };
 
 constexpr char kReplaceNullDoc[] =
@@ -405,7 +405,7 @@ TransformationClass TimestampConverterClass(bool key) {
   c.version = SLUICE_TRANSFORMS_VERSION;
   c.config = TimestampConverterConfigDef();
   c.create = [key](const ConfigMap& props) -> absl::StatusOr<std::unique_ptr<Transformation>> {
-    absl::StatusOr<ParsedConfig> config = ParseSimpleConfig(TimestampConverterConfigDef(), props);
+    absl::StatusOr<ParsedConfig> config = ParseTransformConfig(TimestampConverterConfigDef(), props);
     if (!config.ok()) return config.status();
     Options o;
     o.field = config->GetString("field");

@@ -9,11 +9,12 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_replace.h"
+#include "sluice/sdk/java_text.h"
 #include "server/convert/connect_exception.h"
 #include "server/convert/java_format.h"
 #include "server/convert/string_converter.h"
 #include "server/transforms/builtins.h"
-#include "server/transforms/simple_config.h"
+#include "server/transforms/transform_config.h"
 #include "server/transforms/simple_date_format.h"
 
 namespace sluice::transforms {
@@ -38,7 +39,7 @@ std::string RecordText(const ConnectRecord& r) {
       if (i > 0) headers += ", ";
       const Header& h = r.headers[i];
       absl::StrAppend(&headers, "ConnectHeader(key=", h.key, ", value=",
-                      convert::ValueToJavaString(h.schema.get(), h.value),
+                      JavaToString(h.schema.get(), h.value),
                       ", schema=", SchemaText(h.schema.get()), ")");
     }
     headers += "]";
@@ -47,9 +48,9 @@ std::string RecordText(const ConnectRecord& r) {
   std::string base = absl::StrCat(
       "ConnectRecord{topic='", r.topic, "', kafkaPartition=",
       r.kafka_partition.has_value() ? std::to_string(*r.kafka_partition) : "null",
-      ", key=", r.key.is_null() ? "null" : convert::ValueToJavaString(r.key_schema.get(), r.key),
+      ", key=", r.key.is_null() ? "null" : JavaToString(r.key_schema.get(), r.key),
       ", keySchema=", SchemaText(r.key_schema.get()), ", value=",
-      r.value.is_null() ? "null" : convert::ValueToJavaString(r.value_schema.get(), r.value),
+      r.value.is_null() ? "null" : JavaToString(r.value_schema.get(), r.value),
       ", valueSchema=", SchemaText(r.value_schema.get()), ", timestamp=",
       r.timestamp.has_value() ? std::to_string(*r.timestamp) : "null", ", headers=", headers,
       "}");
@@ -119,7 +120,7 @@ std::vector<TransformationClass> TimestampRouterClasses() {
   c.version = SLUICE_TRANSFORMS_VERSION;
   c.config = TimestampRouterConfigDef();
   c.create = [](const ConfigMap& props) -> absl::StatusOr<std::unique_ptr<Transformation>> {
-    absl::StatusOr<ParsedConfig> config = ParseSimpleConfig(TimestampRouterConfigDef(), props);
+    absl::StatusOr<ParsedConfig> config = ParseTransformConfig(TimestampRouterConfigDef(), props);
     if (!config.ok()) return config.status();
     return std::unique_ptr<Transformation>(
         new TimestampRouter(config->GetString("topic.format"),

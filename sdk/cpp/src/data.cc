@@ -10,7 +10,6 @@
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
-#include "absl/time/time.h"
 #include "sluice/sdk/internal/check.h"
 
 namespace sluice {
@@ -94,9 +93,7 @@ absl::Status ValidateAt(const Schema& schema, const Value& value, const std::str
       return s.Validate();
     }
     case SchemaType::kArray: {
-      if (schema.value_schema() == nullptr) {
-        return absl::InvalidArgumentError("ARRAY schema has no value schema");
-      }
+      if (schema.value_schema() == nullptr) return absl::OkStatus();  // any elements
       const std::string element = absl::StrCat("element of array ", where);
       for (const Value& item : value.array()) {
         absl::Status s = ValidateAt(*schema.value_schema(), item, element);
@@ -105,16 +102,18 @@ absl::Status ValidateAt(const Schema& schema, const Value& value, const std::str
       return absl::OkStatus();
     }
     case SchemaType::kMap: {
-      if (schema.key_schema() == nullptr || schema.value_schema() == nullptr) {
-        return absl::InvalidArgumentError("MAP schema has no key or value schema");
-      }
+      // A null key or value schema accepts anything there.
       const std::string key_loc = absl::StrCat("key of map ", where);
       const std::string value_loc = absl::StrCat("value of map ", where);
       for (const MapEntry& e : value.map()) {
-        absl::Status s = ValidateAt(*schema.key_schema(), e.key, key_loc);
-        if (!s.ok()) return s;
-        s = ValidateAt(*schema.value_schema(), e.value, value_loc);
-        if (!s.ok()) return s;
+        if (schema.key_schema() != nullptr) {
+          absl::Status s = ValidateAt(*schema.key_schema(), e.key, key_loc);
+          if (!s.ok()) return s;
+        }
+        if (schema.value_schema() != nullptr) {
+          absl::Status s = ValidateAt(*schema.value_schema(), e.value, value_loc);
+          if (!s.ok()) return s;
+        }
       }
       return absl::OkStatus();
     }
@@ -255,6 +254,28 @@ SchemaBuilder SchemaBuilder::Map(SchemaPtr key_schema, SchemaPtr value_schema) {
   return b;
 }
 
+namespace {
+
+// Stands, inside a builder, for an element, key or value schema that is null on purpose
+// (ArrayOfNull and friends); Build() turns it into null. A plain null there is a mistake, which
+// Build() reports.
+const SchemaPtr& NullChildMarker() {
+  static const SchemaPtr* const kMarker =
+      new SchemaPtr(SchemaBuilder(SchemaType::kString).BuildOrDie());
+  return *kMarker;
+}
+
+}  // namespace
+
+SchemaBuilder SchemaBuilder::ArrayOfNull() { return Array(NullChildMarker()); }
+SchemaBuilder SchemaBuilder::MapOfNull() { return Map(NullChildMarker(), NullChildMarker()); }
+SchemaBuilder SchemaBuilder::MapWithNullKeys(SchemaPtr value_schema) {
+  return Map(NullChildMarker(), std::move(value_schema));
+}
+SchemaBuilder SchemaBuilder::MapWithNullValues(SchemaPtr key_schema) {
+  return Map(std::move(key_schema), NullChildMarker());
+}
+
 SchemaBuilder SchemaBuilder::Decimal(int32_t scale) {
   SchemaBuilder b(SchemaType::kBytes);
   b.Name(std::string(kDecimalLogicalName))
@@ -347,6 +368,11 @@ absl::StatusOr<SchemaPtr> SchemaBuilder::Build() const {
       (built->key_schema_ != nullptr || built->value_schema_ != nullptr)) {
     return absl::InvalidArgumentError(absl::StrCat(
         "Only ARRAY and MAP schemas have element schemas, not ", UpperTypeName(built->type_)));
+  }
+  // (Only containers can hold the marker, which is a STRING schema built here.)
+  if (built->type_ == SchemaType::kArray || built->type_ == SchemaType::kMap) {
+    if (built->key_schema_ == NullChildMarker()) built->key_schema_ = nullptr;
+    if (built->value_schema_ == NullChildMarker()) built->value_schema_ = nullptr;
   }
   if (built->default_value_ != nullptr) {
     // Checked against the schema as it would be without its default.
@@ -686,11 +712,6 @@ absl::StatusOr<std::string> DecimalFromString(std::string_view text, int32_t sca
     while (mag.size() > 1 && mag[0] == 0xff && (mag[1] & 0x80) != 0) mag.erase(mag.begin());
   }
   return std::string(mag.begin(), mag.end());
-}
-
-std::string JavaDateToString(int64_t epoch_millis) {
-  return absl::FormatTime("%a %b %d %H:%M:%S UTC %Y", absl::FromUnixMillis(epoch_millis),
-                          absl::UTCTimeZone());
 }
 
 }  // namespace sluice

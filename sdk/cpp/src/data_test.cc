@@ -149,6 +149,23 @@ TEST(Struct, GetFallsBackToDefaultsAndValidateNamesMissingField) {
   EXPECT_TRUE(order.Validate().ok());
 }
 
+TEST(SchemaBuilder, ArrayOfNullAndMapOfNullHaveNullChildSchemasThatAcceptAnything) {
+  SchemaPtr array = SchemaBuilder::ArrayOfNull().BuildOrDie();
+  EXPECT_EQ(array->type(), SchemaType::kArray);
+  EXPECT_EQ(array->value_schema(), nullptr);
+  EXPECT_TRUE(ValidateValue(array.get(), Value::Array({Value::Int8(1), Value::String("a")})).ok());
+  SchemaPtr map = SchemaBuilder::MapWithNullValues(Schema::String()).BuildOrDie();
+  EXPECT_EQ(map->value_schema(), nullptr);
+  EXPECT_TRUE(
+      ValidateValue(map.get(), Value::Map({MapEntry{Value::String("k"), Value::Int8(1)}})).ok());
+  EXPECT_FALSE(
+      ValidateValue(map.get(), Value::Map({MapEntry{Value::Int8(1), Value::Int8(1)}})).ok());
+  EXPECT_EQ(SchemaBuilder::MapOfNull().BuildOrDie()->key_schema(), nullptr);
+  EXPECT_TRUE(SchemaBuilder::ArrayOfNull().BuildOrDie()->Equals(*array));
+  // A null element schema given by mistake is still an error.
+  EXPECT_FALSE(SchemaBuilder::Array(nullptr).Build().ok());
+}
+
 TEST(ValidateValue, ChecksNestedContainersAndStructs) {
   SchemaPtr array = SchemaBuilder::Array(Schema::Int32()).BuildOrDie();
   EXPECT_TRUE(ValidateValue(array.get(), Value::Array({Value::Int32(1)})).ok());

@@ -458,21 +458,33 @@ absl::StatusOr<SchemaPtr> SchemaFromProto(const pb::Schema& proto) {
   if (!type.ok()) return type.status();
   SchemaBuilder builder(*type);
   if (*type == SchemaType::kArray || *type == SchemaType::kMap) {
-    if (!proto.has_value_schema()) {
-      return absl::InvalidArgumentError(
-          absl::StrCat(UpperTypeName(*type), " schema has no value schema"));
+    // An absent element, key or value schema is a null one (SchemaBuilder::ArrayOfNull and
+    // friends: "any value").
+    SchemaPtr value_schema;
+    if (proto.has_value_schema()) {
+      absl::StatusOr<SchemaPtr> s = SchemaFromProto(proto.value_schema());
+      if (!s.ok()) return s.status();
+      value_schema = *std::move(s);
     }
-    absl::StatusOr<SchemaPtr> value_schema = SchemaFromProto(proto.value_schema());
-    if (!value_schema.ok()) return value_schema.status();
     if (*type == SchemaType::kArray) {
-      builder = SchemaBuilder::Array(*value_schema);
+      builder = value_schema != nullptr ? SchemaBuilder::Array(std::move(value_schema))
+                                        : SchemaBuilder::ArrayOfNull();
     } else {
-      if (!proto.has_key_schema()) {
-        return absl::InvalidArgumentError("MAP schema has no key schema");
+      SchemaPtr key_schema;
+      if (proto.has_key_schema()) {
+        absl::StatusOr<SchemaPtr> s = SchemaFromProto(proto.key_schema());
+        if (!s.ok()) return s.status();
+        key_schema = *std::move(s);
       }
-      absl::StatusOr<SchemaPtr> key_schema = SchemaFromProto(proto.key_schema());
-      if (!key_schema.ok()) return key_schema.status();
-      builder = SchemaBuilder::Map(*key_schema, *value_schema);
+      if (key_schema != nullptr && value_schema != nullptr) {
+        builder = SchemaBuilder::Map(std::move(key_schema), std::move(value_schema));
+      } else if (key_schema != nullptr) {
+        builder = SchemaBuilder::MapWithNullValues(std::move(key_schema));
+      } else if (value_schema != nullptr) {
+        builder = SchemaBuilder::MapWithNullKeys(std::move(value_schema));
+      } else {
+        builder = SchemaBuilder::MapOfNull();
+      }
     }
   }
   if (proto.optional()) builder.Optional();

@@ -27,6 +27,11 @@ namespace sluice::wire {
 
 namespace pb = ::sluice::plugin::v1;
 
+// The largest message either end of the plugin protocol accepts (gRPC's default is 4 MiB, less
+// than a batch of ordinary records can take). A plugin that sends more fails its task; the
+// worker's batches stay well below it.
+inline constexpr int kMaxMessageBytes = 256 << 20;
+
 class SchemaEncoder {
  public:
   // The id of `schema` on this stream; 0 for a null schema. The first time a schema is seen, its

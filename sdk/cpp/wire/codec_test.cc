@@ -168,14 +168,33 @@ TEST(Codec, ValuesThatDoNotFitTheSchemaAreRejected) {
 TEST(Codec, MalformedSchemasAreRejected) {
   pb::Schema none;
   EXPECT_EQ(SchemaFromProto(none).status().code(), absl::StatusCode::kInvalidArgument);
-  pb::Schema array;
-  array.set_type(pb::Schema::TYPE_ARRAY);
-  EXPECT_EQ(SchemaFromProto(array).status().message(), "ARRAY schema has no value schema");
   pb::Schema bad_default;
   bad_default.set_type(pb::Schema::TYPE_INT32);
   bad_default.mutable_default_value()->set_string_value("x");
   EXPECT_EQ(SchemaFromProto(bad_default).status().message(),
             "Invalid default value: Invalid value for schema type INT32: got STRING");
+}
+
+TEST(Codec, NullElementSchemasRoundTrip) {
+  // An ARRAY or MAP without element schemas (SchemaBuilder::ArrayOfNull and friends, made by
+  // Values.parseString for "[]", "{}" and mixed elements) crosses the wire as it is.
+  for (const SchemaPtr& schema :
+       {SchemaBuilder::ArrayOfNull().BuildOrDie(), SchemaBuilder::MapOfNull().BuildOrDie(),
+        SchemaBuilder::MapWithNullValues(Schema::String()).BuildOrDie(),
+        SchemaBuilder::MapWithNullKeys(Schema::Int8()).BuildOrDie()}) {
+    pb::Schema proto;
+    SchemaToProto(*schema, &proto);
+    absl::StatusOr<SchemaPtr> back = SchemaFromProto(proto);
+    ASSERT_TRUE(back.ok()) << back.status();
+    EXPECT_TRUE((*back)->Equals(*schema));
+    EXPECT_EQ((*back)->value_schema() == nullptr, schema->value_schema() == nullptr);
+    EXPECT_EQ((*back)->key_schema() == nullptr, schema->key_schema() == nullptr);
+  }
+  pb::Schema array;
+  array.set_type(pb::Schema::TYPE_ARRAY);
+  absl::StatusOr<SchemaPtr> any = SchemaFromProto(array);
+  ASSERT_TRUE(any.ok());
+  EXPECT_EQ((*any)->value_schema(), nullptr);
 }
 
 SourceRecord SampleSourceRecord(const SchemaPtr& value_schema, std::string line, int64_t pos) {

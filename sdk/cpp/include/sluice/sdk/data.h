@@ -142,6 +142,15 @@ class SchemaBuilder {
   static SchemaBuilder Struct() { return SchemaBuilder(SchemaType::kStruct); }
   static SchemaBuilder Array(SchemaPtr value_schema);
   static SchemaBuilder Map(SchemaPtr key_schema, SchemaPtr value_schema);
+  // An ARRAY or MAP schema whose element, key or value schema is null: "any value", as Kafka
+  // Connect's package-private SchemaBuilder.arrayOfNull(), mapOfNull(), mapWithNullKeys() and
+  // mapWithNullValues(). Kafka Connect's Values.parseString makes them for "[]", "{}" and
+  // arrays or maps whose elements have no common schema (header values, InsertHeader's literal).
+  // Code reading schemas must expect a null value_schema() or key_schema() on these.
+  static SchemaBuilder ArrayOfNull();
+  static SchemaBuilder MapOfNull();
+  static SchemaBuilder MapWithNullKeys(SchemaPtr value_schema);
+  static SchemaBuilder MapWithNullValues(SchemaPtr key_schema);
   // Logical types.
   static SchemaBuilder Decimal(int32_t scale);
   static SchemaBuilder Date();
@@ -275,7 +284,7 @@ class Struct {
 };
 
 // Checks that `value` fits `schema` (type, optional, struct fields, container elements).
-// A null schema accepts any value. InvalidArgument names the mismatch.
+// A null schema (also a null element, key or value schema) accepts any value. InvalidArgument names the mismatch.
 absl::Status ValidateValue(const Schema* schema, const Value& value);
 
 // java.util.Date.toString() of an instant, as a JVM whose default time zone is UTC prints it:
