@@ -9,6 +9,7 @@
 #include "absl/strings/str_join.h"
 #include "formats/schemaless_json.h"
 #include "server/api/status_mapping.h"
+#include "server/convert/connect_exception.h"
 #include "server/convert/converter.h"
 #include "server/convert/header_converter.h"
 #include "server/transforms/transformation.h"
@@ -349,7 +350,15 @@ grpc::Status ConnectServiceImpl::ValidateConnectorConfig(
   }
   absl::StatusOr<herder::ValidatedConfig> validated = herder::ValidateConnectorConfig(
       *registry_, *worker_, config, NullConfigKeys(context));
-  if (!validated.ok()) return ToGrpcStatus(validated.status(), context);
+  if (!validated.ok()) {
+    absl::Status s = validated.status();
+    // Kafka Connect validates on an executor: a ConfigException raised there (a client override
+    // that does not parse) reaches the answer as its toString, "<class>: <message>".
+    if (convert::JavaExceptionClass(s) == convert::kConfigExceptionClass) {
+      s = absl::Status(s.code(), convert::JavaExceptionText(s));
+    }
+    return ToGrpcStatus(s, context);
+  }
   response->set_name(config.at("connector.class"));
   response->set_error_count(validated->error_count);
   for (const herder::ValidationEntry& entry : validated->entries) {

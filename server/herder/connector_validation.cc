@@ -3,14 +3,17 @@
 #include <algorithm>
 #include <set>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
 #include "server/config/connector_config.h"
 #include "server/convert/converter.h"
+#include "server/convert/connect_exception.h"
 #include "server/convert/header_converter.h"
 #include "server/convert/java_hash_map.h"
+#include "server/kafka/client_override_policy.h"
 #include "server/transforms/java_regex.h"
 #include "server/transforms/transformation.h"
 
@@ -387,6 +390,60 @@ const ConfigDef* HeaderConverterConfigDef(std::string_view cls) {
   return nullptr;
 }
 
+// Kafka Connect's AbstractHerder.validateClientOverrides for each client the connector uses
+// (connectorUsesProducer: sources, and sinks with a dead letter queue; connectorUsesConsumer:
+// sinks; connectorUsesAdmin: sources with topic.creation.* keys, and sinks with a dead letter
+// queue), merged in mergeConfigInfos' order: producer, consumer, admin. Each entry carries the
+// Java client's definition under the prefixed name (or none), and each key with errors counts
+// once. A value that does not parse fails the whole validation with Kafka's ConfigException.
+absl::Status ValidateClientOverrideSettings(plugins::ConnectorType type,
+                                            const config::WorkerConfig& worker,
+                                            const ConfigMap& config,
+                                            const std::set<std::string>& null_keys,
+                                            ValidatedConfig& out) {
+  const bool sink = type == plugins::ConnectorType::kSink;
+  auto dlq = config.find("errors.deadletterqueue.topic.name");
+  const bool has_dlq =
+      sink && dlq != config.end() && !absl::StripAsciiWhitespace(dlq->second).empty() &&
+      !null_keys.contains(dlq->first);
+  const bool topic_creation =
+      !sink && std::any_of(config.begin(), config.end(), [](const auto& kv) {
+        return absl::StartsWith(kv.first, "topic.creation.");
+      });
+  std::vector<kafka::ClientType> clients;
+  if (!sink || has_dlq) clients.push_back(kafka::ClientType::kProducer);
+  if (sink) clients.push_back(kafka::ClientType::kConsumer);
+  if (topic_creation || has_dlq) clients.push_back(kafka::ClientType::kAdmin);
+  for (kafka::ClientType client : clients) {
+    absl::StatusOr<std::vector<kafka::ClientOverrideEntry>> entries =
+        kafka::ValidateClientOverrides(client, worker.client_override_policy, config, null_keys);
+    if (!entries.ok()) {
+      return convert::JavaError(absl::StatusCode::kInternal, convert::kConfigExceptionClass,
+                                std::string(entries.status().message()));
+    }
+    const std::string prefix(kafka::ClientOverridePrefix(client));
+    for (kafka::ClientOverrideEntry& e : *entries) {
+      ValidationEntry entry;
+      if (e.definition != nullptr) {
+        // AbstractHerder.convertConfigKey with the prefix: only the name changes.
+        entry.definition = *e.definition;
+        entry.definition->name = prefix + e.definition->name;
+        if (e.definition->group.has_value() &&
+            std::find(out.groups.begin(), out.groups.end(), *e.definition->group) ==
+                out.groups.end()) {
+          out.groups.push_back(*e.definition->group);
+        }
+      }
+      entry.value.name = prefix + e.key;
+      entry.value.value = std::move(e.value);
+      entry.value.errors = std::move(e.errors);
+      if (!entry.value.errors.empty()) ++out.error_count;
+      out.entries.push_back(std::move(entry));
+    }
+  }
+  return absl::OkStatus();
+}
+
 }  // namespace
 
 ConfigDef FrameworkConfigDef(plugins::ConnectorType type) {
@@ -757,8 +814,12 @@ absl::StatusOr<ValidatedConfig> ValidateConnectorConfig(plugins::PluginRegistry&
     out.entries.push_back(std::move(entry));
   }
 
-  // Then the settings of the converters the connector chooses itself (header, key, value), when
-  // their class is valid.
+  // Then the client overrides of the clients the connector uses, then the settings of the
+  // converters the connector chooses itself (header, key, value), when their class is valid.
+  if (absl::Status s = ValidateClientOverrideSettings(plugin->type, worker, config, null_keys, out);
+      !s.ok()) {
+    return s;
+  }
   for (const auto& [property, type] : {std::pair{"header.converter", "header"},
                                        std::pair{"key.converter", "key"},
                                        std::pair{"value.converter", "value"}}) {
@@ -772,7 +833,6 @@ absl::StatusOr<ValidatedConfig> ValidateConnectorConfig(plugins::PluginRegistry&
                                : ConverterConfigDef(resolved.name);
     if (def != nullptr) ValidateConverterSettings(config, property, *def, type, out);
   }
-  (void)worker;
   return out;
 }
 

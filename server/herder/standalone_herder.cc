@@ -13,6 +13,8 @@
 #include "server/kafka/consumer_groups.h"
 #include "server/runtime/sink_task_runner.h"
 #include "server/runtime/source_task_runner.h"
+#include "server/kafka/client_configs.h"
+#include "server/kafka/client_override_policy.h"
 
 namespace sluice::herder {
 
@@ -1077,19 +1079,23 @@ absl::StatusOr<const plugins::ConnectorPlugin*> StandaloneHerder::OffsetsPlugin(
   return plugin;
 }
 
-ConfigMap StandaloneHerder::SinkConsumerSettings(const std::string& name,
-                                                 const ConfigMap& config) const {
-  ConfigMap settings = {{"bootstrap.servers", options_.bootstrap_servers},
-                        {"group.id", absl::StrCat("connect-", name)},
-                        {"auto.offset.reset", "earliest"}};
-  for (const auto& [k, v] : options_.worker->consumer_overrides) settings[k] = v;
-  constexpr absl::string_view kPrefix = "consumer.override.";
-  for (const auto& [k, v] : config) {
-    if (k.size() > kPrefix.size() && absl::StartsWith(k, kPrefix)) {
-      settings[k.substr(kPrefix.size())] = v;
-    }
+absl::StatusOr<ConfigMap> StandaloneHerder::SinkConsumerSettings(const std::string& name,
+                                                                 const ConfigMap& config) const {
+  // Worker.sinkConnectorOffsets / modifySinkConnectorOffsets build the admin settings, then the
+  // consumer settings; each checks the policy.
+  for (kafka::ClientType type : {kafka::ClientType::kAdmin, kafka::ClientType::kConsumer}) {
+    absl::Status allowed =
+        kafka::CheckClientOverrides(type, options_.worker->client_override_policy, config);
+    if (!allowed.ok()) return absl::InternalError(allowed.message());
   }
-  return settings;
+  absl::StatusOr<kafka::ClientSettings> settings = kafka::ConnectorClientSettings(
+      kafka::ClientType::kConsumer,
+      {{"bootstrap.servers", options_.bootstrap_servers},
+       {"group.id", absl::StrCat("connect-", name)},
+       {"auto.offset.reset", "earliest"}},
+      options_.worker->consumer_overrides, config::ConfigWithPrefix(config, "consumer.override."));
+  if (!settings.ok()) return settings.status();
+  return std::move(settings->librdkafka);
 }
 
 absl::StatusOr<std::string> StandaloneHerder::AlterSourceOffsets(
@@ -1149,7 +1155,9 @@ absl::StatusOr<std::string> StandaloneHerder::ModifySinkOffsets(const std::strin
   if (!target.ok()) return target.status();
   const ConfigMap& config = target->config;
   const plugins::ConnectorPlugin* plugin = target->plugin;
-  const ConfigMap settings = SinkConsumerSettings(name, config);
+  absl::StatusOr<ConfigMap> consumer_settings = SinkConsumerSettings(name, config);
+  if (!consumer_settings.ok()) return consumer_settings.status();
+  const ConfigMap& settings = *consumer_settings;
   const std::string group = settings.at("group.id");
 
   SinkOffsetChanges changes = offsets;
@@ -1255,7 +1263,9 @@ absl::StatusOr<std::vector<kafka::CommittedOffset>> StandaloneHerder::GetSinkOff
       if (!topic.empty()) topics.emplace_back(topic);
     }
   }
-  const std::string group = SinkConsumerSettings(name, config).at("group.id");
+  absl::StatusOr<ConfigMap> settings = SinkConsumerSettings(name, config);
+  if (!settings.ok()) return settings.status();
+  const std::string group = settings->at("group.id");
   std::string regex;
   if (auto r = config.find("topics.regex"); r != config.end()) regex = r->second;
   return kafka::FetchCommittedOffsets(options_.bootstrap_servers, group, topics,

@@ -321,8 +321,13 @@ class StandaloneHerder final : public runtime::TaskStatusListener {
   absl::StatusOr<OffsetsTarget> StoppedForOffsets(const std::string& name) ABSL_LOCKS_EXCLUDED(mu_);
   // The Kafka settings of the sink connector `config`'s consumers: Kafka Connect's defaults
   // (group.id connect-{name}, auto.offset.reset earliest), the worker's consumer.*, then the
-  // connector's consumer.override.*; as the sink task runner layers them.
-  ConfigMap SinkConsumerSettings(const std::string& name, const ConfigMap& config) const;
+  // connector's consumer.override.*, translated to librdkafka's names; as the sink task runner
+  // layers them. As Kafka Connect's Worker does for the offsets operations, the connector's
+  // admin and consumer overrides are first checked against the override policy: Internal with
+  // the Worker's "Client Config Overrides not allowed ..." message (Kafka Connect answers 500).
+  // InvalidArgument for a setting that does not translate.
+  absl::StatusOr<ConfigMap> SinkConsumerSettings(const std::string& name,
+                                                 const ConfigMap& config) const;
   // The connector plugin of `config`'s connector.class; Internal with Kafka Connect's message
   // when no plugin provides it.
   absl::StatusOr<const plugins::ConnectorPlugin*> OffsetsPlugin(const ConfigMap& config) const;

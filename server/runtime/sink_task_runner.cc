@@ -16,7 +16,6 @@ namespace pb = ::sluice::plugin::v1;
 
 namespace {
 
-constexpr int kMaxBatchRecords = 2000;  // Kafka Connect's max.poll.records is 500
 constexpr int kPollTimeoutMs = 200;
 
 std::vector<TopicPartition> ToPartitions(const rd_kafka_topic_partition_list_t* list) {
@@ -321,31 +320,52 @@ absl::Status SinkTaskRunner::DeliverBatch(std::vector<rd_kafka_message_t*>& mess
 
 absl::Status SinkTaskRunner::RunLoop() {
   const std::string task = options_.id.ToString();
-  // The dead letter queue's producer gets Kafka Connect's producer settings: its defaults, the
-  // worker's producer.*, the connector's producer.override.*.
-  const ConfigMap producer = ClientSettings({
-      {"bootstrap.servers", options_.bootstrap_servers},
-      {"acks", "all"},
-      {"enable.idempotence", "false"},
-      {"max.in.flight.requests.per.connection", "1"},
-      {"message.timeout.ms", "0"},
-      {"log_level", "4"},
-  }, options_.worker->producer_overrides, connector().producer_overrides);
+  // Kafka Connect's consumer defaults for sink tasks, then consumer.*, then
+  // consumer.override.* (the Worker builds these first, so a refused override is reported
+  // before the dead letter queue's).
+  absl::StatusOr<kafka::ClientSettings> consumer_settings = ClientSettingsFor(
+      kafka::ClientType::kConsumer,
+      {
+          {"bootstrap.servers", options_.bootstrap_servers},
+          {"group.id", absl::StrCat("connect-", options_.id.connector)},
+          {"client.id", absl::StrCat("connector-consumer-", task)},
+          {"enable.auto.commit", "false"},
+          {"enable.auto.offset.store", "false"},
+          {"auto.offset.reset", "earliest"},
+          // The Java consumer's default; librdkafka's is read_committed.
+          {"isolation.level", "read_uncommitted"},
+          {"allow.auto.create.topics", "true"},
+          {"enable.partition.eof", "false"},
+          {"log_level", "4"},
+      },
+      options_.worker->consumer_overrides);
+  if (!consumer_settings.ok()) return consumer_settings.status();
+  max_poll_records_ = consumer_settings->max_poll_records;
+  const ConfigMap& settings = consumer_settings->librdkafka;
+
+  // A dead letter queue's producer gets Kafka Connect's producer settings: its defaults, the
+  // worker's producer.*, the connector's producer.override.*. Without one the task has no
+  // producer, and Kafka Connect does not look at producer overrides.
+  ConfigMap producer;
+  if (!connector().errors.dlq_topic.empty()) {
+    absl::StatusOr<kafka::ClientSettings> producer_settings = ClientSettingsFor(
+        kafka::ClientType::kProducer,
+        {
+            {"bootstrap.servers", options_.bootstrap_servers},
+            {"acks", "all"},
+            {"enable.idempotence", "false"},
+            {"max.in.flight.requests.per.connection", "1"},
+            {"message.timeout.ms", "0"},
+            // The Java producer's default partitioner hashes keys with murmur2.
+            {"partitioner", "murmur2_random"},
+            {"log_level", "4"},
+        },
+        options_.worker->producer_overrides);
+    if (!producer_settings.ok()) return producer_settings.status();
+    producer = std::move(producer_settings->librdkafka);
+  }
   if (absl::Status s = CreatePipeline(producer); !s.ok()) return s;
 
-  // Kafka Connect's consumer defaults for sink tasks, then consumer.*, then
-  // consumer.override.*.
-  ConfigMap settings = ClientSettings({
-      {"bootstrap.servers", options_.bootstrap_servers},
-      {"group.id", absl::StrCat("connect-", options_.id.connector)},
-      {"client.id", absl::StrCat("connector-consumer-", task)},
-      {"enable.auto.commit", "false"},
-      {"enable.auto.offset.store", "false"},
-      {"auto.offset.reset", "earliest"},
-      {"allow.auto.create.topics", "true"},
-      {"enable.partition.eof", "false"},
-      {"log_level", "4"},
-  }, options_.worker->consumer_overrides, connector().consumer_overrides);
   absl::StatusOr<rd_kafka_conf_t*> conf = kafka::NewConf(settings);
   if (!conf.ok()) return conf.status();
   rd_kafka_conf_set_rebalance_cb(*conf, &SinkTaskRunner::RebalanceCallback);
@@ -380,8 +400,9 @@ absl::Status SinkTaskRunner::RunLoop() {
       break;
     }
     for (rd_kafka_message_t* m = first; m != nullptr;
-         m = messages.size() < kMaxBatchRecords ? rd_kafka_consumer_poll(consumer_.get(), 0)
-                                                : nullptr) {
+         m = messages.size() < static_cast<size_t>(max_poll_records_)
+                 ? rd_kafka_consumer_poll(consumer_.get(), 0)
+                 : nullptr) {
       if (m->err != RD_KAFKA_RESP_ERR_NO_ERROR) {
         if (m->err != RD_KAFKA_RESP_ERR__PARTITION_EOF) {
           spdlog::warn("Task {}: consumer: {}", task, rd_kafka_message_errstr(m));

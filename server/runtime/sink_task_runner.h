@@ -61,6 +61,8 @@ class SinkTaskRunner final : public TaskRunner {
 
   // Runner-thread state.
   kafka::KafkaHandle consumer_;
+  // The most records handed to the task in one put (the consumer's max.poll.records).
+  int max_poll_records_ = kafka::kDefaultMaxPollRecords;
   std::unique_ptr<grpc::ClientContext> context_;
   std::unique_ptr<Stream> stream_;
   wire::SchemaEncoder schemas_;

@@ -326,15 +326,22 @@ absl::Status SourceTaskRunner::RunLoop() {
 
   // Kafka Connect's producer defaults for source tasks (reference §4.2), then the worker's
   // producer.* settings, then the connector's producer.override.* settings.
-  ConfigMap settings = ClientSettings({
-      {"bootstrap.servers", options_.bootstrap_servers},
-      {"client.id", absl::StrCat("connector-producer-", task)},
-      {"acks", "all"},
-      {"enable.idempotence", "false"},
-      {"max.in.flight.requests.per.connection", "1"},
-      {"message.timeout.ms", "0"},  // never give up on a record (delivery.timeout.ms=MAX)
-      {"log_level", "4"},
-  }, options_.worker->producer_overrides, connector().producer_overrides);
+  absl::StatusOr<kafka::ClientSettings> producer_settings = ClientSettingsFor(
+      kafka::ClientType::kProducer,
+      {
+          {"bootstrap.servers", options_.bootstrap_servers},
+          {"client.id", absl::StrCat("connector-producer-", task)},
+          {"acks", "all"},
+          {"enable.idempotence", "false"},
+          {"max.in.flight.requests.per.connection", "1"},
+          {"message.timeout.ms", "0"},  // never give up on a record (delivery.timeout.ms=MAX)
+          // The Java producer's default partitioner hashes keys with murmur2.
+          {"partitioner", "murmur2_random"},
+          {"log_level", "4"},
+      },
+      options_.worker->producer_overrides);
+  if (!producer_settings.ok()) return producer_settings.status();
+  const ConfigMap& settings = producer_settings->librdkafka;
   if (absl::Status s = CreatePipeline(settings); !s.ok()) return s;
   absl::StatusOr<TopicCreation> creation = TopicCreation::Create(connector().topic_creation);
   if (!creation.ok()) return creation.status();
