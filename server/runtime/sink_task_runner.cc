@@ -53,13 +53,12 @@ SinkTaskRunner::SinkTaskRunner(TaskRunnerOptions options)
 SinkTaskRunner::~SinkTaskRunner() { StopAndJoin(); }
 
 absl::Status SinkTaskRunner::Send(const pb::SinkWorkerMessage& message) {
-  if (!stream_->Write(message)) return BrokenStream();
+  if (!stream_->Write(message)) return BrokenStream(/*cancel=*/true);
   return absl::OkStatus();
 }
 
-absl::Status SinkTaskRunner::BrokenStream() {
-  // A host that is alive but sent what the worker could not read leaves the call open.
-  context_->TryCancel();
+absl::Status SinkTaskRunner::BrokenStream(bool cancel) {
+  if (cancel) context_->TryCancel();
   grpc::Status finished = stream_->Finish();
   return absl::UnavailableError(DescribeBrokenStream(options_.process, finished.error_message()));
 }
@@ -92,8 +91,14 @@ absl::Status SinkTaskRunner::HandleErrant(const pb::ErrantRecord& errant) {
 
 absl::StatusOr<pb::SinkPluginMessage> SinkTaskRunner::Await(pb::SinkPluginMessage::MsgCase wanted) {
   pb::SinkPluginMessage message;
+  grpc::ByteBuffer bytes;
   while (true) {
-    if (!stream_->Read(&message)) return BrokenStream();
+    if (!stream_->Read(&bytes)) return BrokenStream(/*cancel=*/false);
+    message.Clear();
+    if (absl::Status s = ParsePluginMessage(bytes, &message); !s.ok()) {
+      (void)BrokenStream(/*cancel=*/true);
+      return s;
+    }
     if (message.msg_case() == wanted) return message;
     switch (message.msg_case()) {
       case pb::SinkPluginMessage::kError:
@@ -341,7 +346,8 @@ absl::Status SinkTaskRunner::RunLoop() {
   rd_kafka_poll_set_consumer(consumer_.get());
 
   context_ = std::make_unique<grpc::ClientContext>();
-  stream_ = options_.stub->SinkTask(context_.get());
+  stream_ = OpenRawTaskStream<pb::SinkWorkerMessage>(
+      options_.channel.get(), "/sluice.plugin.v1.Plugin/SinkTask", context_.get());
   pb::SinkWorkerMessage start;
   start.mutable_start()->set_task(options_.id.task);
   start.mutable_start()->set_connector_name(options_.id.connector);

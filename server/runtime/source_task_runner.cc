@@ -4,6 +4,7 @@
 #include <spdlog/spdlog.h>
 
 #include "absl/strings/str_cat.h"
+#include "server/convert/connect_exception.h"
 #include "server/convert/json.h"
 #include "server/kafka/errors.h"
 
@@ -22,6 +23,71 @@ constexpr uint32_t kMaxRecordsPerPoll = 10000;
 // that bounds the host's memory (and the replay after a crash).
 constexpr size_t kMaxUncommittedRecords = 50000;
 constexpr uint64_t kMaxBytesPerPoll = 16 << 20;
+
+constexpr std::string_view kKafkaExceptionClass = "org.apache.kafka.common.KafkaException";
+constexpr std::string_view kRecordTooLargeClass =
+    "org.apache.kafka.common.errors.RecordTooLargeException";
+
+absl::string_view Av(std::string_view s) { return absl::string_view(s.data(), s.size()); }
+
+// Java's ByteUtils.sizeOfVarint: the bytes of a zig-zag varint.
+int64_t SizeOfVarint(int64_t value) {
+  uint64_t v = static_cast<uint64_t>((value << 1) ^ (value >> 63));
+  int64_t bytes = 1;
+  while ((v & ~uint64_t{0x7f}) != 0) {
+    ++bytes;
+    v >>= 7;
+  }
+  return bytes;
+}
+
+// What Kafka's producer reports as a record's size when it refuses one as too large:
+// AbstractRecords.estimateSizeInBytesUpperBound for an uncompressed v2 batch (61 bytes of batch
+// header, at most 21 of record header, then the key, value and headers with their lengths).
+int64_t EstimatedRecordSize(const ProducerRecord& record) {
+  auto sized = [](const std::optional<std::string>& bytes) {
+    const int64_t n = bytes.has_value() ? static_cast<int64_t>(bytes->size()) : -1;
+    return SizeOfVarint(n) + std::max<int64_t>(n, 0);
+  };
+  int64_t size = 61 + 21 + sized(record.key) + sized(record.value) +
+                 SizeOfVarint(static_cast<int64_t>(record.headers.size()));
+  for (const auto& [key, value] : record.headers) {
+    size += SizeOfVarint(static_cast<int64_t>(key.size())) + static_cast<int64_t>(key.size()) +
+            sized(value);
+  }
+  return size;
+}
+
+// A producer error as the Java exception Kafka's producer raises for it: RecordTooLargeException
+// for a record over message.max.bytes (librdkafka's equivalent of max.request.size, which the
+// message names instead) or one the broker refused as too large, else a KafkaException with
+// librdkafka's words.
+absl::Status ProducerError(rd_kafka_resp_err_t err, std::string_view topic,
+                           const ProducerRecord* record, rd_kafka_t* producer) {
+  const absl::Status status =
+      kafka::ToStatus(err, absl::StrCat("Producing a record to topic ", Av(topic)));
+  if (err != RD_KAFKA_RESP_ERR_MSG_SIZE_TOO_LARGE) {
+    return convert::JavaError(status.code(), kKafkaExceptionClass, std::string(status.message()));
+  }
+  if (record == nullptr) {
+    return convert::JavaError(
+        status.code(), kRecordTooLargeClass,
+        "The request included a message larger than the max message size the server will "
+        "accept.");
+  }
+  char limit[64] = "?";
+  size_t limit_size = sizeof(limit);
+  if (rd_kafka_conf_get(rd_kafka_conf(producer), "message.max.bytes", limit, &limit_size) !=
+      RD_KAFKA_CONF_OK) {
+    limit[0] = '?';
+    limit[1] = '\0';
+  }
+  return convert::JavaError(
+      status.code(), kRecordTooLargeClass,
+      absl::StrCat("The message is ", EstimatedRecordSize(*record),
+                   " bytes when serialized which is larger than ", limit,
+                   ", which is the value of the message.max.bytes configuration."));
+}
 
 }  // namespace
 
@@ -99,14 +165,13 @@ bool SourceTaskRunner::Write(const pb::SourceWorkerMessage& message) {
   return WriteLocked(message);
 }
 
-grpc::Status SourceTaskRunner::CloseStream() {
+grpc::Status SourceTaskRunner::CloseStream(bool cancel) {
   {
     absl::MutexLock lock(&write_mu_);
     closed_ = true;
   }
-  // After a message it could not read (too deep, too large), gRPC leaves the call open while
-  // the host goes on streaming: cancel it, or Finish would wait forever.
-  context_->TryCancel();
+  // An open call (the host may go on streaming) must be cancelled, or Finish would wait forever.
+  if (cancel) context_->TryCancel();
   return stream_->Finish();
 }
 
@@ -147,15 +212,14 @@ void SourceTaskRunner::OnDelivery(rd_kafka_t*, const rd_kafka_message_t* message
       message->err == RD_KAFKA_RESP_ERR__PURGE_INFLIGHT || !self->delivery_error_.ok()) {
     return;
   }
-  absl::Status error = kafka::ToStatus(
-      message->err,
-      absl::StrCat("Unrecoverable error producing a record to topic ", rd_kafka_topic_name(message->rkt)));
+  absl::Status error = ProducerError(message->err, rd_kafka_topic_name(message->rkt), nullptr,
+                                     self->producer_.get());
   // errors.tolerance=all skips a record Kafka refused (Kafka Connect's producerSendFailed).
   absl::Status handled = self->pipeline_->ReportProduceFailure(nullptr, error);
   if (handled.ok()) {
     self->submitted_.Ack(id);
   } else {
-    self->delivery_error_ = error;
+    self->delivery_error_ = handled;
   }
 }
 
@@ -260,12 +324,20 @@ absl::Status SourceTaskRunner::ProduceOne(uint64_t id, ProducerRecord& record) {
       continue;
     }
     if (headers != nullptr) rd_kafka_headers_destroy(headers);
-    absl::Status error =
-        kafka::ToStatus(err, absl::StrCat("Producing a record to topic ", record.topic));
-    // A record librdkafka refuses outright (too large, unknown partition) is a produce failure
-    // errors.tolerance may skip.
+    absl::Status error = ProducerError(err, record.topic, &record, producer_.get());
+    if (err == RD_KAFKA_RESP_ERR__UNKNOWN_PARTITION) {
+      // Kafka's producer throws for a partition the topic does not have (a KafkaException, not
+      // an ApiException, so not through the callback): WorkerSourceTask fails the task whatever
+      // errors.tolerance says.
+      return absl::Status(error.code(),
+                          absl::StrCat(Av(convert::kConnectExceptionClass),
+                                       ": Unrecoverable exception trying to send\nCaused by: ",
+                                       convert::JavaExceptionText(error)));
+    }
+    // Anything else librdkafka refuses outright (a record too large, say) Kafka's producer hands
+    // to the send callback: a produce failure errors.tolerance=all skips.
     absl::Status handled = pipeline_->ReportProduceFailure(nullptr, error);
-    if (!handled.ok()) return error;
+    if (!handled.ok()) return handled;
     submitted_.Ack(id);
     return absl::OkStatus();
   }
@@ -343,7 +415,8 @@ absl::Status SourceTaskRunner::RunLoop() {
   context_ = std::make_unique<grpc::ClientContext>();
   {
     absl::MutexLock lock(&write_mu_);
-    stream_ = options_.stub->SourceTask(context_.get());
+    stream_ = OpenRawTaskStream<pb::SourceWorkerMessage>(
+        options_.channel.get(), "/sluice.plugin.v1.Plugin/SourceTask", context_.get());
   }
   pb::SourceWorkerMessage start;
   start.mutable_start()->set_task(options_.id.task);
@@ -361,18 +434,22 @@ absl::Status SourceTaskRunner::RunLoop() {
   arena_options.start_block_size = 1 << 20;
   arena_options.max_block_size = 8 << 20;
   google::protobuf::Arena arena(arena_options);
+  grpc::ByteBuffer bytes;
   while (result.ok()) {
     arena.Reset();
     pb::SourcePluginMessage& message =
         *google::protobuf::Arena::CreateMessage<pb::SourcePluginMessage>(&arena);
-    if (!stream_->Read(&message)) {
-      grpc::Status finished = CloseStream();
+    if (!stream_->Read(&bytes)) {
+      grpc::Status finished = CloseStream(/*cancel=*/false);
       if (!stopping()) {
         result = absl::UnavailableError(
             DescribeBrokenStream(options_.process, finished.error_message()));
       }
       break;
     }
+    result = ParsePluginMessage(bytes, &message);
+    bytes.Clear();
+    if (!result.ok()) break;  // the stream is cancelled below
     if (message.has_started()) {
       options_.listener->OnTaskRunning(options_.id);
       {
@@ -440,7 +517,7 @@ absl::Status SourceTaskRunner::RunLoop() {
       absl::MutexLock lock(&write_mu_);
       open = !closed_;
     }
-    if (open) CloseStream();
+    if (open) CloseStream(/*cancel=*/true);
   }
 
   // Whatever happened, commit what Kafka has acknowledged: that never loses data.

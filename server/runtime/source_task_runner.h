@@ -64,8 +64,7 @@ class SourceTaskRunner final : public TaskRunner {
   ~SourceTaskRunner() override;
 
  private:
-  using Stream = grpc::ClientReaderWriter<sluice::plugin::v1::SourceWorkerMessage,
-                                          sluice::plugin::v1::SourcePluginMessage>;
+  using Stream = RawTaskStream<sluice::plugin::v1::SourceWorkerMessage>;
 
   absl::Status RunLoop() override;
   void OnStopRequested() override;
@@ -82,10 +81,11 @@ class SourceTaskRunner final : public TaskRunner {
   bool Write(const sluice::plugin::v1::SourceWorkerMessage& message);
   bool WriteLocked(const sluice::plugin::v1::SourceWorkerMessage& message)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(write_mu_);
-  // Ends the stream after Read returned false: no more writes, the call cancelled (a message
-  // the worker could not read leaves it open), then its status. Never holds write_mu_ while
+  // Ends the stream: no more writes, then its status. `cancel`: the call may still be open (the
+  // task failed, or a message could not be read) and is cancelled first; a stream whose Read
+  // returned false has ended and gives the host's own status. Never holds write_mu_ while
   // waiting.
-  grpc::Status CloseStream();
+  grpc::Status CloseStream(bool cancel);
   // Sends Polls until kPollsInFlight are outstanding, unless paused, stopping or not started.
   absl::Status FillPolls();
   std::string OffsetKey(const Value& partition) const;
