@@ -8,6 +8,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
+#include "sdk/cpp/wire/nesting.h"
 #include "server/kafka/errors.h"
 
 namespace sluice::runtime {
@@ -297,6 +298,17 @@ absl::Status SinkTaskRunner::DeliverBatch(std::vector<rd_kafka_message_t*>& mess
     absl::StatusOr<std::optional<SinkRecord>> record = pipeline_->ProcessSink(*m);
     if (!record.ok()) return record.status();
     if (!record->has_value()) continue;
+    if (const int depth = wire::SinkRecordNestedDepth(**record);
+        depth > wire::MaxNestedMessageDepth()) {
+      // The plugin could not read a batch with this record (nor could it ever: the task would
+      // fail on it after every restart). The task cannot take it, as if the plugin had reported
+      // it errant: errors.tolerance decides, the DLQ gets its original.
+      absl::Status refused = pipeline_->ReportErrant(
+          *m, absl::StrCat("The record cannot be handed to the sink task: in the plugin "
+                           "protocol ", wire::DescribeTooDeep(depth)));
+      if (!refused.ok()) return refused;
+      continue;
+    }
     wire::SinkRecordToProto(**record, schemas_, batch);
     batch_originals_.push_back(m);
   }

@@ -19,6 +19,8 @@
 #include <google/protobuf/descriptor.h>
 
 #include "absl/status/statusor.h"
+#include "sluice/sdk/data.h"
+#include "sluice/sdk/records.h"
 
 namespace sluice::wire {
 
@@ -32,6 +34,24 @@ absl::StatusOr<int> NestedMessageDepth(const google::protobuf::Descriptor& type,
 // The deepest nesting protobuf parses (its default recursion limit): NestedMessageDepth above it
 // fails to parse.
 int MaxNestedMessageDepth();
+
+// How many levels of messages the codec's encoding of `value` takes, the pb::Value itself
+// included: 1 for a primitive, 2 more than its deepest element for an array or struct (Value,
+// ArrayValue or StructValue), 3 more than its deepest key or value for a map (Value, MapValue,
+// MapEntry). Iterative: any depth is safe.
+int EncodedDepth(const Value& value);
+// The same for a schema encoded as a pb::Schema: its fields (a Field, then the field's schema),
+// key and value schemas, parameters and default value.
+int EncodedDepth(const Schema& schema);
+
+// How deep the messages of a Put batch carrying `record` nest (a SinkWorkerMessage, as
+// NestedMessageDepth counts): the plugin can read the batch only when this is at most
+// MaxNestedMessageDepth().
+int SinkRecordNestedDepth(const SinkRecord& record);
+
+// "its messages nest <depth> levels deep and protobuf reads at most 100, so the plugin protocol
+// carries Connect data nested at most about 48 levels deep as structs or arrays, 32 as maps".
+std::string DescribeTooDeep(int depth);
 
 // Why `bytes`, which failed to parse as `type`, cannot be read: too deeply nested (with the
 // depth and the limit, and what that means in Connect data), or not valid wire format. One

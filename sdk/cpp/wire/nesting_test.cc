@@ -98,5 +98,69 @@ TEST(DescribeUnreadableMessage, SaysWhenTheBytesAreNotWireFormat) {
               HasSubstr("not a valid sluice.plugin.v1.SourcePluginMessage message"));
 }
 
+// The depth SinkRecordNestedDepth predicts is the depth of the Put batch the codec encodes.
+int EncodedPutDepth(const SinkRecord& record) {
+  pb::SinkWorkerMessage message;
+  SchemaEncoder schemas;
+  SinkRecordToProto(record, schemas, message.mutable_put());
+  absl::StatusOr<int> depth =
+      NestedMessageDepth(*pb::SinkWorkerMessage::descriptor(), message.SerializeAsString());
+  EXPECT_TRUE(depth.ok()) << depth.status();
+  return depth.value_or(-1);
+}
+
+Value NestedMaps(int levels, bool deep_keys) {
+  Value v = Value::String("bottom");
+  for (int i = 0; i < levels; ++i) {
+    v = deep_keys ? Value::Map({MapEntry{v, Value::Int32(1)}})
+                  : Value::Map({MapEntry{Value::String("d"), v}});
+  }
+  return v;
+}
+
+TEST(SinkRecordNestedDepth, MatchesTheEncodedBatch) {
+  SinkRecord flat;
+  flat.topic = "t";
+  flat.value_schema = Schema::String();
+  flat.value = Value::String("x");
+  EXPECT_EQ(SinkRecordNestedDepth(flat), EncodedPutDepth(flat));
+
+  SinkRecord maps = flat;
+  maps.value_schema = nullptr;
+  maps.value = Value::Map({MapEntry{Value::String("a"), Value::Array({NestedMaps(5, false)})},
+                           MapEntry{Value::String("b"), Value::Map({})}});
+  EXPECT_EQ(SinkRecordNestedDepth(maps), EncodedPutDepth(maps));
+  maps.key = NestedMaps(7, /*deep_keys=*/true);
+  EXPECT_EQ(SinkRecordNestedDepth(maps), EncodedPutDepth(maps));
+
+  // A struct schema deeper than its value (the inner struct is null), with a parameter and a
+  // default; and a header that nests deeper than the key and value.
+  SchemaPtr inner = SchemaBuilder::Struct().Name("Inner").Optional()
+                        .Field("m", SchemaBuilder::Map(Schema::String(),
+                                                       SchemaBuilder::Array(Schema::Int32())
+                                                           .BuildOrDie())
+                                        .BuildOrDie())
+                        .BuildOrDie();
+  SchemaPtr outer = SchemaBuilder::Struct().Name("Outer").Parameter("p", "1")
+                        .Field("id", SchemaBuilder(SchemaType::kInt64).Default(Value::Int64(0))
+                                         .BuildOrDie())
+                        .Field("inner", inner).BuildOrDie();
+  Struct value(outer);
+  ASSERT_TRUE(value.Put("id", Value::Int64(7)).ok());
+  SinkRecord structs = flat;
+  structs.value_schema = outer;
+  structs.value = Value::FromStruct(value);
+  EXPECT_EQ(SinkRecordNestedDepth(structs), EncodedPutDepth(structs));
+  structs.headers.push_back(Header{"h", nullptr, NestedMaps(9, false)});
+  EXPECT_EQ(SinkRecordNestedDepth(structs), EncodedPutDepth(structs));
+}
+
+TEST(SinkRecordNestedDepth, IsSafeFarBeyondTheLimit) {
+  SinkRecord deep;
+  deep.topic = "t";
+  deep.value = NestedMaps(100000, false);
+  EXPECT_EQ(SinkRecordNestedDepth(deep), 3 + 1 + 3 * 100000);
+}
+
 }  // namespace
 }  // namespace sluice::wire
