@@ -54,9 +54,9 @@ class Fanout {
 
   // Registers a subscriber that first receives `backlog` (items kept while nobody listened).
   std::unique_ptr<Subscription> Subscribe(std::deque<T> backlog = {}) {
-    auto subscription = std::unique_ptr<Subscription>(new Subscription(this));
+    auto subscription =
+        std::unique_ptr<Subscription>(new Subscription(this, std::move(backlog)));
     absl::MutexLock lock(&mu_);
-    subscription->queue_.items = std::move(backlog);
     subscribers_.push_back(&subscription->queue_);
     return subscription;
   }
@@ -79,7 +79,7 @@ class Fanout {
     // The next item; nullopt when `timeout` passed first or the fanout is closed.
     std::optional<T> Next(absl::Duration timeout) {
       absl::MutexLock lock(&fanout_->mu_);
-      auto ready = [this] {
+      auto ready = [this]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(fanout_->mu_) {
         return !queue_.items.empty() || fanout_->closed_;
       };
       fanout_->mu_.AwaitWithTimeout(absl::Condition(&ready), timeout);
@@ -91,9 +91,11 @@ class Fanout {
 
    private:
     friend class Fanout;
-    explicit Subscription(Fanout* fanout) : fanout_(fanout) {}
-    Fanout* fanout_;
-    typename Fanout::Queue queue_;
+    Subscription(Fanout* fanout, std::deque<T> backlog)
+        : fanout_(fanout), queue_{std::move(backlog)} {}
+    Fanout* const fanout_;
+    // Filled by Publish through the fanout's subscriber list, under the same lock.
+    typename Fanout::Queue queue_ ABSL_GUARDED_BY(fanout_->mu_);
   };
 
  private:

@@ -1,5 +1,6 @@
 // Drives the real sluice-plugin-host (started through the worker's PluginProcess) over the
-// plugin protocol, with the file plugin (connectors/file) and the crashy test plugin.
+// plugin protocol, with the file plugin (connectors/file) and the crashy and multitask test
+// plugins.
 #include <stdlib.h>
 
 #include <gmock/gmock.h>
@@ -388,6 +389,68 @@ TEST_F(PluginHostTest, ConnectorLifecycleKeepsItsStates) {
     grpc::Status status = stub().StartConnector(&context, start, &response);
     EXPECT_EQ(status.error_code(), grpc::StatusCode::NOT_FOUND);
   }
+}
+
+// Starts the multitask test plugin's source connector on the host, with `config` added to its
+// required keys.
+void StartMultiTask(pb::Plugin::Stub& stub, const std::string& dir,
+                    const std::map<std::string, std::string>& config) {
+  pb::StartConnectorRequest start;
+  start.set_connector_class("MultiTaskSource");
+  start.set_connector_name("multi");
+  (*start.mutable_config())["topic"] = "t";
+  (*start.mutable_config())["output.dir"] = dir;
+  for (const auto& [k, v] : config) (*start.mutable_config())[k] = v;
+  grpc::ClientContext context;
+  context.set_deadline(Deadline());
+  pb::StartConnectorResponse response;
+  grpc::Status status = stub.StartConnector(&context, start, &response);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+}
+
+TEST_F(PluginHostTest, TaskConfigsHandsOverMoreConfigsThanMaxTasks) {
+  // Whether they run is the worker's call (tasks.max.enforce), not the host's.
+  StartHost(BuildDir() + "/test-plugins/multitask");
+  StartMultiTask(stub(), data_.path(), {{"task.count", "3"}});
+  grpc::ClientContext context;
+  pb::TaskConfigsRequest request;
+  request.set_max_tasks(2);
+  pb::TaskConfigsResponse response;
+  grpc::Status status = stub().TaskConfigs(&context, request, &response);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  ASSERT_EQ(response.tasks_size(), 3);
+  EXPECT_EQ(response.tasks(2).config().at("task.index"), "2");
+}
+
+TEST_F(PluginHostTest, ConnectorEventsCarryReconfigurationRequestsAndRaisedErrors) {
+  StartHost(BuildDir() + "/test-plugins/multitask");
+  const std::string reconfigure = data_.path() + "/reconfigure";
+  const std::string error = data_.path() + "/error";
+  StartMultiTask(stub(), data_.path(), {{"reconfigure.file", reconfigure}, {"error.file", error}});
+  grpc::ClientContext context;
+  context.set_deadline(Deadline());
+  std::unique_ptr<grpc::ClientReader<pb::ConnectorEvent>> events =
+      stub().ConnectorEvents(&context, pb::ConnectorEventsRequest());
+
+  std::ofstream(reconfigure) << "task.count=2\n";
+  pb::ConnectorEvent event;
+  ASSERT_TRUE(events->Read(&event));
+  EXPECT_TRUE(event.has_reconfigure()) << event.DebugString();
+  {
+    grpc::ClientContext configs_context;
+    pb::TaskConfigsRequest request;
+    request.set_max_tasks(5);
+    pb::TaskConfigsResponse response;
+    ASSERT_TRUE(stub().TaskConfigs(&configs_context, request, &response).ok());
+    EXPECT_EQ(response.tasks_size(), 2);
+  }
+
+  std::ofstream(error) << "it broke\n";
+  ASSERT_TRUE(events->Read(&event));
+  ASSERT_TRUE(event.has_failure()) << event.DebugString();
+  EXPECT_EQ(event.failure().message(), "it broke");
+  EXPECT_EQ(event.failure().trace(), "INTERNAL: it broke");
+  context.TryCancel();
 }
 
 // ---- source task streams -----------------------------------------------------------------------

@@ -270,10 +270,11 @@ grpc::Status PluginService::StartConnector(grpc::ServerContext*,
   }
   if (!created.ok()) return ToGrpcStatus(created.status());
   if (connector_context_ == nullptr) connector_context_ = std::make_unique<ContextImpl>(this);
+  ContextImpl& context = *connector_context_;
   Connector* connector = created->get();
   ConfigMap config = ToConfigMap(request->config());
   absl::Status started = CallPlugin("Connector::Start", kConnectorTask,
-                                    [&] { return connector->Start(*connector_context_, config); });
+                                    [&] { return connector->Start(context, config); });
   if (!started.ok()) {
     return ToGrpcStatus(absl::Status(
         started.code(),
@@ -302,12 +303,8 @@ grpc::Status PluginService::TaskConfigs(grpc::ServerContext*,
   absl::StatusOr<std::vector<ConfigMap>> configs = CallPlugin(
       "Connector::TaskConfigs", kConnectorTask, [&] { return connector->TaskConfigs(max_tasks); });
   if (!configs.ok()) return ToGrpcStatus(configs.status());
-  if (configs->size() > static_cast<size_t>(max_tasks)) {
-    return Error(grpc::StatusCode::FAILED_PRECONDITION,
-                 absl::StrCat("The connector ", connector_name_, " has generated ",
-                              configs->size(), " tasks, which is greater than ", max_tasks,
-                              ", the maximum number of tasks it is configured to create."));
-  }
+  // More configs than max_tasks go to the worker too: it fails the connector or runs them all, as
+  // tasks.max.enforce says.
   for (const ConfigMap& config : *configs) {
     response->add_tasks()->mutable_config()->insert(config.begin(), config.end());
   }

@@ -53,9 +53,9 @@ class PluginService final : public pb::Plugin::Service {
 
   // Makes open streams end: Logs and ConnectorEvents return, task streams are cancelled (their
   // sessions stop their tasks). New task streams are refused with UNAVAILABLE.
-  void BeginShutdown();
+  void BeginShutdown() ABSL_LOCKS_EXCLUDED(mu_);
   // Stops the connector instance if one runs. Returns its Stop status.
-  absl::Status StopConnectorIfRunning();
+  absl::Status StopConnectorIfRunning() ABSL_LOCKS_EXCLUDED(connector_mu_);
 
   grpc::Status Handshake(grpc::ServerContext* context, const pb::HandshakeRequest* request,
                          pb::HandshakeResponse* response) override;
@@ -65,14 +65,18 @@ class PluginService final : public pb::Plugin::Service {
                         pb::ValidateResponse* response) override;
   grpc::Status StartConnector(grpc::ServerContext* context,
                               const pb::StartConnectorRequest* request,
-                              pb::StartConnectorResponse* response) override;
+                              pb::StartConnectorResponse* response) override
+      ABSL_LOCKS_EXCLUDED(connector_mu_);
   grpc::Status TaskConfigs(grpc::ServerContext* context, const pb::TaskConfigsRequest* request,
-                           pb::TaskConfigsResponse* response) override;
+                           pb::TaskConfigsResponse* response) override
+      ABSL_LOCKS_EXCLUDED(connector_mu_);
   grpc::Status StopConnector(grpc::ServerContext* context, const pb::StopConnectorRequest* request,
-                             pb::StopConnectorResponse* response) override;
+                             pb::StopConnectorResponse* response) override
+      ABSL_LOCKS_EXCLUDED(connector_mu_);
   grpc::Status ConnectorEvents(grpc::ServerContext* context,
                                const pb::ConnectorEventsRequest* request,
-                               grpc::ServerWriter<pb::ConnectorEvent>* writer) override;
+                               grpc::ServerWriter<pb::ConnectorEvent>* writer) override
+      ABSL_LOCKS_EXCLUDED(mu_);
   // Calls AlterOffsets on a fresh instance of the requested class (not the running connector,
   // and without connector_mu_: Kafka Connect calls it on a new instance). NOT_FOUND for an
   // unknown class; INVALID_ARGUMENT for offsets of the other connector type or that do not
@@ -80,7 +84,7 @@ class PluginService final : public pb::Plugin::Service {
   grpc::Status AlterOffsets(grpc::ServerContext* context, const pb::AlterOffsetsRequest* request,
                             pb::AlterOffsetsResponse* response) override;
   grpc::Status Logs(grpc::ServerContext* context, const pb::LogsRequest* request,
-                    grpc::ServerWriter<pb::LogRecord>* writer) override;
+                    grpc::ServerWriter<pb::LogRecord>* writer) override ABSL_LOCKS_EXCLUDED(mu_);
   grpc::Status SourceTask(
       grpc::ServerContext* context,
       grpc::ServerReaderWriter<pb::SourcePluginMessage, pb::SourceWorkerMessage>* stream) override;
@@ -88,7 +92,7 @@ class PluginService final : public pb::Plugin::Service {
       grpc::ServerContext* context,
       grpc::ServerReaderWriter<pb::SinkPluginMessage, pb::SinkWorkerMessage>* stream) override;
   grpc::Status Shutdown(grpc::ServerContext* context, const pb::ShutdownRequest* request,
-                        pb::ShutdownResponse* response) override;
+                        pb::ShutdownResponse* response) override ABSL_LOCKS_EXCLUDED(mu_);
 
  private:
   class ContextImpl;
@@ -99,12 +103,12 @@ class PluginService final : public pb::Plugin::Service {
                                                                 ConnectorKind kind) const;
   const ConnectorRegistration* FindConnectorOrNull(const std::string& name) const;
   // Registers a stream to cancel on shutdown; false when shutting down already.
-  bool AddStream(grpc::ServerContext* context);
+  bool AddStream(grpc::ServerContext* context) ABSL_LOCKS_EXCLUDED(mu_);
   // Runs one task stream: reads its Start, resolves the task class of `kind`, and hands the
   // stream to a Session (SourceTaskSession / SinkTaskSession) until it ends.
   template <typename Session, typename WorkerMessage, typename Stream>
   grpc::Status RunTaskStream(grpc::ServerContext* context, Stream* stream, ConnectorKind kind);
-  void RemoveStream(grpc::ServerContext* context);
+  void RemoveStream(grpc::ServerContext* context) ABSL_LOCKS_EXCLUDED(mu_);
   // Sends `item` to subscribers, or keeps it for the first one.
   void PublishEvent(const pb::ConnectorEvent& event);
 

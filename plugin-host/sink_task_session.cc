@@ -65,7 +65,6 @@ SinkTaskSession::SinkTaskSession(const ConnectorRegistration& registration,
     : registration_(registration),
       task_id_(start.task()),
       config_(start.config().begin(), start.config().end()),
-      context_(context),
       stream_(stream),
       task_context_(std::make_unique<Context>(this, config_)) {}
 

@@ -40,7 +40,8 @@ class SinkTaskSession {
   using Stream =
       grpc::ServerReaderWriter<plugin::v1::SinkPluginMessage, plugin::v1::SinkWorkerMessage>;
 
-  // `registration`, `context` and `stream` outlive the session.
+  // `registration` and `stream` outlive the session. `context` goes unused: the signature is
+  // the one PluginService's RunTaskStream constructs both kinds of session with.
   SinkTaskSession(const ConnectorRegistration& registration, const plugin::v1::TaskStart& start,
                   grpc::ServerContext* context, Stream* stream);
   ~SinkTaskSession();
@@ -57,15 +58,14 @@ class SinkTaskSession {
   bool Handle(const plugin::v1::SinkWorkerMessage& message, bool* stop_received,
               grpc::Status* end_status);
   absl::Status Put(const plugin::v1::SinkBatch& batch);
-  bool Write(const plugin::v1::SinkPluginMessage& message);
+  bool Write(const plugin::v1::SinkPluginMessage& message) ABSL_LOCKS_EXCLUDED(write_mu_);
   void WriteError(const absl::Status& status);
   // SinkTaskContext::ReportErrant: an ErrantRecord with the record (any thread).
-  void WriteErrant(const SinkRecord& record, std::string_view error);
+  void WriteErrant(const SinkRecord& record, std::string_view error) ABSL_LOCKS_EXCLUDED(write_mu_);
 
   const ConnectorRegistration& registration_;
   const int task_id_;
   const ConfigMap config_;
-  grpc::ServerContext* const context_;
   Stream* const stream_;
   std::unique_ptr<Context> task_context_;
   std::unique_ptr<SinkTask> task_;

@@ -65,7 +65,9 @@ grpc::Status SourceTaskSession::Run() {
   while (true) {
     {
       absl::MutexLock lock(&mu_);
-      auto ready = [this] { return start_done_ || (!pending_offsets_.empty() && !offsets_closed_); };
+      auto ready = [this]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+        return start_done_ || (!pending_offsets_.empty() && !offsets_closed_);
+      };
       mu_.Await(absl::Condition(&ready));
       if (start_done_) break;
     }
@@ -198,7 +200,7 @@ absl::StatusOr<std::optional<Value>> SourceTaskSession::ReadOffset(const Value& 
   bool starting;
   {
     absl::MutexLock lock(&mu_);
-    auto answered = [this, id] {
+    auto answered = [this, id]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
       return offsets_closed_ || pending_offsets_.at(id).has_value();
     };
     mu_.AwaitWithTimeout(absl::Condition(&answered), kOffsetsTimeout);
@@ -271,7 +273,9 @@ void SourceTaskSession::TaskLoop() {
     Command command;
     {
       absl::MutexLock lock(&mu_);
-      auto ready = [this] { return stopping_ || !commands_.empty(); };
+      auto ready = [this]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+        return stopping_ || !commands_.empty();
+      };
       mu_.Await(absl::Condition(&ready));
       if (stopping_) return;
       command = std::move(commands_.front());

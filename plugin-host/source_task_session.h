@@ -62,7 +62,7 @@ class SourceTaskSession {
   SourceTaskSession& operator=(const SourceTaskSession&) = delete;
 
   // Runs the stream to its end. Call once, on the handler thread.
-  grpc::Status Run();
+  grpc::Status Run() ABSL_LOCKS_EXCLUDED(mu_);
 
  private:
   class Context;
@@ -74,22 +74,22 @@ class SourceTaskSession {
   };
 
   // Task thread.
-  void TaskLoop();
-  void HandlePoll(const plugin::v1::Poll& poll);
-  void HandleCommitted(uint64_t up_to);
+  void TaskLoop() ABSL_LOCKS_EXCLUDED(mu_);
+  void HandlePoll(const plugin::v1::Poll& poll) ABSL_LOCKS_EXCLUDED(mu_);
+  void HandleCommitted(uint64_t up_to) ABSL_LOCKS_EXCLUDED(mu_);
   // Offset read for the task (any thread but the reader).
-  absl::StatusOr<std::optional<Value>> ReadOffset(const Value& partition);
+  absl::StatusOr<std::optional<Value>> ReadOffset(const Value& partition) ABSL_LOCKS_EXCLUDED(mu_);
 
   // Reader thread.
   // Dispatches one message read while the task runs; false when the stream must end (Stop or a
   // protocol error, in *end_status).
   bool Dispatch(const plugin::v1::SourceWorkerMessage& message, bool* stop_received,
-                grpc::Status* end_status);
-  void DeliverOffsetsReply(const plugin::v1::OffsetsReply& reply);
+                grpc::Status* end_status) ABSL_LOCKS_EXCLUDED(mu_);
+  void DeliverOffsetsReply(const plugin::v1::OffsetsReply& reply) ABSL_LOCKS_EXCLUDED(mu_);
   // Stops the task (if it started) and joins the task thread.
-  void StopTask();
+  void StopTask() ABSL_LOCKS_EXCLUDED(mu_);
 
-  bool Write(const plugin::v1::SourcePluginMessage& message);
+  bool Write(const plugin::v1::SourcePluginMessage& message) ABSL_LOCKS_EXCLUDED(write_mu_);
   void WriteError(const absl::Status& status);
 
   const ConnectorRegistration& registration_;
@@ -99,7 +99,7 @@ class SourceTaskSession {
   Stream* const stream_;
   std::unique_ptr<Context> task_context_;
 
-  absl::Mutex write_mu_;
+  absl::Mutex write_mu_;  // one writer at a time on stream_
 
   absl::Mutex mu_;
   std::unique_ptr<SourceTask> task_ ABSL_GUARDED_BY(mu_);

@@ -25,8 +25,8 @@
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "formats/properties.h"
 #include "server/api/connect_service.h"
-#include "server/config/properties.h"
 #include "server/build_info.h"
 #include "server/config/worker_config.h"
 #include "server/gateway/gateway_supervisor.h"
@@ -110,15 +110,15 @@ int Run(int argc, char** argv) {
   // Logs go to stderr; stdout carries only the ready line for scripts.
   spdlog::set_default_logger(spdlog::stderr_color_mt("sluiced"));
   spdlog::set_pattern("[%Y-%m-%d %H:%M:%S.%e] %^%l%$ %v");
-  absl::StatusOr<ConfigMap> props = config::ReadPropertiesFile(args[1]);
+  absl::StatusOr<ConfigMap> props = formats::ReadPropertiesFile(args[1]);
   if (!props.ok()) Die(std::string(props.status().message()));
   absl::StatusOr<config::WorkerConfig> worker = config::ParseWorkerConfig(*props);
   if (!worker.ok()) Die(absl::StrCat(args[1], ": ", worker.status().message()));
   if (worker->bin_dir.empty()) worker->bin_dir = ExecutableDir();
 
-  std::vector<config::ConnectorFile> connector_files;
+  std::vector<formats::ConnectorFile> connector_files;
   for (size_t i = 2; i < args.size(); ++i) {
-    absl::StatusOr<config::ConnectorFile> file = config::ReadConnectorFile(args[i]);
+    absl::StatusOr<formats::ConnectorFile> file = formats::ReadConnectorFile(args[i]);
     if (!file.ok()) Die(std::string(file.status().message()));
     if (file->name.empty()) Die(absl::StrCat("Connector file ", args[i], " does not give the connector a name"));
     connector_files.push_back(*std::move(file));
@@ -216,7 +216,7 @@ int Run(int argc, char** argv) {
   // Connectors: the stored ones, then those on the command line (which replace stored ones of
   // the same name).
   (*herder)->StartAll();
-  for (config::ConnectorFile& file : connector_files) {
+  for (formats::ConnectorFile& file : connector_files) {
     std::vector<std::string> existing = (*herder)->ConnectorNames();
     bool exists = std::find(existing.begin(), existing.end(), file.name) != existing.end();
     absl::Status s = exists ? (*herder)->PutConnectorConfig(file.name, file.config).status()

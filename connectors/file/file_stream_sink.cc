@@ -54,7 +54,7 @@ absl::StatusOr<bool> FileStreamSinkConnector::AlterOffsets(const ConfigMap& conf
 // ---- FileStreamSinkTask ---------------------------------------------------------------------
 
 FileStreamSinkTask::~FileStreamSinkTask() {
-  std::lock_guard<std::mutex> lock(mu_);
+  absl::MutexLock lock(&mu_);
   if (owns_fd_ && fd_ >= 0) close(fd_);
 }
 
@@ -62,7 +62,7 @@ absl::Status FileStreamSinkTask::Start(SinkTaskContext& context, const ConfigMap
   absl::StatusOr<ParsedConfig> parsed = FileStreamSinkConnector::ConfigDefinition().Parse(config);
   if (!parsed.ok()) return parsed.status();
   std::optional<std::string> file = parsed->GetOptionalString(kFileConfig);
-  std::lock_guard<std::mutex> lock(mu_);
+  absl::MutexLock lock(&mu_);
   if (!file.has_value()) {
     fd_ = STDOUT_FILENO;
     owns_fd_ = false;
@@ -81,7 +81,7 @@ absl::Status FileStreamSinkTask::Start(SinkTaskContext& context, const ConfigMap
 }
 
 absl::Status FileStreamSinkTask::Put(std::vector<SinkRecord> records) {
-  std::lock_guard<std::mutex> lock(mu_);
+  absl::MutexLock lock(&mu_);
   if (fd_ < 0) return absl::FailedPreconditionError("FileStreamSinkTask is not started");
   for (const SinkRecord& record : records) {
     AppendJavaToString(record.value_schema.get(), record.value, buffer_);
@@ -95,12 +95,12 @@ absl::Status FileStreamSinkTask::Put(std::vector<SinkRecord> records) {
 }
 
 absl::Status FileStreamSinkTask::Flush(const TopicPartitionOffsets& offsets) {
-  std::lock_guard<std::mutex> lock(mu_);
+  absl::MutexLock lock(&mu_);
   return WriteBufferLocked();
 }
 
 absl::Status FileStreamSinkTask::Stop() {
-  std::lock_guard<std::mutex> lock(mu_);
+  absl::MutexLock lock(&mu_);
   absl::Status written = WriteBufferLocked();
   if (owns_fd_ && fd_ >= 0) close(fd_);
   fd_ = -1;

@@ -5,7 +5,6 @@
 #ifndef SLUICE_CONNECTORS_FILE_FILE_STREAM_SINK_H_
 #define SLUICE_CONNECTORS_FILE_FILE_STREAM_SINK_H_
 
-#include <mutex>
 #include <optional>
 #include <string>
 #include <vector>
@@ -13,6 +12,7 @@
 #include "absl/base/thread_annotations.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "absl/synchronization/mutex.h"
 #include "connectors/file/file_stream_source.h"
 #include "sluice/sdk/config_def.h"
 #include "sluice/sdk/connector.h"
@@ -61,7 +61,7 @@ class FileStreamSinkTask final : public SinkTask {
  private:
   absl::Status WriteBufferLocked() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
 
-  std::mutex mu_;
+  absl::Mutex mu_;
   std::string name_ ABSL_GUARDED_BY(mu_) = "stdout";  // for messages
   int fd_ ABSL_GUARDED_BY(mu_) = -1;
   bool owns_fd_ ABSL_GUARDED_BY(mu_) = false;

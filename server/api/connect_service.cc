@@ -7,11 +7,12 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "formats/schemaless_json.h"
 #include "server/api/status_mapping.h"
+#include "server/convert/connect_exception.h"
 #include "server/convert/converter.h"
 #include "server/convert/header_converter.h"
 #include "server/transforms/transformation.h"
-#include "server/convert/json.h"
 
 namespace sluice::api {
 
@@ -349,7 +350,15 @@ grpc::Status ConnectServiceImpl::ValidateConnectorConfig(
   }
   absl::StatusOr<herder::ValidatedConfig> validated = herder::ValidateConnectorConfig(
       *registry_, *worker_, config, NullConfigKeys(context));
-  if (!validated.ok()) return ToGrpcStatus(validated.status(), context);
+  if (!validated.ok()) {
+    absl::Status s = validated.status();
+    // Kafka Connect validates on an executor: a ConfigException raised there (a client override
+    // that does not parse) reaches the answer as its toString, "<class>: <message>".
+    if (convert::JavaExceptionClass(s) == convert::kConfigExceptionClass) {
+      s = absl::Status(s.code(), convert::JavaExceptionText(s));
+    }
+    return ToGrpcStatus(s, context);
+  }
   response->set_name(config.at("connector.class"));
   response->set_error_count(validated->error_count);
   for (const herder::ValidationEntry& entry : validated->entries) {
@@ -429,14 +438,14 @@ namespace {
 
 // {"k":v,...} (JSON text of a map with primitive values) -> OffsetMap with each value's JSON.
 absl::Status ToOffsetMap(const std::string& json, v1::OffsetMap* out) {
-  absl::StatusOr<Value> map = convert::ParseSchemaless(json);
+  absl::StatusOr<Value> map = formats::ParseSchemaless(json);
   if (!map.ok()) return map.status();
   if (map->kind() != Value::Kind::kMap) {
     return absl::DataLossError(absl::StrCat("A stored offset is not a JSON object: ", json));
   }
   for (const MapEntry& entry : map->map()) {
     if (entry.key.kind() != Value::Kind::kString) continue;
-    (*out->mutable_json_values())[entry.key.string()] = convert::SerializeSchemaless(entry.value);
+    (*out->mutable_json_values())[entry.key.string()] = formats::SerializeSchemaless(entry.value);
   }
   return absl::OkStatus();
 }
@@ -453,7 +462,7 @@ absl::StatusOr<Value> FromOffsetMap(const v1::OffsetMap& map, absl::string_view 
   std::sort(keys.begin(), keys.end());
   std::vector<MapEntry> entries;
   for (const std::string& key : keys) {
-    absl::StatusOr<Value> value = convert::ParseSchemaless(map.json_values().at(key));
+    absl::StatusOr<Value> value = formats::ParseSchemaless(map.json_values().at(key));
     if (!value.ok()) {
       return absl::InvalidArgumentError(
           absl::StrCat("The ", what, " value of key '", key, "' is not valid JSON"));
@@ -469,7 +478,7 @@ absl::StatusOr<Value> FromOffsetMap(const v1::OffsetMap& map, absl::string_view 
 }
 
 absl::StatusOr<int64_t> SinkNumber(const v1::OffsetMap& map, const std::string& key) {
-  absl::StatusOr<Value> v = convert::ParseSchemaless(map.json_values().at(key));
+  absl::StatusOr<Value> v = formats::ParseSchemaless(map.json_values().at(key));
   if (v.ok() && v->is_integer()) return v->integer();
   int64_t n = 0;
   if (v.ok() && v->kind() == Value::Kind::kString && absl::SimpleAtoi(v->string(), &n)) return n;
@@ -505,7 +514,7 @@ grpc::Status ConnectServiceImpl::AlterConnectorOffsets(
                                 "'kafka_topic' and 'kafka_partition'"),
                             context);
       }
-      absl::StatusOr<Value> topic = convert::ParseSchemaless(p.at("kafka_topic"));
+      absl::StatusOr<Value> topic = formats::ParseSchemaless(p.at("kafka_topic"));
       absl::StatusOr<int64_t> partition = SinkNumber(e.partition(), "kafka_partition");
       if (!partition.ok()) return ToGrpcStatus(partition.status(), context);
       std::optional<int64_t> offset;  // null: the partition's committed offset is deleted
@@ -571,7 +580,7 @@ grpc::Status ConnectServiceImpl::GetConnectorOffsets(grpc::ServerContext* contex
     for (const kafka::CommittedOffset& o : *offsets) {
       v1::ConnectorOffset* entry = response->add_offsets();
       auto& partition = *entry->mutable_partition()->mutable_json_values();
-      partition["kafka_topic"] = convert::SerializeSchemaless(Value::String(o.topic));
+      partition["kafka_topic"] = formats::SerializeSchemaless(Value::String(o.topic));
       partition["kafka_partition"] = absl::StrCat(o.partition);
       (*entry->mutable_offset()->mutable_json_values())["kafka_offset"] = absl::StrCat(o.offset);
     }

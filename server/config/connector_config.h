@@ -96,7 +96,8 @@ struct ConnectorConfig {
   std::vector<PredicateSpec> predicates;   // in `predicates` order
   ErrorHandlingConfig errors;
   // Client settings the connector overrides (producer.override.*, ... with the prefix removed),
-  // already checked against the worker's connector.client.config.override.policy.
+  // in the Java clients' names (server/kafka/client_configs.h translates them). Validation and
+  // the task runners check them against the worker's connector.client.config.override.policy.
   ConfigMap producer_overrides;
   ConfigMap consumer_overrides;
   ConfigMap admin_overrides;

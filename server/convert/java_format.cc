@@ -1,5 +1,7 @@
 #include "server/convert/java_format.h"
 
+#include <limits>
+
 #include <algorithm>
 #include <iterator>
 #include <cmath>
@@ -23,18 +25,6 @@ void Negate(std::vector<uint8_t>& bytes) {
     bytes[i] = static_cast<uint8_t>(v & 0xff);
     carry = v >> 8;
   }
-}
-
-constexpr std::string_view kBase64Alphabet =
-    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-
-int Base64Index(char c) {
-  if (c >= 'A' && c <= 'Z') return c - 'A';
-  if (c >= 'a' && c <= 'z') return c - 'a' + 26;
-  if (c >= '0' && c <= '9') return c - '0' + 52;
-  if (c == '+') return 62;
-  if (c == '/') return 63;
-  return -1;
 }
 
 // Bounds the zeros a NUMERIC decimal may gain when scaled, so "1E999999999" cannot exhaust
@@ -155,24 +145,32 @@ std::string MinimalTwosComplement(std::string_view unscaled_be) {
   return std::string(unscaled_be.substr(start));
 }
 
-absl::StatusOr<std::string> DecimalTextToUnscaled(std::string_view text_view, int32_t scale) {
-  const std::string text(text_view);  // for messages (Abseil's string_view is not std's here)
-  auto bad = [&] { return absl::InvalidArgumentError(absl::StrCat("Invalid decimal: ", text)); };
-  size_t i = 0;
+namespace {
+
+// A JSON number's text as BigDecimal(String) reads it: sign, decimal digits (leading zeros
+// dropped; "" for zero) and scale (fraction digits minus the exponent).
+struct DecimalText {
   bool negative = false;
+  std::string digits;
+  int64_t scale = 0;
+};
+
+absl::StatusOr<DecimalText> ParseDecimalText(const std::string& text) {
+  auto bad = [&] { return absl::InvalidArgumentError(absl::StrCat("Invalid decimal: ", text)); };
+  DecimalText out;
+  size_t i = 0;
   if (i < text.size() && text[i] == '-') {
-    negative = true;
+    out.negative = true;
     ++i;
   }
-  std::string digits;
   int64_t frac_len = 0;
   const size_t int_start = i;
-  while (i < text.size() && text[i] >= '0' && text[i] <= '9') digits.push_back(text[i++]);
+  while (i < text.size() && text[i] >= '0' && text[i] <= '9') out.digits.push_back(text[i++]);
   if (i == int_start) return bad();
   if (i < text.size() && text[i] == '.') {
     ++i;
     const size_t frac_start = i;
-    while (i < text.size() && text[i] >= '0' && text[i] <= '9') digits.push_back(text[i++]);
+    while (i < text.size() && text[i] >= '0' && text[i] <= '9') out.digits.push_back(text[i++]);
     if (i == frac_start) return bad();
     frac_len = static_cast<int64_t>(i - frac_start);
   }
@@ -190,12 +188,42 @@ absl::StatusOr<std::string> DecimalTextToUnscaled(std::string_view text_view, in
     if (exp_negative) exponent = -exponent;
   }
   if (i != text.size()) return bad();
+  const size_t first_nonzero = out.digits.find_first_not_of('0');
+  out.digits.erase(0, first_nonzero == std::string::npos ? out.digits.size() : first_nonzero);
+  out.scale = frac_len - exponent;
+  return out;
+}
 
-  const size_t first_nonzero = digits.find_first_not_of('0');
-  if (first_nonzero == std::string::npos) return std::string(1, '\0');
-  digits.erase(0, first_nonzero);
-  // value = digits * 10^-(frac_len - exponent); we need digits * 10^(scale - text_scale).
-  const int64_t shift = static_cast<int64_t>(scale) - (frac_len - exponent);
+// Decimal digits (no sign, "" for zero) as minimal big-endian two's complement.
+std::string DigitsToTwosComplement(const std::string& digits, bool negative) {
+  if (digits.empty()) return std::string(1, '\0');
+  std::vector<uint8_t> little;  // magnitude, little-endian base 256
+  for (char c : digits) {
+    int carry = c - '0';
+    for (uint8_t& b : little) {
+      const int v = b * 10 + carry;
+      b = static_cast<uint8_t>(v & 0xff);
+      carry = v >> 8;
+    }
+    if (carry != 0) little.push_back(static_cast<uint8_t>(carry));
+  }
+  std::vector<uint8_t> big(little.rbegin(), little.rend());
+  big.insert(big.begin(), 0x00);  // room for the sign bit
+  if (negative) Negate(big);
+  return MinimalTwosComplement(
+      std::string_view(reinterpret_cast<const char*>(big.data()), big.size()));
+}
+
+}  // namespace
+
+absl::StatusOr<std::string> DecimalTextToUnscaled(std::string_view text_view, int32_t scale) {
+  const std::string text(text_view);  // for messages (Abseil's string_view is not std's here)
+  absl::StatusOr<DecimalText> parsed = ParseDecimalText(text);
+  if (!parsed.ok()) return parsed.status();
+  std::string digits = parsed->digits;
+  if (digits.empty()) return std::string(1, '\0');
+  // value = digits * 10^-text_scale; we need digits * 10^(scale - text_scale).
+  const int64_t shift = static_cast<int64_t>(scale) - parsed->scale;
   if (shift > 0) {
     if (static_cast<int64_t>(digits.size()) + shift > kMaxDecimalDigits) {
       return absl::InvalidArgumentError(
@@ -215,22 +243,20 @@ absl::StatusOr<std::string> DecimalTextToUnscaled(std::string_view text_view, in
     return absl::InvalidArgumentError(
         absl::StrCat("Decimal value ", text, " is too large for scale ", scale));
   }
+  return DigitsToTwosComplement(digits, parsed->negative);
+}
 
-  std::vector<uint8_t> little;  // magnitude, little-endian base 256
-  for (char c : digits) {
-    int carry = c - '0';
-    for (uint8_t& b : little) {
-      const int v = b * 10 + carry;
-      b = static_cast<uint8_t>(v & 0xff);
-      carry = v >> 8;
-    }
-    if (carry != 0) little.push_back(static_cast<uint8_t>(carry));
+absl::StatusOr<JavaBigDecimal> JavaBigDecimalFromText(std::string_view text_view) {
+  const std::string text(text_view);
+  absl::StatusOr<DecimalText> parsed = ParseDecimalText(text);
+  if (!parsed.ok()) return parsed.status();
+  if (parsed->scale > std::numeric_limits<int32_t>::max() ||
+      parsed->scale < std::numeric_limits<int32_t>::min() ||
+      static_cast<int64_t>(parsed->digits.size()) > kMaxDecimalDigits) {
+    return absl::InvalidArgumentError(absl::StrCat("Invalid decimal: ", text));
   }
-  std::vector<uint8_t> big(little.rbegin(), little.rend());
-  big.insert(big.begin(), 0x00);  // room for the sign bit
-  if (negative) Negate(big);
-  return MinimalTwosComplement(
-      std::string_view(reinterpret_cast<const char*>(big.data()), big.size()));
+  return JavaBigDecimal{DigitsToTwosComplement(parsed->digits, parsed->negative),
+                        static_cast<int32_t>(parsed->scale)};
 }
 
 int JavaDigit(char16_t c) {
@@ -359,72 +385,6 @@ std::string ReplaceInvalidUtf8(std::string_view s) {
     }
     i += k;
   }
-  return out;
-}
-
-std::string Base64Encode(std::string_view bytes) {
-  std::string out;
-  out.reserve((bytes.size() + 2) / 3 * 4);
-  size_t i = 0;
-  for (; i + 3 <= bytes.size(); i += 3) {
-    const uint32_t v = (static_cast<uint8_t>(bytes[i]) << 16) |
-                       (static_cast<uint8_t>(bytes[i + 1]) << 8) | static_cast<uint8_t>(bytes[i + 2]);
-    out.push_back(kBase64Alphabet[(v >> 18) & 63]);
-    out.push_back(kBase64Alphabet[(v >> 12) & 63]);
-    out.push_back(kBase64Alphabet[(v >> 6) & 63]);
-    out.push_back(kBase64Alphabet[v & 63]);
-  }
-  const size_t rest = bytes.size() - i;
-  if (rest == 1) {
-    const uint32_t v = static_cast<uint8_t>(bytes[i]) << 16;
-    out.push_back(kBase64Alphabet[(v >> 18) & 63]);
-    out.push_back(kBase64Alphabet[(v >> 12) & 63]);
-    out += "==";
-  } else if (rest == 2) {
-    const uint32_t v = (static_cast<uint8_t>(bytes[i]) << 16) | (static_cast<uint8_t>(bytes[i + 1]) << 8);
-    out.push_back(kBase64Alphabet[(v >> 18) & 63]);
-    out.push_back(kBase64Alphabet[(v >> 12) & 63]);
-    out.push_back(kBase64Alphabet[(v >> 6) & 63]);
-    out.push_back('=');
-  }
-  return out;
-}
-
-std::optional<std::string> Base64Decode(std::string_view text) {
-  std::string out;
-  out.reserve(text.size() / 4 * 3);
-  size_t i = 0;
-  while (true) {
-    while (i < text.size() && static_cast<unsigned char>(text[i]) <= ' ') ++i;
-    if (i == text.size()) return out;
-    if (text.size() - i < 4) return std::nullopt;
-    const int a = Base64Index(text[i]);
-    const int b = Base64Index(text[i + 1]);
-    if (a < 0 || b < 0) return std::nullopt;
-    const char c3 = text[i + 2];
-    const char c4 = text[i + 3];
-    i += 4;
-    if (c3 == '=') {
-      if (c4 != '=') return std::nullopt;
-      out.push_back(static_cast<char>((a << 2) | (b >> 4)));
-      break;
-    }
-    const int c = Base64Index(c3);
-    if (c < 0) return std::nullopt;
-    if (c4 == '=') {
-      out.push_back(static_cast<char>((a << 2) | (b >> 4)));
-      out.push_back(static_cast<char>(((b & 15) << 4) | (c >> 2)));
-      break;
-    }
-    const int d = Base64Index(c4);
-    if (d < 0) return std::nullopt;
-    out.push_back(static_cast<char>((a << 2) | (b >> 4)));
-    out.push_back(static_cast<char>(((b & 15) << 4) | (c >> 2)));
-    out.push_back(static_cast<char>(((c & 3) << 6) | d));
-  }
-  // After padding only whitespace may follow.
-  while (i < text.size() && static_cast<unsigned char>(text[i]) <= ' ') ++i;
-  if (i != text.size()) return std::nullopt;
   return out;
 }
 

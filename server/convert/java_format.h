@@ -1,13 +1,13 @@
 // Java's text forms, which Kafka Connect's converters put on the wire and in error messages:
-// Float.toString / Double.toString, BigDecimal.toString, Base64 (java.util / Jackson), the class
-// and enum names in DataException messages, and the two's-complement bytes of a BigInteger.
+// the class and enum names in DataException messages, the two's-complement bytes of a
+// BigInteger, Java's view of digits and UTF-16. (Float/Double/BigDecimal.toString are in
+// sluice/sdk/java_text.h, base64 in formats/base64.h.)
 //
 // Internal to server/convert. Thread-safe: pure functions.
 #ifndef SLUICE_SERVER_CONVERT_JAVA_FORMAT_H_
 #define SLUICE_SERVER_CONVERT_JAVA_FORMAT_H_
 
 #include <cstdint>
-#include <optional>
 #include <string>
 #include <string_view>
 
@@ -37,6 +37,15 @@ std::string MinimalTwosComplement(std::string_view unscaled_be);
 // number has non-zero digits beyond `scale` or is not a number.
 absl::StatusOr<std::string> DecimalTextToUnscaled(std::string_view text, int32_t scale);
 
+// BigDecimal(String) of a JSON number: its unscaled value (minimal big-endian two's complement)
+// and its own scale ("12.30" is 1230 at scale 2, "1E+3" is 1 at scale -3). InvalidArgument for
+// text that is not a number.
+struct JavaBigDecimal {
+  std::string unscaled;
+  int32_t scale = 0;
+};
+absl::StatusOr<JavaBigDecimal> JavaBigDecimalFromText(std::string_view text);
+
 // Character.digit(c, 10) for a UTF-16 code unit: 0..9 for the decimal digits of every script
 // (Unicode Nd in the BMP, as JDK 17 knows them), -1 otherwise. Character.isDigit(c) is
 // JavaDigit(c) >= 0.
@@ -51,12 +60,6 @@ std::string Utf16ToUtf8(std::u16string_view text);
 // The text of bytes decoded as Java's UTF-8 decoder does (new String(bytes, UTF_8)): each
 // maximal ill-formed subsequence becomes U+FFFD; valid input comes back as it is.
 std::string ReplaceInvalidUtf8(std::string_view bytes);
-
-// Standard alphabet with '=' padding, no line breaks (Jackson's MIME-NO-LINEFEEDS variant).
-std::string Base64Encode(std::string_view bytes);
-// Decodes the same alphabet; padding is required, whitespace between quanta is skipped.
-// nullopt for anything else.
-std::optional<std::string> Base64Decode(std::string_view text);
 
 }  // namespace sluice::convert
 

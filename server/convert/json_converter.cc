@@ -1,18 +1,33 @@
 #include "server/convert/json_converter.h"
 
 #include <cmath>
-#include <unordered_set>
 #include <vector>
 
 #include "absl/status/status.h"
 #include "absl/strings/ascii.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "formats/base64.h"
+#include "formats/schemaless_json.h"
 #include "server/convert/connect_exception.h"
 #include "server/convert/java_format.h"
 #include "server/convert/java_hash_map.h"
 
 namespace sluice::convert {
+
+using formats::AppendJsonDouble;
+using formats::AppendJsonFloat;
+using formats::AppendJsonNode;
+using formats::AppendJsonObject;
+using formats::AppendJsonString;
+using formats::AppendSchemalessJson;
+using formats::Base64Decode;
+using formats::Base64Encode;
+using formats::FromSchemalessJson;
+using formats::JsonNode;
+using formats::JsonNodeTypeName;
+using formats::StructsAndDates;
+
 namespace {
 
 constexpr char kSchemasEnable[] = "schemas.enable";
@@ -25,8 +40,6 @@ constexpr char kEnvelopeError[] =
     "JsonConverter with schemas.enable requires \"schema\" and \"payload\" fields and may not "
     "contain additional fields. If you are trying to deserialize plain JSON data, set "
     "schemas.enable=false in your converter configuration.";
-constexpr char kReadErrorPrefix[] =
-    "Converting byte[] to Kafka Connect data failed due to serialization error: ";
 
 // Debian's Abseil has its own string_view; StrCat takes it, not std::string_view.
 absl::string_view Av(std::string_view s) { return absl::string_view(s.data(), s.size()); }
@@ -76,39 +89,6 @@ std::optional<SchemaType> SchemaTypeFromJsonName(std::string_view name) {
   return std::nullopt;
 }
 
-// ConnectSchema.schemaType(value.getClass()) for schemaless values.
-SchemaType InferType(Value::Kind kind) {
-  switch (kind) {
-    case Value::Kind::kBoolean:
-      return SchemaType::kBoolean;
-    case Value::Kind::kInt8:
-      return SchemaType::kInt8;
-    case Value::Kind::kInt16:
-      return SchemaType::kInt16;
-    case Value::Kind::kInt32:
-      return SchemaType::kInt32;
-    case Value::Kind::kInt64:
-      return SchemaType::kInt64;
-    case Value::Kind::kFloat32:
-      return SchemaType::kFloat32;
-    case Value::Kind::kFloat64:
-      return SchemaType::kFloat64;
-    case Value::Kind::kString:
-      return SchemaType::kString;
-    case Value::Kind::kBytes:
-      return SchemaType::kBytes;
-    case Value::Kind::kArray:
-      return SchemaType::kArray;
-    case Value::Kind::kMap:
-      return SchemaType::kMap;
-    case Value::Kind::kNull:
-    case Value::Kind::kStruct:
-    case Value::Kind::kTimestamp:  // refused before inference (no schema type)
-      break;
-  }
-  return SchemaType::kStruct;
-}
-
 enum class Logical { kNone, kDecimal, kDate, kTime, kTimestamp };
 
 // The logical type of a schema, recognised by name on its base type.
@@ -142,38 +122,21 @@ absl::StatusOr<int32_t> DecimalScale(const Schema& schema) {
 
 bool SameSchema(const Schema& a, const Schema& b) { return &a == &b || a.Equals(b); }
 
-void AppendFloat32(float f, std::string* out) {
-  if (std::isfinite(f)) {
-    out->append(JavaFloatToString(f));
-  } else {
-    // Jackson quotes non-finite numbers (JsonWriteFeature.WRITE_NAN_AS_STRINGS).
-    out->push_back('"');
-    out->append(JavaFloatToString(f));
-    out->push_back('"');
-  }
-}
-
-void AppendFloat64(double d, std::string* out) {
-  if (std::isfinite(d)) {
-    out->append(JavaDoubleToString(d));
-  } else {
-    out->push_back('"');
-    out->append(JavaDoubleToString(d));
-    out->push_back('"');
-  }
-}
-
 // Writes Connect data as JSON (JsonConverter.convertToJson).
 class PayloadWriter {
  public:
   explicit PayloadWriter(const JsonConverterOptions& options) : options_(options) {}
 
   absl::Status Write(const Schema* schema, const Value& value, std::string* out) const {
-    if (value.is_null()) {
-      if (schema == nullptr) {
-        out->append("null");
-        return absl::OkStatus();
+    if (schema == nullptr) {
+      // Kafka's converter refuses a Struct or a java.util.Date without a schema (DataException).
+      absl::Status written = AppendSchemalessJson(value, StructsAndDates::kRefuse, out);
+      if (!written.ok()) {
+        return DataError(std::string_view(written.message().data(), written.message().size()));
       }
+      return absl::OkStatus();
+    }
+    if (value.is_null()) {
       if (schema->default_value() != nullptr && options_.replace_null_with_default) {
         return Write(schema, *schema->default_value(), out);
       }
@@ -184,42 +147,29 @@ class PayloadWriter {
       return DataError(
           "Conversion error: null value for field that is required and has no default value");
     }
-    if (schema != nullptr) {
-      switch (LogicalOf(*schema)) {
-        case Logical::kNone:
-          break;
-        case Logical::kDecimal:
-          return WriteDecimal(*schema, value, out);
-        case Logical::kDate:
-          return WriteTimeLike("Date", Value::Kind::kInt32, value, out);
-        case Logical::kTime:
-          if (value.kind() == Value::Kind::kInt32 &&
-              (value.integer() < 0 || value.integer() > 86400000)) {
-            return DataError(
-                "Kafka Connect Time type should not have any date fields set to non-zero values.");
-          }
-          return WriteTimeLike("Time", Value::Kind::kInt32, value, out);
-        case Logical::kTimestamp:
-          return WriteTimeLike("Timestamp", Value::Kind::kInt64, value, out);
-      }
+    switch (LogicalOf(*schema)) {
+      case Logical::kNone:
+        break;
+      case Logical::kDecimal:
+        return WriteDecimal(*schema, value, out);
+      case Logical::kDate:
+        return WriteTimeLike("Date", Value::Kind::kInt32, value, out);
+      case Logical::kTime:
+        if (value.kind() == Value::Kind::kInt32 &&
+            (value.integer() < 0 || value.integer() > 86400000)) {
+          return DataError(
+              "Kafka Connect Time type should not have any date fields set to non-zero values.");
+        }
+        return WriteTimeLike("Time", Value::Kind::kInt32, value, out);
+      case Logical::kTimestamp:
+        return WriteTimeLike("Timestamp", Value::Kind::kInt64, value, out);
     }
 
-    if (schema == nullptr && value.kind() == Value::Kind::kTimestamp) {
-      // ConnectSchema.schemaType knows no java.util.Date: Kafka's converter refuses it.
-      if (options_.write_schemaless_structs) {
-        absl::StrAppend(out, value.timestamp_millis());
-        return absl::OkStatus();
-      }
-      return DataError(
-          "Java class class java.util.Date does not have corresponding schema type.");
-    }
-    const SchemaType type = schema != nullptr ? schema->type() : InferType(value.kind());
+    const SchemaType type = schema->type();
     auto expect = [&](Value::Kind kind) -> absl::Status {
       if (value.kind() == kind) return absl::OkStatus();
-      return DataError(absl::StrCat(
-          "Invalid type for ",
-          schema != nullptr ? Av(JavaTypeName(schema->type())) : absl::string_view("unknown schema"),
-          ": ", Av(JavaClassName(value.kind()))));
+      return DataError(absl::StrCat("Invalid type for ", Av(JavaTypeName(schema->type())), ": ",
+                                    Av(JavaClassName(value.kind()))));
     };
     switch (type) {
       case SchemaType::kInt8:
@@ -237,11 +187,11 @@ class PayloadWriter {
       }
       case SchemaType::kFloat32:
         if (absl::Status s = expect(Value::Kind::kFloat32); !s.ok()) return s;
-        AppendFloat32(static_cast<float>(value.floating()), out);
+        AppendJsonFloat(static_cast<float>(value.floating()), out);
         return absl::OkStatus();
       case SchemaType::kFloat64:
         if (absl::Status s = expect(Value::Kind::kFloat64); !s.ok()) return s;
-        AppendFloat64(value.floating(), out);
+        AppendJsonDouble(value.floating(), out);
         return absl::OkStatus();
       case SchemaType::kBoolean:
         if (absl::Status s = expect(Value::Kind::kBoolean); !s.ok()) return s;
@@ -259,7 +209,7 @@ class PayloadWriter {
         return absl::OkStatus();
       case SchemaType::kArray: {
         if (absl::Status s = expect(Value::Kind::kArray); !s.ok()) return s;
-        const Schema* element_schema = schema != nullptr ? schema->value_schema().get() : nullptr;
+        const Schema* element_schema = schema->value_schema().get();
         out->push_back('[');
         bool first = true;
         for (const Value& element : value.array()) {
@@ -272,9 +222,9 @@ class PayloadWriter {
       }
       case SchemaType::kMap:
         if (absl::Status s = expect(Value::Kind::kMap); !s.ok()) return s;
-        return WriteMap(schema, value, out);
+        return WriteMap(*schema, value, out);
       case SchemaType::kStruct:
-        return WriteStruct(schema, value, out);
+        return WriteStruct(*schema, value, out);
     }
     return absl::InternalError("unhandled schema type");
   }
@@ -287,6 +237,10 @@ class PayloadWriter {
     }
     absl::StatusOr<int32_t> scale = DecimalScale(schema);
     if (!scale.ok()) return scale.status();
+    if (std::optional<int32_t> own = value.decimal_scale(); own.has_value() && *own != *scale) {
+      // Decimal.fromLogical refuses a BigDecimal whose scale is not the schema's.
+      return DataError("BigDecimal has mismatching scale value for given Decimal schema");
+    }
     if (options_.decimal_format == DecimalFormat::kNumeric) {
       out->append(JavaBigDecimalToString(value.bytes(), *scale));
     } else {
@@ -327,30 +281,19 @@ class PayloadWriter {
     return key.string();
   }
 
-  absl::Status WriteMap(const Schema* schema, const Value& value, std::string* out) const {
+  absl::Status WriteMap(const Schema& schema, const Value& value, std::string* out) const {
     const std::vector<MapEntry>& entries = value.map();
-    const Schema* key_schema = schema != nullptr ? schema->key_schema().get() : nullptr;
-    const Schema* value_schema = schema != nullptr ? schema->value_schema().get() : nullptr;
-    bool object_mode = true;
-    if (schema != nullptr) {
-      if (key_schema == nullptr) {
-        // A MAP schema without a key schema (SchemaBuilder::MapOfNull, from Values): Java's
-        // converter dereferences it.
-        return JavaError(absl::StatusCode::kInvalidArgument, "java.lang.NullPointerException",
-                         "Cannot invoke \"org.apache.kafka.connect.data.Schema.type()\" because "
-                         "the return value of \"org.apache.kafka.connect.data.Schema.keySchema()"
-                         "\" is null");
-      }
-      object_mode = key_schema->type() == SchemaType::kString;
-    } else {
-      for (const MapEntry& e : entries) {
-        if (e.key.kind() != Value::Kind::kString) {
-          object_mode = false;
-          break;
-        }
-      }
+    const Schema* key_schema = schema.key_schema().get();
+    const Schema* value_schema = schema.value_schema().get();
+    if (key_schema == nullptr) {
+      // A MAP schema without a key schema (SchemaBuilder::MapOfNull, from Values): Java's
+      // converter dereferences it.
+      return JavaError(absl::StatusCode::kInvalidArgument, "java.lang.NullPointerException",
+                       "Cannot invoke \"org.apache.kafka.connect.data.Schema.type()\" because "
+                       "the return value of \"org.apache.kafka.connect.data.Schema.keySchema()"
+                       "\" is null");
     }
-    if (!object_mode) {
+    if (key_schema->type() != SchemaType::kString) {
       out->push_back('[');
       bool first = true;
       for (const MapEntry& e : entries) {
@@ -368,58 +311,27 @@ class PayloadWriter {
 
     std::vector<std::string> keys;
     keys.reserve(entries.size());
-    bool duplicates = false;
-    std::unordered_set<std::string_view> seen;
     for (const MapEntry& e : entries) {
       absl::StatusOr<std::string> key = KeyText(key_schema, e.key);
       if (!key.ok()) return key.status();
       keys.push_back(*std::move(key));
     }
-    if (keys.size() > 1) {
-      for (const std::string& k : keys) duplicates |= !seen.insert(k).second;
-    }
-    out->push_back('{');
-    bool first = true;
-    for (size_t i = 0; i < entries.size(); ++i) {
-      size_t source = i;
-      if (duplicates) {
-        // Jackson's ObjectNode keeps a repeated key at its first position with its last value.
-        bool earlier = false;
-        for (size_t j = 0; j < i && !earlier; ++j) earlier = keys[j] == keys[i];
-        if (earlier) continue;
-        for (size_t j = i + 1; j < entries.size(); ++j) {
-          if (keys[j] == keys[i]) source = j;
-        }
-      }
-      if (!first) out->push_back(',');
-      first = false;
-      AppendJsonString(keys[i], out);
-      out->push_back(':');
-      if (absl::Status s = Write(value_schema, entries[source].value, out); !s.ok()) return s;
-    }
-    out->push_back('}');
-    return absl::OkStatus();
+    return AppendJsonObject(
+        keys, [&](size_t i, std::string* o) { return Write(value_schema, entries[i].value, o); },
+        out);
   }
 
-  absl::Status WriteStruct(const Schema* schema, const Value& value, std::string* out) const {
+  absl::Status WriteStruct(const Schema& schema, const Value& value, std::string* out) const {
     if (value.kind() != Value::Kind::kStruct) {
       return DataError(
           absl::StrCat("Invalid type for STRUCT: ",
                        Av(JavaClassName(value.kind()))));
     }
     const Struct& s = value.struct_value();
-    // Schemaless structs (only when asked for): every field is written schemaless too, so this
-    // cannot fail.
-    const bool schemaless = schema == nullptr;
-    if (schemaless) {
-      if (!options_.write_schemaless_structs) {
-        return DataError("Mismatching schema.");
-      }
-      schema = s.schema().get();
-    } else if (!SameSchema(*s.schema(), *schema)) {
+    if (!SameSchema(*s.schema(), schema)) {
       return DataError("Mismatching schema.");
     }
-    const std::vector<Field>& fields = schema->fields();
+    const std::vector<Field>& fields = schema.fields();
     out->push_back('{');
     for (size_t i = 0; i < fields.size(); ++i) {
       if (i > 0) out->push_back(',');
@@ -427,8 +339,7 @@ class PayloadWriter {
       out->push_back(':');
       static const Value* const kNull = new Value();
       const Value& field_value = i < s.values().size() ? s.values()[i] : *kNull;
-      const Schema* field_schema = schemaless ? nullptr : fields[i].schema.get();
-      if (absl::Status st = Write(field_schema, field_value, out); !st.ok()) return st;
+      if (absl::Status st = Write(fields[i].schema.get(), field_value, out); !st.ok()) return st;
     }
     out->push_back('}');
     return absl::OkStatus();
@@ -586,11 +497,6 @@ void PutAsJavaMap(std::vector<MapEntry>& entries, Value key, Value value) {
   entries.push_back(MapEntry{std::move(key), std::move(value)});
 }
 
-const SchemaPtr& NoSchema() {
-  static const SchemaPtr* const kNone = new SchemaPtr();
-  return *kNone;
-}
-
 }  // namespace
 
 const ConfigDef& JsonConverterConfigDef() {
@@ -712,8 +618,8 @@ absl::StatusOr<SchemaAndValue> JsonConverter::ToConnectData(
   if (!json.ok()) {
     // Kafka's whole message is the prefix; the parser's reason is in its cause (a
     // SerializationException wrapping Jackson's exception; here simdjson's reason).
-    return DataError(kReadErrorPrefix, absl::StrCat(Av(kSerializationExceptionClass), ": ",
-                                                    json.status().message()));
+    return DataError(formats::kJsonReadErrorPrefix,
+                     absl::StrCat(Av(kSerializationExceptionClass), ": ", json.status().message()));
   }
   const JsonNode* payload = &*json;
   SchemaPtr schema;
@@ -865,85 +771,60 @@ absl::StatusOr<SchemaPtr> JsonConverter::BuildConnectSchema(const JsonNode& json
 
 absl::StatusOr<Value> JsonConverter::ConvertToConnect(const SchemaPtr& schema,
                                                       const JsonNode* json) const {
-  SchemaType type;
-  if (schema != nullptr) {
-    type = schema->type();
-    if (json == nullptr || json->is_null_or_missing()) {
-      if (schema->default_value() != nullptr && options_.replace_null_with_default) {
-        return *schema->default_value();
-      }
-      if (schema->optional()) return Value::Null();
-      return DataError(
-          absl::StrCat("Invalid null value for required ", Av(JavaTypeName(type)), " field"));
+  if (schema == nullptr) return json == nullptr ? Value::Null() : FromSchemalessJson(*json);
+  const SchemaType type = schema->type();
+  if (json == nullptr || json->is_null_or_missing()) {
+    if (schema->default_value() != nullptr && options_.replace_null_with_default) {
+      return *schema->default_value();
     }
-  } else {
-    if (json == nullptr) return Value::Null();
-    switch (json->type) {
-      case JsonNode::Type::kMissing:
-      case JsonNode::Type::kNull:
-        return Value::Null();
-      case JsonNode::Type::kBoolean:
-        type = SchemaType::kBoolean;
-        break;
-      case JsonNode::Type::kNumber:
-        type = json->IsIntegral() ? SchemaType::kInt64 : SchemaType::kFloat64;
-        break;
-      case JsonNode::Type::kString:
-        type = SchemaType::kString;
-        break;
-      case JsonNode::Type::kArray:
-        type = SchemaType::kArray;
-        break;
-      case JsonNode::Type::kObject:
-        type = SchemaType::kMap;
-        break;
-      default:
-        return DataError("Unknown schema type: null");
-    }
+    if (schema->optional()) return Value::Null();
+    return DataError(
+        absl::StrCat("Invalid null value for required ", Av(JavaTypeName(type)), " field"));
   }
 
-  if (schema != nullptr) {
-    switch (LogicalOf(*schema)) {
-      case Logical::kNone:
-        break;
-      case Logical::kDecimal: {
-        absl::StatusOr<int32_t> scale = DecimalScale(*schema);
-        if (!scale.ok()) return scale.status();
-        if (json->type == JsonNode::Type::kNumber) {
-          absl::StatusOr<std::string> unscaled = DecimalTextToUnscaled(json->text, *scale);
-          if (!unscaled.ok()) return unscaled.status();
-          return Value::Bytes(*std::move(unscaled));
+  switch (LogicalOf(*schema)) {
+    case Logical::kNone:
+      break;
+    case Logical::kDecimal: {
+      absl::StatusOr<int32_t> scale = DecimalScale(*schema);
+      if (!scale.ok()) return scale.status();
+      if (json->type == JsonNode::Type::kNumber) {
+        // JsonNode.decimalValue(): the number as written, with its own scale (12.3 stays 12.3
+        // under a scale-2 schema; Kafka Connect does not rescale it).
+        absl::StatusOr<JavaBigDecimal> decimal = JavaBigDecimalFromText(json->text);
+        if (!decimal.ok()) return decimal.status();
+        if (decimal->scale == *scale) return Value::Bytes(std::move(decimal->unscaled));
+        return Value::Decimal(std::move(decimal->unscaled), decimal->scale);
+      }
+      if (json->type == JsonNode::Type::kString) {
+        std::optional<std::string> bytes = Base64Decode(json->text);
+        if (!bytes.has_value() || bytes->empty()) {
+          return DataError("Invalid bytes for Decimal field");
         }
-        if (json->type == JsonNode::Type::kString) {
-          std::optional<std::string> bytes = Base64Decode(json->text);
-          if (!bytes.has_value() || bytes->empty()) {
-            return DataError("Invalid bytes for Decimal field");
-          }
-          return Value::Bytes(MinimalTwosComplement(*bytes));
-        }
+        return Value::Bytes(MinimalTwosComplement(*bytes));
+      }
+      return DataError(absl::StrCat(
+          "Invalid type for Decimal, underlying representation should be numeric or bytes but "
+          "was ",
+          Av(JsonNodeTypeName(json->type))));
+    }
+    case Logical::kDate:
+    case Logical::kTime: {
+      if (!json->IsInt()) {
         return DataError(absl::StrCat(
-            "Invalid type for Decimal, underlying representation should be numeric or bytes but "
-            "was ",
+            "Invalid type for ", LogicalOf(*schema) == Logical::kDate ? "Date" : "Time",
+            ", underlying representation should be integer but was ",
             Av(JsonNodeTypeName(json->type))));
       }
-      case Logical::kDate:
-      case Logical::kTime: {
-        if (!json->IsInt()) {
-          return DataError(absl::StrCat(
-              "Invalid type for ", LogicalOf(*schema) == Logical::kDate ? "Date" : "Time",
-              ", underlying representation should be integer but was ",
-              Av(JsonNodeTypeName(json->type))));
-        }
-        return Value::Int32(static_cast<int32_t>(json->LongValue()));
-      }
-      case Logical::kTimestamp:
-        if (!json->IsIntegral()) {
-          return DataError(absl::StrCat(
-              "Invalid type for Timestamp, underlying representation should be integral but was ",
-              Av(JsonNodeTypeName(json->type))));
-        }
-        return Value::Int64(json->LongValue());
+      return Value::Int32(static_cast<int32_t>(json->LongValue()));
     }
+    case Logical::kTimestamp:
+      if (!json->IsIntegral()) {
+        return DataError(absl::StrCat(
+            "Invalid type for Timestamp, underlying representation should be integral but was ",
+            Av(JsonNodeTypeName(json->type))));
+      }
+      return Value::Int64(json->LongValue());
   }
 
   switch (type) {
@@ -982,7 +863,7 @@ absl::StatusOr<Value> JsonConverter::ConvertToConnect(const SchemaPtr& schema,
     }
     case SchemaType::kArray: {
       if (json->type != JsonNode::Type::kArray) return ReadTypeError(type, "array", *json);
-      const SchemaPtr& element_schema = schema != nullptr ? schema->value_schema() : NoSchema();
+      const SchemaPtr& element_schema = schema->value_schema();
       std::vector<Value> items;
       items.reserve(json->items.size());
       for (const JsonNode& item : json->items) {
@@ -993,10 +874,10 @@ absl::StatusOr<Value> JsonConverter::ConvertToConnect(const SchemaPtr& schema,
       return Value::Array(std::move(items));
     }
     case SchemaType::kMap: {
-      const SchemaPtr& key_schema = schema != nullptr ? schema->key_schema() : NoSchema();
-      const SchemaPtr& value_schema = schema != nullptr ? schema->value_schema() : NoSchema();
+      const SchemaPtr& key_schema = schema->key_schema();
+      const SchemaPtr& value_schema = schema->value_schema();
       std::vector<MapEntry> entries;
-      if (schema == nullptr || key_schema->type() == SchemaType::kString) {
+      if (key_schema->type() == SchemaType::kString) {
         if (json->type != JsonNode::Type::kObject) {
           return DataError(
               absl::StrCat("Maps with string fields should be encoded as JSON objects, but found ",

@@ -18,8 +18,8 @@
 #include <utility>
 
 #include "absl/status/statusor.h"
+#include "formats/json_tree.h"
 #include "server/convert/converter.h"
-#include "server/convert/json_tree.h"
 #include "sluice/sdk/config_def.h"
 #include "sluice/sdk/data.h"
 
@@ -34,10 +34,6 @@ struct JsonConverterOptions {
   int32_t schemas_cache_size = 1000;
   DecimalFormat decimal_format = DecimalFormat::kBase64;
   bool replace_null_with_default = true;
-  // Not a Kafka option: write a Struct met without a schema as an object of its fields (each
-  // written schemaless), where Java fails with "Mismatching schema.". SerializeSchemaless uses
-  // it so that writing without a schema never fails.
-  bool write_schemaless_structs = false;
 };
 
 // JsonConverterConfig's keys (with converter.type), as Kafka defines them.
@@ -64,12 +60,13 @@ class JsonConverter final : public Converter {
   absl::Status AppendSchema(const Schema* schema, std::string* out) const;
 
  private:
-  absl::StatusOr<SchemaPtr> AsConnectSchema(const JsonNode& json_schema);
-  absl::StatusOr<SchemaPtr> BuildConnectSchema(const JsonNode& json_schema);
-  absl::StatusOr<Value> ConvertToConnect(const SchemaPtr& schema, const JsonNode* json) const;
+  absl::StatusOr<SchemaPtr> AsConnectSchema(const formats::JsonNode& json_schema);
+  absl::StatusOr<SchemaPtr> BuildConnectSchema(const formats::JsonNode& json_schema);
+  absl::StatusOr<Value> ConvertToConnect(const SchemaPtr& schema,
+                                         const formats::JsonNode* json) const;
 
   JsonConverterOptions options_;
-  JsonParser parser_;
+  formats::JsonParser parser_;
   // LRU cache of schemas read from envelopes, keyed by the schema's compact JSON text. Entries
   // are SchemaPtrs shared with the records that use them.
   std::list<std::pair<std::string, SchemaPtr>> schema_lru_;

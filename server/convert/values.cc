@@ -20,6 +20,7 @@
 #include "absl/status/status.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "formats/base64.h"
 #include "server/convert/connect_exception.h"
 #include "server/convert/java_date_format.h"
 #include "server/convert/java_format.h"
@@ -175,6 +176,17 @@ struct JObject {
     kNull, kBoolean, kByte, kShort, kInt, kLong, kFloat, kDouble, kString, kDecimal, kDate,
     kList, kMap,
   };
+  // Declared here, defaulted below the struct: `entries` holds std::pair<JObject, JObject>, and
+  // libstdc++'s pair checks its members' traits when it is instantiated; with implicit (inline)
+  // special members that check needs JObject's destructor, hence the vector's, while the pair is
+  // still incomplete. Clang rejects that cycle.
+  JObject();
+  ~JObject();
+  JObject(const JObject&);
+  JObject(JObject&&) noexcept;
+  JObject& operator=(const JObject&);
+  JObject& operator=(JObject&&) noexcept;
+
   Kind kind = Kind::kNull;
   bool boolean = false;
   int64_t integer = 0;  // kByte..kLong; kDate: epoch milliseconds
@@ -203,6 +215,13 @@ struct JObject {
     return is_integer() || kind == Kind::kFloat || kind == Kind::kDouble || kind == Kind::kDecimal;
   }
 };
+
+JObject::JObject() = default;
+JObject::~JObject() = default;
+JObject::JObject(const JObject&) = default;
+JObject::JObject(JObject&&) noexcept = default;
+JObject& JObject::operator=(const JObject&) = default;
+JObject& JObject::operator=(JObject&&) noexcept = default;
 
 // Object.equals, for LinkedHashMap keys.
 bool JavaEquals(const JObject& a, const JObject& b) {
@@ -943,12 +962,12 @@ absl::StatusOr<Value> ToSluice(const Schema* schema, const JObject& v) {
       if (logical == Logical::kDecimal) scale = DecimalScaleOf(*schema);
       if (!scale.has_value()) return Unrepresentable("a BigDecimal without a Decimal schema");
       // The list's schema is the last element's; Java keeps each BigDecimal with its own scale,
-      // which Sluice's Decimal (an unscaled integer at the schema's scale) cannot.
+      // and so does a Decimal value that differs from its schema's.
       const JDecimal& d = v.decimal;
-      if (d.scale != *scale) {
-        return Unrepresentable("a BigDecimal whose scale differs from its Decimal schema's");
-      }
       const std::string& digits = d.digits;
+      if (d.scale != *scale) {
+        return Value::Decimal(DigitsToTwosComplement(d.negative, digits), d.scale);
+      }
       return Value::Bytes(DigitsToTwosComplement(d.negative, digits));
     }
     case JObject::Kind::kList: {
@@ -1035,10 +1054,10 @@ void Append(const Schema* schema, const Value& value, bool embedded, std::string
       }
       return;
     case Value::Kind::kFloat32:
-      out += JavaFloatToString(static_cast<float>(value.floating()));
+      AppendJavaFloatToString(static_cast<float>(value.floating()), out);
       return;
     case Value::Kind::kFloat64:
-      out += JavaDoubleToString(value.floating());
+      AppendJavaDoubleToString(value.floating(), out);
       return;
     case Value::Kind::kString:
       if (embedded) {
@@ -1052,12 +1071,13 @@ void Append(const Schema* schema, const Value& value, bool embedded, std::string
       return;
     case Value::Kind::kBytes: {
       if (logical == Logical::kDecimal) {
-        if (std::optional<int32_t> scale = DecimalScaleOf(*schema)) {
+        if (std::optional<int32_t> scale = value.decimal_scale() ? value.decimal_scale()
+                                                                 : DecimalScaleOf(*schema)) {
           out += JavaBigDecimalToString(value.bytes(), *scale);  // a Number: never quoted
           return;
         }
       }
-      const std::string base64 = Base64Encode(value.bytes());
+      const std::string base64 = formats::Base64Encode(value.bytes());
       if (embedded) out.push_back('"');
       out += base64;
       if (embedded) out.push_back('"');

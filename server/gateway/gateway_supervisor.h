@@ -31,12 +31,12 @@ class GatewaySupervisor {
   ~GatewaySupervisor();
 
   // host:port the gateway bound.
-  std::string address() const;
+  std::string address() const ABSL_LOCKS_EXCLUDED(mu_);
 
  private:
   explicit GatewaySupervisor(Options options) : options_(std::move(options)) {}
   absl::StatusOr<std::unique_ptr<process::ChildProcess>> Spawn();
-  void Watch();
+  void Watch() ABSL_LOCKS_EXCLUDED(mu_);
 
   const Options options_;
   mutable absl::Mutex mu_;

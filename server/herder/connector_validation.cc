@@ -3,14 +3,17 @@
 #include <algorithm>
 #include <set>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
 #include "server/config/connector_config.h"
 #include "server/convert/converter.h"
+#include "server/convert/connect_exception.h"
 #include "server/convert/header_converter.h"
 #include "server/convert/java_hash_map.h"
+#include "server/kafka/client_override_policy.h"
 #include "server/transforms/java_regex.h"
 #include "server/transforms/transformation.h"
 
@@ -387,6 +390,60 @@ const ConfigDef* HeaderConverterConfigDef(std::string_view cls) {
   return nullptr;
 }
 
+// Kafka Connect's AbstractHerder.validateClientOverrides for each client the connector uses
+// (connectorUsesProducer: sources, and sinks with a dead letter queue; connectorUsesConsumer:
+// sinks; connectorUsesAdmin: sources with topic.creation.* keys, and sinks with a dead letter
+// queue), merged in mergeConfigInfos' order: producer, consumer, admin. Each entry carries the
+// Java client's definition under the prefixed name (or none), and each key with errors counts
+// once. A value that does not parse fails the whole validation with Kafka's ConfigException.
+absl::Status ValidateClientOverrideSettings(plugins::ConnectorType type,
+                                            const config::WorkerConfig& worker,
+                                            const ConfigMap& config,
+                                            const std::set<std::string>& null_keys,
+                                            ValidatedConfig& out) {
+  const bool sink = type == plugins::ConnectorType::kSink;
+  auto dlq = config.find("errors.deadletterqueue.topic.name");
+  const bool has_dlq =
+      sink && dlq != config.end() && !absl::StripAsciiWhitespace(dlq->second).empty() &&
+      !null_keys.contains(dlq->first);
+  const bool topic_creation =
+      !sink && std::any_of(config.begin(), config.end(), [](const auto& kv) {
+        return absl::StartsWith(kv.first, "topic.creation.");
+      });
+  std::vector<kafka::ClientType> clients;
+  if (!sink || has_dlq) clients.push_back(kafka::ClientType::kProducer);
+  if (sink) clients.push_back(kafka::ClientType::kConsumer);
+  if (topic_creation || has_dlq) clients.push_back(kafka::ClientType::kAdmin);
+  for (kafka::ClientType client : clients) {
+    absl::StatusOr<std::vector<kafka::ClientOverrideEntry>> entries =
+        kafka::ValidateClientOverrides(client, worker.client_override_policy, config, null_keys);
+    if (!entries.ok()) {
+      return convert::JavaError(absl::StatusCode::kInternal, convert::kConfigExceptionClass,
+                                std::string(entries.status().message()));
+    }
+    const std::string prefix(kafka::ClientOverridePrefix(client));
+    for (kafka::ClientOverrideEntry& e : *entries) {
+      ValidationEntry entry;
+      if (e.definition != nullptr) {
+        // AbstractHerder.convertConfigKey with the prefix: only the name changes.
+        entry.definition = *e.definition;
+        entry.definition->name = prefix + e.definition->name;
+        if (e.definition->group.has_value() &&
+            std::find(out.groups.begin(), out.groups.end(), *e.definition->group) ==
+                out.groups.end()) {
+          out.groups.push_back(*e.definition->group);
+        }
+      }
+      entry.value.name = prefix + e.key;
+      entry.value.value = std::move(e.value);
+      entry.value.errors = std::move(e.errors);
+      if (!entry.value.errors.empty()) ++out.error_count;
+      out.entries.push_back(std::move(entry));
+    }
+  }
+  return absl::OkStatus();
+}
+
 }  // namespace
 
 ConfigDef FrameworkConfigDef(plugins::ConnectorType type) {
@@ -411,19 +468,45 @@ ConfigDef FrameworkConfigDef(plugins::ConnectorType type) {
   def.Define(tasks_max);
   def.Define(Key("tasks.max.enforce", ConfigType::kBoolean, "true", kLow,
                  "(Deprecated) Whether to enforce that the tasks.max property is respected by "
-                 "the connector.",
+                 "the connector. By default, connectors that generate too many tasks will fail, "
+                 "and existing sets of tasks that exceed the tasks.max property will also be "
+                 "failed. If this property is set to false, then connectors will be allowed to "
+                 "generate more than the maximum number of tasks, and existing sets of tasks "
+                 "that exceed the tasks.max property will be allowed to run. This property is "
+                 "deprecated and will be removed in an upcoming major release.",
                  "Common", 4, ConfigWidth::kShort, "Enforce tasks max"));
   def.Define(NullDefault(Key("key.converter", ConfigType::kClass, std::nullopt, kLow,
-                             "Converter class used to convert between Kafka Connect format and "
-                             "the serialized form that is written to Kafka.",
+                             "Converter class used to convert between Kafka Connect format and the "
+                             "serialized form that is written to Kafka. This controls the format "
+                             "of the "
+                             "keys in messages written to or read from Kafka, and since this is "
+                             "independent "
+                             "of connectors it allows any connector to work with any "
+                             "serialization format. "
+                             "Examples of common formats include JSON and Avro.",
                              "Common", 5, ConfigWidth::kShort, "Key converter class")));
   def.Define(NullDefault(Key("value.converter", ConfigType::kClass, std::nullopt, kLow,
-                             "Converter class used to convert between Kafka Connect format and "
-                             "the serialized form that is written to Kafka.",
+                             "Converter class used to convert between Kafka Connect format and the "
+                             "serialized form that is written to Kafka. This controls the format "
+                             "of the "
+                             "values in messages written to or read from Kafka, and since this is "
+                             "independent of connectors it allows any connector to work with any "
+                             "serialization format. Examples of common formats include JSON and "
+                             "Avro.",
                              "Common", 6, ConfigWidth::kShort, "Value converter class")));
   def.Define(NullDefault(Key("header.converter", ConfigType::kClass, std::nullopt, kLow,
                              "HeaderConverter class used to convert between Kafka Connect format "
-                             "and the serialized form that is written to Kafka.",
+                             "and the "
+                             "serialized form that is written to Kafka. This controls the format "
+                             "of the "
+                             "header values in messages written to or read from Kafka, and since "
+                             "this is "
+                             "independent of connectors it allows any connector to work with any "
+                             "serialization format. Examples of common formats include JSON and "
+                             "Avro. By "
+                             "default, the SimpleHeaderConverter is used to serialize header "
+                             "values to "
+                             "strings and deserialize them by inferring the schemas.",
                              "Common", 7, ConfigWidth::kShort, "Header converter class")));
   ConfigKey transforms = Key("transforms", ConfigType::kList, "", kLow,
                              "Aliases for the transformations to be applied to records.",
@@ -437,10 +520,19 @@ ConfigDef FrameworkConfigDef(plugins::ConnectorType type) {
   def.Define(predicates);
   ConfigKey reload = Key("config.action.reload", ConfigType::kString, "restart", kLow,
                          "The action that Connect should take on the connector when changes in "
-                         "external configuration providers result in a change in the connector's "
-                         "configuration properties.",
+                         "external "
+                         "configuration providers result in a change in the connector's "
+                         "configuration "
+                         "properties. A value of 'none' indicates that Connect will do nothing. "
+                         "A value "
+                         "of 'restart' indicates that Connect should restart/reload the "
+                         "connector with "
+                         "the updated configuration properties.The restart may actually be "
+                         "scheduled in "
+                         "the future if the external configuration provider indicates that a "
+                         "configuration value will expire in the future.",
                          "Common", 10, ConfigWidth::kMedium, "Reload Action");
-  reload.validator = validators::OneOf({"none", "restart"}, /*ignore_case=*/true);
+  reload.validator = validators::OneOf({"none", "restart"});
   def.Define(reload);
   def.Define(Key("errors.retry.timeout", ConfigType::kLong, "0", kMedium,
                  "The maximum duration in milliseconds that a failed operation will be "
@@ -448,7 +540,9 @@ ConfigDef FrameworkConfigDef(plugins::ConnectorType type) {
                  "-1 for infinite retries.",
                  "Error Handling", 1, ConfigWidth::kMedium, "Retry Timeout for Errors"));
   def.Define(Key("errors.retry.delay.max.ms", ConfigType::kLong, "60000", kMedium,
-                 "The maximum duration in milliseconds between consecutive retry attempts.",
+                 "The maximum duration in milliseconds between consecutive retry attempts. "
+                 "Jitter will be added to the delay once this limit is reached to prevent "
+                 "thundering herd issues.",
                  "Error Handling", 2, ConfigWidth::kMedium, "Maximum Delay Between Retries for "
                                                             "Errors"));
   ConfigKey tolerance = Key("errors.tolerance", ConfigType::kString, "none", kMedium,
@@ -457,14 +551,20 @@ ConfigDef FrameworkConfigDef(plugins::ConnectorType type) {
                             "immediate connector task failure; 'all' changes the behavior to skip "
                             "over problematic records.",
                             "Error Handling", 3, ConfigWidth::kShort, "Error Tolerance");
-  tolerance.validator = validators::OneOf({"none", "all"}, /*ignore_case=*/true);
+  tolerance.validator = validators::OneOf({"none", "all"});
   def.Define(tolerance);
   def.Define(Key("errors.log.enable", ConfigType::kBoolean, "false", kMedium,
                  "If true, write each error and the details of the failed operation and "
-                 "problematic record to the Connect application log.",
+                 "problematic record to the Connect application log. This is 'false' by "
+                 "default, so that only errors that are not tolerated are reported.",
                  "Error Handling", 4, ConfigWidth::kShort, "Log Errors"));
   def.Define(Key("errors.log.include.messages", ConfigType::kBoolean, "false", kMedium,
-                 "Whether to include in the log the Connect record that resulted in a failure.",
+                 "Whether to include in the log the Connect record that resulted in a failure. "
+                 "For sink records, the topic, partition, offset, and timestamp will be logged. "
+                 "For source records, the key and value (and their schemas), all headers, and "
+                 "the timestamp, Kafka topic, Kafka partition, source partition, and source "
+                 "offset will be logged. This is 'false' by default, which will prevent record "
+                 "keys, values, and headers from being written to log files.",
                  "Error Handling", 5, ConfigWidth::kShort, "Log Error Details"));
   if (type == plugins::ConnectorType::kSink) {
     def.Define(Key("topics", ConfigType::kList, "", kHigh,
@@ -472,8 +572,10 @@ ConfigDef FrameworkConfigDef(plugins::ConnectorType type) {
                    ConfigWidth::kLong, "Topics"));
     ConfigKey topics_regex = Key("topics.regex", ConfigType::kString, "", kHigh,
                                  "Regular expression giving topics to consume. Under the hood, "
-                                 "the regex is compiled to a java.util.regex.Pattern. Only one of "
-                                 "topics or topics.regex should be specified.",
+                                 "the regex is "
+                                 "compiled to a <code>java.util.regex.Pattern</code>. Only one "
+                                 "of topics or "
+                                 "topics.regex should be specified.",
                                  "Common", 4, ConfigWidth::kLong, "Topics regex");
     topics_regex.validator = transforms::JavaRegexValidator();
     topics_regex.validator_doc = std::string(transforms::kJavaRegexValidatorDoc);
@@ -492,10 +594,10 @@ ConfigDef FrameworkConfigDef(plugins::ConnectorType type) {
                    "Dead Letter Queue Topic Replication Factor"));
     def.Define(Key("errors.deadletterqueue.context.headers.enable", ConfigType::kBoolean,
                    "false", kMedium,
-                   "If true, add headers containing error context to the messages written to "
-                   "the dead letter queue. To avoid clashing with headers from the original "
-                   "record, all error context header keys, all error context header keys will "
-                   "start with __connect.errors.",
+                   "If true, add headers containing error context to the messages written to the "
+                   "dead letter queue. To avoid clashing with headers from the original record, "
+                   "all error context header keys, all error context header keys will start with "
+                   "<code>__connect.errors.</code>",
                    "Error Handling", 8, ConfigWidth::kMedium,
                    "Enable Error Context Headers"));
   } else {
@@ -504,13 +606,40 @@ ConfigDef FrameworkConfigDef(plugins::ConnectorType type) {
                    "Topic Creation", 1, ConfigWidth::kLong, "Topic Creation Groups"));
     ConfigKey eos = Key("exactly.once.support", ConfigType::kString, "requested", kMedium,
                         "Permitted values are requested, required. If set to \"required\", "
-                        "forces a preflight check for the connector to ensure that it can "
-                        "provide exactly-once semantics with the given configuration.",
+                        "forces a "
+                        "preflight check for the connector to ensure that it can provide "
+                        "exactly-once "
+                        "semantics with the given configuration. Some connectors may be capable of "
+                        "providing exactly-once semantics but not signal to Connect that they "
+                        "support "
+                        "this; in that case, documentation for the connector should be consulted "
+                        "carefully before creating it, and the value for this property should be "
+                        "set "
+                        "to \"requested\". Additionally, if the value is set to \"required\" but "
+                        "the "
+                        "worker that performs preflight validation does not have exactly-once "
+                        "support "
+                        "enabled for source connectors, requests to create or validate the "
+                        "connector "
+                        "will fail.",
                         "Exactly Once Support", 2, ConfigWidth::kShort, "Exactly once support");
     eos.validator = validators::OneOf({"requested", "required"}, /*ignore_case=*/true);
     def.Define(eos);
     ConfigKey boundary = Key("transaction.boundary", ConfigType::kString, "poll", kMedium,
-                             "Permitted values are: poll, interval, connector.",
+                             "Permitted values are: poll, interval, connector. If set to 'poll', "
+                             "a new "
+                             "producer transaction will be started and committed for every batch "
+                             "of records "
+                             "that each task from this connector provides to Connect. If set to "
+                             "'connector', relies on connector-defined transaction boundaries; "
+                             "note that "
+                             "not all connectors are capable of defining their own transaction "
+                             "boundaries, "
+                             "and in that case, attempts to instantiate a connector with this "
+                             "value will "
+                             "fail. Finally, if set to 'interval', commits transactions only "
+                             "after a "
+                             "user-defined time interval has passed.",
                              "Exactly Once Support", 3, ConfigWidth::kShort,
                              "Transaction Boundary");
     boundary.validator = validators::OneOf({"poll", "interval", "connector"}, true);
@@ -518,11 +647,30 @@ ConfigDef FrameworkConfigDef(plugins::ConnectorType type) {
     def.Define(NullDefault(Key("transaction.boundary.interval.ms", ConfigType::kLong,
                                std::nullopt, kLow,
                                "If 'transaction.boundary' is set to 'interval', determines the "
-                               "interval for producer transaction commits by connector tasks.",
+                               "interval for "
+                               "producer transaction commits by connector tasks. If unset, "
+                               "defaults to the "
+                               "value of the worker-level 'offset.flush.interval.ms' property. "
+                               "It has no "
+                               "effect if a different transaction.boundary is specified.",
                                "Exactly Once Support", 4, ConfigWidth::kShort,
                                "Transaction boundary interval")));
     def.Define(NullDefault(Key("offsets.storage.topic", ConfigType::kString, std::nullopt, kLow,
-                               "The name of a separate offsets topic to use for this connector.",
+                               "The name of a separate offsets topic to use for this connector. "
+                               "If empty or "
+                               "not specified, the worker’s global offsets topic name will be "
+                               "used. If "
+                               "specified, the offsets topic will be created if it does not "
+                               "already exist on "
+                               "the Kafka cluster targeted by this connector (which may be "
+                               "different from the "
+                               "one used for the worker's global offsets topic if the "
+                               "bootstrap.servers "
+                               "property of the connector's producer has been overridden from "
+                               "the worker's). "
+                               "Only applicable in distributed mode; in standalone mode, setting "
+                               "this "
+                               "property will have no effect.",
                                "offsets.topic", 1, ConfigWidth::kLong,
                                "Offsets topic")));
   }
@@ -666,8 +814,12 @@ absl::StatusOr<ValidatedConfig> ValidateConnectorConfig(plugins::PluginRegistry&
     out.entries.push_back(std::move(entry));
   }
 
-  // Then the settings of the converters the connector chooses itself (header, key, value), when
-  // their class is valid.
+  // Then the client overrides of the clients the connector uses, then the settings of the
+  // converters the connector chooses itself (header, key, value), when their class is valid.
+  if (absl::Status s = ValidateClientOverrideSettings(plugin->type, worker, config, null_keys, out);
+      !s.ok()) {
+    return s;
+  }
   for (const auto& [property, type] : {std::pair{"header.converter", "header"},
                                        std::pair{"key.converter", "key"},
                                        std::pair{"value.converter", "value"}}) {
@@ -681,7 +833,6 @@ absl::StatusOr<ValidatedConfig> ValidateConnectorConfig(plugins::PluginRegistry&
                                : ConverterConfigDef(resolved.name);
     if (def != nullptr) ValidateConverterSettings(config, property, *def, type, out);
   }
-  (void)worker;
   return out;
 }
 

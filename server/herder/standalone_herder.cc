@@ -9,10 +9,12 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
+#include "formats/schemaless_json.h"
+#include "server/kafka/consumer_groups.h"
 #include "server/runtime/sink_task_runner.h"
 #include "server/runtime/source_task_runner.h"
-#include "server/convert/json.h"
-#include "server/kafka/consumer_groups.h"
+#include "server/kafka/client_configs.h"
+#include "server/kafka/client_override_policy.h"
 
 namespace sluice::herder {
 
@@ -29,6 +31,17 @@ constexpr absl::Duration kPauseTimeout = absl::Seconds(5);
 
 std::string GrpcError(absl::string_view what, const grpc::Status& s) {
   return absl::StrCat(what, ": ", s.error_message());
+}
+
+// Kafka Connect's TooManyTasksException.
+std::string TooManyTasksMessage(const std::string& name, size_t tasks, int max_tasks) {
+  return absl::StrCat("The connector ", name, " has generated ", tasks,
+                      " tasks, which is greater than ", max_tasks,
+                      ", the maximum number of tasks it is configured to create. This behaviour "
+                      "should be considered a bug and is disallowed. If necessary, it can be "
+                      "permitted by reconfiguring the connector with 'tasks.max.enforce' set to "
+                      "false; however, this option will be removed in a future release of Kafka "
+                      "Connect.");
 }
 
 }  // namespace
@@ -129,6 +142,7 @@ void StandaloneHerder::HandleEvent(const PendingEvent& event) {
   std::shared_ptr<Slot> slot = SlotFor(event.connector);
   absl::MutexLock op(&slot->mu);
   store::TargetState target;
+  bool connector_failed;
   {
     absl::MutexLock lock(&mu_);
     auto it = connectors_.find(event.connector);
@@ -136,6 +150,8 @@ void StandaloneHerder::HandleEvent(const PendingEvent& event) {
       return;  // the runtime that raised it is gone
     }
     target = it->second.target;
+    connector_failed =
+        it->second.status.has_value() && it->second.status->state == State::kFailed;
   }
   if (!HostAlive(*slot)) return;
   switch (event.event.kind) {
@@ -144,8 +160,10 @@ void StandaloneHerder::HandleEvent(const PendingEvent& event) {
       FailConnector(event.connector, event.event.message);
       return;
     case ConnectorEvent::Kind::kReconfigure:
-      // As in Kafka Connect, only a running connector instance reconfigures its tasks.
-      if (target != store::TargetState::kStarted) return;
+      // As in Kafka Connect (StandaloneHerder.updateConnectorTasks), only a running connector
+      // instance reconfigures its tasks: not a paused one, nor one that failed (an error it
+      // raised, too many task configs).
+      if (target != store::TargetState::kStarted || connector_failed) return;
       ReconfigureTasks(event.connector, *slot);
       return;
   }
@@ -281,6 +299,7 @@ absl::StatusOr<PutResult> StandaloneHerder::PutConnectorConfig(
   absl::MutexLock op(&slot->mu);
   bool created = false;
   ConfigMap previous;
+  store::TargetState target = store::TargetState::kStarted;
   {
     absl::MutexLock lock(&mu_);
     if (shut_down_) return absl::UnavailableError("The worker is shutting down");
@@ -294,9 +313,16 @@ absl::StatusOr<PutResult> StandaloneHerder::PutConnectorConfig(
       connectors_.emplace(name, std::move(c));
     } else {
       previous = it->second.config;
+      target = it->second.target;
     }
   }
-  if (!created) StopRuntime(name, *slot, State::kUnassigned);
+  // As in Kafka Connect, a started connector whose plugin stays the same is reconfigured where it
+  // runs: its instance restarts with the new config and its tasks are replaced only once it has
+  // generated their new configs (a connector that fails there keeps its tasks running).
+  // Anything else stops and starts again.
+  const bool in_place = !created && target == store::TargetState::kStarted && HostAlive(*slot) &&
+                        slot->runtime->plugin == validated->plugin;
+  if (!created && !in_place) StopRuntime(name, *slot, State::kUnassigned);
   {
     absl::MutexLock lock(&mu_);
     Connector& c = connectors_.at(name);
@@ -313,7 +339,9 @@ absl::StatusOr<PutResult> StandaloneHerder::PutConnectorConfig(
     return s;
   }
   spdlog::info("{} connector {}", created ? "Created" : "Reconfigured", name);
-  if (absl::Status s = StartRuntime(name, *slot); !s.ok()) return s;
+  absl::Status started = in_place ? ReconfigureRuntime(name, *slot, previous != config)
+                                  : StartRuntime(name, *slot);
+  if (!started.ok()) return started;
   absl::StatusOr<ConnectorInfo> info = GetConnectorInfo(name);
   if (!info.ok()) return info.status();
   return PutResult{*std::move(info), created};
@@ -437,6 +465,13 @@ void StandaloneHerder::SetConnectorStatus(const std::string& name, State state,
   it->second.status = InstanceStatus{state, options_.worker_id, std::move(trace)};
 }
 
+bool StandaloneHerder::ConnectorFailed(const std::string& name) const {
+  absl::MutexLock lock(&mu_);
+  auto it = connectors_.find(name);
+  return it != connectors_.end() && it->second.status.has_value() &&
+         it->second.status->state == State::kFailed;
+}
+
 void StandaloneHerder::FailConnector(const std::string& name, const std::string& trace) {
   spdlog::error("Connector {} failed: {}", name, trace);
   SetConnectorStatus(name, State::kFailed, trace);
@@ -510,16 +545,18 @@ absl::StatusOr<std::vector<ConfigMap>> StandaloneHerder::GenerateTaskConfigs(
     grpc::Status s = rt.host->stub().TaskConfigs(&context, request, &task_configs);
     if (!s.ok()) return PluginCallFailure(name, "generate task configs", s);
   }
-  if (rt.parsed->tasks_max_enforce && task_configs.tasks_size() > max_tasks) {
-    FailConnector(name, absl::StrCat(
-                            "The connector ", name, " has generated ", task_configs.tasks_size(),
-                            " tasks, which is greater than ", max_tasks,
-                            ", the maximum number of tasks it is configured to create. This "
-                            "behaviour should be considered a bug and is disallowed. If necessary, "
-                            "it can be permitted by reconfiguring the connector with "
-                            "'tasks.max.enforce' set to false; however, this option will be "
-                            "removed in a future release of Kafka Connect."));
-    return absl::AbortedError("too many tasks");
+  if (task_configs.tasks_size() > max_tasks) {
+    if (rt.parsed->tasks_max_enforce) {
+      FailConnector(name, TooManyTasksMessage(name, static_cast<size_t>(task_configs.tasks_size()),
+                                              max_tasks));
+      return absl::AbortedError("too many tasks");
+    }
+    spdlog::warn("The connector {} has generated {} tasks, which is greater than {}, the maximum "
+                 "number of tasks it is configured to create. This behavior should be considered "
+                 "a bug and will be disallowed in future releases of Kafka Connect. Please report "
+                 "this to the maintainers of the connector and request that they adjust their "
+                 "connector's taskConfigs() method to respect the maxTasks parameter.",
+                 name, task_configs.tasks_size(), max_tasks);
   }
   std::vector<ConfigMap> tasks;
   for (const pb::TaskConfig& t : task_configs.tasks()) {
@@ -600,17 +637,27 @@ absl::Status StandaloneHerder::StartRuntime(const std::string& name, Slot& slot)
   return absl::OkStatus();
 }
 
-void StandaloneHerder::StartTask(const std::string& name, Slot& slot, int task) {
+bool StandaloneHerder::StartTask(const std::string& name, Slot& slot, int task) {
   Runtime& rt = *slot.runtime;
   runtime::TaskRunnerOptions o;
   bool paused;
+  size_t task_count;
   {
     absl::MutexLock lock(&mu_);
     const Connector& c = connectors_.at(name);
     o.task_config = c.task_configs.at(static_cast<size_t>(task));
     paused = c.target == store::TargetState::kPaused;
+    task_count = c.task_configs.size();
   }
   o.id = {name, task};
+  if (rt.parsed->tasks_max_enforce && task_count > static_cast<size_t>(rt.parsed->tasks_max)) {
+    // Kafka Connect's Worker.startTask: a set of task configs generated before tasks.max was
+    // lowered (or enforced) fails each of its tasks that starts.
+    const std::string message = TooManyTasksMessage(name, task_count, rt.parsed->tasks_max);
+    spdlog::error("Failed to start task {}-{}: {}", name, task, message);
+    OnTaskFailed(o.id, message);
+    return false;
+  }
   o.connector = rt.parsed;
   o.worker = options_.worker;
   o.bootstrap_servers = options_.bootstrap_servers;
@@ -628,6 +675,7 @@ void StandaloneHerder::StartTask(const std::string& name, Slot& slot, int task) 
   runner->SetPaused(paused);
   runner->Start();
   rt.runners[task] = std::move(runner);
+  return true;
 }
 
 void StandaloneHerder::StopTask(const std::string& name, Slot& slot, int task) {
@@ -691,16 +739,7 @@ absl::Status StandaloneHerder::ResumeRuntime(const std::string& name, Slot& slot
     if (!tasks.ok()) return RequestAnswer(name, slot, tasks.status());
     if (*tasks != current) {
       // The connector reconfigured itself while paused: its tasks are replaced.
-      std::vector<int> running;
-      for (const auto& [task, runner] : rt.runners) running.push_back(task);
-      for (int task : running) StopTask(name, slot, task);
-      {
-        absl::MutexLock lock(&mu_);
-        Connector& c = connectors_.at(name);
-        c.task_configs = *tasks;
-        c.task_statuses.clear();
-      }
-      for (size_t i = 0; i < tasks->size(); ++i) StartTask(name, slot, static_cast<int>(i));
+      ReplaceTasks(name, slot, *std::move(tasks));
       return absl::OkStatus();
     }
   }
@@ -714,6 +753,58 @@ absl::Status StandaloneHerder::ResumeRuntime(const std::string& name, Slot& slot
     }
   }
   for (auto& [task, runner] : rt.runners) runner->SetPaused(false);
+  return absl::OkStatus();
+}
+
+void StandaloneHerder::ReplaceTasks(const std::string& name, Slot& slot,
+                                    std::vector<ConfigMap> tasks) {
+  std::vector<int> running;
+  for (const auto& [task, runner] : slot.runtime->runners) running.push_back(task);
+  for (int task : running) StopTask(name, slot, task);
+  const size_t count = tasks.size();
+  {
+    absl::MutexLock lock(&mu_);
+    Connector& c = connectors_.at(name);
+    c.task_configs = std::move(tasks);
+    c.task_statuses.clear();
+  }
+  for (size_t i = 0; i < count; ++i) StartTask(name, slot, static_cast<int>(i));
+}
+
+absl::Status StandaloneHerder::ReconfigureRuntime(const std::string& name, Slot& slot,
+                                                  bool config_changed) {
+  Runtime& rt = *slot.runtime;
+  ConfigMap config;
+  {
+    absl::MutexLock lock(&mu_);
+    config = connectors_.at(name).config;
+  }
+  absl::StatusOr<config::ConnectorConfig> parsed =
+      config::ConnectorConfig::Parse(config, rt.plugin->type, *options_.worker);
+  if (!parsed.ok()) {
+    // StartRuntime reports it.
+    StopRuntime(name, slot, State::kUnassigned);
+    return StartRuntime(name, slot);
+  }
+  StopConnectorInstance(name, rt, options_.worker->plugin_call_timeout);
+  rt.config = config;
+  // Running tasks keep the parsed config they were started with.
+  rt.parsed = std::make_shared<const config::ConnectorConfig>(*std::move(parsed));
+  absl::StatusOr<std::vector<ConfigMap>> tasks = StartConnectorInstance(name, rt);
+  // A connector that failed to start or generated too many task configs is FAILED; its tasks
+  // go on with their configs, as in Kafka Connect.
+  if (!tasks.ok()) return RequestAnswer(name, slot, tasks.status());
+  std::vector<ConfigMap> current;
+  {
+    absl::MutexLock lock(&mu_);
+    current = connectors_.at(name).task_configs;
+  }
+  // Kafka Connect (AbstractHerder.taskConfigsChanged) restarts every task when the connector's
+  // config changed, even if the task configs did not: the tasks run with the connector's
+  // converters, transforms and client settings too.
+  if (config_changed || *tasks != current || rt.runners.size() != tasks->size()) {
+    ReplaceTasks(name, slot, *std::move(tasks));
+  }
   return absl::OkStatus();
 }
 
@@ -872,6 +963,10 @@ absl::StatusOr<StandaloneHerder::RestartResult> StandaloneHerder::RestartConnect
     } else if (absl::Status s = RequestAnswer(name, *slot, RestartConnectorInstance(name, *slot));
                !s.ok()) {
       return s;
+    } else if (plain && HostAlive(*slot) && !ConnectorFailed(name)) {
+      // Kafka Connect's StandaloneHerder.restartConnector asks the restarted connector for its
+      // task configs again (requestTaskReconfiguration); a restart with options does not.
+      ReconfigureTasks(name, *slot);
     }
   }
   for (int task : restart_tasks) {
@@ -902,7 +997,9 @@ absl::Status StandaloneHerder::RestartTask(const std::string& name, int task) {
     return StartRuntime(name, *slot);
   }
   StopTask(name, *slot, task);
-  StartTask(name, *slot, task);
+  if (!StartTask(name, *slot, task)) {
+    return absl::InternalError(absl::StrCat("Failed to start task: ", name, "-", task));
+  }
   return absl::OkStatus();
 }
 
@@ -982,19 +1079,23 @@ absl::StatusOr<const plugins::ConnectorPlugin*> StandaloneHerder::OffsetsPlugin(
   return plugin;
 }
 
-ConfigMap StandaloneHerder::SinkConsumerSettings(const std::string& name,
-                                                 const ConfigMap& config) const {
-  ConfigMap settings = {{"bootstrap.servers", options_.bootstrap_servers},
-                        {"group.id", absl::StrCat("connect-", name)},
-                        {"auto.offset.reset", "earliest"}};
-  for (const auto& [k, v] : options_.worker->consumer_overrides) settings[k] = v;
-  constexpr absl::string_view kPrefix = "consumer.override.";
-  for (const auto& [k, v] : config) {
-    if (k.size() > kPrefix.size() && absl::StartsWith(k, kPrefix)) {
-      settings[k.substr(kPrefix.size())] = v;
-    }
+absl::StatusOr<ConfigMap> StandaloneHerder::SinkConsumerSettings(const std::string& name,
+                                                                 const ConfigMap& config) const {
+  // Worker.sinkConnectorOffsets / modifySinkConnectorOffsets build the admin settings, then the
+  // consumer settings; each checks the policy.
+  for (kafka::ClientType type : {kafka::ClientType::kAdmin, kafka::ClientType::kConsumer}) {
+    absl::Status allowed =
+        kafka::CheckClientOverrides(type, options_.worker->client_override_policy, config);
+    if (!allowed.ok()) return absl::InternalError(allowed.message());
   }
-  return settings;
+  absl::StatusOr<kafka::ClientSettings> settings = kafka::ConnectorClientSettings(
+      kafka::ClientType::kConsumer,
+      {{"bootstrap.servers", options_.bootstrap_servers},
+       {"group.id", absl::StrCat("connect-", name)},
+       {"auto.offset.reset", "earliest"}},
+      options_.worker->consumer_overrides, config::ConfigWithPrefix(config, "consumer.override."));
+  if (!settings.ok()) return settings.status();
+  return std::move(settings->librdkafka);
 }
 
 absl::StatusOr<std::string> StandaloneHerder::AlterSourceOffsets(
@@ -1012,7 +1113,7 @@ absl::StatusOr<std::string> StandaloneHerder::AlterSourceOffsets(
     absl::StatusOr<std::vector<PartitionOffsetJson>> existing = GetSourceOffsets(name);
     if (!existing.ok()) return existing.status();
     for (const PartitionOffsetJson& o : *existing) {
-      absl::StatusOr<Value> partition = convert::ParseSchemaless(o.partition);
+      absl::StatusOr<Value> partition = formats::ParseSchemaless(o.partition);
       if (!partition.ok()) return partition.status();
       changes.push_back({*std::move(partition), std::nullopt});
     }
@@ -1032,9 +1133,9 @@ absl::StatusOr<std::string> StandaloneHerder::AlterSourceOffsets(
   std::vector<store::OffsetWrite> writes;
   for (const SourceOffsetChange& change : changes) {
     std::string key =
-        convert::SerializeSchemaless(Value::Array({Value::String(name), change.partition}));
+        formats::SerializeSchemaless(Value::Array({Value::String(name), change.partition}));
     if (change.offset.has_value()) {
-      writes.emplace_back(std::move(key), convert::SerializeSchemaless(*change.offset));
+      writes.emplace_back(std::move(key), formats::SerializeSchemaless(*change.offset));
     } else {
       writes.emplace_back(std::move(key), std::nullopt);
     }
@@ -1054,7 +1155,9 @@ absl::StatusOr<std::string> StandaloneHerder::ModifySinkOffsets(const std::strin
   if (!target.ok()) return target.status();
   const ConfigMap& config = target->config;
   const plugins::ConnectorPlugin* plugin = target->plugin;
-  const ConfigMap settings = SinkConsumerSettings(name, config);
+  absl::StatusOr<ConfigMap> consumer_settings = SinkConsumerSettings(name, config);
+  if (!consumer_settings.ok()) return consumer_settings.status();
+  const ConfigMap& settings = *consumer_settings;
   const std::string group = settings.at("group.id");
 
   SinkOffsetChanges changes = offsets;
@@ -1160,7 +1263,9 @@ absl::StatusOr<std::vector<kafka::CommittedOffset>> StandaloneHerder::GetSinkOff
       if (!topic.empty()) topics.emplace_back(topic);
     }
   }
-  const std::string group = SinkConsumerSettings(name, config).at("group.id");
+  absl::StatusOr<ConfigMap> settings = SinkConsumerSettings(name, config);
+  if (!settings.ok()) return settings.status();
+  const std::string group = settings->at("group.id");
   std::string regex;
   if (auto r = config.find("topics.regex"); r != config.end()) regex = r->second;
   return kafka::FetchCommittedOffsets(options_.bootstrap_servers, group, topics,
@@ -1172,13 +1277,13 @@ StandaloneHerder::GetSourceOffsets(const std::string& name) const {
   if (absl::StatusOr<std::string> type = ConnectorType(name); !type.ok()) return type.status();
   std::vector<PartitionOffsetJson> out;
   for (const auto& [key, value] : options_.offsets->All()) {
-    absl::StatusOr<Value> parsed = convert::ParseSchemaless(key);
+    absl::StatusOr<Value> parsed = formats::ParseSchemaless(key);
     if (!parsed.ok() || parsed->kind() != Value::Kind::kArray || parsed->array().size() != 2 ||
         parsed->array()[0].kind() != Value::Kind::kString ||
         parsed->array()[0].string() != name || parsed->array()[1].kind() != Value::Kind::kMap) {
       continue;  // another connector's, or not a Kafka Connect offset key
     }
-    out.push_back({convert::SerializeSchemaless(parsed->array()[1]), value});
+    out.push_back({formats::SerializeSchemaless(parsed->array()[1]), value});
   }
   return out;
 }

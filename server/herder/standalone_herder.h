@@ -96,10 +96,10 @@ class StandaloneHerder final : public runtime::TaskStatusListener {
   // Starts every loaded connector according to its target state.
   void StartAll();
   // Stops everything (statuses become UNASSIGNED); configs stay stored. Idempotent.
-  void Shutdown();
+  void Shutdown() ABSL_LOCKS_EXCLUDED(events_mu_, mu_);
 
   // Every connector name, sorted.
-  std::vector<std::string> ConnectorNames() const;
+  std::vector<std::string> ConnectorNames() const ABSL_LOCKS_EXCLUDED(mu_);
 
   // POST /connectors. Errors, with Kafka Connect's messages: InvalidArgument (name mismatch,
   // no connector type, invalid config, bad initial state), Internal (unknown connector class;
@@ -107,7 +107,8 @@ class StandaloneHerder final : public runtime::TaskStatusListener {
   // `null_keys`: keys given as JSON null (see ValidateConnectorConfig).
   absl::StatusOr<ConnectorInfo> CreateConnector(std::string name, ConfigMap config,
                                                 std::optional<std::string> initial_state,
-                                                const std::set<std::string>& null_keys = {});
+                                                const std::set<std::string>& null_keys = {})
+      ABSL_LOCKS_EXCLUDED(mu_);
   // PUT /connectors/{name}/config: create or replace; a replace restarts the connector and
   // keeps its target state.
   // Create, put, patch, resume and restart start the connector; when its plugin does not answer
@@ -115,12 +116,14 @@ class StandaloneHerder final : public runtime::TaskStatusListener {
   // DeadlineExceeded "Request timed out: ..." (Kafka Connect answers a request that takes too
   // long with 500 "Request timed out").
   absl::StatusOr<PutResult> PutConnectorConfig(const std::string& name, ConfigMap config,
-                                               const std::set<std::string>& null_keys = {});
+                                               const std::set<std::string>& null_keys = {})
+      ABSL_LOCKS_EXCLUDED(mu_);
   // PATCH /connectors/{name}/config: nullopt values remove keys. NotFound when unknown.
   absl::StatusOr<ConnectorInfo> PatchConnectorConfig(
-      const std::string& name, const std::map<std::string, std::optional<std::string>>& patch);
+      const std::string& name, const std::map<std::string, std::optional<std::string>>& patch)
+      ABSL_LOCKS_EXCLUDED(mu_);
   // DELETE /connectors/{name}. NotFound "Connector {name} not found".
-  absl::Status DeleteConnector(const std::string& name);
+  absl::Status DeleteConnector(const std::string& name) ABSL_LOCKS_EXCLUDED(mu_);
 
   // PUT /connectors/{name}/pause and /resume: the target state, persisted. As in Kafka Connect,
   // pausing stops the connector instance and pauses its tasks (they stay in their plugin host,
@@ -128,12 +131,12 @@ class StandaloneHerder final : public runtime::TaskStatusListener {
   // starts the connector instance again and resumes the tasks, or replaces them when the
   // connector now generates different task configs; FAILED instances stay FAILED (restart them).
   // Resuming a STOPPED connector starts it. NotFound "Unknown connector {name}".
-  absl::Status PauseConnector(const std::string& name);
-  absl::Status ResumeConnector(const std::string& name);
+  absl::Status PauseConnector(const std::string& name) ABSL_LOCKS_EXCLUDED(mu_);
+  absl::Status ResumeConnector(const std::string& name) ABSL_LOCKS_EXCLUDED(mu_);
   // PUT /connectors/{name}/stop: stops everything and drops the task configs (status STOPPED).
   // Kafka Connect's standalone worker answers an unknown name with 500
   // "No connector `{name}` configured" (Internal here).
-  absl::Status StopConnector(const std::string& name);
+  absl::Status StopConnector(const std::string& name) ABSL_LOCKS_EXCLUDED(mu_);
 
   struct RestartResult {
     // Set when include_tasks or only_failed was asked for: the status as it was when the
@@ -145,10 +148,10 @@ class StandaloneHerder final : public runtime::TaskStatusListener {
   // (plain restart) or "Unknown connector: {name}" (with options), as Kafka Connect's
   // standalone worker says.
   absl::StatusOr<RestartResult> RestartConnector(const std::string& name, bool include_tasks,
-                                                 bool only_failed);
+                                                 bool only_failed) ABSL_LOCKS_EXCLUDED(mu_);
   // POST /connectors/{name}/tasks/{task}/restart. NotFound "Connector {name} not found" /
   // "Task {name}-{task} not found".
-  absl::Status RestartTask(const std::string& name, int task);
+  absl::Status RestartTask(const std::string& name, int task) ABSL_LOCKS_EXCLUDED(mu_);
 
   // GET /connectors/{name}/offsets for a source connector: every partition this connector has
   // an offset for, as JSON texts of the partition and offset maps. NotFound "Connector {name}
@@ -160,7 +163,8 @@ class StandaloneHerder final : public runtime::TaskStatusListener {
   absl::StatusOr<std::vector<PartitionOffsetJson>> GetSourceOffsets(const std::string& name) const;
   // GET /connectors/{name}/offsets for a sink connector: the committed offsets of its consumer
   // group connect-{name} for the topics it consumes.
-  absl::StatusOr<std::vector<kafka::CommittedOffset>> GetSinkOffsets(const std::string& name) const;
+  absl::StatusOr<std::vector<kafka::CommittedOffset>> GetSinkOffsets(const std::string& name) const
+      ABSL_LOCKS_EXCLUDED(mu_);
   // PATCH / DELETE /connectors/{name}/offsets (KIP-875). REQUIRES nothing; checks that the
   // connector exists (NotFound "Connector {name} not found") and is STOPPED (FailedPrecondition
   // with Kafka Connect's message). For a source, `offsets` holds partition maps and offset maps
@@ -182,31 +186,43 @@ class StandaloneHerder final : public runtime::TaskStatusListener {
   absl::StatusOr<std::string> ModifySinkOffsets(const std::string& name,
                                                 const SinkOffsetChanges& offsets, bool reset_all);
   // The connector's type ("source", "sink" or "unknown"); NotFound when unknown.
-  absl::StatusOr<std::string> ConnectorType(const std::string& name) const;
+  absl::StatusOr<std::string> ConnectorType(const std::string& name) const ABSL_LOCKS_EXCLUDED(mu_);
 
-  absl::StatusOr<ConnectorInfo> GetConnectorInfo(const std::string& name) const;
-  absl::StatusOr<ConfigMap> GetConnectorConfig(const std::string& name) const;
+  absl::StatusOr<ConnectorInfo> GetConnectorInfo(const std::string& name) const
+      ABSL_LOCKS_EXCLUDED(mu_);
+  absl::StatusOr<ConfigMap> GetConnectorConfig(const std::string& name) const
+      ABSL_LOCKS_EXCLUDED(mu_);
   // NotFound "No status found for connector {name}".
-  absl::StatusOr<ConnectorStatus> GetConnectorStatus(const std::string& name) const;
+  absl::StatusOr<ConnectorStatus> GetConnectorStatus(const std::string& name) const
+      ABSL_LOCKS_EXCLUDED(mu_);
   // NotFound "No status found for task {name}-{task}".
-  absl::StatusOr<InstanceStatus> GetTaskStatus(const std::string& name, int task) const;
-  absl::StatusOr<std::vector<TaskInfo>> GetTasks(const std::string& name) const;
+  absl::StatusOr<InstanceStatus> GetTaskStatus(const std::string& name, int task) const
+      ABSL_LOCKS_EXCLUDED(mu_);
+  absl::StatusOr<std::vector<TaskInfo>> GetTasks(const std::string& name) const
+      ABSL_LOCKS_EXCLUDED(mu_);
 
   // runtime::TaskStatusListener
-  void OnTaskRunning(const runtime::TaskId& id) override;
-  void OnTaskFailed(const runtime::TaskId& id, const std::string& trace) override;
-  void OnTaskStopped(const runtime::TaskId& id) override;
-  void OnTopicUsed(const runtime::TaskId& id, const std::string& topic) override;
+  void OnTaskRunning(const runtime::TaskId& id) override ABSL_LOCKS_EXCLUDED(mu_);
+  void OnTaskFailed(const runtime::TaskId& id, const std::string& trace) override
+      ABSL_LOCKS_EXCLUDED(mu_);
+  void OnTaskStopped(const runtime::TaskId& id) override ABSL_LOCKS_EXCLUDED(mu_);
+  void OnTopicUsed(const runtime::TaskId& id, const std::string& topic) override
+      ABSL_LOCKS_EXCLUDED(mu_);
 
   // GET /connectors/{name}/topics: the topics the connector's tasks used, sorted. Like Kafka
   // Connect, an unknown name just has none.
-  std::vector<std::string> GetActiveTopics(const std::string& name) const;
+  std::vector<std::string> GetActiveTopics(const std::string& name) const ABSL_LOCKS_EXCLUDED(mu_);
   // PUT /connectors/{name}/topics/reset: forgets them.
-  void ResetActiveTopics(const std::string& name);
+  void ResetActiveTopics(const std::string& name) ABSL_LOCKS_EXCLUDED(mu_);
 
  private:
   // What runs for one connector. Touched only with its slot's lock held.
   struct Runtime {
+    // User-provided: with only an implicit constructor, Clang cannot use the default member
+    // initializers below before StandaloneHerder is complete, and std::optional<Runtime> in Slot
+    // then takes Runtime for not default-constructible.
+    Runtime() {}
+
     std::unique_ptr<plugins::PluginProcess> host;
     std::map<int, std::unique_ptr<runtime::TaskRunner>> runners;
     const plugins::ConnectorPlugin* plugin = nullptr;
@@ -245,23 +261,35 @@ class StandaloneHerder final : public runtime::TaskStatusListener {
   // Starts the connector as its target state says. DeadlineExceeded when a plugin call timed
   // out (the connector is then FAILED); other failures only show in the status.
   absl::Status StartRuntime(const std::string& name, Slot& slot)
-      ABSL_EXCLUSIVE_LOCKS_REQUIRED(slot.mu);
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(slot.mu) ABSL_LOCKS_EXCLUDED(mu_);
   void StopRuntime(const std::string& name, Slot& slot, State final_state)
-      ABSL_EXCLUSIVE_LOCKS_REQUIRED(slot.mu);
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(slot.mu) ABSL_LOCKS_EXCLUDED(mu_);
   absl::Status Persist() ABSL_LOCKS_EXCLUDED(mu_, persist_mu_);
   // Sets the target state and persists it. NotFound `not_found` when the name is unknown.
   absl::Status SetTarget(const std::string& name, store::TargetState target,
-                         const std::string& not_found);
-  // Starts one task runner on the connector's running host. REQUIRES: the runtime has a host.
-  void StartTask(const std::string& name, Slot& slot, int task)
-      ABSL_EXCLUSIVE_LOCKS_REQUIRED(slot.mu);
+                         const std::string& not_found) ABSL_LOCKS_EXCLUDED(mu_);
+  // Starts one task runner on the connector's running host. As in Kafka Connect, a task of a set
+  // of task configs larger than tasks.max (with tasks.max.enforce) does not start: it is FAILED
+  // and the result is false. REQUIRES: the runtime has a host.
+  bool StartTask(const std::string& name, Slot& slot, int task)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(slot.mu) ABSL_LOCKS_EXCLUDED(mu_);
   // Stops one task runner (killing the host if it does not stop in time).
   void StopTask(const std::string& name, Slot& slot, int task)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(slot.mu);
   // Starts the connector instance on the running host and asks it for task configs; replaces
   // the tasks when they changed, else resumes them. DeadlineExceeded as StartRuntime.
   absl::Status ResumeRuntime(const std::string& name, Slot& slot)
-      ABSL_EXCLUSIVE_LOCKS_REQUIRED(slot.mu);
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(slot.mu) ABSL_LOCKS_EXCLUDED(mu_);
+  // Stops every task runner and starts one per config of `tasks` (which become the connector's
+  // task configs).
+  void ReplaceTasks(const std::string& name, Slot& slot, std::vector<ConfigMap> tasks)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(slot.mu) ABSL_LOCKS_EXCLUDED(mu_);
+  // A new config for a started connector whose host runs: the connector instance restarts with
+  // it; the tasks are replaced when the config or their configs changed, and keep running when
+  // the connector fails to start or to generate task configs (Kafka Connect's
+  // StandaloneHerder.putConnectorConfig). DeadlineExceeded as StartRuntime.
+  absl::Status ReconfigureRuntime(const std::string& name, Slot& slot, bool config_changed)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(slot.mu) ABSL_LOCKS_EXCLUDED(mu_);
   // StartConnector then TaskConfigs on the runtime's host; the task configs, or the failure
   // (the connector is then FAILED).
   absl::StatusOr<std::vector<ConfigMap>> StartConnectorInstance(const std::string& name,
@@ -290,11 +318,16 @@ class StandaloneHerder final : public runtime::TaskStatusListener {
   };
   // NotFound / FailedPrecondition unless `name` exists and is STOPPED with no tasks; Internal
   // (OffsetsPlugin) when no plugin provides its class.
-  absl::StatusOr<OffsetsTarget> StoppedForOffsets(const std::string& name);
+  absl::StatusOr<OffsetsTarget> StoppedForOffsets(const std::string& name) ABSL_LOCKS_EXCLUDED(mu_);
   // The Kafka settings of the sink connector `config`'s consumers: Kafka Connect's defaults
   // (group.id connect-{name}, auto.offset.reset earliest), the worker's consumer.*, then the
-  // connector's consumer.override.*; as the sink task runner layers them.
-  ConfigMap SinkConsumerSettings(const std::string& name, const ConfigMap& config) const;
+  // connector's consumer.override.*, translated to librdkafka's names; as the sink task runner
+  // layers them. As Kafka Connect's Worker does for the offsets operations, the connector's
+  // admin and consumer overrides are first checked against the override policy: Internal with
+  // the Worker's "Client Config Overrides not allowed ..." message (Kafka Connect answers 500).
+  // InvalidArgument for a setting that does not translate.
+  absl::StatusOr<ConfigMap> SinkConsumerSettings(const std::string& name,
+                                                 const ConfigMap& config) const;
   // The connector plugin of `config`'s connector.class; Internal with Kafka Connect's message
   // when no plugin provides it.
   absl::StatusOr<const plugins::ConnectorPlugin*> OffsetsPlugin(const ConfigMap& config) const;
@@ -306,8 +339,11 @@ class StandaloneHerder final : public runtime::TaskStatusListener {
   void SetConnectorStatus(const std::string& name, State state, std::optional<std::string> trace)
       ABSL_LOCKS_EXCLUDED(mu_);
   void FailConnector(const std::string& name, const std::string& trace) ABSL_LOCKS_EXCLUDED(mu_);
+  // Whether the connector instance's status is FAILED.
+  bool ConnectorFailed(const std::string& name) const ABSL_LOCKS_EXCLUDED(mu_);
   ConnectorInfo InfoLocked(const Connector& c) const ABSL_SHARED_LOCKS_REQUIRED(mu_);
-  void OnHostExit(const std::string& name, uint64_t generation, const std::string& trace);
+  void OnHostExit(const std::string& name, uint64_t generation, const std::string& trace)
+      ABSL_LOCKS_EXCLUDED(mu_);
 
   // Connector events (task reconfiguration requests, raised errors) are queued by the runtime's
   // reader and handled one at a time on events_thread_, which takes the connector's lock like
@@ -319,11 +355,12 @@ class StandaloneHerder final : public runtime::TaskStatusListener {
   };
   void QueueEvent(PendingEvent event) ABSL_LOCKS_EXCLUDED(events_mu_);
   void RunEvents() ABSL_LOCKS_EXCLUDED(events_mu_);
-  void HandleEvent(const PendingEvent& event);
+  void HandleEvent(const PendingEvent& event) ABSL_LOCKS_EXCLUDED(mu_);
   // Kafka Connect's requestTaskReconfiguration: asks the running connector for its task configs
   // again and, where they changed, replaces those tasks (removes tasks past the new count, starts
   // new ones); unchanged tasks keep running.
-  void ReconfigureTasks(const std::string& name, Slot& slot) ABSL_EXCLUSIVE_LOCKS_REQUIRED(slot.mu);
+  void ReconfigureTasks(const std::string& name, Slot& slot)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(slot.mu) ABSL_LOCKS_EXCLUDED(mu_);
 
   const Options options_;
   absl::Mutex persist_mu_;  // one write of the connector store at a time

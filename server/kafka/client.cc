@@ -131,4 +131,32 @@ absl::StatusOr<std::vector<CommittedOffset>> FetchCommittedOffsets(
   return out;
 }
 
+rd_kafka_resp_err_t Produce(rd_kafka_t* producer, const ProduceArgs& args) {
+  rd_kafka_vu_t vus[8];
+  vus[0].vtype = RD_KAFKA_VTYPE_TOPIC;
+  vus[0].u.cstr = args.topic;
+  vus[1].vtype = RD_KAFKA_VTYPE_PARTITION;
+  vus[1].u.i32 = args.partition;
+  vus[2].vtype = RD_KAFKA_VTYPE_MSGFLAGS;
+  vus[2].u.i = RD_KAFKA_MSG_F_COPY;
+  // librdkafka copies key and value (RD_KAFKA_MSG_F_COPY) and never writes through them.
+  vus[3].vtype = RD_KAFKA_VTYPE_KEY;
+  vus[3].u.mem.ptr = const_cast<void*>(args.key);
+  vus[3].u.mem.size = args.key_size;
+  vus[4].vtype = RD_KAFKA_VTYPE_VALUE;
+  vus[4].u.mem.ptr = const_cast<void*>(args.value);
+  vus[4].u.mem.size = args.value_size;
+  vus[5].vtype = RD_KAFKA_VTYPE_TIMESTAMP;
+  vus[5].u.i64 = args.timestamp;
+  vus[6].vtype = RD_KAFKA_VTYPE_HEADERS;
+  vus[6].u.headers = args.headers;
+  vus[7].vtype = RD_KAFKA_VTYPE_OPAQUE;
+  vus[7].u.ptr = args.opaque;
+  rd_kafka_error_t* error = rd_kafka_produceva(producer, vus, 8);
+  if (error == nullptr) return RD_KAFKA_RESP_ERR_NO_ERROR;
+  const rd_kafka_resp_err_t code = rd_kafka_error_code(error);
+  rd_kafka_error_destroy(error);
+  return code;
+}
+
 }  // namespace sluice::kafka

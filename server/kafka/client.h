@@ -30,6 +30,25 @@ absl::StatusOr<rd_kafka_conf_t*> NewConf(const ConfigMap& settings);
 // Creates a client of `type` from `conf` (taking ownership of it, also on error).
 absl::StatusOr<KafkaHandle> NewClient(rd_kafka_type_t type, rd_kafka_conf_t* conf);
 
+// One message for Produce: the arguments rd_kafka_producev takes as RD_KAFKA_V_* macros, named.
+struct ProduceArgs {
+  const char* topic = nullptr;
+  int32_t partition = RD_KAFKA_PARTITION_UA;
+  const void* key = nullptr;  // null: no key
+  size_t key_size = 0;
+  const void* value = nullptr;  // null: a tombstone
+  size_t value_size = 0;
+  int64_t timestamp = 0;  // 0: the producer's clock
+  rd_kafka_headers_t* headers = nullptr;  // librdkafka owns them once Produce succeeds
+  void* opaque = nullptr;  // the delivery report's msg_opaque
+};
+
+// rd_kafka_producev(producer, <args>, RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY)) through
+// rd_kafka_produceva: the RD_KAFKA_V_* macros type-check their arguments with GNU statement
+// expressions, which -Wpedantic rejects under Clang. Same error codes as rd_kafka_producev
+// (RD_KAFKA_RESP_ERR__QUEUE_FULL when the local queue is full).
+rd_kafka_resp_err_t Produce(rd_kafka_t* producer, const ProduceArgs& args);
+
 // The cluster id, asked of the brokers within `timeout`. Unavailable when no broker answered.
 absl::StatusOr<std::string> FetchClusterId(const std::string& bootstrap_servers,
                                            absl::Duration timeout);

@@ -3,6 +3,7 @@
 #include <map>
 
 #include "gtest/gtest.h"
+#include "server/kafka/client.h"
 #include "server/kafka/embedded_broker.h"
 
 namespace sluice::kafka {
@@ -131,10 +132,9 @@ TEST_F(ConsumerGroupsOnEmbeddedBroker, StartingOffsetFollowsAutoOffsetReset) {
   absl::StatusOr<KafkaHandle> producer = NewClient(RD_KAFKA_PRODUCER, *pconf);
   ASSERT_TRUE(producer.ok());
   for (int i = 0; i < 4; ++i) {
-    ASSERT_EQ(rd_kafka_producev(producer->get(), RD_KAFKA_V_TOPIC("t"), RD_KAFKA_V_PARTITION(0),
-                                RD_KAFKA_V_VALUE(const_cast<char*>("v"), 1),
-                                RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY), RD_KAFKA_V_END),
-              RD_KAFKA_RESP_ERR_NO_ERROR);
+    ASSERT_EQ(
+        Produce(producer->get(), {.topic = "t", .partition = 0, .value = "v", .value_size = 1}),
+        RD_KAFKA_RESP_ERR_NO_ERROR);
   }
   ASSERT_EQ(rd_kafka_flush(producer->get(), 10000), RD_KAFKA_RESP_ERR_NO_ERROR);
   absl::StatusOr<int64_t> earliest = StartingOffset(settings_, {"t", 0}, "earliest", kTimeout);

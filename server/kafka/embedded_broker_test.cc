@@ -22,9 +22,7 @@ TEST(EmbeddedBroker, ServesProduceAndFetchOnAnEnsuredSinglePartitionTopic) {
   ASSERT_TRUE(producer.ok()) << producer.status();
   for (int i = 0; i < 3; ++i) {
     std::string v = "v" + std::to_string(i);
-    ASSERT_EQ(rd_kafka_producev(producer->get(), RD_KAFKA_V_TOPIC("t"),
-                                RD_KAFKA_V_VALUE(v.data(), v.size()),
-                                RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY), RD_KAFKA_V_END),
+    ASSERT_EQ(Produce(producer->get(), {.topic = "t", .value = v.data(), .value_size = v.size()}),
               RD_KAFKA_RESP_ERR_NO_ERROR);
   }
   ASSERT_EQ(rd_kafka_flush(producer->get(), 10000), RD_KAFKA_RESP_ERR_NO_ERROR);

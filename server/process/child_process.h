@@ -68,21 +68,21 @@ class ChildProcess {
   // The handshake line (empty without a handshake prefix).
   const std::string& handshake() const;
   // Set once the child has exited and was reaped.
-  std::optional<ExitInfo> exit_info() const;
-  std::optional<ExitInfo> WaitForExit(absl::Duration timeout);
+  std::optional<ExitInfo> exit_info() const ABSL_LOCKS_EXCLUDED(mu_);
+  std::optional<ExitInfo> WaitForExit(absl::Duration timeout) ABSL_LOCKS_EXCLUDED(mu_);
   // `callback` runs once, on the supervising thread, when the child exits (at once if it has).
-  void OnExit(std::function<void(const ExitInfo&)> callback);
+  void OnExit(std::function<void(const ExitInfo&)> callback) ABSL_LOCKS_EXCLUDED(mu_);
   // Closes stdin (asking the child to exit), waits up to `grace`, then SIGKILLs; always reaps.
   void Stop(absl::Duration grace);
-  void CloseStdin();
+  void CloseStdin() ABSL_LOCKS_EXCLUDED(mu_);
   // SIGKILLs the child and its process group (unless it was reaped already).
-  void Kill();
+  void Kill() ABSL_LOCKS_EXCLUDED(mu_);
 
  private:
   ChildProcess(ChildProcessOptions options, pid_t pid, int pidfd, int stdin_fd, int stdout_fd,
                int stderr_fd);
-  void Monitor();
-  void HandleLine(bool from_stderr, std::string line);
+  void Monitor() ABSL_LOCKS_EXCLUDED(mu_);
+  void HandleLine(bool from_stderr, std::string line) ABSL_LOCKS_EXCLUDED(mu_);
   std::string Who() const;
 
   const ChildProcessOptions options_;

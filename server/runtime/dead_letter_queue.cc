@@ -3,8 +3,8 @@
 #include <spdlog/spdlog.h>
 
 #include "absl/strings/str_cat.h"
+#include "formats/schemaless_json.h"
 #include "server/convert/connect_exception.h"
-#include "server/convert/json.h"
 #include "server/kafka/errors.h"
 
 namespace sluice::runtime {
@@ -50,7 +50,7 @@ std::string SourceRecordJson(const SourceRecord& r) {
       {Value::String("sourcePartition"), r.source_partition},
       {Value::String("sourceOffset"), r.source_offset},
   });
-  return convert::SerializeSchemaless(record);
+  return formats::SerializeSchemaless(record);
 }
 
 }  // namespace
@@ -195,12 +195,14 @@ void DeadLetterQueueReporter::Report(const Failure& failure) {
   }
 
   while (true) {
-    rd_kafka_resp_err_t err = rd_kafka_producev(
-        producer_.get(), RD_KAFKA_V_TOPIC(topic_.c_str()),
-        RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY),
-        RD_KAFKA_V_KEY(const_cast<void*>(key), key_size),
-        RD_KAFKA_V_VALUE(const_cast<void*>(value), value_size), RD_KAFKA_V_TIMESTAMP(timestamp),
-        RD_KAFKA_V_HEADERS(headers), RD_KAFKA_V_OPAQUE(this), RD_KAFKA_V_END);
+    rd_kafka_resp_err_t err = kafka::Produce(producer_.get(), {.topic = topic_.c_str(),
+                                                               .key = key,
+                                                               .key_size = key_size,
+                                                               .value = value,
+                                                               .value_size = value_size,
+                                                               .timestamp = timestamp,
+                                                               .headers = headers,
+                                                               .opaque = this});
     if (err == RD_KAFKA_RESP_ERR_NO_ERROR) break;  // librdkafka owns `headers` now
     if (err == RD_KAFKA_RESP_ERR__QUEUE_FULL) {
       rd_kafka_poll(producer_.get(), 50);

@@ -8,6 +8,7 @@
 
 #include "absl/strings/match.h"
 #include "server/convert/connect_exception.h"
+#include "server/kafka/client.h"
 #include "server/kafka/embedded_broker.h"
 
 namespace sluice::runtime {
@@ -69,15 +70,13 @@ class RecordPipelineTest : public ::testing::Test {
     ASSERT_TRUE(broker_->EnsureTopic(topic).ok());
     rd_kafka_headers_t* h = rd_kafka_headers_new(headers.size());
     for (const auto& [k, v] : headers) rd_kafka_header_add(h, k.data(), -1, v.data(), v.size());
-    void* key_data = key ? key->data() : nullptr;
-    const size_t key_size = key ? key->size() : 0;
-    void* value_data = value ? value->data() : nullptr;
-    const size_t value_size = value ? value->size() : 0;
-    ASSERT_EQ(rd_kafka_producev(producer_.get(), RD_KAFKA_V_TOPIC(topic.c_str()),
-                                RD_KAFKA_V_KEY(key_data, key_size),
-                                RD_KAFKA_V_VALUE(value_data, value_size),
-                                RD_KAFKA_V_TIMESTAMP(1700000000000), RD_KAFKA_V_HEADERS(h),
-                                RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY), RD_KAFKA_V_END),
+    ASSERT_EQ(kafka::Produce(producer_.get(), {.topic = topic.c_str(),
+                                               .key = key ? key->data() : nullptr,
+                                               .key_size = key ? key->size() : 0,
+                                               .value = value ? value->data() : nullptr,
+                                               .value_size = value ? value->size() : 0,
+                                               .timestamp = 1700000000000,
+                                               .headers = h}),
               RD_KAFKA_RESP_ERR_NO_ERROR);
     ASSERT_EQ(rd_kafka_flush(producer_.get(), 10000), RD_KAFKA_RESP_ERR_NO_ERROR);
   }

@@ -17,7 +17,6 @@ namespace pb = ::sluice::plugin::v1;
 
 namespace {
 
-constexpr int kMaxBatchRecords = 2000;  // Kafka Connect's max.poll.records is 500
 constexpr int kPollTimeoutMs = 200;
 
 std::vector<TopicPartition> ToPartitions(const rd_kafka_topic_partition_list_t* list) {
@@ -161,12 +160,23 @@ absl::Status SinkTaskRunner::Commit() {
   }
   rd_kafka_resp_err_t err = list->cnt > 0 ? rd_kafka_commit(consumer_.get(), list, /*async=*/0)
                                           : RD_KAFKA_RESP_ERR_NO_ERROR;
-  rd_kafka_topic_partition_list_destroy(list);
+  // A failed commit is retried at the next interval; the records are safe in Kafka (and are
+  // delivered again if the partition moves first: at least once).
   if (err != RD_KAFKA_RESP_ERR_NO_ERROR && err != RD_KAFKA_RESP_ERR__NO_OFFSET) {
-    // A failed commit is retried at the next interval; the records are safe in Kafka.
     spdlog::warn("Task {}: {}", options_.id.ToString(),
                  std::string(kafka::ToStatus(err, "Committing consumer offsets").message()));
+  } else {
+    // The broker answers each partition on its own.
+    for (int i = 0; i < list->cnt; ++i) {
+      const rd_kafka_topic_partition_t& p = list->elems[i];
+      if (p.err == RD_KAFKA_RESP_ERR_NO_ERROR) continue;
+      spdlog::warn("Task {}: {}", options_.id.ToString(),
+                   std::string(kafka::ToStatus(p.err, absl::StrCat("Committing the offset of ",
+                                                                   p.topic, "-", p.partition))
+                                   .message()));
+    }
   }
+  rd_kafka_topic_partition_list_destroy(list);
   return absl::OkStatus();
 }
 
@@ -187,13 +197,15 @@ void SinkTaskRunner::SetConsumption(const std::vector<TopicPartition>& partition
   }
 }
 
-void SinkTaskRunner::DropHeld(const TopicPartition& tp) {
-  auto kept = std::remove_if(held_.begin(), held_.end(), [&](rd_kafka_message_t* m) {
-    if (m->partition != tp.partition || tp.topic != rd_kafka_topic_name(m->rkt)) return false;
-    rd_kafka_message_destroy(m);
-    return true;
-  });
-  held_.erase(kept, held_.end());
+void SinkTaskRunner::DropFetched(const TopicPartition& tp) {
+  for (std::vector<rd_kafka_message_t*>* messages : {&held_, &polled_}) {
+    auto kept = std::remove_if(messages->begin(), messages->end(), [&](rd_kafka_message_t* m) {
+      if (m->partition != tp.partition || tp.topic != rd_kafka_topic_name(m->rkt)) return false;
+      rd_kafka_message_destroy(m);
+      return true;
+    });
+    messages->erase(kept, messages->end());
+  }
 }
 
 void SinkTaskRunner::ApplyTargetState() {
@@ -243,7 +255,9 @@ absl::Status SinkTaskRunner::OnRebalance(rd_kafka_resp_err_t err,
   for (const TopicPartition& tp : closed) {
     consumed_.erase(tp);
     plugin_paused_.erase(tp);
-    DropHeld(tp);
+    // Fetched before the revocation and not handed over: the partition's next owner consumes
+    // them from the offset just committed.
+    DropFetched(tp);
     assigned_.erase(std::remove(assigned_.begin(), assigned_.end(), tp), assigned_.end());
   }
   rd_kafka_assign(consumer_.get(), nullptr);
@@ -323,31 +337,52 @@ absl::Status SinkTaskRunner::DeliverBatch(std::vector<rd_kafka_message_t*>& mess
 
 absl::Status SinkTaskRunner::RunLoop() {
   const std::string task = options_.id.ToString();
-  // The dead letter queue's producer gets Kafka Connect's producer settings: its defaults, the
-  // worker's producer.*, the connector's producer.override.*.
-  const ConfigMap producer = ClientSettings({
-      {"bootstrap.servers", options_.bootstrap_servers},
-      {"acks", "all"},
-      {"enable.idempotence", "false"},
-      {"max.in.flight.requests.per.connection", "1"},
-      {"message.timeout.ms", "0"},
-      {"log_level", "4"},
-  }, options_.worker->producer_overrides, connector().producer_overrides);
+  // Kafka Connect's consumer defaults for sink tasks, then consumer.*, then
+  // consumer.override.* (the Worker builds these first, so a refused override is reported
+  // before the dead letter queue's).
+  absl::StatusOr<kafka::ClientSettings> consumer_settings = ClientSettingsFor(
+      kafka::ClientType::kConsumer,
+      {
+          {"bootstrap.servers", options_.bootstrap_servers},
+          {"group.id", absl::StrCat("connect-", options_.id.connector)},
+          {"client.id", absl::StrCat("connector-consumer-", task)},
+          {"enable.auto.commit", "false"},
+          {"enable.auto.offset.store", "false"},
+          {"auto.offset.reset", "earliest"},
+          // The Java consumer's default; librdkafka's is read_committed.
+          {"isolation.level", "read_uncommitted"},
+          {"allow.auto.create.topics", "true"},
+          {"enable.partition.eof", "false"},
+          {"log_level", "4"},
+      },
+      options_.worker->consumer_overrides);
+  if (!consumer_settings.ok()) return consumer_settings.status();
+  max_poll_records_ = consumer_settings->max_poll_records;
+  const ConfigMap& settings = consumer_settings->librdkafka;
+
+  // A dead letter queue's producer gets Kafka Connect's producer settings: its defaults, the
+  // worker's producer.*, the connector's producer.override.*. Without one the task has no
+  // producer, and Kafka Connect does not look at producer overrides.
+  ConfigMap producer;
+  if (!connector().errors.dlq_topic.empty()) {
+    absl::StatusOr<kafka::ClientSettings> producer_settings = ClientSettingsFor(
+        kafka::ClientType::kProducer,
+        {
+            {"bootstrap.servers", options_.bootstrap_servers},
+            {"acks", "all"},
+            {"enable.idempotence", "false"},
+            {"max.in.flight.requests.per.connection", "1"},
+            {"message.timeout.ms", "0"},
+            // The Java producer's default partitioner hashes keys with murmur2.
+            {"partitioner", "murmur2_random"},
+            {"log_level", "4"},
+        },
+        options_.worker->producer_overrides);
+    if (!producer_settings.ok()) return producer_settings.status();
+    producer = std::move(producer_settings->librdkafka);
+  }
   if (absl::Status s = CreatePipeline(producer); !s.ok()) return s;
 
-  // Kafka Connect's consumer defaults for sink tasks, then consumer.*, then
-  // consumer.override.*.
-  ConfigMap settings = ClientSettings({
-      {"bootstrap.servers", options_.bootstrap_servers},
-      {"group.id", absl::StrCat("connect-", options_.id.connector)},
-      {"client.id", absl::StrCat("connector-consumer-", task)},
-      {"enable.auto.commit", "false"},
-      {"enable.auto.offset.store", "false"},
-      {"auto.offset.reset", "earliest"},
-      {"allow.auto.create.topics", "true"},
-      {"enable.partition.eof", "false"},
-      {"log_level", "4"},
-  }, options_.worker->consumer_overrides, connector().consumer_overrides);
   absl::StatusOr<rd_kafka_conf_t*> conf = kafka::NewConf(settings);
   if (!conf.ok()) return conf.status();
   rd_kafka_conf_set_rebalance_cb(*conf, &SinkTaskRunner::RebalanceCallback);
@@ -373,7 +408,7 @@ absl::Status SinkTaskRunner::RunLoop() {
   }
 
   last_commit_ = absl::Now();
-  std::vector<rd_kafka_message_t*> messages;
+  std::vector<rd_kafka_message_t*>& messages = polled_;
   while (result.ok() && !stopping()) {
     ApplyTargetState();
     rd_kafka_message_t* first = rd_kafka_consumer_poll(consumer_.get(), kPollTimeoutMs);
@@ -383,8 +418,9 @@ absl::Status SinkTaskRunner::RunLoop() {
       break;
     }
     for (rd_kafka_message_t* m = first; m != nullptr;
-         m = messages.size() < kMaxBatchRecords ? rd_kafka_consumer_poll(consumer_.get(), 0)
-                                                : nullptr) {
+         m = messages.size() < static_cast<size_t>(max_poll_records_)
+                 ? rd_kafka_consumer_poll(consumer_.get(), 0)
+                 : nullptr) {
       if (m->err != RD_KAFKA_RESP_ERR_NO_ERROR) {
         if (m->err != RD_KAFKA_RESP_ERR__PARTITION_EOF) {
           spdlog::warn("Task {}: consumer: {}", task, rd_kafka_message_errstr(m));
@@ -442,8 +478,10 @@ absl::Status SinkTaskRunner::RunLoop() {
       spdlog::warn("Task {}: {}", task, std::string(s.message()));
     }
   }
-  for (rd_kafka_message_t* m : held_) rd_kafka_message_destroy(m);
-  held_.clear();
+  for (std::vector<rd_kafka_message_t*>* fetched : {&held_, &polled_}) {
+    for (rd_kafka_message_t* m : *fetched) rd_kafka_message_destroy(m);
+    fetched->clear();
+  }
   // Leave the group without the rebalance callback talking to a stream that is gone.
   closing_ = true;
   rd_kafka_consumer_close(consumer_.get());

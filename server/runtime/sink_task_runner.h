@@ -57,11 +57,13 @@ class SinkTaskRunner final : public TaskRunner {
   // Brings the consumer in line with paused(): every assigned partition paused, or every one
   // resumed except those the plugin paused itself.
   void ApplyTargetState();
-  // Destroys the held messages of `tp` (its partition was revoked).
-  void DropHeld(const TopicPartition& tp);
+  // Destroys the held and polled messages of `tp` (its partition was revoked).
+  void DropFetched(const TopicPartition& tp);
 
   // Runner-thread state.
   kafka::KafkaHandle consumer_;
+  // The most records handed to the task in one put (the consumer's max.poll.records).
+  int max_poll_records_ = kafka::kDefaultMaxPollRecords;
   std::unique_ptr<grpc::ClientContext> context_;
   std::unique_ptr<Stream> stream_;
   wire::SchemaEncoder schemas_;
@@ -77,6 +79,9 @@ class SinkTaskRunner final : public TaskRunner {
   bool consumer_paused_ = false;  // every assigned partition is paused because the task is
   // Messages polled while paused (fetched before the pause took hold), delivered on resume.
   std::vector<rd_kafka_message_t*> held_;
+  // The batch being polled: a rebalance (inside a poll) drops what it holds of revoked
+  // partitions, so that a task never hands over records of a partition it no longer owns.
+  std::vector<rd_kafka_message_t*> polled_;
   bool closing_ = false;  // the consumer is closing: the plugin stream is done
   absl::Status callback_error_;  // an error inside the rebalance callback
   absl::Time last_commit_;

@@ -4,8 +4,8 @@
 #include <spdlog/spdlog.h>
 
 #include "absl/strings/str_cat.h"
+#include "formats/schemaless_json.h"
 #include "server/convert/connect_exception.h"
-#include "server/convert/json.h"
 #include "server/kafka/errors.h"
 
 namespace sluice::runtime {
@@ -166,13 +166,16 @@ bool SourceTaskRunner::Write(const pb::SourceWorkerMessage& message) {
 }
 
 grpc::Status SourceTaskRunner::CloseStream(bool cancel) {
+  Stream* stream;
   {
     absl::MutexLock lock(&write_mu_);
     closed_ = true;
+    stream = stream_.get();
   }
-  // An open call (the host may go on streaming) must be cancelled, or Finish would wait forever.
+  // An open call (the host may go on streaming: after a message the worker could not read, or
+  // when the task failed) must be cancelled, or Finish would wait forever.
   if (cancel) context_->TryCancel();
-  return stream_->Finish();
+  return stream->Finish();
 }
 
 void SourceTaskRunner::OnPausedChanged() {
@@ -197,7 +200,7 @@ absl::Status SourceTaskRunner::FillPolls() {
 }
 
 std::string SourceTaskRunner::OffsetKey(const Value& partition) const {
-  return convert::SerializeSchemaless(
+  return formats::SerializeSchemaless(
       Value::Array({Value::String(options_.id.connector), partition}));
 }
 
@@ -234,7 +237,7 @@ absl::Status SourceTaskRunner::ReplyOffsets(const pb::OffsetsRequest& request) {
     *entry->mutable_partition() = partition_proto;
     std::optional<std::string> stored = offsets_->Get(OffsetKey(*partition));
     if (!stored.has_value()) continue;
-    absl::StatusOr<Value> offset = convert::ParseSchemaless(*stored);
+    absl::StatusOr<Value> offset = formats::ParseSchemaless(*stored);
     if (!offset.ok()) {
       return absl::DataLossError(absl::StrCat("The stored offset for ", OffsetKey(*partition),
                                               " is not valid JSON: ", offset.status().message()));
@@ -311,12 +314,17 @@ absl::Status SourceTaskRunner::ProduceOne(uint64_t id, ProducerRecord& record) {
   const int32_t partition = record.partition.value_or(RD_KAFKA_PARTITION_UA);
   const int64_t timestamp = record.timestamp.value_or(0);  // 0: the producer's clock
   while (true) {
-    rd_kafka_resp_err_t err = rd_kafka_producev(
-        producer_.get(), RD_KAFKA_V_TOPIC(record.topic.c_str()), RD_KAFKA_V_PARTITION(partition),
-        RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY), RD_KAFKA_V_KEY(key_data, key_size),
-        RD_KAFKA_V_VALUE(value_data, value_size), RD_KAFKA_V_TIMESTAMP(timestamp),
-        RD_KAFKA_V_HEADERS(headers),
-        RD_KAFKA_V_OPAQUE(reinterpret_cast<void*>(static_cast<uintptr_t>(id))), RD_KAFKA_V_END);
+    rd_kafka_resp_err_t err = kafka::Produce(
+        producer_.get(),
+        {.topic = record.topic.c_str(),
+         .partition = partition,
+         .key = key_data,
+         .key_size = key_size,
+         .value = value_data,
+         .value_size = value_size,
+         .timestamp = timestamp,
+         .headers = headers,
+         .opaque = reinterpret_cast<void*>(static_cast<uintptr_t>(id))});
     if (err == RD_KAFKA_RESP_ERR_NO_ERROR) return absl::OkStatus();  // librdkafka owns headers
     if (err == RD_KAFKA_RESP_ERR__QUEUE_FULL) {
       // Back-pressure: serve delivery reports until the local queue has room.
@@ -361,7 +369,7 @@ absl::Status SourceTaskRunner::Produce(const pb::SourceBatch& batch) {
     if (!record->source_partition.is_null()) {
       offset_key = OffsetKey(record->source_partition);
       if (!record->source_offset.is_null()) {
-        offset_value = convert::SerializeSchemaless(record->source_offset);
+        offset_value = formats::SerializeSchemaless(record->source_offset);
       }
     }
     if (proto.id() != next_record_id_) {
@@ -391,15 +399,22 @@ absl::Status SourceTaskRunner::RunLoop() {
 
   // Kafka Connect's producer defaults for source tasks (reference §4.2), then the worker's
   // producer.* settings, then the connector's producer.override.* settings.
-  ConfigMap settings = ClientSettings({
-      {"bootstrap.servers", options_.bootstrap_servers},
-      {"client.id", absl::StrCat("connector-producer-", task)},
-      {"acks", "all"},
-      {"enable.idempotence", "false"},
-      {"max.in.flight.requests.per.connection", "1"},
-      {"message.timeout.ms", "0"},  // never give up on a record (delivery.timeout.ms=MAX)
-      {"log_level", "4"},
-  }, options_.worker->producer_overrides, connector().producer_overrides);
+  absl::StatusOr<kafka::ClientSettings> producer_settings = ClientSettingsFor(
+      kafka::ClientType::kProducer,
+      {
+          {"bootstrap.servers", options_.bootstrap_servers},
+          {"client.id", absl::StrCat("connector-producer-", task)},
+          {"acks", "all"},
+          {"enable.idempotence", "false"},
+          {"max.in.flight.requests.per.connection", "1"},
+          {"message.timeout.ms", "0"},  // never give up on a record (delivery.timeout.ms=MAX)
+          // The Java producer's default partitioner hashes keys with murmur2.
+          {"partitioner", "murmur2_random"},
+          {"log_level", "4"},
+      },
+      options_.worker->producer_overrides);
+  if (!producer_settings.ok()) return producer_settings.status();
+  const ConfigMap& settings = producer_settings->librdkafka;
   if (absl::Status s = CreatePipeline(settings); !s.ok()) return s;
   absl::StatusOr<TopicCreation> creation = TopicCreation::Create(connector().topic_creation);
   if (!creation.ok()) return creation.status();
@@ -413,10 +428,14 @@ absl::Status SourceTaskRunner::RunLoop() {
   producer_ = *std::move(producer);
 
   context_ = std::make_unique<grpc::ClientContext>();
+  // This thread alone reads the stream and finishes it; write_mu_ orders the writers (this
+  // thread and Stop) and guards the pointer, which is set here once.
+  Stream* stream;
   {
     absl::MutexLock lock(&write_mu_);
     stream_ = OpenRawTaskStream<pb::SourceWorkerMessage>(
         options_.channel.get(), "/sluice.plugin.v1.Plugin/SourceTask", context_.get());
+    stream = stream_.get();
   }
   pb::SourceWorkerMessage start;
   start.mutable_start()->set_task(options_.id.task);
@@ -439,7 +458,7 @@ absl::Status SourceTaskRunner::RunLoop() {
     arena.Reset();
     pb::SourcePluginMessage& message =
         *google::protobuf::Arena::CreateMessage<pb::SourcePluginMessage>(&arena);
-    if (!stream_->Read(&bytes)) {
+    if (!stream->Read(&bytes)) {
       grpc::Status finished = CloseStream(/*cancel=*/false);
       if (!stopping()) {
         result = absl::UnavailableError(
@@ -505,7 +524,7 @@ absl::Status SourceTaskRunner::RunLoop() {
         stream_->WritesDone();
         closed_ = true;
       }
-      stream_->Finish();
+      stream->Finish();
       break;
     }
   }

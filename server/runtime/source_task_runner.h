@@ -66,8 +66,8 @@ class SourceTaskRunner final : public TaskRunner {
  private:
   using Stream = RawTaskStream<sluice::plugin::v1::SourceWorkerMessage>;
 
-  absl::Status RunLoop() override;
-  void OnStopRequested() override;
+  absl::Status RunLoop() override ABSL_LOCKS_EXCLUDED(write_mu_);
+  void OnStopRequested() override ABSL_LOCKS_EXCLUDED(write_mu_);
   void OnPausedChanged() override;
   absl::Status Produce(const sluice::plugin::v1::SourceBatch& batch);
   // Before the first record to `topic`: topic creation (topic.creation.*, or the embedded
@@ -78,16 +78,16 @@ class SourceTaskRunner final : public TaskRunner {
   absl::Status CommitOffsets();
   // Writes to the plugin stream unless it is closed; after Stop only Committed acks go out. Sends
   // Stop first when a stop was asked for while another write held the stream.
-  bool Write(const sluice::plugin::v1::SourceWorkerMessage& message);
+  bool Write(const sluice::plugin::v1::SourceWorkerMessage& message) ABSL_LOCKS_EXCLUDED(write_mu_);
   bool WriteLocked(const sluice::plugin::v1::SourceWorkerMessage& message)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(write_mu_);
   // Ends the stream: no more writes, then its status. `cancel`: the call may still be open (the
   // task failed, or a message could not be read) and is cancelled first; a stream whose Read
   // returned false has ended and gives the host's own status. Never holds write_mu_ while
   // waiting.
-  grpc::Status CloseStream(bool cancel);
+  grpc::Status CloseStream(bool cancel) ABSL_LOCKS_EXCLUDED(write_mu_);
   // Sends Polls until kPollsInFlight are outstanding, unless paused, stopping or not started.
-  absl::Status FillPolls();
+  absl::Status FillPolls() ABSL_LOCKS_EXCLUDED(write_mu_);
   std::string OffsetKey(const Value& partition) const;
   static void OnDelivery(rd_kafka_t* rk, const rd_kafka_message_t* message, void* opaque);
 

@@ -5,9 +5,18 @@
 
 #include <vector>
 
+#include "absl/strings/match.h"
 #include "sdk/cpp/wire/nesting.h"
+#include "server/convert/connect_exception.h"
+#include "server/kafka/client_override_policy.h"
 
 namespace sluice::runtime {
+
+namespace {
+
+absl::string_view Av(std::string_view s) { return absl::string_view(s.data(), s.size()); }
+
+}  // namespace
 
 TaskRunner::~TaskRunner() { StopAndJoin(); }
 
@@ -56,28 +65,69 @@ void TaskRunner::Join() {
   if (thread_.joinable()) thread_.join();
 }
 
-ConfigMap TaskRunner::ClientSettings(ConfigMap defaults, const ConfigMap& worker_overrides,
-                                     const ConfigMap& connector_overrides) {
-  for (const auto& [k, v] : worker_overrides) defaults[k] = v;
-  for (const auto& [k, v] : connector_overrides) defaults[k] = v;
-  return defaults;
+absl::StatusOr<kafka::ClientSettings> TaskRunner::ClientSettingsFor(
+    kafka::ClientType type, ConfigMap defaults, const ConfigMap& worker) const {
+  const std::string task = options_.id.ToString();
+  const std::string_view client = kafka::ClientTypeName(type);
+  absl::Status allowed = kafka::CheckClientOverrides(
+      type, options_.worker->client_override_policy, connector().raw);
+  if (!allowed.ok()) {
+    return absl::FailedPreconditionError(convert::JavaExceptionText(allowed));
+  }
+  const ConfigMap& overrides = type == kafka::ClientType::kProducer ? connector().producer_overrides
+                               : type == kafka::ClientType::kConsumer
+                                   ? connector().consumer_overrides
+                                   : connector().admin_overrides;
+  absl::StatusOr<kafka::ClientSettings> settings =
+      kafka::ConnectorClientSettings(type, std::move(defaults), worker, overrides);
+  if (!settings.ok()) {
+    return absl::InvalidArgumentError(absl::StrCat("Invalid ", Av(client),
+                                                   " settings for task ", task, ": ",
+                                                   settings.status().message()));
+  }
+  for (const kafka::IgnoredClientSetting& ignored : settings->ignored) {
+    spdlog::warn("Task {}: the {} setting {} is ignored: {}", task, client, ignored.key,
+                 ignored.reason);
+  }
+  return settings;
 }
 
-ConfigMap TaskRunner::AdminSettings() const {
-  return ClientSettings({{"bootstrap.servers", options_.bootstrap_servers},
-                         {"client.id", absl::StrCat("connector-adminclient-",
-                                                    options_.id.ToString())}},
-                        options_.worker->admin_overrides, connector().admin_overrides);
+absl::StatusOr<ConfigMap> TaskRunner::AdminSettings() const {
+  // Worker.adminConfigs: the worker's settings that are not producer.*, consumer.* or admin.*
+  // reach the admin client too; of those, Sluice keeps the ones Kafka's admin client defines
+  // (the rest are worker settings, which the Java admin client ignores).
+  const ConfigDef& admin = kafka::JavaClientConfigDef(kafka::ClientType::kAdmin);
+  ConfigMap worker;
+  for (const auto& [key, value] : options_.worker->raw) {
+    if (absl::StartsWith(key, "admin.") || absl::StartsWith(key, "producer.") ||
+        absl::StartsWith(key, "consumer.") || key == "bootstrap.servers" ||
+        admin.Find(key) == nullptr) {
+      continue;
+    }
+    worker[key] = value;
+  }
+  for (const auto& [key, value] : options_.worker->admin_overrides) worker[key] = value;
+  absl::StatusOr<kafka::ClientSettings> settings = ClientSettingsFor(
+      kafka::ClientType::kAdmin,
+      {{"bootstrap.servers", options_.bootstrap_servers},
+       {"client.id", absl::StrCat("connector-adminclient-", options_.id.ToString())}},
+      worker);
+  if (!settings.ok()) return settings.status();
+  return std::move(settings->librdkafka);
 }
 
 absl::Status TaskRunner::CreatePipeline(const ConfigMap& producer) {
   const bool needs_admin = !connector().errors.dlq_topic.empty() ||
                            !connector().topic_creation.empty();
-  if (needs_admin && options_.topic_admin_factory) {
-    absl::StatusOr<std::unique_ptr<kafka::TopicAdmin>> admin =
-        options_.topic_admin_factory(AdminSettings());
-    if (!admin.ok()) return admin.status();
-    admin_ = *std::move(admin);
+  if (needs_admin) {
+    absl::StatusOr<ConfigMap> settings = AdminSettings();
+    if (!settings.ok()) return settings.status();
+    if (options_.topic_admin_factory) {
+      absl::StatusOr<std::unique_ptr<kafka::TopicAdmin>> admin =
+          options_.topic_admin_factory(*settings);
+      if (!admin.ok()) return admin.status();
+      admin_ = *std::move(admin);
+    }
   }
   RecordPipeline::Options o;
   o.connector = options_.id.connector;

@@ -20,6 +20,7 @@
 #include "absl/time/time.h"
 #include "server/config/connector_config.h"
 #include "server/config/worker_config.h"
+#include "server/kafka/client_configs.h"
 #include "server/kafka/topic_admin.h"
 #include "server/plugins/plugin_process.h"
 #include "server/runtime/record_pipeline.h"
@@ -94,7 +95,7 @@ class TaskRunner {
   void SetPaused(bool paused);
   // Waits up to `timeout` until the task acts on the last SetPaused (a sink task pauses its
   // partitions on its own thread), or has ended. False on timeout.
-  bool AwaitPauseApplied(absl::Duration timeout);
+  bool AwaitPauseApplied(absl::Duration timeout) ABSL_LOCKS_EXCLUDED(pause_mu_);
 
  protected:
   explicit TaskRunner(TaskRunnerOptions options) : options_(std::move(options)) {}
@@ -105,18 +106,28 @@ class TaskRunner {
   // Called by SetPaused (on the caller's thread) after paused() changed.
   virtual void OnPausedChanged() {}
   // The runner now acts as `paused` says (AwaitPauseApplied).
-  void PauseApplied(bool paused);
+  void PauseApplied(bool paused) ABSL_LOCKS_EXCLUDED(pause_mu_);
   bool stopping() const { return stopping_.load(); }
   bool paused() const { return paused_.load(); }
   // Derived destructors call this first, so the thread never runs into a half-destroyed object.
   void StopAndJoin();
-  // Kafka client settings for this task: `defaults` (Kafka Connect's for the client kind), then
-  // the worker's `worker_overrides` (producer.* / consumer.* / admin.*), then the connector's
-  // `connector_overrides` (producer.override.* / ...).
-  static ConfigMap ClientSettings(ConfigMap defaults, const ConfigMap& worker_overrides,
-                                  const ConfigMap& connector_overrides);
-  // The task's admin client settings (bootstrap, admin.*, admin.override.*).
-  ConfigMap AdminSettings() const;
+  // The settings of this task's `type` client, as Kafka Connect's Worker makes them. First the
+  // connector's overrides of that client are checked against the worker's
+  // connector.client.config.override.policy: FailedPrecondition, with the trace Kafka Connect
+  // gives ("org.apache.kafka.connect.errors.ConnectException: Client Config Overrides not
+  // allowed [...]"), when it refuses one. Then `defaults` (Kafka Connect's settings for the
+  // client, in librdkafka's names), the worker's Java settings for the client (producer.* /
+  // consumer.* / admin.*, in `worker`) and the connector's (producer.override.* / ...) are
+  // layered and translated to librdkafka (kafka::ConnectorClientSettings); settings librdkafka
+  // has no use for are logged. InvalidArgument naming the client for a setting that does not
+  // translate.
+  absl::StatusOr<kafka::ClientSettings> ClientSettingsFor(kafka::ClientType type,
+                                                          ConfigMap defaults,
+                                                          const ConfigMap& worker) const;
+  // The task's admin client settings: bootstrap.servers and client.id, the worker's top-level
+  // keys that Kafka's admin client defines (Kafka Connect hands its admin clients the worker's
+  // unprefixed settings), admin.* and admin.override.*. Errors as ClientSettingsFor's.
+  absl::StatusOr<ConfigMap> AdminSettings() const;
   // Creates pipeline_ (runner thread), and admin_ when topics may need creating. `producer`:
   // the settings of the task's producers (for a dead letter queue).
   absl::Status CreatePipeline(const ConfigMap& producer);

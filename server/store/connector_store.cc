@@ -3,7 +3,7 @@
 #include <algorithm>
 
 #include "absl/strings/str_cat.h"
-#include "server/convert/json.h"
+#include "formats/schemaless_json.h"
 #include "server/store/atomic_file.h"
 
 namespace sluice::store {
@@ -41,7 +41,7 @@ absl::StatusOr<std::vector<StoredConnector>> FileConnectorStore::Load() {
     return absl::InvalidArgumentError(
         absl::StrCat("Connector store ", path_, " is corrupt: ", why));
   };
-  absl::StatusOr<Value> root = convert::ParseSchemaless(**content);
+  absl::StatusOr<Value> root = formats::ParseSchemaless(**content);
   if (!root.ok()) return corrupt(root.status().message());
   const Value* format = root->kind() == Value::Kind::kMap ? root->Find("format") : nullptr;
   if (format == nullptr || format->kind() != Value::Kind::kString ||
@@ -87,7 +87,7 @@ absl::Status FileConnectorStore::Save(const std::vector<StoredConnector>& connec
                                 {S("config"), Value::Map(std::move(config))},
                                 {S("target_state"), S(TargetStateName(c.target_state))}}));
   }
-  std::string content = convert::SerializeSchemaless(
+  std::string content = formats::SerializeSchemaless(
       Value::Map({{S("format"), S(kFormat)}, {S("connectors"), Value::Array(std::move(items))}}));
   if (absl::Status s = WriteFileAtomically(path_, content); !s.ok()) {
     return absl::Status(s.code(), absl::StrCat("Saving connector configs: ", s.message()));

@@ -44,8 +44,9 @@ class FileConnectorStore final : public ConnectorStore {
  public:
   explicit FileConnectorStore(std::string path) : path_(std::move(path)) {}
   // InvalidArgument for a file that exists but is corrupt.
-  absl::StatusOr<std::vector<StoredConnector>> Load() override;
-  absl::Status Save(const std::vector<StoredConnector>& connectors) override;
+  absl::StatusOr<std::vector<StoredConnector>> Load() override ABSL_LOCKS_EXCLUDED(mu_);
+  absl::Status Save(const std::vector<StoredConnector>& connectors) override
+      ABSL_LOCKS_EXCLUDED(mu_);
 
  private:
   const std::string path_;
@@ -54,8 +55,9 @@ class FileConnectorStore final : public ConnectorStore {
 
 class MemoryConnectorStore final : public ConnectorStore {
  public:
-  absl::StatusOr<std::vector<StoredConnector>> Load() override;
-  absl::Status Save(const std::vector<StoredConnector>& connectors) override;
+  absl::StatusOr<std::vector<StoredConnector>> Load() override ABSL_LOCKS_EXCLUDED(mu_);
+  absl::Status Save(const std::vector<StoredConnector>& connectors) override
+      ABSL_LOCKS_EXCLUDED(mu_);
 
  private:
   absl::Mutex mu_;

@@ -3,7 +3,7 @@
 #include <algorithm>
 
 #include "absl/strings/str_cat.h"
-#include "server/convert/json.h"
+#include "formats/schemaless_json.h"
 #include "server/store/atomic_file.h"
 
 namespace sluice::store {
@@ -40,7 +40,7 @@ absl::StatusOr<std::unique_ptr<FileOffsetStore>> FileOffsetStore::Open(std::stri
     return absl::InvalidArgumentError(
         absl::StrCat("Offsets file ", path, " is not a Sluice offsets file: ", why));
   };
-  absl::StatusOr<Value> root = convert::ParseSchemaless(**content);
+  absl::StatusOr<Value> root = formats::ParseSchemaless(**content);
   if (!root.ok()) return corrupt(root.status().message());
   const Value* format = root->kind() == Value::Kind::kMap ? root->Find("format") : nullptr;
   if (format == nullptr || format->kind() != Value::Kind::kString ||
@@ -69,7 +69,7 @@ std::string FileOffsetStore::Serialize(
   for (auto& [key, value] : Sorted(entries)) {
     items.push_back(Value::Array({Value::String(key), Value::String(value)}));
   }
-  return convert::SerializeSchemaless(
+  return formats::SerializeSchemaless(
       Value::Map({{Value::String("format"), Value::String(std::string(kFormat))},
                   {Value::String("offsets"), Value::Array(std::move(items))}}));
 }

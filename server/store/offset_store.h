@@ -45,9 +45,9 @@ class FileOffsetStore final : public OffsetStore {
   // Loads the file if it exists. InvalidArgument when it exists but is not ours or is corrupt.
   static absl::StatusOr<std::unique_ptr<FileOffsetStore>> Open(std::string path);
 
-  std::optional<std::string> Get(absl::string_view key) const override;
-  absl::Status Write(const std::vector<OffsetWrite>& writes) override;
-  std::vector<std::pair<std::string, std::string>> All() const override;
+  std::optional<std::string> Get(absl::string_view key) const override ABSL_LOCKS_EXCLUDED(mu_);
+  absl::Status Write(const std::vector<OffsetWrite>& writes) override ABSL_LOCKS_EXCLUDED(mu_);
+  std::vector<std::pair<std::string, std::string>> All() const override ABSL_LOCKS_EXCLUDED(mu_);
 
  private:
   explicit FileOffsetStore(std::string path) : path_(std::move(path)) {}
@@ -61,9 +61,9 @@ class FileOffsetStore final : public OffsetStore {
 // Offsets in memory only: for tests.
 class MemoryOffsetStore final : public OffsetStore {
  public:
-  std::optional<std::string> Get(absl::string_view key) const override;
-  absl::Status Write(const std::vector<OffsetWrite>& writes) override;
-  std::vector<std::pair<std::string, std::string>> All() const override;
+  std::optional<std::string> Get(absl::string_view key) const override ABSL_LOCKS_EXCLUDED(mu_);
+  absl::Status Write(const std::vector<OffsetWrite>& writes) override ABSL_LOCKS_EXCLUDED(mu_);
+  std::vector<std::pair<std::string, std::string>> All() const override ABSL_LOCKS_EXCLUDED(mu_);
 
  private:
   mutable absl::Mutex mu_;

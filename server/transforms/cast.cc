@@ -18,6 +18,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
+#include "formats/base64.h"
 #include "sluice/sdk/java_text.h"
 #include "server/convert/connect_exception.h"
 #include "server/convert/java_format.h"
@@ -390,7 +391,8 @@ absl::StatusOr<Value> CastValueToType(const Schema* schema, const Value& value,
     }
     if (decimal) {
       auto it = schema->parameters().find(std::string(kDecimalScaleParameter));
-      const int32_t scale = it == schema->parameters().end() ? 0 : std::atoi(it->second.c_str());
+      const int32_t scale = value.decimal_scale().value_or(
+          it == schema->parameters().end() ? 0 : std::atoi(it->second.c_str()));
       return Value::String(JavaBigDecimalToString(value.bytes(), scale));
     }
     switch (value.kind()) {
@@ -403,7 +405,7 @@ absl::StatusOr<Value> CastValueToType(const Schema* schema, const Value& value,
         return Value::String(JavaFloatToString(static_cast<float>(value.floating())));
       case Value::Kind::kFloat64: return Value::String(JavaDoubleToString(value.floating()));
       case Value::Kind::kString: return value;
-      case Value::Kind::kBytes: return Value::String(convert::Base64Encode(value.bytes()));
+      case Value::Kind::kBytes: return Value::String(formats::Base64Encode(value.bytes()));
       default: break;
     }
     return convert::DataError(absl::StrCat("Unexpected type in Cast transformation: ",
@@ -413,7 +415,8 @@ absl::StatusOr<Value> CastValueToType(const Schema* schema, const Value& value,
   std::optional<JavaNumber> number;
   if (decimal) {
     auto it = schema->parameters().find(std::string(kDecimalScaleParameter));
-    const int32_t scale = it == schema->parameters().end() ? 0 : std::atoi(it->second.c_str());
+    const int32_t scale = value.decimal_scale().value_or(
+        it == schema->parameters().end() ? 0 : std::atoi(it->second.c_str()));
     number = BigDecimalValue{value.bytes(), scale};
   } else if (value.is_integer()) {
     number = value.integer();

@@ -26,7 +26,7 @@ const ConfigDef& InsertHeaderConfigDef() {
       ConfigKey key;
       key.name = kHeader;
       key.type = ConfigType::kString;
-      // ConfigDef.NonNullValidator; a value from a connector config is never null here.
+      key.validator = validators::NonNull();
       key.validator_doc = "non-null string";
       key.importance = ConfigImportance::kHigh;
       key.documentation = "The name of the header.";
@@ -36,6 +36,7 @@ const ConfigDef& InsertHeaderConfigDef() {
       ConfigKey key;
       key.name = kValueLiteral;
       key.type = ConfigType::kString;
+      key.validator = validators::NonNull();
       key.validator_doc = "non-null string";
       key.importance = ConfigImportance::kHigh;
       key.documentation =

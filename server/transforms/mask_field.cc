@@ -208,7 +208,12 @@ absl::StatusOr<Value> MaskField::Masked(const Value& value, const Schema* schema
       case Value::Kind::kArray: return Value::Array({});
       case Value::Kind::kMap: return Value::Map({});
       case Value::Kind::kBytes:
-        if (is_decimal) return Value::Bytes(std::string(1, '\0'));
+        // BigDecimal.ZERO has scale 0 whatever the schema's (Kafka Connect then prints "0" and
+        // its JsonConverter refuses the mismatching scale).
+        if (is_decimal) {
+          return DecimalScale(*schema) == 0 ? Value::Bytes(std::string(1, '\0'))
+                                            : Value::Decimal(std::string(1, '\0'), 0);
+        }
         break;
       default:
         break;
@@ -223,14 +228,15 @@ absl::StatusOr<Value> MaskField::Masked(const Value& value, const Schema* schema
       return convert::DataError(
           absl::StrCat("Unable to convert ", text, " (class java.lang.String) to number"));
     }
-    // Kafka puts the BigDecimal with the replacement's own scale; Sluice's decimals carry the
-    // schema's scale, so the replacement is rescaled to it when that is exact.
-    absl::StatusOr<std::string> unscaled = DecimalFromString(
-        absl::StrCat(d->negative ? "-" : "", d->digits, "e", -d->scale), DecimalScale(*schema));
+    // new BigDecimal(replacement): the replacement's own scale.
+    absl::StatusOr<std::string> unscaled =
+        DecimalFromString(absl::StrCat(d->negative ? "-" : "", d->digits), 0);
     if (!unscaled.ok()) {
-      return convert::DataError("BigDecimal has mismatching scale value for given Decimal schema");
+      return convert::DataError(
+          absl::StrCat("Unable to convert ", text, " (class java.lang.String) to number"));
     }
-    return Value::Bytes(*std::move(unscaled));
+    if (d->scale == DecimalScale(*schema)) return Value::Bytes(*std::move(unscaled));
+    return Value::Decimal(*std::move(unscaled), d->scale);
   }
   const bool numeric = !is_date && (value.is_integer() || value.kind() == Value::Kind::kFloat32 ||
                                     value.kind() == Value::Kind::kFloat64);

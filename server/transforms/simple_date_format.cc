@@ -22,9 +22,8 @@ absl::string_view Av(std::string_view s) { return absl::string_view(s.data(), s.
 constexpr int64_t kMillisPerDay = 86400000;
 // Rata Die (Java's "fixed date": 0001-01-01 Gregorian is day 1) of 1970-01-01.
 constexpr int64_t kEpochFixedDate = 719163;
-// The first day of the Gregorian calendar, 1582-10-15, as a fixed date, and in epoch millis.
+// The first day of the Gregorian calendar, 1582-10-15, as a fixed date.
 constexpr int64_t kCutoverFixedDate = 577736;
-constexpr int64_t kCutoverMillis = -12219292800000LL;
 constexpr int kCutoverYear = 1582;
 constexpr int kSunday = 1;  // Calendar.SUNDAY; also the first day of the week in en_US
 constexpr int kMinimalDaysInFirstWeek = 1;

@@ -812,6 +812,36 @@ add(
            outputs={"dt.chain_source_partitioned": 3}),
 )
 
+# ======================================================================== client overrides
+# Java client settings per connector (producer.override.*, consumer.override.*): Sluice translates
+# them for librdkafka, applies max.poll.records itself and ignores what librdkafka has no use for.
+
+add(
+    sink("overrides_sink_java_names", "consumer overrides with the Java client's names"
+         " (max.poll.records of 2, fetch.max.wait.ms, an assignor class, a deserializer) and"
+         " producer overrides for the DLQ", PLAIN,
+         {**SCHEMALESS,
+          "consumer.override.max.poll.records": "2",
+          "consumer.override.fetch.max.wait.ms": "50",
+          "consumer.override.partition.assignment.strategy":
+              "org.apache.kafka.clients.consumer.RangeAssignor",
+          "consumer.override.key.deserializer":
+              "org.apache.kafka.common.serialization.ByteArrayDeserializer",
+          "producer.override.linger.ms": "5",
+          "producer.override.delivery.timeout.ms": "300000"}),
+    source("overrides_source_java_names", "producer overrides with the Java client's names"
+           " (buffer.memory in bytes, delivery.timeout.ms, max.request.size, compression,"
+           " a serializer)", NUMBER_LINES,
+           {"producer.override.buffer.memory": "16777216",
+            "producer.override.delivery.timeout.ms": "300000",
+            "producer.override.max.request.size": "2097152",
+            "producer.override.compression.type": "gzip",
+            "producer.override.compression.gzip.level": "5",
+            "producer.override.linger.ms": "10",
+            "producer.override.key.serializer":
+                "org.apache.kafka.common.serialization.StringSerializer"}),
+)
+
 # ======================================================================== validation
 
 SINK = {"connector.class": "org.apache.kafka.connect.file.FileStreamSinkConnector",
@@ -910,6 +940,38 @@ VALIDATIONS = [
                 "errors.deadletterqueue.context.headers.enable": "yes"}),
     Validation("plain_sink_ok", "a plain valid sink: no errors",
                {**SINK, "file": "/tmp/x"}),
+    Validation("client_overrides_sink", "a sink with a DLQ: its producer, consumer and admin"
+               " overrides with the Java clients' definitions (a password, a list, an unknown key,"
+               " an internal key, a double)",
+               {**SINK, "errors.deadletterqueue.topic.name": "dlq",
+                "value.converter": "org.apache.kafka.connect.json.JsonConverter",
+                "consumer.override.max.poll.records": " 1000 ",
+                "consumer.override.sasl.mechanism": "PLAIN",
+                "consumer.override.sasl.jaas.config":
+                    "org.apache.kafka.common.security.plain.PlainLoginModule required"
+                    " username=\"u\" password=\"p\";",
+                "consumer.override.partition.assignment.strategy":
+                    "org.apache.kafka.clients.consumer.RangeAssignor , "
+                    "org.apache.kafka.clients.consumer.RoundRobinAssignor",
+                "consumer.override.foo": " bar ",
+                "consumer.override.internal.leave.group.on.close": "TRUE",
+                "consumer.override.sasl.kerberos.ticket.renew.jitter": "1e-3",
+                "producer.override.linger.ms": "5",
+                "admin.override.request.timeout.ms": "100"}),
+    Validation("client_overrides_source", "a source with topic.creation.*: producer and admin"
+               " overrides are listed, consumer overrides are not",
+               {"connector.class": "org.apache.kafka.connect.file.FileStreamSourceConnector",
+                "name": "v", "topic": "t", "file": "/tmp/x",
+                "topic.creation.default.replication.factor": "1",
+                "topic.creation.default.partitions": "1",
+                "producer.override.buffer.memory": "1048576",
+                "producer.override.security.protocol": "PLAINTEXT",
+                "admin.override.retries": "3",
+                "consumer.override.max.poll.records": "7"},
+               plugin="FileStreamSourceConnector"),
+    Validation("client_override_bad_value", "an override whose value does not parse: Kafka"
+               " Connect answers 500 with the ConfigException",
+               {**SINK, "file": "/tmp/x", "consumer.override.max.poll.records": "abc"}),
 ]
 
 _TRANSFORMS = ["Cast", "ExtractField", "Flatten", "HeaderFrom", "HoistField", "InsertField",
@@ -929,6 +991,8 @@ PLUGIN_CLASSES = (
 EXPECT = {
     "plain_sink_json_schema": {"lines": 5},
     "plain_sink_json_schemaless": {"lines": 6},
+    "overrides_sink_java_names": {"lines": 6, "dlq": 0},
+    "overrides_source_java_names": {"records": 4},
     "plain_sink_string": {"lines": 5},
     "plain_sink_json_numbers": {"lines": 1},
     "plain_sink_json_schema_types": {"lines": 17},
@@ -1087,7 +1151,8 @@ assert len(CASES) == len(EXPECT), "duplicate case names"
 for _case in CASES:
     _case.expect = EXPECT[_case.name]
 
-# The error_count of Kafka Connect 3.9.1's answer to each validation request (all answer 200).
+# The error_count of Kafka Connect 3.9.1's answer to each validation request (all but one
+# answer 200).
 VALIDATION_ERROR_COUNTS = {
     "transform_missing_type": 1,
     "transform_unknown_class": 1,
@@ -1119,7 +1184,13 @@ VALIDATION_ERROR_COUNTS = {
     "header_converter_bad": 1,
     "dlq_errors": 2,
     "plain_sink_ok": 0,
+    "client_overrides_sink": 0,
+    "client_overrides_source": 0,
+    "client_override_bad_value": None,
 }
 assert set(VALIDATION_ERROR_COUNTS) == {v.name for v in VALIDATIONS}
 for _v in VALIDATIONS:
     _v.expect = {"error_count": VALIDATION_ERROR_COUNTS[_v.name]}
+# The one request Kafka Connect answers with an error instead of a ConfigInfos.
+VALIDATIONS[[v.name for v in VALIDATIONS].index("client_override_bad_value")].expect = {
+    "status": 500}

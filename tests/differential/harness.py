@@ -636,11 +636,19 @@ def source_position(body):
 
 def trace_summary(trace):
     """What is compared of a Java stack trace: its first line ("<exception class>: <message>")
-    and its "Caused by: <exception class>: <message>" lines; the "at" frames are not."""
+    and the exception classes of its "Caused by:" lines that are Kafka's (org.apache.kafka.*);
+    the "at" frames, the causes' messages and third-party causes (Jackson's parser exceptions)
+    are not (docs/compatibility.md says why)."""
     if not isinstance(trace, str):
         return trace
     lines = trace.split("\n")
-    return [lines[0]] + [x.strip() for x in lines[1:] if x.startswith("Caused by: ")]
+    causes = []
+    for x in lines[1:]:
+        if x.startswith("Caused by: "):
+            cls = x[len("Caused by: "):].split(":", 1)[0].strip()
+            if cls.startswith("org.apache.kafka."):
+                causes.append(f"Caused by: {cls}")
+    return [lines[0]] + causes
 
 
 def normalise_record(rec, window):

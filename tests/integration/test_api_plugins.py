@@ -40,21 +40,54 @@ def test_connector_plugins(shared_api):
     expect_ok(shared_api.plugins(connectors_only=True), 200, expected)
 
 
+TRANSFORMS = "org.apache.kafka.connect.transforms."
+CONVERTERS = "org.apache.kafka.connect.converters."
+# Kafka Connect 3.9.1's non-connector plugins, in the order it lists them (the differential suite
+# compares the same list against Kafka Connect itself).
+NON_CONNECTOR_PLUGINS = (
+    [(TRANSFORMS + c, "transformation") for c in (
+        "Cast$Key", "Cast$Value", "DropHeaders", "ExtractField$Key", "ExtractField$Value", "Filter",
+        "Flatten$Key", "Flatten$Value", "HeaderFrom$Key", "HeaderFrom$Value", "HoistField$Key",
+        "HoistField$Value", "InsertField$Key", "InsertField$Value", "InsertHeader",
+        "MaskField$Key", "MaskField$Value", "RegexRouter", "ReplaceField$Key",
+        "ReplaceField$Value", "SetSchemaMetadata$Key", "SetSchemaMetadata$Value",
+        "TimestampConverter$Key", "TimestampConverter$Value", "TimestampRouter", "ValueToKey")]
+    + [(TRANSFORMS + "predicates." + c, "predicate")
+       for c in ("HasHeaderKey", "RecordIsTombstone", "TopicNameMatches")]
+    + [(CONVERTERS + c, "converter") for c in (
+        "BooleanConverter", "ByteArrayConverter", "DoubleConverter", "FloatConverter",
+        "IntegerConverter", "LongConverter", "ShortConverter")]
+    + [("org.apache.kafka.connect.json.JsonConverter", "converter"),
+       ("org.apache.kafka.connect.storage.StringConverter", "converter")]
+    + [(CONVERTERS + c, "header_converter") for c in (
+        "BooleanConverter", "ByteArrayConverter", "DoubleConverter", "FloatConverter",
+        "IntegerConverter", "LongConverter", "ShortConverter")]
+    + [("org.apache.kafka.connect.json.JsonConverter", "header_converter"),
+       ("org.apache.kafka.connect.storage.SimpleHeaderConverter", "header_converter"),
+       ("org.apache.kafka.connect.storage.StringConverter", "header_converter")])
+
+
 def test_all_plugins(shared_api):
     # Kafka Connect's order: connectors, transformations, predicates, converters, header
-    # converters. Sluice has no transformations or predicates yet (validate reports their classes
-    # as not found), so none are listed.
+    # converters; a class that is both a converter and a header converter is listed twice.
     r = shared_api.plugins(connectors_only=False)
     assert r.status == 200, r
     version = shared_api.server_info().body["version"]
     assert r.body[:2] == [{"class": SINK_CLASS, "type": "sink", "version": version},
                           {"class": SOURCE_CLASS, "type": "source", "version": version}], r.body
-    assert [(p["class"], p["type"]) for p in r.body[2:]] == [
-        ("org.apache.kafka.connect.converters.ByteArrayConverter", "converter"),
-        ("org.apache.kafka.connect.json.JsonConverter", "converter"),
-        ("org.apache.kafka.connect.storage.StringConverter", "converter"),
-        ("org.apache.kafka.connect.storage.SimpleHeaderConverter", "header_converter")], r.body
+    assert [(p["class"], p["type"]) for p in r.body[2:]] == NON_CONNECTOR_PLUGINS, r.body
     assert all(list(p) == ["class", "type", "version"] for p in r.body), r.body
+
+
+def test_transform_and_converter_plugin_config(shared_api):
+    r = shared_api.plugin_config(TRANSFORMS + "RegexRouter")
+    assert r.status == 200, r
+    assert [c["name"] for c in r.body] == ["regex", "replacement"], r.body
+    # Kafka Connect's alias of a transformation names it too.
+    expect_ok(shared_api.plugin_config("RegexRouter"), 200, r.body)
+    r = shared_api.plugin_config("org.apache.kafka.connect.json.JsonConverter")
+    assert r.status == 200, r
+    assert "schemas.enable" in [c["name"] for c in r.body], r.body
 
 
 def test_sink_plugin_config(shared_api):

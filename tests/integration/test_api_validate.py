@@ -6,8 +6,9 @@ from test_api_plugins import FILE_DEF, FRAMEWORK_KEYS, NAME_DEF, SINK_KEYS, TASK
 TOPICS_ERROR = "Must configure one of topics or topics.regex"
 
 
-def value(name, v, errors=()):
-    return {"name": name, "value": v, "recommended_values": [], "errors": list(errors), "visible": True}
+def value(name, v, errors=(), recommended=()):
+    return {"name": name, "value": v, "recommended_values": list(recommended),
+            "errors": list(errors), "visible": True}
 
 
 def configs_by_name(body):
@@ -102,34 +103,41 @@ def test_numbers_are_validated_as_strings(shared_api):
     assert configs_by_name(r.body)["tasks.max"]["value"] == value("tasks.max", "3")
 
 
-def test_transform_and_predicate_aliases_get_their_type_keys(shared_api):
-    # Kafka Connect adds a required "<list>.<alias>.type" key per alias, in its own group. Sluice
-    # has no transformation or predicate classes yet, so any class given is one it cannot find.
+def test_transform_and_predicate_aliases_get_their_keys(shared_api):
+    # Kafka Connect adds a required "<list>.<alias>.type" key per alias, in its own group, then
+    # the class's own keys (for a transform with the implicit predicate and negate) in Kafka's
+    # ConfigDef order: required keys first, then by importance and name.
     r = shared_api.validate("FileStreamSink", {
         "name": "v", "connector.class": "FileStreamSink", "topics": "t",
         "transforms": "a, b", "transforms.a.type": "org.apache.kafka.connect.transforms.Cast$Key",
-        "predicates": "p"})
+        "transforms.b.type": "com.example.Nope", "predicates": "p"})
     assert r.status == 200, r
     b = r.body
     assert b["error_count"] == 3, b
     assert b["groups"] == ["Common", "Transforms", "Predicates", "Error Handling",
                            "Transforms: a", "Transforms: b", "Predicates: p"], b
     names = [c["definition"]["name"] for c in b["configs"]]
-    assert names == FRAMEWORK_KEYS + SINK_KEYS + ["transforms.a.type", "transforms.b.type",
-                                                 "predicates.p.type", "file"], names
+    assert names == FRAMEWORK_KEYS + SINK_KEYS + [
+        "transforms.a.type", "transforms.a.spec", "transforms.a.negate", "transforms.a.predicate",
+        "transforms.a.replace.null.with.default", "transforms.b.type", "predicates.p.type",
+        "file"], names
     by = configs_by_name(b)
-    assert by["transforms.a.type"] == {
-        "definition": {"name": "transforms.a.type", "type": "CLASS", "required": True,
-                       "default_value": None, "importance": "HIGH",
-                       "documentation": "Class for the 'a' transformation.",
-                       "group": "Transforms: a", "width": "LONG",
-                       "display_name": "Transformation type for a", "dependents": [], "order": 0},
-        "value": value("transforms.a.type", "org.apache.kafka.connect.transforms.Cast$Key", [
-            "Invalid value org.apache.kafka.connect.transforms.Cast$Key for configuration "
-            "transforms.a.type: Class org.apache.kafka.connect.transforms.Cast$Key could not be "
-            "found."])}
-    assert by["transforms.b.type"]["value"]["errors"] == [
-        'Missing required configuration "transforms.b.type" which has no default value.']
+    assert by["transforms.a.type"]["definition"] == {
+        "name": "transforms.a.type", "type": "CLASS", "required": True, "default_value": None,
+        "importance": "HIGH", "documentation": "Class for the 'a' transformation.",
+        "group": "Transforms: a", "width": "LONG", "display_name": "Transformation type for a",
+        "dependents": [], "order": 0}
+    assert by["transforms.a.type"]["value"]["errors"] == []
+    assert "org.apache.kafka.connect.transforms.Cast$Key" in \
+        by["transforms.a.type"]["value"]["recommended_values"]
+    assert by["transforms.a.spec"]["definition"]["group"] == "Transforms: a"
+    assert by["transforms.a.spec"]["definition"]["order"] == 1
+    assert by["transforms.a.spec"]["value"]["errors"] == [
+        'Missing required configuration "transforms.a.spec" which has no default value.']
+    assert by["transforms.b.type"]["value"] == value("transforms.b.type", None, [
+        "Invalid value com.example.Nope for configuration transforms.b.type: Class "
+        "com.example.Nope could not be found."], recommended=by["transforms.a.type"]["value"][
+            "recommended_values"])
     assert by["predicates.p.type"]["definition"]["display_name"] == "Predicate type for p"
     assert by["predicates.p.type"]["value"]["errors"] == [
         'Missing required configuration "predicates.p.type" which has no default value.']

@@ -260,9 +260,12 @@ def test_plugins_and_version(worker):
     assert "converter" not in rows.values()
 
     everything = json.loads(ok(worker.grpc, "plugins", "--all", "-o", "json"))["plugins"]
-    types = {p["class"]: p["type"] for p in everything}
-    assert types["org.apache.kafka.connect.storage.StringConverter"] == "converter"
-    assert types["org.apache.kafka.connect.file.FileStreamSinkConnector"] == "sink"
+    types = {(p["class"], p["type"]) for p in everything}
+    # StringConverter is both a converter and a header converter, listed once as each.
+    assert ("org.apache.kafka.connect.storage.StringConverter", "converter") in types
+    assert ("org.apache.kafka.connect.storage.StringConverter", "header_converter") in types
+    assert ("org.apache.kafka.connect.transforms.RegexRouter", "transformation") in types
+    assert ("org.apache.kafka.connect.file.FileStreamSinkConnector", "sink") in types
 
     version = ok(worker.grpc, "version")
     assert version.startswith("Client version:    ")

@@ -16,8 +16,8 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/time/time.h"
-#include "server/config/properties.h"
-#include "server/convert/json.h"
+#include "formats/properties.h"
+#include "formats/schemaless_json.h"
 #include "sluice/sdk/data.h"
 #include "tools/sluicectl/table.h"
 
@@ -42,7 +42,7 @@ struct Definition {
 // `name_override`, when set, replaces the file's name.
 absl::StatusOr<Definition> ReadDefinition(const std::string& path,
                                           const std::optional<std::string>& name_override) {
-  absl::StatusOr<config::ConnectorFile> file = config::ReadConnectorFile(path);
+  absl::StatusOr<formats::ConnectorFile> file = formats::ReadConnectorFile(path);
   if (!file.ok()) return file.status();
   Definition def;
   def.name = std::move(file->name);
@@ -71,7 +71,7 @@ absl::Status ToOffsetMap(const Value& value, absl::string_view what, const std::
     if (entry.key.kind() != Value::Kind::kString) {
       return absl::InvalidArgumentError(absl::StrCat(path, ": ", what, " keys must be strings"));
     }
-    (*out->mutable_json_values())[entry.key.string()] = convert::SerializeSchemaless(entry.value);
+    (*out->mutable_json_values())[entry.key.string()] = formats::SerializeSchemaless(entry.value);
   }
   return absl::OkStatus();
 }
@@ -80,7 +80,7 @@ absl::Status ToOffsetMap(const Value& value, absl::string_view what, const std::
 absl::StatusOr<v1::ConnectorOffsets> ReadOffsetsFile(const std::string& path) {
   absl::StatusOr<std::string> text = ReadText(path);
   if (!text.ok()) return text.status();
-  absl::StatusOr<Value> root = convert::ParseSchemaless(*text);
+  absl::StatusOr<Value> root = formats::ParseSchemaless(*text);
   if (!root.ok()) {
     return absl::InvalidArgumentError(
         absl::StrCat(path, " is not valid JSON: ", root.status().message()));
@@ -118,7 +118,7 @@ std::string OffsetMapJson(const v1::OffsetMap& map) {
   std::map<std::string, std::string> sorted(map.json_values().begin(), map.json_values().end());
   std::vector<std::string> parts;
   for (const auto& [key, json] : sorted) {
-    parts.push_back(absl::StrCat(convert::SerializeSchemaless(Value::String(key)), ":", json));
+    parts.push_back(absl::StrCat(formats::SerializeSchemaless(Value::String(key)), ":", json));
   }
   return absl::StrCat("{", absl::StrJoin(parts, ","), "}");
 }

@@ -16,6 +16,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "sluice/sdk/internal/check.h"
+#include "sluice/sdk/java_text.h"
 
 namespace sluice {
 namespace {
@@ -97,28 +98,6 @@ std::optional<double> ParseJavaDouble(std::string_view s) {
     return std::nullopt;
   }
   return negative ? -v : v;
-}
-
-// Java's Double.toString: "1.0", "0.5", "1.0E10", "1.0E-5".
-std::string JavaDoubleToString(double d) {
-  if (std::isnan(d)) return "NaN";
-  if (std::isinf(d)) return d > 0 ? "Infinity" : "-Infinity";
-  if (d == 0) return std::signbit(d) ? "-0.0" : "0.0";
-  const double mag = std::fabs(d);
-  char buf[64];
-  if (mag >= 1e-3 && mag < 1e7) {
-    auto [end, ec] = std::to_chars(buf, buf + sizeof(buf), d, std::chars_format::fixed);
-    std::string out(buf, end);
-    if (out.find('.') == std::string::npos) out += ".0";
-    return out;
-  }
-  auto [end, ec] = std::to_chars(buf, buf + sizeof(buf), d, std::chars_format::scientific);
-  std::string sci(buf, end);  // "1e+10", "1.5e-05"
-  const size_t e = sci.find('e');
-  std::string mantissa = sci.substr(0, e);
-  if (mantissa.find('.') == std::string::npos) mantissa += ".0";
-  int exponent = std::stoi(sci.substr(e + 1));
-  return absl::StrCat(mantissa, "E", exponent);
 }
 
 // A bound of Range as Java prints a Number: integral bounds without a fraction.
@@ -405,6 +384,15 @@ ConfigValidator NonEmptyString() {
   return [](const std::string& name, const ConfigValue& value) -> absl::Status {
     const auto* s = std::get_if<std::string>(&value);
     if (s != nullptr && s->empty()) return InvalidValue(name, "", "String must be non-empty");
+    return absl::OkStatus();
+  };
+}
+
+ConfigValidator NonNull() {
+  return [](const std::string& name, const ConfigValue& value) -> absl::Status {
+    if (std::holds_alternative<std::monostate>(value)) {
+      return InvalidValue(name, "null", "entry must be non null");
+    }
     return absl::OkStatus();
   };
 }

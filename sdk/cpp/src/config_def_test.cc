@@ -149,6 +149,23 @@ TEST(ConfigDef, ValidateShowsDefaults) {
   for (const ConfigValueResult& r : results) EXPECT_THAT(r.errors, IsEmpty()) << r.name;
 }
 
+// Values from Kafka 3.9.1's ConfigDef.validate on JDK 17 (Double.toString of the parsed value).
+TEST(ConfigDef, ValidateShowsDoublesAsJdk17PrintsThem) {
+  ConfigDef def;
+  ConfigKey ratio = Key("ratio", ConfigType::kDouble);
+  ratio.default_value = "0.1";
+  ConfigKey big = Key("big", ConfigType::kDouble);
+  big.default_value = "1e23";
+  ConfigKey given = Key("given", ConfigType::kDouble);
+  given.default_value = "1.0";
+  def.Define(ratio).Define(big).Define(given);
+  std::vector<ConfigValueResult> results = def.Validate({{"given", "2e23"}});
+  ASSERT_EQ(results.size(), 3u);
+  EXPECT_EQ(results[0].value, "0.1");
+  EXPECT_EQ(results[1].value, "9.999999999999999E22");
+  EXPECT_EQ(results[2].value, "1.9999999999999998E23");
+}
+
 TEST(ConfigDef, MergeAddsOnlyNewKeys) {
   ConfigDef def;
   ConfigKey a = Key("a", ConfigType::kInt);

@@ -445,6 +445,20 @@ Value Value::Bytes(std::string v) {
   return out;
 }
 
+Value Value::Decimal(std::string unscaled_big_endian, int32_t scale) {
+  Value out;
+  out.kind_ = Kind::kBytes;
+  out.s_ = std::move(unscaled_big_endian);
+  out.has_scale_ = true;
+  out.i_ = scale;
+  return out;
+}
+
+std::optional<int32_t> Value::decimal_scale() const {
+  if (kind_ != Kind::kBytes || !has_scale_) return std::nullopt;
+  return static_cast<int32_t>(i_);
+}
+
 Value Value::Timestamp(int64_t epoch_millis) {
   Value out;
   out.kind_ = Kind::kTimestamp;
@@ -550,8 +564,9 @@ bool Value::operator==(const Value& other) const {
       // As Java's Float.equals / Double.equals: NaN equals NaN.
       return d_ == other.d_ || (std::isnan(d_) && std::isnan(other.d_));
     case Kind::kString:
-    case Kind::kBytes:
       return s_ == other.s_;
+    case Kind::kBytes:
+      return s_ == other.s_ && decimal_scale() == other.decimal_scale();
     case Kind::kArray:
       return array_ == other.array_ || *array_ == *other.array_;
     case Kind::kMap:

@@ -19,50 +19,137 @@ std::string Bytes(std::initializer_list<int> bytes) {
   return out;
 }
 
-TEST(JavaDoubleToString, MatchesJavaLayoutAndShortestDigits) {
-  EXPECT_EQ(JavaDoubleToString(1.0), "1.0");
-  EXPECT_EQ(JavaDoubleToString(-1.5), "-1.5");
-  EXPECT_EQ(JavaDoubleToString(100.0), "100.0");
-  EXPECT_EQ(JavaDoubleToString(1234567.0), "1234567.0");
-  EXPECT_EQ(JavaDoubleToString(9999999.0), "9999999.0");
-  EXPECT_EQ(JavaDoubleToString(1.0E7), "1.0E7");
-  EXPECT_EQ(JavaDoubleToString(123456789.0), "1.23456789E8");
-  EXPECT_EQ(JavaDoubleToString(1.0E10), "1.0E10");
-  EXPECT_EQ(JavaDoubleToString(0.001), "0.001");
-  EXPECT_EQ(JavaDoubleToString(0.0015), "0.0015");
-  EXPECT_EQ(JavaDoubleToString(1.0E-4), "1.0E-4");
-  EXPECT_EQ(JavaDoubleToString(1.5E-5), "1.5E-5");
-  EXPECT_EQ(JavaDoubleToString(0.1), "0.1");
-  EXPECT_EQ(JavaDoubleToString(1.0 / 3), "0.3333333333333333");
-  EXPECT_EQ(JavaDoubleToString(2.0 / 3), "0.6666666666666666");
-  EXPECT_EQ(JavaDoubleToString(2e23), "2.0E23");
-  EXPECT_EQ(JavaDoubleToString(1e23), "1.0E23");
-  EXPECT_EQ(JavaDoubleToString(9007199254740993.0), "9.007199254740992E15");
+// Float.toString / Double.toString as JDK 17 prints them (the JVM Kafka Connect 3.9 runs on),
+// captured from OpenJDK 17.0.21. Where JDK 19+ prints otherwise, its text is in a comment.
+// Several rows pin a step of JDK 17's algorithm that decides the digits (integers printed from
+// their integer value, Java's long arithmetic overflowing, ties, the exponent estimate, a
+// rounding carry), found by comparing with JDK 17 on millions of values.
+struct DoubleCase {
+  double value;
+  const char* java;
+};
+
+TEST(JavaDoubleToString, PrintsWhatJdk17Prints) {
+  const DoubleCase cases[] = {
+      {1.0, "1.0"},
+      {-1.5, "-1.5"},
+      {100.0, "100.0"},
+      {1234567.0, "1234567.0"},
+      {9999999.0, "9999999.0"},
+      {1.0E7, "1.0E7"},
+      {123456789.0, "1.23456789E8"},
+      {1.0E10, "1.0E10"},
+      {0.001, "0.001"},
+      {0.0015, "0.0015"},
+      {1.0E-4, "1.0E-4"},
+      {1.5E-5, "1.5E-5"},
+      {0.1, "0.1"},
+      {0.3, "0.3"},
+      {4.35, "4.35"},
+      {123456.789, "123456.789"},
+      {3.141592653589793, "3.141592653589793"},
+      {0.3333333333333333, "0.3333333333333333"},
+      {0.6666666666666666, "0.6666666666666666"},
+      {1.0E-10, "1.0E-10"},
+      {2.5E-300, "2.5E-300"},  // big-integer arithmetic
+      {1.0E22, "1.0E22"},
+      {1.0E23, "9.999999999999999E22"},  // JDK 19+: 1.0E23
+      {2.0E23, "1.9999999999999998E23"},  // JDK 19+: 2.0E23
+      {8.41E21, "8.409999999999999E21"},  // JDK 19+: 8.41E21
+      {1.0E24, "1.0E24"},
+      {9007199254740993.0, "9.007199254740992E15"},
+      {9.223372036854776E18, "9.223372036854776E18"},
+      {2.82879384806159E17, "2.82879384806159008E17"},  // an integer below 2^63: all its digits
+      {1.387364135037754E18, "1.38736413503775411E18"},
+      {3.160701594026542E17, "3.1607015940265421E17"},
+      {-1.0000000000000002E17, "-1.00000000000000016E17"},
+      {7.949576960518762E14, "7.949576960518762E14"},  // a tie on the last digit
+      {0.0039062499999999996, "0.0039062499999999996"},  // the half ulp overflows Java's long
+      {-0.0027810694178833817, "-0.0027810694178833817"},
+      {0.9999999999999999, "0.9999999999999999"},  // decimal exponent estimated one too high
+      {9999999.999996826, "9999999.999996826"},
+      {9.999999999999998E-4, "9.999999999999998E-4"},
+      {9.999999999996346E-4, "9.999999999996346E-4"},
+      {2.9802322387695312E-8, "2.9802322387695312E-8"},
+      {1.0E-277, "1.0E-277"},  // first digit 0 rounded up
+      {-1.0E228, "-1.0E228"},
+      {2.781342323134002E-309, "2.781342323134002E-309"},  // subnormal; JDK 19+: 2.781342323134E-309
+      {1.7976931348623157E308, "1.7976931348623157E308"},
+      {2.2250738585072014E-308, "2.2250738585072014E-308"},
+      {4.9E-324, "4.9E-324"},
+      {1.0E-323, "1.0E-323"},  // JDK 19+: 9.9E-324
+      {1.0E-322, "1.0E-322"},  // JDK 19+: 9.9E-323
+      {1.6E-322, "1.58E-322"},  // JDK 19+: 1.6E-322
+      {1.0E-321, "1.0E-321"},  // rounding carries out of the first digit
+      {0.0, "0.0"},
+      {-0.0, "-0.0"},
+  };
+  for (const DoubleCase& c : cases) {
+    EXPECT_EQ(JavaDoubleToString(c.value), c.java) << c.java;
+    std::string appended = "x=";
+    AppendJavaDoubleToString(c.value, appended);
+    EXPECT_EQ(appended, std::string("x=") + c.java);
+  }
+  EXPECT_EQ(JavaDoubleToString(std::numeric_limits<double>::denorm_min()), "4.9E-324");
+  EXPECT_EQ(JavaDoubleToString(2 * std::numeric_limits<double>::denorm_min()), "1.0E-323");
   EXPECT_EQ(JavaDoubleToString(DBL_MAX), "1.7976931348623157E308");
   EXPECT_EQ(JavaDoubleToString(DBL_MIN), "2.2250738585072014E-308");
-  // One-digit shortest values print the closer two-digit decimal (Java's rule).
-  EXPECT_EQ(JavaDoubleToString(std::numeric_limits<double>::denorm_min()), "4.9E-324");
-  EXPECT_EQ(JavaDoubleToString(2 * std::numeric_limits<double>::denorm_min()), "9.9E-324");
-  EXPECT_EQ(JavaDoubleToString(0.0), "0.0");
-  EXPECT_EQ(JavaDoubleToString(-0.0), "-0.0");
+  EXPECT_EQ(JavaDoubleToString(1.0 / 3), "0.3333333333333333");
   EXPECT_EQ(JavaDoubleToString(std::nan("")), "NaN");
+  EXPECT_EQ(JavaDoubleToString(-std::nan("")), "NaN");
   EXPECT_EQ(JavaDoubleToString(HUGE_VAL), "Infinity");
   EXPECT_EQ(JavaDoubleToString(-HUGE_VAL), "-Infinity");
 }
 
-TEST(JavaFloatToString, MatchesJavaLayoutAndShortestDigits) {
-  EXPECT_EQ(JavaFloatToString(1.0f), "1.0");
-  EXPECT_EQ(JavaFloatToString(0.1f), "0.1");
-  EXPECT_EQ(JavaFloatToString(3.14159f), "3.14159");
-  EXPECT_EQ(JavaFloatToString(0.001f), "0.001");
-  EXPECT_EQ(JavaFloatToString(1.5e-5f), "1.5E-5");
-  EXPECT_EQ(JavaFloatToString(9999999.0f), "9999999.0");
-  EXPECT_EQ(JavaFloatToString(1.0e7f), "1.0E7");
-  EXPECT_EQ(JavaFloatToString(16777216.0f), "1.6777216E7");
+struct FloatCase {
+  float value;
+  const char* java;
+};
+
+TEST(JavaFloatToString, PrintsWhatJdk17Prints) {
+  const FloatCase cases[] = {
+      {1.0f, "1.0"},
+      {0.1f, "0.1"},
+      {1.5f, "1.5"},
+      {3.14159f, "3.14159"},
+      {0.001f, "0.001"},
+      {1.5E-5f, "1.5E-5"},
+      {9999999.0f, "9999999.0"},
+      {1.0E7f, "1.0E7"},
+      {1.6777216E7f, "1.6777216E7"},
+      {123456.79f, "123456.79"},
+      {1.0E-10f, "1.0E-10"},
+      {9.007199E15f, "9.0071993E15"},  // JDK 19+: 9.007199E15
+      {-2.75E10f, "-2.74999992E10"},  // JDK 19+: -2.75E10
+      {-2.1474836E9f, "-2.14748365E9"},  // JDK 19+: -2.1474836E9
+      {2.2531205E10f, "2.25312051E10"},  // JDK 19+: 2.2531205E10
+      {7.31125E7f, "7.3112496E7"},  // JDK 19+: 7.31125E7
+      {1.0747223E8f, "1.07472232E8"},  // JDK 19+: 1.0747223E8
+      {5.297673E9f, "5.2976732E9"},  // JDK 19+: 5.297673E9
+      {8.8817837E-16f, "8.8817837E-16"},  // the half ulp overflows Java's long
+      {4.4408926E-16f, "4.4408926E-16"},
+      {2.4414062E-4f, "2.4414062E-4"},  // a tie on the last digit
+      {9.988552E-16f, "9.988552E-16"},  // decimal exponent estimated one too high
+      {1.0E-14f, "1.0E-14"},  // first digit 0 rounded up
+      {9.944316E-39f, "9.944316E-39"},  // big-integer arithmetic
+      {1.17549435E-38f, "1.17549435E-38"},
+      {3.4028235E38f, "3.4028235E38"},
+      {1.4E-45f, "1.4E-45"},
+      {2.8E-45f, "2.8E-45"},
+      {1.0E-43f, "1.0E-43"},
+      {-0.0f, "-0.0"},
+  };
+  for (const FloatCase& c : cases) {
+    EXPECT_EQ(JavaFloatToString(c.value), c.java) << c.java;
+    std::string appended = "x=";
+    AppendJavaFloatToString(c.value, appended);
+    EXPECT_EQ(appended, std::string("x=") + c.java);
+  }
   EXPECT_EQ(JavaFloatToString(FLT_MAX), "3.4028235E38");
   EXPECT_EQ(JavaFloatToString(std::numeric_limits<float>::denorm_min()), "1.4E-45");
-  EXPECT_EQ(JavaFloatToString(-0.0f), "-0.0");
   EXPECT_EQ(JavaFloatToString(std::nanf("")), "NaN");
+  EXPECT_EQ(JavaFloatToString(HUGE_VALF), "Infinity");
+  EXPECT_EQ(JavaFloatToString(-HUGE_VALF), "-Infinity");
 }
 
 TEST(JavaBigDecimalToString, MatchesJavaBigDecimalToString) {

@@ -195,6 +195,7 @@ absl::StatusOr<Value> SchemalessFromProto(const pb::Value& proto) {
     case pb::Value::kStringValue:
       return Value::String(proto.string_value());
     case pb::Value::kBytesValue:
+      if (proto.has_decimal_scale()) return Value::Decimal(proto.bytes_value(), proto.decimal_scale());
       return Value::Bytes(proto.bytes_value());
     case pb::Value::kArrayValue: {
       std::vector<Value> items;
@@ -229,10 +230,9 @@ absl::StatusOr<Value> SchemalessFromProto(const pb::Value& proto) {
 absl::StatusOr<Value> TypedFromProto(const pb::Value& proto, const Schema& schema) {
   const pb::Value::KindCase kind = proto.kind_case();
   if (kind == pb::Value::KIND_NOT_SET || kind == pb::Value::kNullValue) {
-    if (schema.optional() || schema.default_value() != nullptr) return Value();
-    return absl::InvalidArgumentError(
-        absl::StrCat("Invalid value: null used for required value, schema type: ",
-                     UpperTypeName(schema.type())));
+    // As in Kafka Connect, a record may carry null under a required schema (ExtractField of a
+    // missing nested field gives one); whoever writes it decides whether that is an error.
+    return Value();
   }
   switch (schema.type()) {
     case SchemaType::kInt8:
@@ -259,6 +259,7 @@ absl::StatusOr<Value> TypedFromProto(const pb::Value& proto, const Schema& schem
       return Value::String(proto.string_value());
     case SchemaType::kBytes:
       if (kind != pb::Value::kBytesValue) return Mismatch(schema, kind);
+      if (proto.has_decimal_scale()) return Value::Decimal(proto.bytes_value(), proto.decimal_scale());
       return Value::Bytes(proto.bytes_value());
     case SchemaType::kArray:
     case SchemaType::kMap:
@@ -537,6 +538,7 @@ void ValueToProto(const Value& value, pb::Value* out) {
       return;
     case Value::Kind::kBytes:
       out->set_bytes_value(value.bytes());
+      if (std::optional<int32_t> scale = value.decimal_scale()) out->set_decimal_scale(*scale);
       return;
     case Value::Kind::kTimestamp:
       out->set_timestamp_value(value.timestamp_millis());

@@ -134,6 +134,8 @@ class ConfigDef {
 namespace validators {
 // "String must be non-empty"
 ConfigValidator NonEmptyString();
+// Kafka's ConfigDef.NonNullValidator: "entry must be non null" (a missing key's value is null).
+ConfigValidator NonNull();
 // Numeric range, inclusive; unset bound = open.
 ConfigValidator Range(std::optional<double> min, std::optional<double> max);
 ConfigValidator AtLeast(double min);

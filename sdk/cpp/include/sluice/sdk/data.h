@@ -213,6 +213,13 @@ class Value {
   static Value Float64(double v);
   static Value String(std::string v);
   static Value Bytes(std::string v);
+  // A Decimal value (BYTES under a Decimal schema: the big-endian two's-complement unscaled
+  // value) that carries a scale of its own, as Java's BigDecimal does. Kafka Connect's values
+  // usually have their schema's scale, and then Bytes() is all it takes; some do not (12.3 read
+  // from a NUMERIC JSON payload under a scale-2 schema, MaskField's BigDecimal.ZERO), and Kafka
+  // Connect prints them with their own scale and refuses to serialise them ("BigDecimal has
+  // mismatching scale value for given Decimal schema").
+  static Value Decimal(std::string unscaled_big_endian, int32_t scale);
   // A schemaless java.util.Date (Kind::kTimestamp).
   static Value Timestamp(int64_t epoch_millis);
   static Value Array(std::vector<Value> items);
@@ -231,6 +238,9 @@ class Value {
   double floating() const;
   const std::string& string() const;  // kString
   const std::string& bytes() const;   // kBytes
+  // kBytes made with Decimal(): its own scale; nullopt for any other value (a Decimal value
+  // then has its schema's scale).
+  std::optional<int32_t> decimal_scale() const;
   const std::vector<Value>& array() const;
   const std::vector<MapEntry>& map() const;
   const Struct& struct_value() const;
@@ -244,6 +254,7 @@ class Value {
 
  private:
   Kind kind_ = Kind::kNull;
+  bool has_scale_ = false;  // kBytes: i_ holds the decimal's own scale
   union {
     bool b_;
     int64_t i_;

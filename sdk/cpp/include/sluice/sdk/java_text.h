@@ -31,12 +31,18 @@ namespace sluice {
 void AppendJavaToString(const Schema* schema, const Value& value, std::string& out);
 std::string JavaToString(const Schema* schema, const Value& value);
 
-// Double.toString(d) as JDK 19+ prints it (shortest decimal that reads back, Java's layout):
-// "1.0", "0.001", "1234567.0", "1.0E7", "1.5E-5", "4.9E-324", "NaN", "-Infinity", "-0.0".
-// (JDK 17's Double.toString sometimes printed a digit more; see server/convert/README.md.)
+// Double.toString(d) and Float.toString(f) as JDK 17 prints them, the JVM Kafka Connect 3.9 runs
+// on (jdk.internal.math.FloatingDecimal): "1.0", "0.001", "1234567.0", "1.0E7", "1.5E-5",
+// "4.9E-324", "NaN", "-Infinity", "-0.0"; plain for 10^-3 <= |d| < 10^7, scientific otherwise.
+// JDK 17 does not always print the shortest decimal that reads back, as JDK 19+ does: some values
+// get a digit more (Float.toString(-2.75E10f) is "-2.74999992E10", JDK 19+ prints "-2.75E10"),
+// some doubles other digits (1e23 is "9.999999999999999E22", JDK 19+ prints "1.0E23"). Sluice
+// prints JDK 17's text, whatever JVM a user's Kafka Connect ran on.
 std::string JavaDoubleToString(double d);
-// Float.toString(f), same rules for float: "1.0", "0.1", "3.4028235E38", "1.4E-45".
 std::string JavaFloatToString(float f);
+// The same, appended to `out`.
+void AppendJavaDoubleToString(double d, std::string& out);
+void AppendJavaFloatToString(float f, std::string& out);
 
 // BigDecimal.toString() of unscaled * 10^-scale, where `unscaled_big_endian` is the big-endian
 // two's-complement unscaled value (empty counts as zero): "12.34", "-0.05", "1E-10", "1.2E+3".

@@ -1,14 +1,17 @@
-#include "server/convert/json_tree.h"
+#include "formats/json_tree.h"
 
 #include <charconv>
+#include <cmath>
 #include <cstdlib>
 #include <cstring>
+#include <unordered_set>
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "simdjson.h"
+#include "sluice/sdk/java_text.h"
 
-namespace sluice::convert {
+namespace sluice::formats {
 namespace {
 
 namespace od = simdjson::ondemand;
@@ -174,11 +177,21 @@ uint64_t LowBits(std::string_view t) {
   return negative ? ~v + 1 : v;
 }
 
+// Whether a number token's digits before its exponent are all zeros: Jackson reads it as a
+// BigDecimal zero, which has no sign, so "-0.0" is 0.0 in Java.
+bool IsExactZero(const std::string& text) {
+  for (char c : text) {
+    if (c == 'e' || c == 'E') break;
+    if (c >= '1' && c <= '9') return false;
+  }
+  return true;
+}
+
 template <typename T>
 T ParseFloating(const std::string& text) {
   T v{};
   const std::from_chars_result r = std::from_chars(text.data(), text.data() + text.size(), v);
-  if (r.ec == std::errc()) return v;
+  if (r.ec == std::errc()) return v == 0 && IsExactZero(text) ? T(0) : v;
   // Out of range: strtod/strtof give +-HUGE_VAL or zero as Java does.
   if constexpr (std::is_same_v<T, float>) {
     return std::strtof(text.c_str(), nullptr);
@@ -188,6 +201,13 @@ T ParseFloating(const std::string& text) {
 }
 
 }  // namespace
+
+JsonNode::JsonNode() = default;
+JsonNode::~JsonNode() = default;
+JsonNode::JsonNode(const JsonNode&) = default;
+JsonNode::JsonNode(JsonNode&&) noexcept = default;
+JsonNode& JsonNode::operator=(const JsonNode&) = default;
+JsonNode& JsonNode::operator=(JsonNode&&) noexcept = default;
 
 const JsonNode* JsonNode::Get(std::string_view key) const {
   if (type != Type::kObject) return nullptr;
@@ -280,10 +300,33 @@ absl::StatusOr<JsonNode> JsonParser::Parse(std::string_view bytes) {
 
 void AppendJsonString(std::string_view s, std::string* out) {
   static constexpr char kHex[] = "0123456789ABCDEF";
+  auto append_unit = [&](uint32_t unit) {
+    out->append("\\u");
+    for (int shift = 12; shift >= 0; shift -= 4) out->push_back(kHex[(unit >> shift) & 15]);
+  };
   out->push_back('"');
   size_t run = 0;  // start of the pending run of characters that need no escape
   for (size_t i = 0; i < s.size(); ++i) {
     const auto c = static_cast<unsigned char>(s[i]);
+    if (c >= 0xF0 && c <= 0xF4 && i + 3 < s.size()) {
+      // Jackson writes a character outside the Basic Multilingual Plane (a UTF-16 surrogate
+      // pair in Java) as two escaped surrogates: U+1F389 is "\uD83C\uDF89".
+      const auto c1 = static_cast<unsigned char>(s[i + 1]);
+      const auto c2 = static_cast<unsigned char>(s[i + 2]);
+      const auto c3 = static_cast<unsigned char>(s[i + 3]);
+      if ((c1 & 0xC0) == 0x80 && (c2 & 0xC0) == 0x80 && (c3 & 0xC0) == 0x80) {
+        const uint32_t cp = ((c & 0x07u) << 18) | ((c1 & 0x3Fu) << 12) | ((c2 & 0x3Fu) << 6) |
+                            (c3 & 0x3Fu);
+        if (cp >= 0x10000 && cp <= 0x10FFFF) {
+          out->append(s.data() + run, i - run);
+          append_unit(0xD800 + ((cp - 0x10000) >> 10));
+          append_unit(0xDC00 + ((cp - 0x10000) & 0x3FF));
+          i += 3;
+          run = i + 1;
+          continue;
+        }
+      }
+    }
     if (c >= 0x20 && c != '"' && c != '\\') continue;
     out->append(s.data() + run, i - run);
     run = i + 1;
@@ -363,4 +406,54 @@ void AppendJsonNode(const JsonNode& node, std::string* out) {
   }
 }
 
-}  // namespace sluice::convert
+void AppendJsonFloat(float f, std::string* out) {
+  if (std::isfinite(f)) {
+    AppendJavaFloatToString(f, *out);
+  } else {
+    out->push_back('"');
+    AppendJavaFloatToString(f, *out);
+    out->push_back('"');
+  }
+}
+
+void AppendJsonDouble(double d, std::string* out) {
+  if (std::isfinite(d)) {
+    AppendJavaDoubleToString(d, *out);
+  } else {
+    out->push_back('"');
+    AppendJavaDoubleToString(d, *out);
+    out->push_back('"');
+  }
+}
+
+absl::Status AppendJsonObject(const std::vector<std::string>& keys,
+                              absl::FunctionRef<absl::Status(size_t, std::string*)> write_value,
+                              std::string* out) {
+  bool duplicates = false;
+  if (keys.size() > 1) {
+    std::unordered_set<std::string_view> seen;
+    for (const std::string& k : keys) duplicates |= !seen.insert(k).second;
+  }
+  out->push_back('{');
+  bool first = true;
+  for (size_t i = 0; i < keys.size(); ++i) {
+    size_t source = i;
+    if (duplicates) {
+      bool earlier = false;
+      for (size_t j = 0; j < i && !earlier; ++j) earlier = keys[j] == keys[i];
+      if (earlier) continue;
+      for (size_t j = i + 1; j < keys.size(); ++j) {
+        if (keys[j] == keys[i]) source = j;
+      }
+    }
+    if (!first) out->push_back(',');
+    first = false;
+    AppendJsonString(keys[i], out);
+    out->push_back(':');
+    if (absl::Status s = write_value(source, out); !s.ok()) return s;
+  }
+  out->push_back('}');
+  return absl::OkStatus();
+}
+
+}  // namespace sluice::formats

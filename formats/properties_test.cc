@@ -1,4 +1,4 @@
-#include "server/config/properties.h"
+#include "formats/properties.h"
 
 #include <cstdio>
 #include <filesystem>
@@ -7,7 +7,7 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 
-namespace sluice::config {
+namespace sluice::formats {
 namespace {
 
 using ::testing::ElementsAre;
@@ -110,4 +110,4 @@ TEST_F(ConnectorFileTest, ReportsBadFiles) {
 }
 
 }  // namespace
-}  // namespace sluice::config
+}  // namespace sluice::formats

@@ -7,11 +7,12 @@
 // numbers follow JSON's grammar with leading zeros allowed (the JsonDeserializer enables
 // ALLOW_LEADING_ZEROS_FOR_NUMBERS).
 //
-// Internal to server/convert. JsonParser is thread-compatible (it reuses simdjson's buffers);
-// the free functions are thread-safe.
-#ifndef SLUICE_SERVER_CONVERT_JSON_TREE_H_
-#define SLUICE_SERVER_CONVERT_JSON_TREE_H_
+// Used by formats/ and server/convert. JsonParser is thread-compatible (it reuses simdjson's
+// buffers); the free functions are thread-safe.
+#ifndef SLUICE_FORMATS_JSON_TREE_H_
+#define SLUICE_FORMATS_JSON_TREE_H_
 
+#include <cstddef>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -19,13 +20,26 @@
 #include <utility>
 #include <vector>
 
+#include "absl/functional/function_ref.h"
+#include "absl/status/status.h"
 #include "absl/status/statusor.h"
 
-namespace sluice::convert {
+namespace sluice::formats {
 
 struct JsonNode {
   // Jackson's JsonNodeType, minus BINARY and POJO which never come out of a parser.
   enum class Type { kMissing, kNull, kBoolean, kNumber, kString, kArray, kObject };
+
+  // Declared here and defaulted in json_tree.cc: `members` holds std::pair<std::string,
+  // JsonNode>, and libstdc++'s pair checks its members' traits when it is instantiated; with
+  // implicit (inline) special members that check needs JsonNode's destructor, hence the
+  // vector's, while the pair is still incomplete. Clang rejects that cycle.
+  JsonNode();
+  ~JsonNode();
+  JsonNode(const JsonNode&);
+  JsonNode(JsonNode&&) noexcept;
+  JsonNode& operator=(const JsonNode&);
+  JsonNode& operator=(JsonNode&&) noexcept;
 
   Type type = Type::kMissing;
   bool boolean = false;
@@ -75,6 +89,18 @@ void AppendJsonString(std::string_view s, std::string* out);
 // The compact text of a tree (numbers as their tokens). A kMissing node writes nothing.
 void AppendJsonNode(const JsonNode& node, std::string* out);
 
-}  // namespace sluice::convert
+// A float or double as Jackson writes it: Java's Float/Double.toString, quoted when not finite
+// ("NaN", "Infinity", "-Infinity": JsonWriteFeature.WRITE_NAN_AS_STRINGS).
+void AppendJsonFloat(float f, std::string* out);
+void AppendJsonDouble(double d, std::string* out);
 
-#endif  // SLUICE_SERVER_CONVERT_JSON_TREE_H_
+// An object with the members keys[i] : value i, as Jackson's ObjectNode holds them when filled
+// by put() in that order: a repeated key keeps its first position and its last value.
+// write_value(i, out) appends the JSON of value i; its first error stops the writing.
+absl::Status AppendJsonObject(const std::vector<std::string>& keys,
+                              absl::FunctionRef<absl::Status(size_t, std::string*)> write_value,
+                              std::string* out);
+
+}  // namespace sluice::formats
+
+#endif  // SLUICE_FORMATS_JSON_TREE_H_

@@ -1,11 +1,11 @@
-#include "server/convert/java_hash_map.h"
+#include "formats/java_hash_map.h"
 
 #include <string>
 #include <vector>
 
 #include <gtest/gtest.h>
 
-namespace sluice::convert {
+namespace sluice::formats {
 namespace {
 
 std::vector<std::string> Keys(const std::vector<MapEntry>& entries) {
@@ -80,4 +80,4 @@ TEST(JavaHashMapCapacity, CopyOfSizesForTheEntries) {
 }
 
 }  // namespace
-}  // namespace sluice::convert
+}  // namespace sluice::formats

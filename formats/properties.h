@@ -3,8 +3,8 @@
 // "name", "config" and "initial_state").
 //
 // Thread-safe (pure functions).
-#ifndef SLUICE_SERVER_CONFIG_PROPERTIES_H_
-#define SLUICE_SERVER_CONFIG_PROPERTIES_H_
+#ifndef SLUICE_FORMATS_PROPERTIES_H_
+#define SLUICE_FORMATS_PROPERTIES_H_
 
 #include <optional>
 #include <string>
@@ -13,7 +13,7 @@
 #include "absl/status/statusor.h"
 #include "sluice/sdk/config_def.h"
 
-namespace sluice::config {
+namespace sluice::formats {
 
 // Parses Java properties text: `key=value`, `key: value` or `key value`; `#` and `!` comments;
 // a trailing backslash continues a line; escapes \t \n \r \f \\ \uXXXX. A key given again later
@@ -37,6 +37,6 @@ absl::StatusOr<ConnectorFile> ReadConnectorFile(const std::string& path);
 // Reads a worker properties file. NotFound / InvalidArgument as above.
 absl::StatusOr<ConfigMap> ReadPropertiesFile(const std::string& path);
 
-}  // namespace sluice::config
+}  // namespace sluice::formats
 
-#endif  // SLUICE_SERVER_CONFIG_PROPERTIES_H_
+#endif  // SLUICE_FORMATS_PROPERTIES_H_

@@ -1,11 +1,11 @@
-#include "server/convert/java_hash_map.h"
+#include "formats/java_hash_map.h"
 
 #include <algorithm>
 #include <bit>
 #include <cstring>
 #include <limits>
 
-namespace sluice::convert {
+namespace sluice::formats {
 namespace {
 
 constexpr size_t kMaximumCapacity = size_t{1} << 30;
@@ -182,4 +182,4 @@ void OrderAsJavaHashMap(std::vector<MapEntry>& entries, JavaHashMapCapacity capa
   entries = std::move(sorted);
 }
 
-}  // namespace sluice::convert
+}  // namespace sluice::formats

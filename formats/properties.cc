@@ -1,4 +1,4 @@
-#include "server/config/properties.h"
+#include "formats/properties.h"
 
 #include <fstream>
 #include <sstream>
@@ -8,7 +8,7 @@
 #include "absl/strings/str_cat.h"
 #include "simdjson.h"
 
-namespace sluice::config {
+namespace sluice::formats {
 namespace {
 
 bool IsSpace(char c) { return c == ' ' || c == '\t' || c == '\f'; }
@@ -252,4 +252,4 @@ absl::StatusOr<ConnectorFile> ReadConnectorFile(const std::string& path) {
   return file;
 }
 
-}  // namespace sluice::config
+}  // namespace sluice::formats
