@@ -49,7 +49,9 @@ std::string Text(const Schema* schema, const Value& value, bool check_struct_sch
     return absl::StrCat(value.integer());
   }
   if (Named(schema, kDecimalLogicalName) && value.kind() == Value::Kind::kBytes) {
-    return absl::StrCat("dec:", JavaBigDecimalToString(value.bytes(), DecimalScale(*schema)));
+    // A value with its own scale (a BigDecimal put as it is) prints at that scale.
+    return absl::StrCat("dec:", JavaBigDecimalToString(value.bytes(), value.decimal_scale().value_or(
+                                                                          DecimalScale(*schema))));
   }
   switch (value.kind()) {
     case Value::Kind::kNull: return "null";
