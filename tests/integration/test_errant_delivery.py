@@ -19,10 +19,15 @@ TOPIC = "orders"
 DLQ = "orders-dlq"
 CONNECTOR = "errant-sink"
 TOTAL = 4000
-BURST = 50  # records per burst; bursts every BURST_PAUSE_S, so the input flows for ~4 s
-BURST_PAUSE_S = 0.05
-# The kill comes about half-way through the input (3200 of the records are good), after the
-# first offset commits (offset.flush.interval.ms is 500).
+BURST = 50  # records per burst
+# The producer keeps at most LEAD_BURSTS bursts ahead of what the sink has written, so records
+# are still flowing when the kill comes, whatever the machine's speed; after the kill it is let
+# go (InputProducer.unthrottle) and produces the rest.
+LEAD_BURSTS = 4
+# It holds after the first HOLD_AT records until the sink has committed an offset
+# (offset.flush.interval.ms is 500), so the restarted task resumes from a commit.
+HOLD_AT = 1000
+# The kill comes about half-way through the input (3200 of the records are good).
 KILL_AFTER_LINES = 1500
 
 
@@ -42,19 +47,46 @@ def line_of(i):
     return f"good-{i:05d}"
 
 
-class InputProducer:
-    """Produces the TOTAL records to TOPIC in bursts on a thread, remembering each one's offset."""
+def good_before(n):
+    """How many of the first `n` records are good."""
+    return sum(1 for i in range(n) if kind(i) == "good")
 
-    def __init__(self, bootstrap):
+
+class InputProducer:
+    """Produces the TOTAL records to TOPIC in bursts on a thread, remembering each one's offset.
+    Until unthrottle(), a burst waits until the sink has written (to `out`) the good records of
+    all but the last LEAD_BURSTS bursts before it, and the records from HOLD_AT on wait for
+    release()."""
+
+    def __init__(self, bootstrap, out):
         from confluent_kafka import Producer
         self.producer = Producer({"bootstrap.servers": bootstrap, "linger.ms": 5, "acks": "all"})
+        self.out = out
         self.offsets = {}
         self.errors = []
+        self.unthrottled = threading.Event()
+        self.released = threading.Event()
         self.thread = threading.Thread(target=self.run, daemon=True)
 
     def start(self):
         self.thread.start()
         return self
+
+    def release(self):
+        self.released.set()
+
+    def unthrottle(self):
+        self.released.set()
+        self.unthrottled.set()
+
+    def throttle(self, first):
+        if first >= HOLD_AT:
+            wait_for(self.released.is_set, 120, f"the test to release record {first}",
+                     interval=0.01)
+        wanted = good_before(max(0, first - LEAD_BURSTS * BURST))
+        wait_for(lambda: self.unthrottled.is_set() or len(read_lines(self.out)) >= wanted, 120,
+                 f"the sink to write {wanted} records before record {first} is produced",
+                 interval=0.01)
 
     def delivered(self, err, msg):
         if err is not None:
@@ -64,14 +96,16 @@ class InputProducer:
             self.offsets[int(msg.key().decode().split("-")[1])] = msg.offset()
 
     def run(self):
-        for first in range(0, TOTAL, BURST):
-            for i in range(first, min(TOTAL, first + BURST)):
-                self.producer.produce(TOPIC, value=value_of(i), key=f"k-{i:05d}".encode(),
-                                      headers=[("origin", f"test-{i}".encode())],
-                                      on_delivery=self.delivered)
-            self.producer.poll(0)
-            time.sleep(BURST_PAUSE_S)
-        self.producer.flush(30)
+        try:
+            for first in range(0, TOTAL, BURST):
+                self.throttle(first)
+                for i in range(first, min(TOTAL, first + BURST)):
+                    self.producer.produce(TOPIC, value=value_of(i), key=f"k-{i:05d}".encode(),
+                                          headers=[("origin", f"test-{i}".encode())],
+                                          on_delivery=self.delivered)
+                self.producer.flush(30)
+        except AssertionError as e:
+            self.errors.append(e)
         self.producer = None  # closes it: no reconnection noise once the broker is gone
 
     def join(self):
@@ -193,10 +227,31 @@ def wait_until_assigned(s):
              60, "the sink to be assigned its partition", interval=0.1)
 
 
+def committed_offset(s):
+    """The sink's committed offset of its partition (0 before the first commit)."""
+    offsets = s.get(f"/connectors/{CONNECTOR}/offsets").json().get("offsets", [])
+    for entry in offsets:
+        if entry["partition"] == {"kafka_topic": TOPIC, "kafka_partition": 0}:
+            return entry["offset"]["kafka_offset"]
+    return 0
+
+
 def committed_everything(s):
     offsets = s.get(f"/connectors/{CONNECTOR}/offsets").json().get("offsets", [])
     return offsets == [{"partition": {"kafka_topic": TOPIC, "kafka_partition": 0},
                         "offset": {"kafka_offset": TOTAL}}]
+
+
+def flow_until_the_kill(s, producer, out):
+    """Starts the input; returns once an offset is committed and KILL_AFTER_LINES lines are in
+    the file, with records still flowing."""
+    producer.start()
+    committed = wait_for(lambda: committed_offset(s), 60, "the sink's first offset commit",
+                         interval=0.1)
+    producer.release()
+    wait_for(lambda: len(read_lines(out)) >= KILL_AFTER_LINES, 60,
+             "some records in the file before the kill", interval=0.01)
+    return committed
 
 
 def test_killed_sink_host_loses_no_good_and_no_dlq_record(sluiced_factory, workdir):
@@ -209,11 +264,11 @@ def test_killed_sink_host_loses_no_good_and_no_dlq_record(sluiced_factory, workd
     assert first_host is not None
     wait_until_assigned(s)
 
-    producer = InputProducer(s.kafka).start()
     out = workdir / "out.txt"
-    wait_for(lambda: len(read_lines(out)) >= KILL_AFTER_LINES, 60,
-             "some records in the file before the kill", interval=0.01)
+    producer = InputProducer(s.kafka, out)
+    committed = flow_until_the_kill(s, producer, out)
     os.kill(first_host, signal.SIGKILL)
+    producer.unthrottle()
     status = s.wait_status(CONNECTOR, lambda st: st["connector"]["state"] == "FAILED"
                            and st["tasks"][0]["state"] == "FAILED", 30, "FAILED after the kill")
     assert "killed by signal 9" in status["tasks"][0]["trace"], status
@@ -228,7 +283,8 @@ def test_killed_sink_host_loses_no_good_and_no_dlq_record(sluiced_factory, workd
 
     line_dups, dlq_dups = check_delivery(s, workdir, producer, s.kafka)
     wait_for(lambda: committed_everything(s), 30, "every offset committed")
-    print(f"\nhost killed after {written_at_kill} lines: {line_dups} duplicate lines, "
+    print(f"\nhost killed after {written_at_kill} lines (offset {committed} committed): "
+          f"{line_dups} duplicate lines, "
           f"{dlq_dups} duplicate DLQ records")
     assert s.stop() == 0
 
@@ -249,17 +305,19 @@ def test_killed_sluiced_keeps_dlq_copies_on_a_real_broker(sluiced_factory, workd
     assert s.post("/connectors", json=sink(workdir)).status_code == 201
     s.wait_running(CONNECTOR)
     wait_until_assigned(s)
-    producer = InputProducer(kafka_broker).start()
     out = workdir / "out.txt"
-    wait_for(lambda: len(read_lines(out)) >= KILL_AFTER_LINES, 60,
-             "some records in the file before the kill", interval=0.01)
+    producer = InputProducer(kafka_broker, out)
+    committed = flow_until_the_kill(s, producer, out)
     s.kill()
+    producer.unthrottle()
     written_at_kill = len(read_lines(out))
+    assert written_at_kill < TOTAL * 8 // 10, "the kill came after every record was written"
     producer.join()
 
     again = sluiced_factory(props=props).start()
     line_dups, dlq_dups = check_delivery(again, workdir, producer, kafka_broker)
     wait_for(lambda: committed_everything(again), 60, "every offset committed")
-    print(f"\nsluiced killed after {written_at_kill} lines: {line_dups} duplicate lines, "
+    print(f"\nsluiced killed after {written_at_kill} lines (offset {committed} committed): "
+          f"{line_dups} duplicate lines, "
           f"{dlq_dups} duplicate DLQ records")
     assert again.stop() == 0
