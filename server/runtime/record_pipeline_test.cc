@@ -344,8 +344,8 @@ TEST_F(RecordPipelineTest, ToleranceNoneFailsNamingTheRecord) {
 TEST_F(RecordPipelineTest, ProduceFailuresFailTheTaskUnlessToleranceIsAll) {
   const absl::Status too_large = convert::JavaError(
       absl::StatusCode::kInvalidArgument, "org.apache.kafka.common.errors.RecordTooLargeException",
-      "The message is 67108964 bytes when serialized which is larger than 1000000, which is the "
-      "value of the message.max.bytes configuration.");
+      "The message is 67108964 bytes when serialized which is larger than 1048576, which is the "
+      "value of the max.request.size configuration.");
   std::unique_ptr<RecordPipeline> strict =
       Pipeline({{"connector.class", "FileStreamSource"}}, config::ConnectorType::kSource);
   ASSERT_NE(strict, nullptr);
@@ -356,8 +356,8 @@ TEST_F(RecordPipelineTest, ProduceFailuresFailTheTaskUnlessToleranceIsAll) {
             "org.apache.kafka.connect.errors.ConnectException: Unrecoverable exception from "
             "producer send callback\n"
             "Caused by: org.apache.kafka.common.errors.RecordTooLargeException: The message is "
-            "67108964 bytes when serialized which is larger than 1000000, which is the value of "
-            "the message.max.bytes configuration.");
+            "67108964 bytes when serialized which is larger than 1048576, which is the value of "
+            "the max.request.size configuration.");
 
   std::unique_ptr<RecordPipeline> tolerant = Pipeline(
       {{"connector.class", "FileStreamSource"}, {"errors.tolerance", "all"}},

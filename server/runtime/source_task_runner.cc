@@ -3,6 +3,7 @@
 #include <google/protobuf/arena.h>
 #include <spdlog/spdlog.h>
 
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "formats/schemaless_json.h"
 #include "server/convert/connect_exception.h"
@@ -23,6 +24,9 @@ constexpr uint32_t kMaxRecordsPerPoll = 10000;
 // that bounds the host's memory (and the replay after a crash).
 constexpr size_t kMaxUncommittedRecords = 50000;
 constexpr uint64_t kMaxBytesPerPoll = 16 << 20;
+
+// Kafka's producer's default max.request.size.
+constexpr int64_t kJavaMaxRequestSize = 1048576;
 
 constexpr std::string_view kKafkaExceptionClass = "org.apache.kafka.common.KafkaException";
 constexpr std::string_view kRecordTooLargeClass =
@@ -58,12 +62,21 @@ int64_t EstimatedRecordSize(const ProducerRecord& record) {
   return size;
 }
 
+// Kafka's producer refusing a record of `size` bytes (EstimatedRecordSize) over its
+// max.request.size (KafkaProducer.ensureValidRecordSize).
+absl::Status RecordTooLarge(int64_t size, int64_t max_request_size) {
+  return convert::JavaError(
+      absl::StatusCode::kInvalidArgument, kRecordTooLargeClass,
+      absl::StrCat("The message is ", size, " bytes when serialized which is larger than ",
+                   max_request_size, ", which is the value of the max.request.size configuration."));
+}
+
 // A producer error as the Java exception Kafka's producer raises for it: RecordTooLargeException
-// for a record over message.max.bytes (librdkafka's equivalent of max.request.size, which the
-// message names instead) or one the broker refused as too large, else a KafkaException with
-// librdkafka's words.
+// for a record librdkafka or the broker refused as too large, else a KafkaException with
+// librdkafka's words. `record`: the record librdkafka refused when producing it, null for a
+// failed delivery.
 absl::Status ProducerError(rd_kafka_resp_err_t err, std::string_view topic,
-                           const ProducerRecord* record, rd_kafka_t* producer) {
+                           const ProducerRecord* record, int64_t max_request_size) {
   const absl::Status status =
       kafka::ToStatus(err, absl::StrCat("Producing a record to topic ", Av(topic)));
   if (err != RD_KAFKA_RESP_ERR_MSG_SIZE_TOO_LARGE) {
@@ -75,18 +88,7 @@ absl::Status ProducerError(rd_kafka_resp_err_t err, std::string_view topic,
         "The request included a message larger than the max message size the server will "
         "accept.");
   }
-  char limit[64] = "?";
-  size_t limit_size = sizeof(limit);
-  if (rd_kafka_conf_get(rd_kafka_conf(producer), "message.max.bytes", limit, &limit_size) !=
-      RD_KAFKA_CONF_OK) {
-    limit[0] = '?';
-    limit[1] = '\0';
-  }
-  return convert::JavaError(
-      status.code(), kRecordTooLargeClass,
-      absl::StrCat("The message is ", EstimatedRecordSize(*record),
-                   " bytes when serialized which is larger than ", limit,
-                   ", which is the value of the message.max.bytes configuration."));
+  return RecordTooLarge(EstimatedRecordSize(*record), max_request_size);
 }
 
 }  // namespace
@@ -216,7 +218,7 @@ void SourceTaskRunner::OnDelivery(rd_kafka_t*, const rd_kafka_message_t* message
     return;
   }
   absl::Status error = ProducerError(message->err, rd_kafka_topic_name(message->rkt), nullptr,
-                                     self->producer_.get());
+                                     self->max_request_size_);
   // errors.tolerance=all skips a record Kafka refused (Kafka Connect's producerSendFailed).
   absl::Status handled = self->pipeline_->ReportProduceFailure(nullptr, error);
   if (handled.ok()) {
@@ -299,6 +301,15 @@ absl::Status SourceTaskRunner::PrepareTopic(const std::string& topic) {
 }
 
 absl::Status SourceTaskRunner::ProduceOne(uint64_t id, ProducerRecord& record) {
+  // Kafka's producer refuses a record whose estimated size is over max.request.size before it
+  // sends anything, through the send callback (librdkafka's own check counts fewer bytes).
+  if (const int64_t size = EstimatedRecordSize(record); size > max_request_size_) {
+    absl::Status handled =
+        pipeline_->ReportProduceFailure(nullptr, RecordTooLarge(size, max_request_size_));
+    if (!handled.ok()) return handled;
+    submitted_.Ack(id);
+    return absl::OkStatus();
+  }
   rd_kafka_headers_t* headers = nullptr;
   if (!record.headers.empty()) {
     headers = rd_kafka_headers_new(record.headers.size());
@@ -332,7 +343,7 @@ absl::Status SourceTaskRunner::ProduceOne(uint64_t id, ProducerRecord& record) {
       continue;
     }
     if (headers != nullptr) rd_kafka_headers_destroy(headers);
-    absl::Status error = ProducerError(err, record.topic, &record, producer_.get());
+    absl::Status error = ProducerError(err, record.topic, &record, max_request_size_);
     if (err == RD_KAFKA_RESP_ERR__UNKNOWN_PARTITION) {
       // Kafka's producer throws for a partition the topic does not have (a KafkaException, not
       // an ApiException, so not through the callback): WorkerSourceTask fails the task whatever
@@ -408,6 +419,8 @@ absl::Status SourceTaskRunner::RunLoop() {
           {"enable.idempotence", "false"},
           {"max.in.flight.requests.per.connection", "1"},
           {"message.timeout.ms", "0"},  // never give up on a record (delivery.timeout.ms=MAX)
+          // max.request.size's default in Kafka's producer (librdkafka's is 1000000).
+          {"message.max.bytes", absl::StrCat(kJavaMaxRequestSize)},
           // The Java producer's default partitioner hashes keys with murmur2.
           {"partitioner", "murmur2_random"},
           {"log_level", "4"},
@@ -415,6 +428,11 @@ absl::Status SourceTaskRunner::RunLoop() {
       options_.worker->producer_overrides);
   if (!producer_settings.ok()) return producer_settings.status();
   const ConfigMap& settings = producer_settings->librdkafka;
+  // max.request.size, translated to message.max.bytes.
+  if (auto it = settings.find("message.max.bytes");
+      it == settings.end() || !absl::SimpleAtoi(it->second, &max_request_size_)) {
+    max_request_size_ = kJavaMaxRequestSize;
+  }
   if (absl::Status s = CreatePipeline(settings); !s.ok()) return s;
   absl::StatusOr<TopicCreation> creation = TopicCreation::Create(connector().topic_creation);
   if (!creation.ok()) return creation.status();

@@ -100,6 +100,9 @@ class SourceTaskRunner final : public TaskRunner {
   absl::flat_hash_set<std::string> known_topics_;
   std::optional<TopicCreation> topic_creation_;
   absl::Status delivery_error_;
+  // The producer's max.request.size (librdkafka's message.max.bytes): the largest record, as
+  // Kafka's producer estimates its size, that is sent.
+  int64_t max_request_size_ = 0;
   absl::Time last_commit_;
 
   absl::Mutex write_mu_;  // one writer at a time on the stream (runner thread and Stop)

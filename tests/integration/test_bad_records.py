@@ -191,28 +191,43 @@ def test_sigterm_with_a_failed_deep_task_in_place(s, workdir):
     print(f"\nSIGTERM with a failed deep task: {stopped:.2f}s")
 
 
-def test_record_too_large_for_the_producer_fails_only_its_task(s, workdir):
+# (value bytes, the size Kafka's producer estimates for the record: values from Kafka 3.9.1's
+# AbstractRecords.estimateSizeInBytesUpperBound, a null key and no headers).
+@pytest.mark.parametrize("size,estimated", [(64 << 20, 67108952), (1048490, 1048577)])
+def test_record_too_large_for_the_producer_fails_only_its_task(s, workdir, size, estimated):
     src, out = start_healthy_pipeline(s, workdir)
 
     start = time.monotonic()
-    assert s.post("/connectors", json=unruly("huge", "huge")).status_code == 201
+    assert s.post("/connectors", json=unruly("huge", "huge", size=size)).status_code == 201
     status = s.wait_status("huge", failed_task, timeout=60, what="FAILED task")
     detected = time.monotonic() - start
-    # 64 MiB crosses the plugin protocol (256 MiB at most); the producer refuses it
-    # (message.max.bytes, 1000000 by default), and as in Kafka Connect with
+    # 64 MiB crosses the plugin protocol (256 MiB at most); the producer refuses a record whose
+    # estimated size is over max.request.size (1048576 by default), and as in Kafka Connect with
     # errors.tolerance=none the task fails with the producer's exception.
     assert status["tasks"][0]["trace"] == (
         "org.apache.kafka.connect.errors.ConnectException: Unrecoverable exception from producer "
         "send callback\n"
         "Caused by: org.apache.kafka.common.errors.RecordTooLargeException: The message is "
-        "67108952 bytes when serialized which is larger than 1000000, which is the value of the "
-        "message.max.bytes configuration."), status
+        f"{estimated} bytes when serialized which is larger than 1048576, which is the value of "
+        "the max.request.size configuration."), status
     assert status["connector"]["state"] == "RUNNING", status
 
     check_healthy_pipeline_goes_on(src, out, "second")
     deleted = delete_within_deadline(s, "huge")
     stopped = sigterm_within_deadline(s, 2)
-    print(f"\nhuge: FAILED after {detected:.2f}s, DELETE {deleted:.2f}s, SIGTERM {stopped:.2f}s")
+    print(f"\nhuge {size}: FAILED after {detected:.2f}s, DELETE {deleted:.2f}s, "
+          f"SIGTERM {stopped:.2f}s")
+
+
+def test_record_at_max_request_size_is_delivered(s, workdir):
+    # 1048489 bytes of value: Kafka's producer estimates the record at exactly 1048576 bytes,
+    # max.request.size, and sends it.
+    assert s.post("/connectors", json=unruly("huge", "huge", size=1048489)).status_code == 201
+    wait_for_topic(s, "huge", "huge-topic")
+    wait_for(lambda: end_offset(s.kafka, "huge-topic") == 1, 60, "the record in the topic",
+             interval=0.2)
+    assert read_at(s.kafka, "huge-topic", 0) == b"x" * 1048489
+    assert s.get("/connectors/huge/status").json()["tasks"][0]["state"] == "RUNNING"
 
 
 def test_record_too_large_is_skipped_with_tolerance_all(s, workdir):
