@@ -428,21 +428,6 @@ absl::Status AppendSchemaJson(const PayloadWriter& writer, const Schema* schema,
   return absl::OkStatus();
 }
 
-absl::Status ReadTypeError(SchemaType type, std::string_view expected, const JsonNode& json) {
-  return DataError(absl::StrCat("Invalid ", Av(JavaTypeName(type)),
-                                                 " value: expected a JSON ", Av(expected),
-                                                 " but found ", Av(JsonNodeTypeName(json.type))));
-}
-
-// Reads a float that Jackson wrote as a string ("NaN", "Infinity", "-Infinity").
-std::optional<double> NonFiniteText(const JsonNode& json) {
-  if (json.type != JsonNode::Type::kString) return std::nullopt;
-  if (json.text == "NaN") return std::nan("");
-  if (json.text == "Infinity") return HUGE_VAL;
-  if (json.text == "-Infinity") return -HUGE_VAL;
-  return std::nullopt;
-}
-
 // Object.equals between the Java objects two Connect values stand for (map keys).
 bool JavaEquals(const Value& a, const Value& b) {
   if (a.kind() != b.kind()) return false;
@@ -827,49 +812,55 @@ absl::StatusOr<Value> JsonConverter::ConvertToConnect(const SchemaPtr& schema,
       return Value::Int64(json->LongValue());
   }
 
+  // Kafka Connect reads each type with Jackson's JsonNode accessors and does not check the node's
+  // type first, so a node of another type reads as what the accessor gives it: 0 for a number
+  // (also a quoted "NaN"), false for a boolean, null for a string or bytes; an array's elements
+  // are an object's member values, and nothing for any other node.
   switch (type) {
     case SchemaType::kBoolean:
-      if (json->type != JsonNode::Type::kBoolean) return ReadTypeError(type, "boolean", *json);
-      return Value::Boolean(json->boolean);
+      return Value::Boolean(json->type == JsonNode::Type::kBoolean && json->boolean);
     case SchemaType::kInt8:
     case SchemaType::kInt16:
     case SchemaType::kInt32:
     case SchemaType::kInt64: {
-      if (json->type != JsonNode::Type::kNumber) return ReadTypeError(type, "number", *json);
-      const int64_t v = json->LongValue();
+      const int64_t v = json->type == JsonNode::Type::kNumber ? json->LongValue() : 0;
       if (type == SchemaType::kInt8) return Value::Int8(static_cast<int8_t>(v));
       if (type == SchemaType::kInt16) return Value::Int16(static_cast<int16_t>(v));
       if (type == SchemaType::kInt32) return Value::Int32(static_cast<int32_t>(v));
       return Value::Int64(v);
     }
     case SchemaType::kFloat32:
-      if (json->type == JsonNode::Type::kNumber) return Value::Float32(json->FloatValue());
-      if (std::optional<double> d = NonFiniteText(*json)) {
-        return Value::Float32(static_cast<float>(*d));
-      }
-      return ReadTypeError(type, "number", *json);
+      return Value::Float32(json->type == JsonNode::Type::kNumber ? json->FloatValue() : 0.0f);
     case SchemaType::kFloat64:
-      if (json->type == JsonNode::Type::kNumber) return Value::Float64(json->DoubleValue());
-      if (std::optional<double> d = NonFiniteText(*json)) return Value::Float64(*d);
-      return ReadTypeError(type, "number", *json);
+      return Value::Float64(json->type == JsonNode::Type::kNumber ? json->DoubleValue() : 0.0);
     case SchemaType::kString:
-      if (json->type != JsonNode::Type::kString) return ReadTypeError(type, "string", *json);
+      if (json->type != JsonNode::Type::kString) return Value::Null();
       return Value::String(json->text);
     case SchemaType::kBytes: {
-      if (json->type != JsonNode::Type::kString) return ReadTypeError(type, "string", *json);
+      if (json->type != JsonNode::Type::kString) return Value::Null();
       std::optional<std::string> bytes = Base64Decode(json->text);
       if (!bytes.has_value()) return DataError("Invalid bytes field");
       return Value::Bytes(*std::move(bytes));
     }
     case SchemaType::kArray: {
-      if (json->type != JsonNode::Type::kArray) return ReadTypeError(type, "array", *json);
       const SchemaPtr& element_schema = schema->value_schema();
       std::vector<Value> items;
-      items.reserve(json->items.size());
-      for (const JsonNode& item : json->items) {
+      auto add = [&](const JsonNode& item) -> absl::Status {
         absl::StatusOr<Value> v = ConvertToConnect(element_schema, &item);
         if (!v.ok()) return v.status();
         items.push_back(*std::move(v));
+        return absl::OkStatus();
+      };
+      if (json->type == JsonNode::Type::kArray) {
+        items.reserve(json->items.size());
+        for (const JsonNode& item : json->items) {
+          if (absl::Status s = add(item); !s.ok()) return s;
+        }
+      } else if (json->type == JsonNode::Type::kObject) {
+        items.reserve(json->members.size());
+        for (const auto& [name, item] : json->members) {
+          if (absl::Status s = add(item); !s.ok()) return s;
+        }
       }
       return Value::Array(std::move(items));
     }
@@ -927,7 +918,8 @@ absl::StatusOr<Value> JsonConverter::ConvertToConnect(const SchemaPtr& schema,
       for (const Field& field : schema->fields()) {
         absl::StatusOr<Value> v = ConvertToConnect(field.schema, json->Get(field.name));
         if (!v.ok()) return v.status();
-        if (v->is_null()) continue;
+        // A required field read as null (a string field holding a number) fails as Struct.put.
+        if (v->is_null() && field.schema->optional()) continue;
         if (absl::Status s = result.Put(field.name, *std::move(v)); !s.ok()) return s;
       }
       return Value::FromStruct(std::move(result));

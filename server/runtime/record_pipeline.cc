@@ -38,8 +38,13 @@ std::string HeaderConverterClassName(std::string_view name) {
 
 // How Kafka Connect reports a task whose setup threw: ConnectException wrapping the cause, whose
 // toString() is the message.
+// What a transformation's or predicate's configure() raises: Kafka Connect wraps it in
+// ConnectException(cause), whose message is the cause's toString(), so the trace reads
+// "ConnectException: <cause class>: <message>", where it happened, then the cause.
 absl::Status SetupError(std::string_view what, const absl::Status& cause) {
-  return absl::Status(cause.code(), absl::StrCat(Av(what), ": ", convert::JavaExceptionText(cause)));
+  const std::string text = convert::JavaExceptionText(cause);
+  return absl::Status(cause.code(), absl::StrCat(Av(convert::kConnectExceptionClass), ": ", text,
+                                                 "\n\t", Av(what), "\nCaused by: ", text));
 }
 
 std::optional<std::string_view> Bytes(const void* data, size_t size) {

@@ -218,9 +218,13 @@ TEST_F(RecordPipelineTest, ABadTransformConfigFailsTheTaskAtStartWithKafkasMessa
   o.worker = &worker_;
   absl::StatusOr<std::unique_ptr<RecordPipeline>> p = RecordPipeline::Create(std::move(o));
   ASSERT_FALSE(p.ok());
+  // Kafka Connect's ConnectException(cause) around the transformation's ConfigException.
   EXPECT_EQ(p.status().message(),
-            "Configuring transform 'stamp': org.apache.kafka.common.config.ConfigException: No "
-            "field insertion configured");
+            "org.apache.kafka.connect.errors.ConnectException: "
+            "org.apache.kafka.common.config.ConfigException: No field insertion configured\n"
+            "\tConfiguring transform 'stamp'\n"
+            "Caused by: org.apache.kafka.common.config.ConfigException: No field insertion "
+            "configured");
 }
 
 TEST_F(RecordPipelineTest, SinkRecordsGoThroughConvertersThenTransforms) {

@@ -3,6 +3,7 @@
 #include <grpcpp/support/proto_buffer_reader.h>
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <vector>
 
 #include "absl/strings/match.h"
@@ -140,9 +141,12 @@ absl::Status TaskRunner::CreatePipeline(const ConfigMap& producer) {
   o.retry_sleeper = options_.retry_sleeper;
   absl::StatusOr<std::unique_ptr<RecordPipeline>> pipeline = RecordPipeline::Create(std::move(o));
   if (!pipeline.ok()) {
+    // A trace's first line is the exception, as in Kafka Connect's; the task goes below it.
+    const absl::string_view message = pipeline.status().message();
+    const size_t end = std::min(message.find('\n'), message.size());
     return absl::Status(pipeline.status().code(),
-                        absl::StrCat("Starting task ", options_.id.ToString(), ": ",
-                                     pipeline.status().message()));
+                        absl::StrCat(message.substr(0, end), "\n\tStarting task ",
+                                     options_.id.ToString(), message.substr(end)));
   }
   pipeline_ = *std::move(pipeline);
   return absl::OkStatus();
