@@ -299,7 +299,7 @@ void SourceTaskSession::HandlePoll(const pb::Poll& poll) {
     absl::MutexLock lock(&mu_);
     task = task_.get();
   }
-  if (kept_.empty() && poll.max_records() > 0) {
+  if (kept_next_ == kept_.size() && poll.max_records() > 0) {
     absl::StatusOr<std::vector<SourceRecord>> polled =
         CallPlugin("SourceTask::Poll", task_id_, [&] { return task->Poll(); });
     if (!polled.ok()) {
@@ -307,18 +307,25 @@ void SourceTaskSession::HandlePoll(const pb::Poll& poll) {
       WriteError(polled.status());
       return;
     }
-    for (SourceRecord& record : *polled) kept_.push_back(std::move(record));
+    kept_ = *std::move(polled);
+    kept_next_ = 0;
   }
   pb::SourcePluginMessage message;
   pb::SourceBatch* batch = message.mutable_batch();
   size_t bytes = 0;
-  while (!kept_.empty() && static_cast<uint32_t>(batch->records_size()) < poll.max_records()) {
+  while (kept_next_ < kept_.size() &&
+         static_cast<uint32_t>(batch->records_size()) < poll.max_records()) {
     if (poll.max_bytes() > 0 && batch->records_size() > 0 && bytes >= poll.max_bytes()) break;
     uint64_t id = next_record_id_++;
-    wire::SourceRecordToProto(kept_.front(), id, schemas_, batch);
+    wire::SourceRecordToProto(kept_[kept_next_], id, schemas_, batch);
     bytes += batch->records(batch->records_size() - 1).ByteSizeLong();
-    unacked_.emplace_back(id, std::move(kept_.front()));
-    kept_.pop_front();
+    unacked_.emplace_back(id, std::move(kept_[kept_next_]));
+    ++kept_next_;
+  }
+  if (kept_next_ == kept_.size()) {
+    // All handed out: release the plugin's vector.
+    std::vector<SourceRecord>().swap(kept_);
+    kept_next_ = 0;
   }
   Write(message);
 }

@@ -34,6 +34,7 @@
 #include <optional>
 #include <thread>
 #include <utility>
+#include <vector>
 
 #include <grpcpp/grpcpp.h>
 
@@ -113,7 +114,10 @@ class SourceTaskSession {
   std::map<uint64_t, std::optional<plugin::v1::OffsetsReply>> pending_offsets_ ABSL_GUARDED_BY(mu_);
 
   // Confined to the task thread.
-  std::deque<SourceRecord> kept_;
+  // What the last Poll returned, handed out from kept_next_ on. The plugin's vector itself: a
+  // huge poll is not copied, and each record is moved out (to unacked_) when sent.
+  std::vector<SourceRecord> kept_;
+  size_t kept_next_ = 0;
   std::deque<std::pair<uint64_t, SourceRecord>> unacked_;
   uint64_t next_record_id_ = 1;
   wire::SchemaEncoder schemas_;

@@ -663,7 +663,7 @@ bool StandaloneHerder::StartTask(const std::string& name, Slot& slot, int task) 
   o.bootstrap_servers = options_.bootstrap_servers;
   o.ensure_topic = options_.ensure_topic;
   o.topic_admin_factory = options_.topic_admin_factory;
-  o.stub = &rt.host->stub();
+  o.channel = rt.host->channel();
   o.process = rt.host.get();
   o.listener = this;
   std::unique_ptr<runtime::TaskRunner> runner;

@@ -369,8 +369,17 @@ absl::Status RecordPipeline::ReportErrant(const SinkRecord& record, std::string_
 
 absl::Status RecordPipeline::ReportProduceFailure(const SourceRecord* original,
                                                   const absl::Status& error) {
-  return errors_->Failed(Failure{{runtime::Stage::kKafkaProduce, kWorkerSourceTaskClass, ""},
-                                 error, OriginalRecord{nullptr, original}});
+  if (errors_->tolerates_all()) {
+    return errors_->Failed(Failure{{runtime::Stage::kKafkaProduce, kWorkerSourceTaskClass, ""},
+                                   error, OriginalRecord{nullptr, original}});
+  }
+  // WorkerSourceTask keeps the exception and fails the task with it before the next send; the
+  // error handler does not see it.
+  return absl::Status(error.code(),
+                      absl::StrCat(Av(convert::kConnectExceptionClass),
+                                   ": Unrecoverable exception from producer send callback\n"
+                                   "Caused by: ",
+                                   convert::JavaExceptionText(error)));
 }
 
 absl::Status RecordPipeline::FlushReports(absl::Duration timeout) {

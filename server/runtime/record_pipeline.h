@@ -89,8 +89,12 @@ class RecordPipeline {
   // converters for the DLQ.
   absl::Status ReportErrant(const SinkRecord& record, std::string_view error);
 
-  // A failure to produce a source record (stage KAFKA_PRODUCE), as librdkafka reported it: OK
-  // when errors.tolerance=all (the record is skipped), else the task's failure.
+  // A failure to produce a source record (stage KAFKA_PRODUCE), as librdkafka reported it
+  // (Kafka Connect's producerSendFailed for a send that failed in the producer's callback): with
+  // errors.tolerance=all it is reported (error log, dead letter queue) and OK is returned, the
+  // record is skipped; otherwise nothing is reported and the task's failure is returned:
+  // "org.apache.kafka.connect.errors.ConnectException: Unrecoverable exception from producer
+  // send callback" caused by `error` (its Java exception text).
   absl::Status ReportProduceFailure(const SourceRecord* original, const absl::Status& error);
 
   // Waits until every report to the dead letter queue is durable. OK without a DLQ.

@@ -7,6 +7,7 @@
 #include <gtest/gtest.h>
 
 #include "absl/strings/match.h"
+#include "server/convert/connect_exception.h"
 #include "server/kafka/client.h"
 #include "server/kafka/embedded_broker.h"
 
@@ -339,6 +340,34 @@ TEST_F(RecordPipelineTest, ToleranceNoneFailsNamingTheRecord) {
       "Caused by: org.apache.kafka.connect.errors.DataException: Converting byte[] to Kafka "
       "Connect data failed due to serialization error: "))
       << out.status();
+}
+
+// Kafka Connect's producerSendFailed: a record the producer refused fails the task with
+// "Unrecoverable exception from producer send callback" (the error handler does not see it),
+// unless errors.tolerance=all skips it.
+TEST_F(RecordPipelineTest, ProduceFailuresFailTheTaskUnlessToleranceIsAll) {
+  const absl::Status too_large = convert::JavaError(
+      absl::StatusCode::kInvalidArgument, "org.apache.kafka.common.errors.RecordTooLargeException",
+      "The message is 67108964 bytes when serialized which is larger than 1048576, which is the "
+      "value of the max.request.size configuration.");
+  std::unique_ptr<RecordPipeline> strict =
+      Pipeline({{"connector.class", "FileStreamSource"}}, config::ConnectorType::kSource);
+  ASSERT_NE(strict, nullptr);
+  SourceRecord line = Line("a");
+  absl::Status failed = strict->ReportProduceFailure(&line, too_large);
+  EXPECT_EQ(failed.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(failed.message(),
+            "org.apache.kafka.connect.errors.ConnectException: Unrecoverable exception from "
+            "producer send callback\n"
+            "Caused by: org.apache.kafka.common.errors.RecordTooLargeException: The message is "
+            "67108964 bytes when serialized which is larger than 1048576, which is the value of "
+            "the max.request.size configuration.");
+
+  std::unique_ptr<RecordPipeline> tolerant = Pipeline(
+      {{"connector.class", "FileStreamSource"}, {"errors.tolerance", "all"}},
+      config::ConnectorType::kSource);
+  ASSERT_NE(tolerant, nullptr);
+  EXPECT_TRUE(tolerant->ReportProduceFailure(&line, too_large).ok());
 }
 
 }  // namespace

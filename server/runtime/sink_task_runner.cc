@@ -8,6 +8,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
+#include "sdk/cpp/wire/nesting.h"
 #include "server/kafka/errors.h"
 
 namespace sluice::runtime {
@@ -52,13 +53,12 @@ SinkTaskRunner::SinkTaskRunner(TaskRunnerOptions options)
 SinkTaskRunner::~SinkTaskRunner() { StopAndJoin(); }
 
 absl::Status SinkTaskRunner::Send(const pb::SinkWorkerMessage& message) {
-  if (!stream_->Write(message)) return BrokenStream();
+  if (!stream_->Write(message)) return BrokenStream(/*cancel=*/true);
   return absl::OkStatus();
 }
 
-absl::Status SinkTaskRunner::BrokenStream() {
-  // A host that is alive but sent what the worker could not read leaves the call open.
-  context_->TryCancel();
+absl::Status SinkTaskRunner::BrokenStream(bool cancel) {
+  if (cancel) context_->TryCancel();
   grpc::Status finished = stream_->Finish();
   return absl::UnavailableError(DescribeBrokenStream(options_.process, finished.error_message()));
 }
@@ -91,8 +91,14 @@ absl::Status SinkTaskRunner::HandleErrant(const pb::ErrantRecord& errant) {
 
 absl::StatusOr<pb::SinkPluginMessage> SinkTaskRunner::Await(pb::SinkPluginMessage::MsgCase wanted) {
   pb::SinkPluginMessage message;
+  grpc::ByteBuffer bytes;
   while (true) {
-    if (!stream_->Read(&message)) return BrokenStream();
+    if (!stream_->Read(&bytes)) return BrokenStream(/*cancel=*/false);
+    message.Clear();
+    if (absl::Status s = ParsePluginMessage(bytes, &message); !s.ok()) {
+      (void)BrokenStream(/*cancel=*/true);
+      return s;
+    }
     if (message.msg_case() == wanted) return message;
     switch (message.msg_case()) {
       case pb::SinkPluginMessage::kError:
@@ -306,6 +312,17 @@ absl::Status SinkTaskRunner::DeliverBatch(std::vector<rd_kafka_message_t*>& mess
     absl::StatusOr<std::optional<SinkRecord>> record = pipeline_->ProcessSink(*m);
     if (!record.ok()) return record.status();
     if (!record->has_value()) continue;
+    if (const int depth = wire::SinkRecordNestedDepth(**record);
+        depth > wire::MaxNestedMessageDepth()) {
+      // The plugin could not read a batch with this record (nor could it ever: the task would
+      // fail on it after every restart). The task cannot take it, as if the plugin had reported
+      // it errant: errors.tolerance decides, the DLQ gets its original.
+      absl::Status refused = pipeline_->ReportErrant(
+          *m, absl::StrCat("The record cannot be handed to the sink task: in the plugin "
+                           "protocol ", wire::DescribeTooDeep(depth)));
+      if (!refused.ok()) return refused;
+      continue;
+    }
     wire::SinkRecordToProto(**record, schemas_, batch);
     batch_originals_.push_back(m);
   }
@@ -376,7 +393,8 @@ absl::Status SinkTaskRunner::RunLoop() {
   rd_kafka_poll_set_consumer(consumer_.get());
 
   context_ = std::make_unique<grpc::ClientContext>();
-  stream_ = options_.stub->SinkTask(context_.get());
+  stream_ = OpenRawTaskStream<pb::SinkWorkerMessage>(
+      options_.channel.get(), "/sluice.plugin.v1.Plugin/SinkTask", context_.get());
   pb::SinkWorkerMessage start;
   start.mutable_start()->set_task(options_.id.task);
   start.mutable_start()->set_connector_name(options_.id.connector);

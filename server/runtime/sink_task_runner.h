@@ -30,8 +30,7 @@ class SinkTaskRunner final : public TaskRunner {
   ~SinkTaskRunner() override;
 
  private:
-  using Stream = grpc::ClientReaderWriter<sluice::plugin::v1::SinkWorkerMessage,
-                                          sluice::plugin::v1::SinkPluginMessage>;
+  using Stream = RawTaskStream<sluice::plugin::v1::SinkWorkerMessage>;
 
   absl::Status RunLoop() override;
   absl::Status Subscribe();
@@ -40,8 +39,10 @@ class SinkTaskRunner final : public TaskRunner {
   absl::StatusOr<sluice::plugin::v1::SinkPluginMessage> Await(
       sluice::plugin::v1::SinkPluginMessage::MsgCase wanted);
   absl::Status Send(const sluice::plugin::v1::SinkWorkerMessage& message);
-  // Ends a broken stream: cancels the call (the host may still be writing) and describes why.
-  absl::Status BrokenStream();
+  // Ends a broken stream and describes why. `cancel`: the call may still be open (a write
+  // failed, or a message could not be read) and is cancelled first; after a Read that returned
+  // false the stream has ended and gives the host's own status.
+  absl::Status BrokenStream(bool cancel);
   // A record the plugin reported as errant: to the error handler with its consumed original
   // when it is in the batch being put, else rebuilt from what the plugin sent back.
   absl::Status HandleErrant(const sluice::plugin::v1::ErrantRecord& errant);

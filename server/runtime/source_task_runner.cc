@@ -3,8 +3,10 @@
 #include <google/protobuf/arena.h>
 #include <spdlog/spdlog.h>
 
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "formats/schemaless_json.h"
+#include "server/convert/connect_exception.h"
 #include "server/kafka/errors.h"
 
 namespace sluice::runtime {
@@ -22,6 +24,72 @@ constexpr uint32_t kMaxRecordsPerPoll = 10000;
 // that bounds the host's memory (and the replay after a crash).
 constexpr size_t kMaxUncommittedRecords = 50000;
 constexpr uint64_t kMaxBytesPerPoll = 16 << 20;
+
+// Kafka's producer's default max.request.size.
+constexpr int64_t kJavaMaxRequestSize = 1048576;
+
+constexpr std::string_view kKafkaExceptionClass = "org.apache.kafka.common.KafkaException";
+constexpr std::string_view kRecordTooLargeClass =
+    "org.apache.kafka.common.errors.RecordTooLargeException";
+
+absl::string_view Av(std::string_view s) { return absl::string_view(s.data(), s.size()); }
+
+// Java's ByteUtils.sizeOfVarint: the bytes of a zig-zag varint.
+int64_t SizeOfVarint(int64_t value) {
+  uint64_t v = static_cast<uint64_t>((value << 1) ^ (value >> 63));
+  int64_t bytes = 1;
+  while ((v & ~uint64_t{0x7f}) != 0) {
+    ++bytes;
+    v >>= 7;
+  }
+  return bytes;
+}
+
+// What Kafka's producer reports as a record's size when it refuses one as too large:
+// AbstractRecords.estimateSizeInBytesUpperBound for an uncompressed v2 batch (61 bytes of batch
+// header, at most 21 of record header, then the key, value and headers with their lengths).
+int64_t EstimatedRecordSize(const ProducerRecord& record) {
+  auto sized = [](const std::optional<std::string>& bytes) {
+    const int64_t n = bytes.has_value() ? static_cast<int64_t>(bytes->size()) : -1;
+    return SizeOfVarint(n) + std::max<int64_t>(n, 0);
+  };
+  int64_t size = 61 + 21 + sized(record.key) + sized(record.value) +
+                 SizeOfVarint(static_cast<int64_t>(record.headers.size()));
+  for (const auto& [key, value] : record.headers) {
+    size += SizeOfVarint(static_cast<int64_t>(key.size())) + static_cast<int64_t>(key.size()) +
+            sized(value);
+  }
+  return size;
+}
+
+// Kafka's producer refusing a record of `size` bytes (EstimatedRecordSize) over its
+// max.request.size (KafkaProducer.ensureValidRecordSize).
+absl::Status RecordTooLarge(int64_t size, int64_t max_request_size) {
+  return convert::JavaError(
+      absl::StatusCode::kInvalidArgument, kRecordTooLargeClass,
+      absl::StrCat("The message is ", size, " bytes when serialized which is larger than ",
+                   max_request_size, ", which is the value of the max.request.size configuration."));
+}
+
+// A producer error as the Java exception Kafka's producer raises for it: RecordTooLargeException
+// for a record librdkafka or the broker refused as too large, else a KafkaException with
+// librdkafka's words. `record`: the record librdkafka refused when producing it, null for a
+// failed delivery.
+absl::Status ProducerError(rd_kafka_resp_err_t err, std::string_view topic,
+                           const ProducerRecord* record, int64_t max_request_size) {
+  const absl::Status status =
+      kafka::ToStatus(err, absl::StrCat("Producing a record to topic ", Av(topic)));
+  if (err != RD_KAFKA_RESP_ERR_MSG_SIZE_TOO_LARGE) {
+    return convert::JavaError(status.code(), kKafkaExceptionClass, std::string(status.message()));
+  }
+  if (record == nullptr) {
+    return convert::JavaError(
+        status.code(), kRecordTooLargeClass,
+        "The request included a message larger than the max message size the server will "
+        "accept.");
+  }
+  return RecordTooLarge(EstimatedRecordSize(*record), max_request_size);
+}
 
 }  // namespace
 
@@ -99,16 +167,16 @@ bool SourceTaskRunner::Write(const pb::SourceWorkerMessage& message) {
   return WriteLocked(message);
 }
 
-grpc::Status SourceTaskRunner::CloseStream() {
+grpc::Status SourceTaskRunner::CloseStream(bool cancel) {
   Stream* stream;
   {
     absl::MutexLock lock(&write_mu_);
     closed_ = true;
     stream = stream_.get();
   }
-  // After a message it could not read (too deep, too large), gRPC leaves the call open while
-  // the host goes on streaming: cancel it, or Finish would wait forever.
-  context_->TryCancel();
+  // An open call (the host may go on streaming: after a message the worker could not read, or
+  // when the task failed) must be cancelled, or Finish would wait forever.
+  if (cancel) context_->TryCancel();
   return stream->Finish();
 }
 
@@ -149,15 +217,14 @@ void SourceTaskRunner::OnDelivery(rd_kafka_t*, const rd_kafka_message_t* message
       message->err == RD_KAFKA_RESP_ERR__PURGE_INFLIGHT || !self->delivery_error_.ok()) {
     return;
   }
-  absl::Status error = kafka::ToStatus(
-      message->err,
-      absl::StrCat("Unrecoverable error producing a record to topic ", rd_kafka_topic_name(message->rkt)));
+  absl::Status error = ProducerError(message->err, rd_kafka_topic_name(message->rkt), nullptr,
+                                     self->max_request_size_);
   // errors.tolerance=all skips a record Kafka refused (Kafka Connect's producerSendFailed).
   absl::Status handled = self->pipeline_->ReportProduceFailure(nullptr, error);
   if (handled.ok()) {
     self->submitted_.Ack(id);
   } else {
-    self->delivery_error_ = error;
+    self->delivery_error_ = handled;
   }
 }
 
@@ -234,6 +301,15 @@ absl::Status SourceTaskRunner::PrepareTopic(const std::string& topic) {
 }
 
 absl::Status SourceTaskRunner::ProduceOne(uint64_t id, ProducerRecord& record) {
+  // Kafka's producer refuses a record whose estimated size is over max.request.size before it
+  // sends anything, through the send callback (librdkafka's own check counts fewer bytes).
+  if (const int64_t size = EstimatedRecordSize(record); size > max_request_size_) {
+    absl::Status handled =
+        pipeline_->ReportProduceFailure(nullptr, RecordTooLarge(size, max_request_size_));
+    if (!handled.ok()) return handled;
+    submitted_.Ack(id);
+    return absl::OkStatus();
+  }
   rd_kafka_headers_t* headers = nullptr;
   if (!record.headers.empty()) {
     headers = rd_kafka_headers_new(record.headers.size());
@@ -267,12 +343,20 @@ absl::Status SourceTaskRunner::ProduceOne(uint64_t id, ProducerRecord& record) {
       continue;
     }
     if (headers != nullptr) rd_kafka_headers_destroy(headers);
-    absl::Status error =
-        kafka::ToStatus(err, absl::StrCat("Producing a record to topic ", record.topic));
-    // A record librdkafka refuses outright (too large, unknown partition) is a produce failure
-    // errors.tolerance may skip.
+    absl::Status error = ProducerError(err, record.topic, &record, max_request_size_);
+    if (err == RD_KAFKA_RESP_ERR__UNKNOWN_PARTITION) {
+      // Kafka's producer throws for a partition the topic does not have (a KafkaException, not
+      // an ApiException, so not through the callback): WorkerSourceTask fails the task whatever
+      // errors.tolerance says.
+      return absl::Status(error.code(),
+                          absl::StrCat(Av(convert::kConnectExceptionClass),
+                                       ": Unrecoverable exception trying to send\nCaused by: ",
+                                       convert::JavaExceptionText(error)));
+    }
+    // Anything else librdkafka refuses outright (a record too large, say) Kafka's producer hands
+    // to the send callback: a produce failure errors.tolerance=all skips.
     absl::Status handled = pipeline_->ReportProduceFailure(nullptr, error);
-    if (!handled.ok()) return error;
+    if (!handled.ok()) return handled;
     submitted_.Ack(id);
     return absl::OkStatus();
   }
@@ -335,6 +419,8 @@ absl::Status SourceTaskRunner::RunLoop() {
           {"enable.idempotence", "false"},
           {"max.in.flight.requests.per.connection", "1"},
           {"message.timeout.ms", "0"},  // never give up on a record (delivery.timeout.ms=MAX)
+          // max.request.size's default in Kafka's producer (librdkafka's is 1000000).
+          {"message.max.bytes", absl::StrCat(kJavaMaxRequestSize)},
           // The Java producer's default partitioner hashes keys with murmur2.
           {"partitioner", "murmur2_random"},
           {"log_level", "4"},
@@ -342,6 +428,11 @@ absl::Status SourceTaskRunner::RunLoop() {
       options_.worker->producer_overrides);
   if (!producer_settings.ok()) return producer_settings.status();
   const ConfigMap& settings = producer_settings->librdkafka;
+  // max.request.size, translated to message.max.bytes.
+  if (auto it = settings.find("message.max.bytes");
+      it == settings.end() || !absl::SimpleAtoi(it->second, &max_request_size_)) {
+    max_request_size_ = kJavaMaxRequestSize;
+  }
   if (absl::Status s = CreatePipeline(settings); !s.ok()) return s;
   absl::StatusOr<TopicCreation> creation = TopicCreation::Create(connector().topic_creation);
   if (!creation.ok()) return creation.status();
@@ -360,7 +451,8 @@ absl::Status SourceTaskRunner::RunLoop() {
   Stream* stream;
   {
     absl::MutexLock lock(&write_mu_);
-    stream_ = options_.stub->SourceTask(context_.get());
+    stream_ = OpenRawTaskStream<pb::SourceWorkerMessage>(
+        options_.channel.get(), "/sluice.plugin.v1.Plugin/SourceTask", context_.get());
     stream = stream_.get();
   }
   pb::SourceWorkerMessage start;
@@ -379,18 +471,22 @@ absl::Status SourceTaskRunner::RunLoop() {
   arena_options.start_block_size = 1 << 20;
   arena_options.max_block_size = 8 << 20;
   google::protobuf::Arena arena(arena_options);
+  grpc::ByteBuffer bytes;
   while (result.ok()) {
     arena.Reset();
     pb::SourcePluginMessage& message =
         *google::protobuf::Arena::CreateMessage<pb::SourcePluginMessage>(&arena);
-    if (!stream->Read(&message)) {
-      grpc::Status finished = CloseStream();
+    if (!stream->Read(&bytes)) {
+      grpc::Status finished = CloseStream(/*cancel=*/false);
       if (!stopping()) {
         result = absl::UnavailableError(
             DescribeBrokenStream(options_.process, finished.error_message()));
       }
       break;
     }
+    result = ParsePluginMessage(bytes, &message);
+    bytes.Clear();
+    if (!result.ok()) break;  // the stream is cancelled below
     if (message.has_started()) {
       options_.listener->OnTaskRunning(options_.id);
       {
@@ -458,7 +554,7 @@ absl::Status SourceTaskRunner::RunLoop() {
       absl::MutexLock lock(&write_mu_);
       open = !closed_;
     }
-    if (open) CloseStream();
+    if (open) CloseStream(/*cancel=*/true);
   }
 
   // Whatever happened, commit what Kafka has acknowledged: that never loses data.

@@ -64,8 +64,7 @@ class SourceTaskRunner final : public TaskRunner {
   ~SourceTaskRunner() override;
 
  private:
-  using Stream = grpc::ClientReaderWriter<sluice::plugin::v1::SourceWorkerMessage,
-                                          sluice::plugin::v1::SourcePluginMessage>;
+  using Stream = RawTaskStream<sluice::plugin::v1::SourceWorkerMessage>;
 
   absl::Status RunLoop() override ABSL_LOCKS_EXCLUDED(write_mu_);
   void OnStopRequested() override ABSL_LOCKS_EXCLUDED(write_mu_);
@@ -82,10 +81,11 @@ class SourceTaskRunner final : public TaskRunner {
   bool Write(const sluice::plugin::v1::SourceWorkerMessage& message) ABSL_LOCKS_EXCLUDED(write_mu_);
   bool WriteLocked(const sluice::plugin::v1::SourceWorkerMessage& message)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(write_mu_);
-  // Ends the stream after Read returned false: no more writes, the call cancelled (a message
-  // the worker could not read leaves it open), then its status. Never holds write_mu_ while
+  // Ends the stream: no more writes, then its status. `cancel`: the call may still be open (the
+  // task failed, or a message could not be read) and is cancelled first; a stream whose Read
+  // returned false has ended and gives the host's own status. Never holds write_mu_ while
   // waiting.
-  grpc::Status CloseStream() ABSL_LOCKS_EXCLUDED(write_mu_);
+  grpc::Status CloseStream(bool cancel) ABSL_LOCKS_EXCLUDED(write_mu_);
   // Sends Polls until kPollsInFlight are outstanding, unless paused, stopping or not started.
   absl::Status FillPolls() ABSL_LOCKS_EXCLUDED(write_mu_);
   std::string OffsetKey(const Value& partition) const;
@@ -100,6 +100,9 @@ class SourceTaskRunner final : public TaskRunner {
   absl::flat_hash_set<std::string> known_topics_;
   std::optional<TopicCreation> topic_creation_;
   absl::Status delivery_error_;
+  // The producer's max.request.size (librdkafka's message.max.bytes): the largest record, as
+  // Kafka's producer estimates its size, that is sent.
+  int64_t max_request_size_ = 0;
   absl::Time last_commit_;
 
   absl::Mutex write_mu_;  // one writer at a time on the stream (runner thread and Stop)

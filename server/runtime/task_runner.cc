@@ -1,10 +1,13 @@
 #include "server/runtime/task_runner.h"
 
+#include <grpcpp/support/proto_buffer_reader.h>
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <vector>
 
 #include "absl/strings/match.h"
+#include "sdk/cpp/wire/nesting.h"
 #include "server/convert/connect_exception.h"
 #include "server/kafka/client_override_policy.h"
 
@@ -167,6 +170,26 @@ std::string DescribeBrokenStream(plugins::PluginProcess* process, const std::str
     if (exit.has_value()) return exit->Describe();
   }
   return absl::StrCat("The stream to the plugin host broke: ", grpc_error);
+}
+
+absl::Status ParsePluginMessage(const grpc::ByteBuffer& bytes, google::protobuf::Message* message) {
+  grpc::ByteBuffer copy(bytes);  // ProtoBufferReader wants a mutable buffer; this shares slices
+  {
+    grpc::ProtoBufferReader reader(&copy);
+    if (reader.status().ok() && message->ParseFromZeroCopyStream(&reader)) return absl::OkStatus();
+  }
+  std::vector<grpc::Slice> slices;
+  std::string flat;
+  if (bytes.Dump(&slices).ok()) {
+    flat.reserve(bytes.Length());
+    for (const grpc::Slice& slice : slices) {
+      flat.append(reinterpret_cast<const char*>(slice.begin()), slice.size());
+    }
+  }
+  return absl::InvalidArgumentError(absl::StrCat(
+      "The plugin sent a ", message->GetDescriptor()->name(), " of ", bytes.Length(),
+      " bytes that the worker cannot read: ",
+      wire::DescribeUnreadableMessage(*message->GetDescriptor(), flat)));
 }
 
 }  // namespace sluice::runtime

@@ -11,6 +11,9 @@
 #include <string>
 #include <thread>
 
+#include <grpcpp/grpcpp.h>
+#include <grpcpp/support/byte_buffer.h>
+
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/notification.h"
@@ -62,7 +65,8 @@ struct TaskRunnerOptions {
   kafka::TopicAdminFactory topic_admin_factory;
   // Tests: how the error handler waits between retries.
   ErrorHandler::Sleeper retry_sleeper;
-  sluice::plugin::v1::Plugin::Stub* stub = nullptr;
+  // The channel to the task's plugin host.
+  std::shared_ptr<grpc::Channel> channel;
   // The host the stream runs in, to explain a broken stream (its exit); may be null.
   plugins::PluginProcess* process = nullptr;
   TaskStatusListener* listener = nullptr;
@@ -148,6 +152,31 @@ class TaskRunner {
 // Why a plugin stream broke: the host's exit (waiting briefly for it to be reaped), or the gRPC
 // status when the host is still alive.
 std::string DescribeBrokenStream(plugins::PluginProcess* process, const std::string& grpc_error);
+
+// A task stream whose plugin messages arrive as bytes, parsed by the runner (ParsePluginMessage).
+// gRPC's typed Read returns false both at the end of the stream and for a message it cannot
+// parse, and leaves the call open in the second case: reading bytes tells the two apart, so a
+// task whose plugin sent something unreadable fails saying so, and a stream that ended gives its
+// real status.
+template <typename WorkerMessage>
+using RawTaskStream = grpc::ClientReaderWriter<WorkerMessage, grpc::ByteBuffer>;
+
+// Opens a task stream of the plugin protocol on `channel`; `method` is its full path, e.g.
+// "/sluice.plugin.v1.Plugin/SourceTask", with static storage.
+template <typename WorkerMessage>
+std::unique_ptr<RawTaskStream<WorkerMessage>> OpenRawTaskStream(grpc::ChannelInterface* channel,
+                                                                const char* method,
+                                                                grpc::ClientContext* context) {
+  return std::unique_ptr<RawTaskStream<WorkerMessage>>(
+      grpc::internal::ClientReaderWriterFactory<WorkerMessage, grpc::ByteBuffer>::Create(
+          channel, grpc::internal::RpcMethod(method, grpc::internal::RpcMethod::BIDI_STREAMING),
+          context));
+}
+
+// Parses `bytes`, read from a task stream, into `message`. InvalidArgument when it cannot be
+// read, saying why: "The plugin sent a SourcePluginMessage of N bytes that the worker cannot
+// read: its messages nest ... levels deep and protobuf reads at most 100, ...".
+absl::Status ParsePluginMessage(const grpc::ByteBuffer& bytes, google::protobuf::Message* message);
 
 }  // namespace sluice::runtime
 
