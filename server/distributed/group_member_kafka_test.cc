@@ -1,0 +1,229 @@
+// GroupMember against a real Kafka broker: the broker named by SLUICE_TEST_KAFKA_BOOTSTRAP
+// (tests/integration/test_group_membership.py starts one with tools/kafka and runs this binary).
+// Without it the tests fail, rather than pass without a broker.
+#include <algorithm>
+#include <cstdlib>
+#include <map>
+#include <memory>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "absl/synchronization/mutex.h"
+#include "absl/time/clock.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "server/distributed/group_member.h"
+
+namespace sluice::distributed {
+namespace {
+
+using ::testing::UnorderedElementsAreArray;
+
+std::string Bootstrap() {
+  const char* b = std::getenv("SLUICE_TEST_KAFKA_BOOTSTRAP");
+  return b == nullptr ? "" : b;
+}
+
+std::string UniqueGroup(const std::string& name) {
+  return absl::StrCat("sluice-test-", name, "-", absl::ToUnixNanos(absl::Now()));
+}
+
+const std::vector<std::string> kConnectors = {"c0", "c1", "c2", "c3", "c4"};
+
+// A fake leader's assignor: every connector with its task 0, dealt round-robin over the
+// members sorted by member id.
+absl::StatusOr<std::map<std::string, ConnectAssignment>> DealConnectors(const LeaderInput& in) {
+  std::vector<std::string> ids;
+  std::string leader_url;
+  for (const GroupMemberMetadata& m : in.members) {
+    ids.push_back(m.member_id);
+    if (m.member_id == in.leader_id) leader_url = m.metadata.url;
+  }
+  std::sort(ids.begin(), ids.end());
+  std::map<std::string, ConnectAssignment> out;
+  for (const std::string& id : ids) {
+    out[id].leader = in.leader_id;
+    out[id].leader_url = leader_url;
+  }
+  for (size_t i = 0; i < kConnectors.size(); ++i) {
+    out[ids[i % ids.size()]].assigned.push_back({kConnectors[i], {kConnectorTask, 0}});
+  }
+  return out;
+}
+
+// One member and what it was given, waited for without sleeping.
+class TestMember {
+ public:
+  TestMember(const std::string& group, std::string url, absl::Duration heartbeat_interval)
+      : url_(std::move(url)) {
+    GroupMemberOptions options;
+    options.bootstrap_servers = {Bootstrap()};
+    options.group_id = group;
+    options.session_timeout = absl::Seconds(10);
+    options.heartbeat_interval = heartbeat_interval;
+    options.rebalance_timeout = absl::Seconds(20);
+    options.connection.client_id = url_;
+    GroupMemberCallbacks callbacks;
+    callbacks.metadata = [this] {
+      {
+        absl::MutexLock lock(&mu_);
+        ++joins_;
+      }
+      WorkerMetadata m;
+      m.url = url_;
+      m.config_offset = 7;
+      return m;
+    };
+    callbacks.assign = [this](const LeaderInput& in) {
+      absl::MutexLock lock(&mu_);
+      leader_inputs_.push_back(in);
+      return DealConnectors(in);
+    };
+    callbacks.on_assignment = [this](const MemberAssignment& a) {
+      absl::MutexLock lock(&mu_);
+      assignments_.push_back(a);
+    };
+    callbacks.on_fatal_error = [this](const absl::Status& s) {
+      absl::MutexLock lock(&mu_);
+      fatal_ = s;
+    };
+    member_ = std::make_unique<GroupMember>(options, callbacks);
+  }
+
+  GroupMember& member() { return *member_; }
+
+  // The first assignment of a generation after `after`, or nullopt after 30 s.
+  std::optional<MemberAssignment> AwaitGenerationAfter(int32_t after) {
+    absl::MutexLock lock(&mu_);
+    auto arrived = [&]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+      return !fatal_.ok() || (!assignments_.empty() && assignments_.back().generation > after);
+    };
+    mu_.AwaitWithTimeout(absl::Condition(&arrived), absl::Seconds(30));
+    EXPECT_TRUE(fatal_.ok()) << fatal_;
+    if (assignments_.empty() || assignments_.back().generation <= after) return std::nullopt;
+    return assignments_.back();
+  }
+
+  // Whether the member got to send its n-th JoinGroup within 10 s.
+  bool AwaitJoins(int n) {
+    absl::MutexLock lock(&mu_);
+    auto reached = [&]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) { return joins_ >= n; };
+    return mu_.AwaitWithTimeout(absl::Condition(&reached), absl::Seconds(10));
+  }
+
+  std::vector<LeaderInput> leader_inputs() {
+    absl::MutexLock lock(&mu_);
+    return leader_inputs_;
+  }
+
+ private:
+  const std::string url_;
+  absl::Mutex mu_;
+  std::vector<MemberAssignment> assignments_ ABSL_GUARDED_BY(mu_);
+  std::vector<LeaderInput> leader_inputs_ ABSL_GUARDED_BY(mu_);
+  absl::Status fatal_ ABSL_GUARDED_BY(mu_);
+  int joins_ ABSL_GUARDED_BY(mu_) = 0;
+  std::unique_ptr<GroupMember> member_;
+};
+
+std::vector<std::string> Connectors(const MemberAssignment& a) {
+  return ConnectorsOf(a.assignment.assigned);
+}
+
+class GroupMemberOnKafka : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    ASSERT_FALSE(Bootstrap().empty()) << "SLUICE_TEST_KAFKA_BOOTSTRAP names no broker";
+  }
+};
+
+TEST_F(GroupMemberOnKafka, TwoMembersSplitTheWorkAndTheSurvivorGetsAllOfItWhenOneLeaves) {
+  const std::string group = UniqueGroup("split");
+  TestMember a(group, "http://worker-a:8083/", absl::Milliseconds(300));
+  TestMember b(group, "http://worker-b:8083/", absl::Milliseconds(300));
+
+  a.member().Start();
+  std::optional<MemberAssignment> alone = a.AwaitGenerationAfter(-1);
+  ASSERT_TRUE(alone.has_value());
+  EXPECT_TRUE(alone->leader);
+  EXPECT_EQ(alone->protocol, ConnectProtocolCompatibility::kSessioned);
+  EXPECT_THAT(Connectors(*alone), UnorderedElementsAreArray(kConnectors));
+  EXPECT_EQ(alone->assignment.leader_url, "http://worker-a:8083/");
+  EXPECT_FALSE(alone->member_id.empty());
+
+  b.member().Start();
+  std::optional<MemberAssignment> b_split = b.AwaitGenerationAfter(alone->generation);
+  std::optional<MemberAssignment> a_split = a.AwaitGenerationAfter(alone->generation);
+  ASSERT_TRUE(a_split.has_value());
+  ASSERT_TRUE(b_split.has_value());
+  EXPECT_EQ(a_split->generation, b_split->generation);
+  EXPECT_NE(a_split->member_id, b_split->member_id);
+  EXPECT_NE(a_split->leader, b_split->leader);
+  // Both were given work, none of it twice, all of it once.
+  EXPECT_FALSE(Connectors(*a_split).empty());
+  EXPECT_FALSE(Connectors(*b_split).empty());
+  std::vector<std::string> all = Connectors(*a_split);
+  for (const std::string& c : Connectors(*b_split)) all.push_back(c);
+  EXPECT_THAT(all, UnorderedElementsAreArray(kConnectors));
+  // The leader saw both members' metadata as they sent it.
+  TestMember& leader = a_split->leader ? a : b;
+  ASSERT_FALSE(leader.leader_inputs().empty());
+  const LeaderInput in = leader.leader_inputs().back();
+  EXPECT_EQ(in.generation, a_split->generation);
+  std::set<std::string> urls;
+  for (const GroupMemberMetadata& m : in.members) {
+    urls.insert(m.metadata.url);
+    EXPECT_EQ(m.metadata.config_offset, 7);
+    EXPECT_EQ(m.metadata.version, 2);
+  }
+  EXPECT_EQ(urls, (std::set<std::string>{"http://worker-a:8083/", "http://worker-b:8083/"}));
+
+  const absl::Time stopping = absl::Now();
+  b.member().Stop();
+  EXPECT_LT(absl::Now() - stopping, absl::Seconds(1));
+  EXPECT_EQ(b.member().member_id(), "") << "LeaveGroup was answered";
+  std::optional<MemberAssignment> a_again = a.AwaitGenerationAfter(a_split->generation);
+  ASSERT_TRUE(a_again.has_value());
+  EXPECT_TRUE(a_again->leader);
+  EXPECT_THAT(Connectors(*a_again), UnorderedElementsAreArray(kConnectors));
+  a.member().Stop();
+}
+
+TEST_F(GroupMemberOnKafka, StopReturnsPromptlyWhileAJoinIsHeldByTheCoordinator) {
+  const std::string group = UniqueGroup("stop");
+  // A heartbeats rarely, so the coordinator holds B's JoinGroup until A rejoins.
+  TestMember a(group, "http://worker-a:8083/", absl::Seconds(8));
+  TestMember b(group, "http://worker-b:8083/", absl::Milliseconds(300));
+  a.member().Start();
+  std::optional<MemberAssignment> alone = a.AwaitGenerationAfter(-1);
+  ASSERT_TRUE(alone.has_value());
+
+  b.member().Start();
+  // B's second JoinGroup (with the member id the first fetched) is the one the coordinator
+  // holds until A rejoins.
+  ASSERT_TRUE(b.AwaitJoins(2));
+  EXPECT_FALSE(b.member().member_id().empty());
+  const absl::Time stopping = absl::Now();
+  b.member().Stop();
+  const absl::Duration took = absl::Now() - stopping;
+  EXPECT_LT(took, absl::Seconds(1)) << "Stop took " << took;
+  a.member().Stop();
+}
+
+TEST_F(GroupMemberOnKafka, RequestRejoinStartsANewGeneration) {
+  const std::string group = UniqueGroup("rejoin");
+  TestMember a(group, "http://worker-a:8083/", absl::Seconds(3));
+  a.member().Start();
+  std::optional<MemberAssignment> first = a.AwaitGenerationAfter(-1);
+  ASSERT_TRUE(first.has_value());
+  a.member().RequestRejoin();
+  std::optional<MemberAssignment> second = a.AwaitGenerationAfter(first->generation);
+  ASSERT_TRUE(second.has_value());
+  EXPECT_EQ(second->member_id, first->member_id);
+  a.member().Stop();
+}
+
+}  // namespace
+}  // namespace sluice::distributed
