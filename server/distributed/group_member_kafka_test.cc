@@ -1,6 +1,8 @@
-// GroupMember against a real Kafka broker: the broker named by SLUICE_TEST_KAFKA_BOOTSTRAP
-// (tests/integration/test_group_membership.py starts one with tools/kafka and runs this binary).
-// Without it the tests fail, rather than pass without a broker.
+// KafkaConnection and GroupMember against a real Kafka broker:
+// tests/integration/test_group_membership.py starts one with tools/kafka (PLAINTEXT,
+// SASL_PLAINTEXT with PLAIN and SCRAM users, SSL with a self-signed certificate) and runs this
+// binary with SLUICE_TEST_KAFKA_* naming them. Without them the tests fail, rather than pass
+// without a broker.
 #include <algorithm>
 #include <cstdlib>
 #include <map>
@@ -21,9 +23,52 @@ namespace {
 
 using ::testing::UnorderedElementsAreArray;
 
-std::string Bootstrap() {
-  const char* b = std::getenv("SLUICE_TEST_KAFKA_BOOTSTRAP");
-  return b == nullptr ? "" : b;
+std::string Env(const char* name) {
+  const char* v = std::getenv(name);
+  return v == nullptr ? "" : v;
+}
+std::string Bootstrap() { return Env("SLUICE_TEST_KAFKA_BOOTSTRAP"); }
+
+std::string ReadFile(const std::string& path) {
+  std::string out;
+  if (FILE* f = std::fopen(path.c_str(), "rb")) {
+    char buf[4096];
+    size_t n;
+    while ((n = std::fread(buf, 1, sizeof(buf), f)) > 0) out.append(buf, n);
+    std::fclose(f);
+  }
+  return out;
+}
+
+KafkaConnectionOptions SaslOptions(const std::string& mechanism) {
+  KafkaConnectionOptions o;
+  o.security_protocol = SecurityProtocol::kSaslPlaintext;
+  o.sasl_mechanism = mechanism;
+  o.sasl_username = Env("SLUICE_TEST_KAFKA_USER");
+  o.sasl_password = Env("SLUICE_TEST_KAFKA_PASSWORD");
+  return o;
+}
+
+KafkaConnectionOptions SslOptions() {
+  KafkaConnectionOptions o;
+  o.security_protocol = SecurityProtocol::kSsl;
+  o.ca_pem = ReadFile(Env("SLUICE_TEST_KAFKA_CA_PEM"));
+  return o;
+}
+
+absl::StatusOr<std::unique_ptr<KafkaConnection>> ConnectTo(const std::string& bootstrap,
+                                                           const KafkaConnectionOptions& o) {
+  return ConnectBootstrap({bootstrap}, o, absl::Now() + absl::Seconds(15), nullptr);
+}
+
+// Whether `c` can do a group request (FindCoordinator) after its setup.
+void ExpectFindsCoordinator(KafkaConnection& c) {
+  FindCoordinatorRequest find;
+  find.key = "sluice-test-any";
+  absl::StatusOr<FindCoordinatorResponse> r = c.Call(find, absl::Now() + absl::Seconds(15), nullptr);
+  ASSERT_TRUE(r.ok()) << r.status();
+  EXPECT_THAT(r->error_code, ::testing::AnyOf(KafkaErrorCode::kNone,
+                                              KafkaErrorCode::kCoordinatorNotAvailable));
 }
 
 std::string UniqueGroup(const std::string& name) {
@@ -56,10 +101,13 @@ absl::StatusOr<std::map<std::string, ConnectAssignment>> DealConnectors(const Le
 // One member and what it was given, waited for without sleeping.
 class TestMember {
  public:
-  TestMember(const std::string& group, std::string url, absl::Duration heartbeat_interval)
+  TestMember(const std::string& group, std::string url, absl::Duration heartbeat_interval,
+             const std::string& bootstrap = Bootstrap(),
+             const KafkaConnectionOptions& connection = {})
       : url_(std::move(url)) {
     GroupMemberOptions options;
-    options.bootstrap_servers = {Bootstrap()};
+    options.bootstrap_servers = {bootstrap};
+    options.connection = connection;
     options.group_id = group;
     options.session_timeout = absl::Seconds(10);
     options.heartbeat_interval = heartbeat_interval;
@@ -222,6 +270,72 @@ TEST_F(GroupMemberOnKafka, RequestRejoinStartsANewGeneration) {
   std::optional<MemberAssignment> second = a.AwaitGenerationAfter(first->generation);
   ASSERT_TRUE(second.has_value());
   EXPECT_EQ(second->member_id, first->member_id);
+  a.member().Stop();
+}
+
+TEST_F(GroupMemberOnKafka, ConnectsWithSaslPlainAndScram) {
+  for (const std::string mechanism : {"PLAIN", "SCRAM-SHA-256", "SCRAM-SHA-512"}) {
+    SCOPED_TRACE(mechanism);
+    absl::StatusOr<std::unique_ptr<KafkaConnection>> c =
+        ConnectTo(Env("SLUICE_TEST_KAFKA_SASL_BOOTSTRAP"), SaslOptions(mechanism));
+    ASSERT_TRUE(c.ok()) << c.status();
+    ExpectFindsCoordinator(**c);
+  }
+}
+
+TEST_F(GroupMemberOnKafka, RefusesAWrongSaslPasswordWithTheBrokersMessage) {
+  for (const std::string mechanism : {"PLAIN", "SCRAM-SHA-256"}) {
+    SCOPED_TRACE(mechanism);
+    KafkaConnectionOptions o = SaslOptions(mechanism);
+    o.sasl_password = "wrong";
+    absl::StatusOr<std::unique_ptr<KafkaConnection>> c =
+        ConnectTo(Env("SLUICE_TEST_KAFKA_SASL_BOOTSTRAP"), o);
+    EXPECT_EQ(c.status().code(), absl::StatusCode::kUnauthenticated) << c.status();
+    EXPECT_THAT(c.status().message(), ::testing::HasSubstr("SASL_AUTHENTICATION_FAILED"));
+  }
+}
+
+TEST_F(GroupMemberOnKafka, FailsSaslOnAPlaintextListener) {
+  absl::StatusOr<std::unique_ptr<KafkaConnection>> c =
+      ConnectTo(Env("SLUICE_TEST_KAFKA_BOOTSTRAP"), SaslOptions("PLAIN"));
+  // A PLAINTEXT listener answers SaslHandshake as an illegal SASL state, or drops the
+  // connection; either way the client must not get further.
+  EXPECT_FALSE(c.ok());
+}
+
+TEST_F(GroupMemberOnKafka, ConnectsWithTlsCheckingTheBrokersNameAndTrust) {
+  absl::StatusOr<std::unique_ptr<KafkaConnection>> c =
+      ConnectTo(Env("SLUICE_TEST_KAFKA_SSL_BOOTSTRAP"), SslOptions());
+  ASSERT_TRUE(c.ok()) << c.status();
+  ExpectFindsCoordinator(**c);
+
+  // The self-signed certificate is not in OpenSSL's default trust store.
+  KafkaConnectionOptions untrusted = SslOptions();
+  untrusted.ca_pem.reset();
+  absl::StatusOr<std::unique_ptr<KafkaConnection>> refused =
+      ConnectTo(Env("SLUICE_TEST_KAFKA_SSL_BOOTSTRAP"), untrusted);
+  EXPECT_EQ(refused.status().code(), absl::StatusCode::kUnauthenticated) << refused.status();
+  EXPECT_THAT(refused.status().message(), ::testing::HasSubstr("certificate verification failed"));
+}
+
+TEST_F(GroupMemberOnKafka, MembersOnSaslAndTlsListenersFormOneGroup) {
+  const std::string group = UniqueGroup("secured");
+  TestMember a(group, "http://worker-a:8083/", absl::Milliseconds(300),
+               Env("SLUICE_TEST_KAFKA_SASL_BOOTSTRAP"), SaslOptions("SCRAM-SHA-512"));
+  TestMember b(group, "http://worker-b:8083/", absl::Milliseconds(300),
+               Env("SLUICE_TEST_KAFKA_SSL_BOOTSTRAP"), SslOptions());
+  a.member().Start();
+  std::optional<MemberAssignment> alone = a.AwaitGenerationAfter(-1);
+  ASSERT_TRUE(alone.has_value());
+  b.member().Start();
+  std::optional<MemberAssignment> a_split = a.AwaitGenerationAfter(alone->generation);
+  std::optional<MemberAssignment> b_split = b.AwaitGenerationAfter(alone->generation);
+  ASSERT_TRUE(a_split.has_value());
+  ASSERT_TRUE(b_split.has_value());
+  std::vector<std::string> all = Connectors(*a_split);
+  for (const std::string& c : Connectors(*b_split)) all.push_back(c);
+  EXPECT_THAT(all, UnorderedElementsAreArray(kConnectors));
+  b.member().Stop();
   a.member().Stop();
 }
 
