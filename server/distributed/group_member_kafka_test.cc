@@ -5,6 +5,7 @@
 // without a broker.
 #include <algorithm>
 #include <cstdlib>
+#include <iostream>
 #include <map>
 #include <memory>
 #include <set>
@@ -12,6 +13,7 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/clock.h"
 #include "gmock/gmock.h"
@@ -337,6 +339,92 @@ TEST_F(GroupMemberOnKafka, MembersOnSaslAndTlsListenersFormOneGroup) {
   EXPECT_THAT(all, UnorderedElementsAreArray(kConnectors));
   b.member().Stop();
   a.member().Stop();
+}
+
+// A Java Kafka Connect 3.9.1 worker in distributed mode leads the group named by
+// SLUICE_TEST_JAVA_CONNECT_GROUP (advertising SLUICE_TEST_JAVA_CONNECT_URL) and runs two
+// connectors of one task each; test_group_membership.py starts it. A Sluice member joins with
+// the sessioned protocol and must be handed a share of the work by the Java leader's
+// incremental cooperative assignor (after the leader revoked it from the Java worker).
+TEST(JavaInterop, AJavaLeaderAssignsWorkToOurMember) {
+  const std::string group = Env("SLUICE_TEST_JAVA_CONNECT_GROUP");
+  const std::string java_url = Env("SLUICE_TEST_JAVA_CONNECT_URL");
+  ASSERT_FALSE(group.empty()) << "SLUICE_TEST_JAVA_CONNECT_GROUP names no Java Connect group";
+
+  absl::Mutex mu;
+  std::vector<MemberAssignment> seen;
+  ConnectAssignment running;  // what the member runs: every assignment minus the revocations
+  bool has_running = false;
+
+  GroupMemberOptions options;
+  options.bootstrap_servers = {Bootstrap()};
+  options.group_id = group;
+  options.heartbeat_interval = absl::Milliseconds(300);
+  options.connection.client_id = "sluice-interop";
+  GroupMemberCallbacks callbacks;
+  callbacks.metadata = [&] {
+    absl::MutexLock lock(&mu);
+    WorkerMetadata m;
+    m.url = "http://127.0.0.1:1/";
+    m.config_offset = -1;
+    if (has_running) m.assignment = running;
+    return m;
+  };
+  callbacks.assign = [](const LeaderInput&) -> absl::StatusOr<std::map<std::string, ConnectAssignment>> {
+    return absl::FailedPreconditionError("the Java worker is expected to lead");
+  };
+  callbacks.on_assignment = [&](const MemberAssignment& a) {
+    absl::MutexLock lock(&mu);
+    seen.push_back(a);
+    std::vector<std::string> connectors = ConnectorsOf(running.assigned);
+    std::vector<ConnectorTaskId> tasks = TasksOf(running.assigned);
+    for (const std::string& c : ConnectorsOf(a.assignment.revoked)) {
+      connectors.erase(std::remove(connectors.begin(), connectors.end(), c), connectors.end());
+    }
+    for (const ConnectorTaskId& t : TasksOf(a.assignment.revoked)) {
+      tasks.erase(std::remove(tasks.begin(), tasks.end(), t), tasks.end());
+    }
+    for (const std::string& c : ConnectorsOf(a.assignment.assigned)) connectors.push_back(c);
+    for (const ConnectorTaskId& t : TasksOf(a.assignment.assigned)) tasks.push_back(t);
+    running = a.assignment;
+    running.assigned = GroupAssigned(connectors, tasks);
+    running.revoked.clear();
+    running.delay = absl::ZeroDuration();
+    has_running = true;
+  };
+  GroupMember member(options, callbacks);
+  member.Start();
+  {
+    absl::MutexLock lock(&mu);
+    auto given_work = [&]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu) {
+      return has_running && !running.assigned.empty();
+    };
+    EXPECT_TRUE(mu.AwaitWithTimeout(absl::Condition(&given_work), absl::Seconds(40)))
+        << "no work from the Java leader after " << seen.size() << " assignments";
+    ASSERT_FALSE(seen.empty());
+    const MemberAssignment& last = seen.back();
+    EXPECT_FALSE(last.leader);
+    EXPECT_EQ(last.protocol, ConnectProtocolCompatibility::kSessioned);
+    EXPECT_EQ(last.assignment.error, AssignmentError::kNoError);
+    EXPECT_EQ(last.assignment.leader_url, java_url);
+    EXPECT_NE(last.assignment.leader, last.member_id);
+    EXPECT_GE(last.assignment.config_offset, 0);
+    for (const ConnectorAssignment& c : running.assigned) {
+      EXPECT_THAT(c.connector, ::testing::AnyOf("fs1", "fs2"));
+    }
+    for (const MemberAssignment& a : seen) {
+      std::cout << "generation " << a.generation << ": assigned";
+      for (const ConnectorAssignment& c : a.assignment.assigned) {
+        std::cout << " " << c.connector << "[" << absl::StrJoin(c.tasks, ",") << "]";
+      }
+      std::cout << "; revoked";
+      for (const ConnectorAssignment& c : a.assignment.revoked) {
+        std::cout << " " << c.connector << "[" << absl::StrJoin(c.tasks, ",") << "]";
+      }
+      std::cout << "; delay " << absl::FormatDuration(a.assignment.delay) << "\n";
+    }
+  }
+  member.Stop();
 }
 
 }  // namespace

@@ -1,16 +1,18 @@
 """Distributed mode's group membership client (server/distributed: KafkaConnection, GroupMember)
 against a real Apache Kafka 3.9.1 broker from tools/kafka, with three listeners: PLAINTEXT,
 SASL_PLAINTEXT (PLAIN, SCRAM-SHA-256, SCRAM-SHA-512) and SSL (a throwaway self-signed
-certificate). The checks are the gtest binary group_member_kafka_test; this file sets the broker
-up and tells the binary where it is."""
+certificate); and with a Java Kafka Connect 3.9.1 worker in distributed mode leading a group that
+our member joins. The checks are the gtest binary group_member_kafka_test; this file sets the
+broker (and the Java worker) up and tells the binary where they are."""
 
 import os
 import subprocess
 import sys
 
 import pytest
+import requests
 
-from conftest import BUILD, REPO, free_port
+from conftest import BUILD, REPO, free_port, wait_for
 
 TEST_BINARY = BUILD / "tests" / "group_member_kafka_test"
 USER, PASSWORD = "alice", "alice-secret"
@@ -84,9 +86,92 @@ def secured_broker(tmp_path_factory):
         subprocess.run([str(REPO / "tools" / "kafka"), "stop", "--dir", str(d)], timeout=120)
 
 
-def test_group_member_against_a_real_broker(secured_broker):
-    env = dict(os.environ, **secured_broker)
-    r = subprocess.run([str(TEST_BINARY)], env=env, capture_output=True, text=True, timeout=300)
+def run_test_binary(env, gtest_filter):
+    r = subprocess.run([str(TEST_BINARY), f"--gtest_filter={gtest_filter}"],
+                       env=dict(os.environ, **env), capture_output=True, text=True, timeout=300)
     sys.stdout.write(r.stdout[-20000:])
     sys.stderr.write(r.stderr[-5000:])
     assert r.returncode == 0, "group_member_kafka_test failed; see its output above"
+
+
+def test_group_member_against_a_real_broker(secured_broker):
+    run_test_binary(secured_broker, "-JavaInterop.*")
+
+
+JAVA_LOG4J = """\
+log4j.rootLogger=INFO, stdout
+log4j.appender.stdout=org.apache.log4j.ConsoleAppender
+log4j.appender.stdout.layout=org.apache.log4j.PatternLayout
+log4j.appender.stdout.layout.ConversionPattern=[%d] %p %m (%c)%n
+log4j.logger.org.reflections=ERROR
+"""
+
+
+def test_java_connect_leader_assigns_work_to_our_member(secured_broker, tmp_path):
+    libs = REPO / "build" / "kafka" / "3.9.1" / "libs"
+    port = free_port()
+    group = f"interop-{port}"
+    (tmp_path / "log4j.properties").write_text(JAVA_LOG4J)
+    props = {
+        "bootstrap.servers": secured_broker["SLUICE_TEST_KAFKA_BOOTSTRAP"],
+        "group.id": group,
+        "key.converter": "org.apache.kafka.connect.json.JsonConverter",
+        "value.converter": "org.apache.kafka.connect.json.JsonConverter",
+        "config.storage.topic": f"{group}-configs",
+        "offset.storage.topic": f"{group}-offsets",
+        "status.storage.topic": f"{group}-status",
+        "config.storage.replication.factor": "1",
+        "offset.storage.replication.factor": "1",
+        "status.storage.replication.factor": "1",
+        "offset.storage.partitions": "1",
+        "status.storage.partitions": "1",
+        "listeners": f"http://127.0.0.1:{port}",
+        "heartbeat.interval.ms": "1000",
+        "scheduled.rebalance.max.delay.ms": "1000",
+    }
+    (tmp_path / "worker.properties").write_text("".join(f"{k}={v}\n" for k, v in props.items()))
+    with open(tmp_path / "worker.log", "wb") as log:
+        java = subprocess.Popen(
+            ["java", "-Xmx512m", "-XX:TieredStopAtLevel=1",
+             f"-Dlog4j.configuration=file:{tmp_path / 'log4j.properties'}",
+             "-cp", f"{libs}/*", "org.apache.kafka.connect.cli.ConnectDistributed",
+             str(tmp_path / "worker.properties")],
+            cwd=tmp_path, stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT)
+    try:
+        url = f"http://127.0.0.1:{port}"
+
+        def answers():
+            try:
+                return requests.get(url + "/connectors", timeout=2).status_code == 200
+            except requests.RequestException:
+                return False
+        wait_for(answers, 120, "the Java worker's REST API")
+        source = tmp_path / "in.txt"
+        source.write_text("")
+        for name in ("fs1", "fs2"):
+            config = {"connector.class": "org.apache.kafka.connect.file.FileStreamSourceConnector",
+                      "file": str(source), "topic": f"{group}-{name}", "tasks.max": "1"}
+            r = requests.post(url + "/connectors", json={"name": name, "config": config},
+                              timeout=30)
+            assert r.status_code == 201, r.text
+
+        def both_running():
+            status = requests.get(url + "/connectors?expand=status", timeout=5).json()
+            return all(s["status"]["connector"]["state"] == "RUNNING" and
+                       [t["state"] for t in s["status"]["tasks"]] == ["RUNNING"]
+                       for s in status.values()) and len(status) == 2
+        wait_for(both_running, 60, "fs1 and fs2 running on the Java worker")
+        run_test_binary(dict(secured_broker, SLUICE_TEST_JAVA_CONNECT_GROUP=group,
+                             SLUICE_TEST_JAVA_CONNECT_URL=url + "/"),
+                        "JavaInterop.*")
+        # The Java worker took our metadata and our leaving without complaint.
+        errors = [line for line in (tmp_path / "worker.log").read_text(errors="replace")
+                  .splitlines() if " ERROR " in line]
+        assert not errors, "\n".join(errors[:20])
+    finally:
+        java.terminate()
+        try:
+            java.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            java.kill()
+            java.wait()
