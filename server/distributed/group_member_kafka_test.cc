@@ -19,6 +19,7 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "server/distributed/group_member.h"
+#include "server/kafka/client_configs.h"
 
 namespace sluice::distributed {
 namespace {
@@ -338,6 +339,66 @@ TEST_F(GroupMemberOnKafka, MembersOnSaslAndTlsListenersFormOneGroup) {
   for (const std::string& c : Connectors(*b_split)) all.push_back(c);
   EXPECT_THAT(all, UnorderedElementsAreArray(kConnectors));
   b.member().Stop();
+  a.member().Stop();
+}
+
+// The worker's Java settings, through the translation its librdkafka clients use
+// (kafka::ToLibrdkafka), into the connection's options.
+absl::StatusOr<KafkaConnectionOptions> FromJavaSettings(const ConfigMap& java) {
+  absl::StatusOr<kafka::ClientSettings> settings =
+      kafka::ToLibrdkafka(kafka::ClientType::kAdmin, java);
+  if (!settings.ok()) return settings.status();
+  return ConnectionOptionsFromLibrdkafka(settings->librdkafka);
+}
+
+TEST_F(GroupMemberOnKafka, ShowsAClientCertificateFromTheWorkersKeyStoreSettings) {
+  const ConfigMap trust = {{"security.protocol", "SSL"},
+                           {"ssl.truststore.type", "PEM"},
+                           {"ssl.truststore.location", Env("SLUICE_TEST_KAFKA_CA_PEM")}};
+  ConfigMap pem = trust;
+  pem["ssl.keystore.type"] = "PEM";
+  pem["ssl.keystore.location"] = Env("SLUICE_TEST_KAFKA_CLIENT_PEM");
+  ConfigMap p12 = trust;
+  p12["ssl.keystore.type"] = "PKCS12";
+  p12["ssl.keystore.location"] = Env("SLUICE_TEST_KAFKA_CLIENT_P12");
+  p12["ssl.keystore.password"] = Env("SLUICE_TEST_KAFKA_CLIENT_P12_PASSWORD");
+  for (const ConfigMap& java : {pem, p12}) {
+    SCOPED_TRACE(java.at("ssl.keystore.type"));
+    absl::StatusOr<KafkaConnectionOptions> options = FromJavaSettings(java);
+    ASSERT_TRUE(options.ok()) << options.status();
+    absl::StatusOr<std::unique_ptr<KafkaConnection>> c =
+        ConnectTo(Env("SLUICE_TEST_KAFKA_MTLS_BOOTSTRAP"), *options);
+    ASSERT_TRUE(c.ok()) << c.status();
+    ExpectFindsCoordinator(**c);
+  }
+  // Without the certificate, the listener does not let the client in.
+  absl::StatusOr<KafkaConnectionOptions> anonymous = FromJavaSettings(trust);
+  ASSERT_TRUE(anonymous.ok()) << anonymous.status();
+  EXPECT_FALSE(ConnectTo(Env("SLUICE_TEST_KAFKA_MTLS_BOOTSTRAP"), *anonymous).ok());
+}
+
+TEST_F(GroupMemberOnKafka, JoinsOverSaslSslFromTheWorkersJaasSettings) {
+  absl::StatusOr<KafkaConnectionOptions> options = FromJavaSettings({
+      {"security.protocol", "SASL_SSL"},
+      {"sasl.mechanism", "SCRAM-SHA-256"},
+      {"sasl.jaas.config",
+       absl::StrCat("org.apache.kafka.common.security.scram.ScramLoginModule required "
+                    "username=\"",
+                    Env("SLUICE_TEST_KAFKA_USER"), "\" password=\"",
+                    Env("SLUICE_TEST_KAFKA_PASSWORD"), "\";")},
+      {"ssl.truststore.type", "PEM"},
+      {"ssl.truststore.location", Env("SLUICE_TEST_KAFKA_CA_PEM")},
+  });
+  ASSERT_TRUE(options.ok()) << options.status();
+  EXPECT_EQ(options->security_protocol, SecurityProtocol::kSaslSsl);
+  EXPECT_EQ(options->sasl_mechanism, "SCRAM-SHA-256");
+  const std::string group = UniqueGroup("sasl-ssl");
+  TestMember a(group, "http://worker-a:8083/", absl::Milliseconds(300),
+               Env("SLUICE_TEST_KAFKA_SASL_SSL_BOOTSTRAP"), *options);
+  a.member().Start();
+  std::optional<MemberAssignment> alone = a.AwaitGenerationAfter(-1);
+  ASSERT_TRUE(alone.has_value());
+  EXPECT_THAT(Connectors(*alone), UnorderedElementsAreArray(kConnectors));
   a.member().Stop();
 }
 

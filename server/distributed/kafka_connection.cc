@@ -11,6 +11,7 @@
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
 #include <openssl/pem.h>
+#include <openssl/pkcs12.h>
 #include <openssl/rand.h>
 #include <openssl/ssl.h>
 #include <openssl/x509.h>
@@ -22,6 +23,8 @@
 
 #include <algorithm>
 #include <cstring>
+#include <fstream>
+#include <sstream>
 #include <utility>
 
 #include "absl/strings/ascii.h"
@@ -124,7 +127,48 @@ absl::StatusOr<std::unique_ptr<SSL_CTX, SslCtxFree>> NewSslContext(
     }
     EVP_PKEY_free(key);
   }
+  if (options.pkcs12.has_value()) {
+    const unsigned char* p = reinterpret_cast<const unsigned char*>(options.pkcs12->data());
+    PKCS12* p12 = d2i_PKCS12(nullptr, &p, static_cast<long>(options.pkcs12->size()));
+    EVP_PKEY* key = nullptr;
+    X509* cert = nullptr;
+    STACK_OF(X509)* chain = nullptr;
+    const bool parsed =
+        p12 != nullptr &&
+        PKCS12_parse(p12, options.pkcs12_password.value_or("").c_str(), &key, &cert, &chain) == 1;
+    if (p12 != nullptr) PKCS12_free(p12);
+    absl::Status status;
+    if (!parsed || key == nullptr || cert == nullptr) {
+      status = absl::InvalidArgumentError(
+          "Cannot read the PKCS#12 key store (ssl.keystore.location): " + OpenSslErrors());
+    } else if (SSL_CTX_use_certificate(ctx.get(), cert) != 1 ||
+               SSL_CTX_use_PrivateKey(ctx.get(), key) != 1) {
+      status = absl::InvalidArgumentError("Cannot use the PKCS#12 key store's key: " +
+                                          OpenSslErrors());
+    } else {
+      for (int i = 0; chain != nullptr && i < sk_X509_num(chain); ++i) {
+        X509* ca = sk_X509_value(chain, i);
+        X509_up_ref(ca);
+        SSL_CTX_add_extra_chain_cert(ctx.get(), ca);  // takes the reference
+      }
+    }
+    if (key != nullptr) EVP_PKEY_free(key);
+    if (cert != nullptr) X509_free(cert);
+    if (chain != nullptr) sk_X509_pop_free(chain, X509_free);
+    if (!status.ok()) return status;
+  }
   return ctx;
+}
+
+absl::StatusOr<std::string> ReadWholeFile(const std::string& setting, const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("Cannot read ", path, " (", setting, "): ", std::strerror(errno)));
+  }
+  std::ostringstream out;
+  out << in.rdbuf();
+  return out.str();
 }
 
 bool IsNumericHost(const std::string& host) {
@@ -246,11 +290,16 @@ absl::StatusOr<KafkaConnectionOptions> ConnectionOptionsFromLibrdkafka(
   o.certificate_pem = get("ssl.certificate.pem");
   o.key_pem = get("ssl.key.pem");
   o.key_password = get("ssl.key.password");
-  if (get("ssl.keystore.location").has_value()) {
-    return absl::InvalidArgumentError(
-        "The group membership client cannot read a PKCS#12 client key store "
-        "(ssl.keystore.location) yet; give the key store as PEM (ssl.keystore.type=PEM)");
+  for (auto [setting, field] : {std::make_pair("ssl.certificate.location", &o.certificate_pem),
+                                std::make_pair("ssl.key.location", &o.key_pem),
+                                std::make_pair("ssl.keystore.location", &o.pkcs12)}) {
+    if (std::optional<std::string> path = get(setting)) {
+      absl::StatusOr<std::string> bytes = ReadWholeFile(setting, *path);
+      if (!bytes.ok()) return bytes.status();
+      *field = *std::move(bytes);
+    }
   }
+  o.pkcs12_password = get("ssl.keystore.password");
   if (auto v = get("ssl.endpoint.identification.algorithm")) {
     const std::string a = absl::AsciiStrToLower(*v);
     o.verify_hostname = !(a.empty() || a == "none");

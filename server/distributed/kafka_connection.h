@@ -70,10 +70,13 @@ struct KafkaConnectionOptions {
   // ssl.endpoint.identification.algorithm=https (Kafka's default): the broker's certificate
   // must name the host connected to. "" turns it off.
   bool verify_hostname = true;
-  // A client certificate (mutual TLS), PEM: certificate chain (leaf first) and private key.
+  // A client certificate (mutual TLS), either PEM (certificate chain, leaf first, and private
+  // key, encrypted with key_password or not) or a PKCS#12 key store's bytes and password.
   std::optional<std::string> certificate_pem;
   std::optional<std::string> key_pem;
   std::optional<std::string> key_password;
+  std::optional<std::string> pkcs12;
+  std::optional<std::string> pkcs12_password;
 
   // SASL (kSaslPlaintext, kSaslSsl): PLAIN, SCRAM-SHA-256 or SCRAM-SHA-512.
   std::string sasl_mechanism = "GSSAPI";  // Kafka's default, which Sluice's client refuses
@@ -86,11 +89,12 @@ struct KafkaConnectionOptions {
 
 // The options for the librdkafka settings that server/kafka/client_configs.h's ToLibrdkafka
 // makes of a worker's Java client settings (security.protocol, ssl.ca.pem, ssl.ca.location,
-// ssl.certificate.pem, ssl.key.pem, ssl.key.password, ssl.endpoint.identification.algorithm,
-// sasl.mechanisms, sasl.username, sasl.password, client.id), so that the group client connects
-// wherever the worker's librdkafka clients do. InvalidArgument for a security protocol or SASL
-// mechanism this client cannot speak, or a client key store given as a file (ssl.keystore.location;
-// PKCS#12 client key stores are not read here yet).
+// ssl.certificate.pem / ssl.key.pem, ssl.certificate.location / ssl.key.location,
+// ssl.keystore.location (PKCS#12) / ssl.keystore.password, ssl.key.password,
+// ssl.endpoint.identification.algorithm, sasl.mechanisms, sasl.username, sasl.password,
+// client.id), so that the group client connects wherever the worker's librdkafka clients do.
+// Files named are read now. InvalidArgument for a security protocol or SASL mechanism this client
+// cannot speak, or a file that cannot be read.
 absl::StatusOr<KafkaConnectionOptions> ConnectionOptionsFromLibrdkafka(
     const std::map<std::string, std::string>& librdkafka);
 

@@ -1,7 +1,7 @@
 """Distributed mode's group membership client (server/distributed: KafkaConnection, GroupMember)
 against a real Apache Kafka 3.9.1 broker from tools/kafka, with three listeners: PLAINTEXT,
-SASL_PLAINTEXT (PLAIN, SCRAM-SHA-256, SCRAM-SHA-512) and SSL (a throwaway self-signed
-certificate); and with a Java Kafka Connect 3.9.1 worker in distributed mode leading a group that
+SASL_PLAINTEXT and SASL_SSL (PLAIN, SCRAM-SHA-256, SCRAM-SHA-512), SSL, and SSL requiring a
+client certificate (throwaway self-signed certificates); and with a Java Kafka Connect 3.9.1 worker in distributed mode leading a group that
 our member joins. The checks are the gtest binary group_member_kafka_test; this file sets the
 broker (and the Java worker) up and tells the binary where they are."""
 
@@ -16,6 +16,7 @@ from conftest import BUILD, REPO, free_port, wait_for
 
 TEST_BINARY = BUILD / "tests" / "group_member_kafka_test"
 USER, PASSWORD = "alice", "alice-secret"
+CLIENT_P12_PASSWORD = "p12-secret"
 
 
 def make_certificate(d):
@@ -31,31 +32,56 @@ def make_certificate(d):
     return keystore, cert
 
 
+def make_client_keystores(d):
+    """A self-signed client certificate as a PEM key store and a PKCS#12 one (password
+    CLIENT_P12_PASSWORD); returns (PEM key store, PKCS#12 key store, certificate)."""
+    key, cert = d / "client-key.pem", d / "client-cert.pem"
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2",
+                    "-subj", "/CN=sluice-client", "-keyout", str(key), "-out", str(cert)],
+                   check=True, capture_output=True)
+    pem = d / "client-keystore.pem"
+    pem.write_text(key.read_text() + cert.read_text())
+    p12 = d / "client-keystore.p12"
+    subprocess.run(["openssl", "pkcs12", "-export", "-inkey", str(key), "-in", str(cert),
+                    "-passout", f"pass:{CLIENT_P12_PASSWORD}", "-out", str(p12)],
+                   check=True, capture_output=True)
+    return pem, p12, cert
+
+
 @pytest.fixture(scope="module")
 def secured_broker(tmp_path_factory):
     d = tmp_path_factory.mktemp("kafka-secured")
     keystore, cert = make_certificate(d)
-    sasl_port, ssl_port = free_port(), free_port()
-    while ssl_port == sasl_port:
-        ssl_port = free_port()
+    client_pem, client_p12, client_cert = make_client_keystores(d)
+    ports = set()
+    while len(ports) < 4:
+        ports.add(free_port())
+    sasl_port, ssl_port, mtls_port, sasl_ssl_port = sorted(ports)
     host = "127.0.0.1"
     plain_jaas = ("org.apache.kafka.common.security.plain.PlainLoginModule required "
                   f'user_{USER}="{PASSWORD}";')
     scram_jaas = "org.apache.kafka.common.security.scram.ScramLoginModule required;"
     sets = [
         "listeners=PLAINTEXT://127.0.0.1:{port},CONTROLLER://127.0.0.1:{controller_port},"
-        f"SASL_PLAINTEXT://{host}:{sasl_port},SSL://{host}:{ssl_port}",
+        f"SASL_PLAINTEXT://{host}:{sasl_port},SSL://{host}:{ssl_port},"
+        f"MTLS://{host}:{mtls_port},SASL_SSL://{host}:{sasl_ssl_port}",
         "advertised.listeners=PLAINTEXT://127.0.0.1:{port},"
-        f"SASL_PLAINTEXT://{host}:{sasl_port},SSL://localhost:{ssl_port}",
+        f"SASL_PLAINTEXT://{host}:{sasl_port},SSL://localhost:{ssl_port},"
+        f"MTLS://{host}:{mtls_port},SASL_SSL://localhost:{sasl_ssl_port}",
         "listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT,"
-        "SASL_PLAINTEXT:SASL_PLAINTEXT,SSL:SSL",
+        "SASL_PLAINTEXT:SASL_PLAINTEXT,SSL:SSL,MTLS:SSL,SASL_SSL:SASL_SSL",
         "sasl.enabled.mechanisms=PLAIN,SCRAM-SHA-256,SCRAM-SHA-512",
-        f"listener.name.sasl_plaintext.plain.sasl.jaas.config={plain_jaas}",
-        f"listener.name.sasl_plaintext.scram-sha-256.sasl.jaas.config={scram_jaas}",
-        f"listener.name.sasl_plaintext.scram-sha-512.sasl.jaas.config={scram_jaas}",
         "ssl.keystore.type=PEM",
         f"ssl.keystore.location={keystore}",
+        # MTLS: a client must show the client certificate.
+        "listener.name.mtls.ssl.client.auth=required",
+        "listener.name.mtls.ssl.truststore.type=PEM",
+        f"listener.name.mtls.ssl.truststore.location={client_cert}",
     ]
+    for listener in ("sasl_plaintext", "sasl_ssl"):
+        sets += [f"listener.name.{listener}.plain.sasl.jaas.config={plain_jaas}",
+                 f"listener.name.{listener}.scram-sha-256.sasl.jaas.config={scram_jaas}",
+                 f"listener.name.{listener}.scram-sha-512.sasl.jaas.config={scram_jaas}"]
     cmd = [str(REPO / "tools" / "kafka"), "start", "--dir", str(d)]
     for s in sets:
         cmd += ["--set", s]
@@ -78,6 +104,11 @@ def secured_broker(tmp_path_factory):
             "SLUICE_TEST_KAFKA_BOOTSTRAP": bootstrap,
             "SLUICE_TEST_KAFKA_SASL_BOOTSTRAP": f"{host}:{sasl_port}",
             "SLUICE_TEST_KAFKA_SSL_BOOTSTRAP": f"localhost:{ssl_port}",
+            "SLUICE_TEST_KAFKA_MTLS_BOOTSTRAP": f"{host}:{mtls_port}",
+            "SLUICE_TEST_KAFKA_SASL_SSL_BOOTSTRAP": f"localhost:{sasl_ssl_port}",
+            "SLUICE_TEST_KAFKA_CLIENT_PEM": str(client_pem),
+            "SLUICE_TEST_KAFKA_CLIENT_P12": str(client_p12),
+            "SLUICE_TEST_KAFKA_CLIENT_P12_PASSWORD": CLIENT_P12_PASSWORD,
             "SLUICE_TEST_KAFKA_CA_PEM": str(cert),
             "SLUICE_TEST_KAFKA_USER": USER,
             "SLUICE_TEST_KAFKA_PASSWORD": PASSWORD,
