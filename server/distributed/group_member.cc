@@ -214,11 +214,14 @@ absl::StatusOr<std::vector<SyncGroupAssignment>> GroupMember::LeaderAssignments(
 
 GroupMember::StepResult GroupMember::JoinAndSync() {
   std::string member_id;
+  int32_t generation;
   {
     absl::MutexLock lock(&mu_);
     rejoin_requested_ = false;
     member_id = member_id_;
+    generation = generation_;
   }
+  if (callbacks_.on_join_prepare) callbacks_.on_join_prepare(generation, member_id);
   while (true) {
     const WorkerMetadata metadata = callbacks_.metadata ? callbacks_.metadata() : WorkerMetadata{};
     absl::StatusOr<std::vector<JoinGroupProtocol>> protocols =

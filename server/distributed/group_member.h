@@ -34,8 +34,9 @@
 //
 // Threads: one background thread per member does every request; the callbacks run on it, one
 // at a time, and must return quickly (a callback that blocks stops the heartbeats, and the
-// broker drops the member after session.timeout.ms): hand the work to another thread. No
-// callback may call Stop(). The public methods are thread-safe.
+// broker drops the member after session.timeout.ms): hand the work to another thread. The
+// exception is on_join_prepare, which runs while no heartbeat is due. No callback may call
+// Stop(). The public methods are thread-safe.
 #ifndef SLUICE_SERVER_DISTRIBUTED_GROUP_MEMBER_H_
 #define SLUICE_SERVER_DISTRIBUTED_GROUP_MEMBER_H_
 
@@ -98,6 +99,11 @@ struct MemberAssignment {
 };
 
 struct GroupMemberCallbacks {
+  // A (re)join is about to start: the generation and member id it leaves (-1 and "" before the
+  // first). Under the eager protocol the herder stops all its work here, as Java's
+  // WorkerCoordinator.onJoinPrepare has it revoke everything; it may block up to
+  // rebalance.timeout.ms (the coordinator waits that long for members to rejoin). Optional.
+  std::function<void(int32_t generation, const std::string& member_id)> on_join_prepare;
   // This worker's metadata for the next JoinGroup: advertised URL, config offset, and (for the
   // cooperative protocols) the assignment it runs now. Called before every join.
   std::function<WorkerMetadata()> metadata;

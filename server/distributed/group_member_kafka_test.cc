@@ -117,6 +117,10 @@ class TestMember {
     options.rebalance_timeout = absl::Seconds(20);
     options.connection.client_id = url_;
     GroupMemberCallbacks callbacks;
+    callbacks.on_join_prepare = [this](int32_t generation, const std::string& member_id) {
+      absl::MutexLock lock(&mu_);
+      prepared_.emplace_back(generation, member_id);
+    };
     callbacks.metadata = [this] {
       {
         absl::MutexLock lock(&mu_);
@@ -164,6 +168,11 @@ class TestMember {
     return mu_.AwaitWithTimeout(absl::Condition(&reached), absl::Seconds(10));
   }
 
+  std::vector<std::pair<int32_t, std::string>> prepared() {
+    absl::MutexLock lock(&mu_);
+    return prepared_;
+  }
+
   std::vector<LeaderInput> leader_inputs() {
     absl::MutexLock lock(&mu_);
     return leader_inputs_;
@@ -176,6 +185,7 @@ class TestMember {
   std::vector<LeaderInput> leader_inputs_ ABSL_GUARDED_BY(mu_);
   absl::Status fatal_ ABSL_GUARDED_BY(mu_);
   int joins_ ABSL_GUARDED_BY(mu_) = 0;
+  std::vector<std::pair<int32_t, std::string>> prepared_ ABSL_GUARDED_BY(mu_);
   std::unique_ptr<GroupMember> member_;
 };
 
@@ -273,6 +283,11 @@ TEST_F(GroupMemberOnKafka, RequestRejoinStartsANewGeneration) {
   std::optional<MemberAssignment> second = a.AwaitGenerationAfter(first->generation);
   ASSERT_TRUE(second.has_value());
   EXPECT_EQ(second->member_id, first->member_id);
+  // Each join was announced with what it leaves behind.
+  const std::vector<std::pair<int32_t, std::string>> prepared = a.prepared();
+  ASSERT_EQ(prepared.size(), 2u);
+  EXPECT_EQ(prepared[0], std::make_pair(-1, std::string()));
+  EXPECT_EQ(prepared[1], std::make_pair(first->generation, first->member_id));
   a.member().Stop();
 }
 

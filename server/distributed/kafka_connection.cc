@@ -17,6 +17,8 @@
 #include <openssl/x509.h>
 #include <openssl/x509_vfy.h>
 #include <poll.h>
+#include <pthread.h>
+#include <signal.h>
 #include <sys/eventfd.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -170,6 +172,40 @@ absl::StatusOr<std::string> ReadWholeFile(const std::string& setting, const std:
   out << in.rdbuf();
   return out.str();
 }
+
+// Blocks SIGPIPE in this thread while OpenSSL writes with plain send(2) (no MSG_NOSIGNAL), and
+// consumes a SIGPIPE the write raised, so that a broker closing the connection is an error
+// instead of the end of the process.
+class SigpipeBlocked {
+ public:
+  SigpipeBlocked() {
+    sigset_t pending;
+    sigemptyset(&pending);
+    sigpending(&pending);
+    was_pending_ = sigismember(&pending, SIGPIPE) == 1;
+    sigset_t block;
+    sigemptyset(&block);
+    sigaddset(&block, SIGPIPE);
+    pthread_sigmask(SIG_BLOCK, &block, &old_);
+  }
+  ~SigpipeBlocked() {
+    if (!was_pending_) {
+      sigset_t pipe;
+      sigemptyset(&pipe);
+      sigaddset(&pipe, SIGPIPE);
+      const timespec zero{0, 0};
+      while (sigtimedwait(&pipe, nullptr, &zero) == SIGPIPE) {
+      }
+    }
+    pthread_sigmask(SIG_SETMASK, &old_, nullptr);
+  }
+  SigpipeBlocked(const SigpipeBlocked&) = delete;
+  SigpipeBlocked& operator=(const SigpipeBlocked&) = delete;
+
+ private:
+  sigset_t old_;
+  bool was_pending_ = false;
+};
 
 bool IsNumericHost(const std::string& host) {
   in6_addr addr;
@@ -364,10 +400,9 @@ KafkaConnection::KafkaConnection(int fd, std::string address,
                                  const KafkaConnectionOptions& options)
     : fd_(fd), address_(std::move(address)), options_(options) {}
 
-KafkaConnection::~KafkaConnection() {
-  if (tls_ != nullptr && tls_->ssl != nullptr && !broken_) SSL_shutdown(tls_->ssl.get());
-  close(fd_);
-}
+// No TLS close_notify: the broker does not need it, and it would write to a socket that may
+// be gone.
+KafkaConnection::~KafkaConnection() { close(fd_); }
 
 RequestIdentity KafkaConnection::NextIdentity() {
   return RequestIdentity{next_correlation_id_++, options_.client_id};
@@ -477,7 +512,11 @@ absl::Status KafkaConnection::StartTls(const std::string& host, absl::Time deadl
   }
   while (true) {
     ERR_clear_error();
-    const int r = SSL_connect(ssl);
+    int r;
+    {
+      SigpipeBlocked no_sigpipe;
+      r = SSL_connect(ssl);
+    }
     if (r == 1) return absl::OkStatus();
     const int e = SSL_get_error(ssl, r);
     if (e == SSL_ERROR_WANT_READ || e == SSL_ERROR_WANT_WRITE) {
@@ -632,8 +671,11 @@ absl::Status KafkaConnection::WriteAll(std::string_view bytes, absl::Time deadli
     if (tls_ != nullptr) {
       ERR_clear_error();
       size_t written = 0;
-      const int r = SSL_write_ex(tls_->ssl.get(), bytes.data() + done, bytes.size() - done,
-                                 &written);
+      int r;
+      {
+        SigpipeBlocked no_sigpipe;
+        r = SSL_write_ex(tls_->ssl.get(), bytes.data() + done, bytes.size() - done, &written);
+      }
       if (r == 1) {
         done += written;
         continue;
@@ -671,7 +713,11 @@ absl::Status KafkaConnection::ReadSome(absl::Time deadline, const Canceller* can
     if (tls_ != nullptr) {
       ERR_clear_error();
       size_t got = 0;
-      const int r = SSL_read_ex(tls_->ssl.get(), buf, sizeof(buf), &got);
+      int r;
+      {
+        SigpipeBlocked no_sigpipe;  // a read may write (TLS 1.3 key updates)
+        r = SSL_read_ex(tls_->ssl.get(), buf, sizeof(buf), &got);
+      }
       if (r == 1) {
         in_.append(buf, got);
         return absl::OkStatus();

@@ -15,7 +15,8 @@
 // (DeadlineExceeded) or as soon as its Canceller is cancelled (Cancelled), whatever the broker
 // does. After any failed call the connection is broken (its stream may hold half a response)
 // and every later call fails at once: open a new one. Name resolution (getaddrinfo) is the one
-// step that does not watch the deadline.
+// step that does not watch the deadline. A broker closing the connection never raises SIGPIPE
+// (MSG_NOSIGNAL, and SIGPIPE blocked in the thread while OpenSSL writes).
 //
 // Thread-compatible: one thread uses a connection at a time. A Canceller is thread-safe.
 #ifndef SLUICE_SERVER_DISTRIBUTED_KAFKA_CONNECTION_H_
