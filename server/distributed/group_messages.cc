@@ -80,6 +80,14 @@ void WriteBody(WireWriter& w, const LeaveGroupRequest& r) {
   }
 }
 
+void WriteBody(WireWriter& w, const SaslHandshakeRequest& r) {
+  w.String("mechanism", r.mechanism);
+}
+
+void WriteBody(WireWriter& w, const SaslAuthenticateRequest& r) {
+  w.Bytes("auth_bytes", r.auth_bytes);
+}
+
 void ReadBody(WireReader& r, ApiVersionsResponse& out) {
   out.error_code = ReadErrorCode(r);
   const int32_t n = r.ArrayCount("api_keys");
@@ -146,6 +154,19 @@ void ReadBody(WireReader& r, LeaveGroupResponse& out) {
     r.ExitStruct();
     out.members.push_back(std::move(m));
   }
+}
+
+void ReadBody(WireReader& r, SaslHandshakeResponse& out) {
+  out.error_code = ReadErrorCode(r);
+  const int32_t n = r.ArrayCount("mechanisms");
+  for (int32_t i = 0; i < n && r.ok(); ++i) out.mechanisms.push_back(r.String("mechanisms"));
+}
+
+void ReadBody(WireReader& r, SaslAuthenticateResponse& out) {
+  out.error_code = ReadErrorCode(r);
+  out.error_message = r.NullableString("error_message");
+  out.auth_bytes = r.Bytes("auth_bytes");
+  out.session_lifetime = absl::Milliseconds(r.Int64("session_lifetime_ms"));
 }
 
 // ---- The one encoder and the one decoder every message goes through.
@@ -217,6 +238,15 @@ absl::StatusOr<std::string> EncodeRequest(const LeaveGroupRequest& request,
   return Encode(request, identity);
 }
 
+absl::StatusOr<std::string> EncodeRequest(const SaslHandshakeRequest& request,
+                                          const RequestIdentity& identity) {
+  return Encode(request, identity);
+}
+absl::StatusOr<std::string> EncodeRequest(const SaslAuthenticateRequest& request,
+                                          const RequestIdentity& identity) {
+  return Encode(request, identity);
+}
+
 absl::StatusOr<ApiVersionsResponse> DecodeApiVersionsResponse(std::string_view body) {
   return Decode<ApiVersionsResponse>(body, ApiVersionsRequest::kApiKey,
                                      ApiVersionsRequest::kVersion);
@@ -237,6 +267,15 @@ absl::StatusOr<HeartbeatResponse> DecodeHeartbeatResponse(std::string_view body)
 absl::StatusOr<LeaveGroupResponse> DecodeLeaveGroupResponse(std::string_view body) {
   return Decode<LeaveGroupResponse>(body, LeaveGroupRequest::kApiKey,
                                     LeaveGroupRequest::kVersion);
+}
+
+absl::StatusOr<SaslHandshakeResponse> DecodeSaslHandshakeResponse(std::string_view body) {
+  return Decode<SaslHandshakeResponse>(body, SaslHandshakeRequest::kApiKey,
+                                       SaslHandshakeRequest::kVersion);
+}
+absl::StatusOr<SaslAuthenticateResponse> DecodeSaslAuthenticateResponse(std::string_view body) {
+  return Decode<SaslAuthenticateResponse>(body, SaslAuthenticateRequest::kApiKey,
+                                          SaslAuthenticateRequest::kVersion);
 }
 
 }  // namespace sluice::distributed

@@ -1,6 +1,6 @@
 // The Kafka requests and responses of group membership, in exactly the versions the worker
-// speaks: ApiVersions v0, FindCoordinator v1, JoinGroup v5, SyncGroup v3, Heartbeat v3 and
-// LeaveGroup v3. These are the newest non-flexible versions (no tagged fields, no compact
+// speaks: ApiVersions v0, FindCoordinator v1, JoinGroup v5, SyncGroup v3, Heartbeat v3,
+// LeaveGroup v3, and for SASL, SaslHandshake v1 and SaslAuthenticate v1. These are the newest non-flexible versions (no tagged fields, no compact
 // encodings) that both Kafka 3.9 and librdkafka's mock cluster serve (DESIGN.md §4); the client
 // checks them against the broker's ApiVersions answer before using them.
 //
@@ -187,6 +187,36 @@ struct LeaveGroupResponse {
   std::vector<LeftMember> members;  // one per member in the request, each with its own error
 };
 
+// ---- SaslHandshake v1 (v0 would mean raw SASL tokens after it, without SaslAuthenticate)
+
+struct SaslHandshakeRequest {
+  static constexpr ApiKey kApiKey = ApiKey::kSaslHandshake;
+  static constexpr int16_t kVersion = 1;
+  std::string mechanism;  // "PLAIN", "SCRAM-SHA-256", ...
+};
+
+struct SaslHandshakeResponse {
+  KafkaErrorCode error_code = KafkaErrorCode::kNone;
+  std::vector<std::string> mechanisms;  // those the broker's listener enables
+};
+
+// ---- SaslAuthenticate v1 (v2 is flexible; v1 differs from v0 only in the response's session
+// lifetime)
+
+struct SaslAuthenticateRequest {
+  static constexpr ApiKey kApiKey = ApiKey::kSaslAuthenticate;
+  static constexpr int16_t kVersion = 1;
+  std::string auth_bytes;  // the mechanism's client message
+};
+
+struct SaslAuthenticateResponse {
+  KafkaErrorCode error_code = KafkaErrorCode::kNone;
+  std::optional<std::string> error_message;
+  std::string auth_bytes;  // the mechanism's server message
+  // 0 when the broker does not ask for re-authentication (connections.max.reauth.ms unset).
+  absl::Duration session_lifetime = absl::ZeroDuration();
+};
+
 // ---- Encoders: the size-prefixed frame. InvalidArgument when a string is longer than 32767
 // bytes or a timeout does not fit an int32 of milliseconds.
 
@@ -202,6 +232,10 @@ absl::StatusOr<std::string> EncodeRequest(const HeartbeatRequest& request,
                                           const RequestIdentity& identity);
 absl::StatusOr<std::string> EncodeRequest(const LeaveGroupRequest& request,
                                           const RequestIdentity& identity);
+absl::StatusOr<std::string> EncodeRequest(const SaslHandshakeRequest& request,
+                                          const RequestIdentity& identity);
+absl::StatusOr<std::string> EncodeRequest(const SaslAuthenticateRequest& request,
+                                          const RequestIdentity& identity);
 
 // ---- Decoders: the body after the response header.
 
@@ -211,6 +245,8 @@ absl::StatusOr<JoinGroupResponse> DecodeJoinGroupResponse(std::string_view body)
 absl::StatusOr<SyncGroupResponse> DecodeSyncGroupResponse(std::string_view body);
 absl::StatusOr<HeartbeatResponse> DecodeHeartbeatResponse(std::string_view body);
 absl::StatusOr<LeaveGroupResponse> DecodeLeaveGroupResponse(std::string_view body);
+absl::StatusOr<SaslHandshakeResponse> DecodeSaslHandshakeResponse(std::string_view body);
+absl::StatusOr<SaslAuthenticateResponse> DecodeSaslAuthenticateResponse(std::string_view body);
 
 }  // namespace sluice::distributed
 

@@ -414,5 +414,67 @@ TEST(DecodeResponse, RefusesACorruptedMemberCountWithoutAllocatingIt) {
               HasSubstr("Error reading field 'members': Error reading array of size 2130706434"));
 }
 
+// SASL: the hex strings come from Kafka 3.9.1's SaslHandshake{Request,Response}Data and
+// SaslAuthenticate{Request,Response}Data, serialized as above.
+
+TEST(EncodeRequest, WritesSaslHandshakeV1AsKafkaDoes) {
+  SaslHandshakeRequest request;
+  request.mechanism = "PLAIN";
+  EXPECT_EQ(Hex(*EncodeRequest(request, {3, kClientId})),
+            Framed("0011000100000003000d736c756963652d776f726b65720005504c41494e"));
+  request.mechanism = "SCRAM-SHA-512";
+  EXPECT_EQ(Hex(*EncodeRequest(request, {3, kClientId})),
+            Framed("0011000100000003000d736c756963652d776f726b6572000d534352414d2d5348412d353132"));
+}
+
+TEST(EncodeRequest, WritesSaslAuthenticateV1AsKafkaDoes) {
+  SaslAuthenticateRequest request;
+  request.auth_bytes = std::string("\0alice\0alice-secret", 19);
+  EXPECT_EQ(Hex(*EncodeRequest(request, {4, kClientId})),
+            Framed("0024000100000004000d736c756963652d776f726b65720000001300616c69636500616c6963652d"
+                   "736563726574"));
+}
+
+TEST(DecodeResponse, ReadsSaslHandshakeV1WithTheBrokersMechanisms) {
+  absl::StatusOr<SaslHandshakeResponse> ok = DecodeSaslHandshakeResponse(
+      Body("000000030000000000020005504c41494e000d534352414d2d5348412d323536", 3));
+  ASSERT_TRUE(ok.ok()) << ok.status();
+  EXPECT_EQ(ok->error_code, KafkaErrorCode::kNone);
+  EXPECT_THAT(ok->mechanisms, ::testing::ElementsAre("PLAIN", "SCRAM-SHA-256"));
+
+  absl::StatusOr<SaslHandshakeResponse> refused =
+      DecodeSaslHandshakeResponse(Body("000000030021000000010006475353415049", 3));
+  ASSERT_TRUE(refused.ok()) << refused.status();
+  EXPECT_EQ(refused->error_code, KafkaErrorCode::kUnsupportedSaslMechanism);
+  EXPECT_THAT(refused->mechanisms, ::testing::ElementsAre("GSSAPI"));
+}
+
+TEST(DecodeResponse, ReadsSaslAuthenticateV1SuccessAndFailure) {
+  absl::StatusOr<SaslAuthenticateResponse> ok =
+      DecodeSaslAuthenticateResponse(Body("000000040000ffff00000000000000000036ee80", 4));
+  ASSERT_TRUE(ok.ok()) << ok.status();
+  EXPECT_EQ(ok->error_code, KafkaErrorCode::kNone);
+  EXPECT_EQ(ok->error_message, std::nullopt);
+  EXPECT_EQ(ok->auth_bytes, "");
+  EXPECT_EQ(ok->session_lifetime, absl::Hours(1));
+
+  absl::StatusOr<SaslAuthenticateResponse> failed = DecodeSaslAuthenticateResponse(
+      Body("00000004003a003341757468656e7469636174696f6e206661696c65643a20496e76616c696420757365"
+           "726e616d65206f722070617373776f7264000000000000000000000000",
+           4));
+  ASSERT_TRUE(failed.ok()) << failed.status();
+  EXPECT_EQ(failed->error_code, KafkaErrorCode::kSaslAuthenticationFailed);
+  EXPECT_EQ(failed->error_message, "Authentication failed: Invalid username or password");
+  EXPECT_EQ(failed->session_lifetime, absl::ZeroDuration());
+}
+
+TEST(DecodeResponse, RefusesASaslAuthenticateV0Body) {
+  // v0 has no session lifetime: the v1 decoder must notice the missing field.
+  absl::StatusOr<SaslAuthenticateResponse> response =
+      DecodeSaslAuthenticateResponse(Body("000000040000ffff00000000", 4));
+  EXPECT_EQ(response.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(response.status().message(), StartsWith("SaslAuthenticate v1 response: "));
+}
+
 }  // namespace
 }  // namespace sluice::distributed

@@ -41,6 +41,10 @@ constexpr KafkaErrorInfo kErrors[] = {
      "The group is rebalancing, so a rejoin is needed.", false},
     {C::kGroupAuthorizationFailed, "GROUP_AUTHORIZATION_FAILED", "Group authorization failed.",
      false},
+    {C::kUnsupportedSaslMechanism, "UNSUPPORTED_SASL_MECHANISM",
+     "The broker does not support the requested SASL mechanism.", false},
+    {C::kIllegalSaslState, "ILLEGAL_SASL_STATE",
+     "Request is not valid given the current SASL state.", false},
     {C::kUnsupportedVersion, "UNSUPPORTED_VERSION", "The version of API is not supported.",
      false},
     {C::kInvalidRequest, "INVALID_REQUEST",
@@ -79,6 +83,8 @@ absl::StatusCode StatusCodeFor(KafkaErrorCode code) {
     case C::kGroupAuthorizationFailed:
       return absl::StatusCode::kPermissionDenied;
     case C::kSaslAuthenticationFailed:
+    case C::kUnsupportedSaslMechanism:
+    case C::kIllegalSaslState:
       return absl::StatusCode::kUnauthenticated;
     case C::kInconsistentGroupProtocol:
     case C::kInvalidGroupId:

@@ -42,6 +42,8 @@ enum class KafkaErrorCode : int16_t {
   kInvalidSessionTimeout = 26,
   kRebalanceInProgress = 27,
   kGroupAuthorizationFailed = 30,
+  kUnsupportedSaslMechanism = 33,
+  kIllegalSaslState = 34,
   kUnsupportedVersion = 35,
   kInvalidRequest = 42,
   kSaslAuthenticationFailed = 58,
@@ -73,7 +75,8 @@ std::string KafkaErrorName(KafkaErrorCode code);
 //   Aborted             rebalance in progress, unknown member id, illegal generation, member id
 //                       required (the join must start over)
 //   PermissionDenied    group authorization failed
-//   Unauthenticated     SASL authentication failed
+//   Unauthenticated     SASL authentication failed, unsupported SASL mechanism, illegal SASL
+//                       state
 //   FailedPrecondition  inconsistent group protocol, invalid session timeout, invalid group id,
 //                       group max size reached, fenced instance id, unsupported version
 //   Internal            invalid request (a request this client built is malformed)

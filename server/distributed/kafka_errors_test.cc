@@ -39,6 +39,9 @@ TEST(KafkaErrors, HaveKafkasNamesMessagesAndRetriability) {
        false},
       {27, "REBALANCE_IN_PROGRESS", "The group is rebalancing, so a rejoin is needed.", false},
       {30, "GROUP_AUTHORIZATION_FAILED", "Group authorization failed.", false},
+      {33, "UNSUPPORTED_SASL_MECHANISM",
+       "The broker does not support the requested SASL mechanism.", false},
+      {34, "ILLEGAL_SASL_STATE", "Request is not valid given the current SASL state.", false},
       {35, "UNSUPPORTED_VERSION", "The version of API is not supported.", false},
       {42, "INVALID_REQUEST",
        "This most likely occurs because of a request being malformed by the client library or "
@@ -90,6 +93,8 @@ TEST(KafkaErrorToStatus, MapsEachCodeToTheStatusItsCallersActOn) {
       {C::kInvalidSessionTimeout, S::kFailedPrecondition},
       {C::kRebalanceInProgress, S::kAborted},
       {C::kGroupAuthorizationFailed, S::kPermissionDenied},
+      {C::kUnsupportedSaslMechanism, S::kUnauthenticated},
+      {C::kIllegalSaslState, S::kUnauthenticated},
       {C::kUnsupportedVersion, S::kFailedPrecondition},
       {C::kInvalidRequest, S::kInternal},
       {C::kSaslAuthenticationFailed, S::kUnauthenticated},

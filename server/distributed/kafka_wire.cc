@@ -42,7 +42,9 @@ std::string_view ApiKeyName(ApiKey key) {
     case ApiKey::kHeartbeat: return "Heartbeat";
     case ApiKey::kLeaveGroup: return "LeaveGroup";
     case ApiKey::kSyncGroup: return "SyncGroup";
+    case ApiKey::kSaslHandshake: return "SaslHandshake";
     case ApiKey::kApiVersions: return "ApiVersions";
+    case ApiKey::kSaslAuthenticate: return "SaslAuthenticate";
   }
   return "Unknown";
 }

@@ -45,7 +45,9 @@ enum class ApiKey : int16_t {
   kHeartbeat = 12,
   kLeaveGroup = 13,
   kSyncGroup = 14,
+  kSaslHandshake = 17,
   kApiVersions = 18,
+  kSaslAuthenticate = 36,
 };
 
 // Kafka's name of the API ("JoinGroup"), for messages.
