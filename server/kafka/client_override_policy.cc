@@ -43,23 +43,6 @@ std::string PolicyError(OverridePolicy policy, std::string_view key) {
                       Av(key), "' to be overridden in the connector configuration.");
 }
 
-// ConfigDef.convertToString of a parsed value of `type`.
-std::string ConvertToString(const ConfigValue& value, ConfigType type) {
-  if (type == ConfigType::kPassword) return "[hidden]";  // Password.toString()
-  struct Visitor {
-    std::string operator()(std::monostate) const { return "null"; }
-    std::string operator()(bool b) const { return b ? "true" : "false"; }
-    std::string operator()(int32_t i) const { return std::to_string(i); }
-    std::string operator()(int64_t i) const { return std::to_string(i); }
-    std::string operator()(double d) const { return JavaDoubleToString(d); }
-    std::string operator()(const std::string& s) const { return s; }
-    std::string operator()(const std::vector<std::string>& l) const {
-      return absl::StrJoin(l, ",");
-    }
-  };
-  return std::visit(Visitor{}, value);
-}
-
 }  // namespace
 
 std::string_view OverridePolicyName(OverridePolicy policy) {
@@ -127,7 +110,7 @@ absl::StatusOr<std::vector<ClientOverrideEntry>> ValidateClientOverrides(
       if (entry.definition != nullptr) {
         absl::StatusOr<ConfigValue> value = ParseJavaClientValue(*entry.definition, raw);
         if (!value.ok()) return value.status();
-        entry.value = ConvertToString(*value, entry.definition->type);
+        entry.value = ConfigValueToString(*value, entry.definition->type);
       } else {
         entry.value = raw;
       }

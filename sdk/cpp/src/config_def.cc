@@ -129,16 +129,6 @@ absl::Status InvalidValue(std::string_view name, std::string_view value, std::st
       absl::StrCat("Invalid value ", Sv(value), " for configuration ", Sv(name), ": ", Sv(why)));
 }
 
-// Kafka's ConfigDef.convertToString: the text shown as a key's value in validate results.
-std::optional<std::string> ConvertToString(const ConfigValue& value, ConfigType type) {
-  if (std::holds_alternative<std::monostate>(value)) return std::nullopt;
-  if (type == ConfigType::kPassword) return "[hidden]";
-  if (const auto* list = std::get_if<std::vector<std::string>>(&value)) {
-    return absl::StrJoin(*list, ",");
-  }
-  return JavaToString(value);
-}
-
 std::string MissingRequired(std::string_view name) {
   return absl::StrCat("Missing required configuration \"", Sv(name), "\" which has no default value.");
 }
@@ -166,6 +156,15 @@ ConfigValue ResolveValue(const ConfigKey& key, const ConfigMap& props,
 }
 
 }  // namespace
+
+std::optional<std::string> ConfigValueToString(const ConfigValue& value, ConfigType type) {
+  if (std::holds_alternative<std::monostate>(value)) return std::nullopt;
+  if (type == ConfigType::kPassword) return "[hidden]";
+  if (const auto* list = std::get_if<std::vector<std::string>>(&value)) {
+    return absl::StrJoin(*list, ",");
+  }
+  return JavaToString(value);
+}
 
 std::string_view ConfigTypeName(ConfigType type) {
   switch (type) {
@@ -370,7 +369,7 @@ std::vector<ConfigValueResult> ConfigDef::Validate(const ConfigMap& props,
       absl::Status valid = key.validator(key.name, value);
       if (!valid.ok()) result.errors.emplace_back(valid.message());
     }
-    result.value = ConvertToString(value, key.type);
+    result.value = ConfigValueToString(value, key.type);
     results.push_back(std::move(result));
   }
   return results;

@@ -46,6 +46,10 @@ using ConfigValue =
     std::variant<std::monostate, bool, int32_t, int64_t, double, std::string,
                  std::vector<std::string>>;
 
+// Kafka's ConfigDef.convertToString: a parsed value of `type` as validate shows it ("[hidden]"
+// for a password, a list joined with ","); none for null.
+std::optional<std::string> ConfigValueToString(const ConfigValue& value, ConfigType type);
+
 // Returns OK, or InvalidArgument whose message is the error shown to the user, e.g.
 // "Invalid value 0 for configuration tasks.max: Value must be at least 1".
 using ConfigValidator =
