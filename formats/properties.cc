@@ -6,6 +6,7 @@
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "formats/utf8.h"
 #include "simdjson.h"
 
 namespace sluice::formats {
@@ -58,24 +59,6 @@ std::vector<std::pair<int, std::string>> LogicalLines(std::string_view text) {
   return lines;
 }
 
-void AppendUtf8(std::string& out, uint32_t cp) {
-  if (cp < 0x80) {
-    out.push_back(static_cast<char>(cp));
-  } else if (cp < 0x800) {
-    out.push_back(static_cast<char>(0xC0 | (cp >> 6)));
-    out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-  } else if (cp < 0x10000) {
-    out.push_back(static_cast<char>(0xE0 | (cp >> 12)));
-    out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
-    out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-  } else {
-    out.push_back(static_cast<char>(0xF0 | (cp >> 18)));
-    out.push_back(static_cast<char>(0x80 | ((cp >> 12) & 0x3F)));
-    out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
-    out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-  }
-}
-
 // Decodes the escapes of one key or value.
 absl::StatusOr<std::string> Unescape(std::string_view s, int line_no) {
   std::string out;
@@ -126,7 +109,7 @@ absl::StatusOr<std::string> Unescape(std::string_view s, int line_no) {
             i += 6;
           }
         }
-        AppendUtf8(out, cp);
+        AppendUtf8(cp, out);
         break;
       }
       default: out.push_back(e); break;

@@ -16,6 +16,7 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "formats/utf8.h"
 #include "re2/re2.h"
 #include "server/convert/connect_exception.h"
 
@@ -70,24 +71,6 @@ std::vector<int32_t> DecodeUtf8(std::string_view s) {
     i += len;
   }
   return out;
-}
-
-void AppendUtf8(int32_t cp, std::string& out) {
-  if (cp < 0x80) {
-    out.push_back(static_cast<char>(cp));
-  } else if (cp < 0x800) {
-    out.push_back(static_cast<char>(0xC0 | (cp >> 6)));
-    out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-  } else if (cp < 0x10000) {
-    out.push_back(static_cast<char>(0xE0 | (cp >> 12)));
-    out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
-    out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-  } else {
-    out.push_back(static_cast<char>(0xF0 | (cp >> 18)));
-    out.push_back(static_cast<char>(0x80 | ((cp >> 12) & 0x3F)));
-    out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
-    out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-  }
 }
 
 // Java's String: UTF-16 code units.
@@ -1485,7 +1468,7 @@ class Translator {
     Next();
     std::string name;
     if (single_letter) {
-      AppendUtf8(At(cursor_), name);
+      formats::AppendUtf8(static_cast<uint32_t>(At(cursor_)), name);
       Read();
     } else {
       const int i = cursor_;
@@ -1502,7 +1485,7 @@ class Translator {
         Error("Empty character family");
         return std::nullopt;
       }
-      for (int k = i; k < j - 1; ++k) AppendUtf8(At(k), name);
+      for (int k = i; k < j - 1; ++k) formats::AppendUtf8(static_cast<uint32_t>(At(k)), name);
     }
     const bool ci = Has(kCaseInsensitive);
     std::optional<ClassPredicate> p;
