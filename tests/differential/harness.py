@@ -23,11 +23,10 @@ import hashlib
 import json
 import os
 import pathlib
-import random
 import shutil
 import signal
-import socket
 import subprocess
+import sys
 import threading
 import time
 
@@ -39,6 +38,8 @@ from confluent_kafka.admin import AdminClient, NewTopic, OffsetSpec
 from model import BASE_TS, TS_STEP
 
 REPO = pathlib.Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(REPO / "tests" / "common"))
+from waiting import free_port, wait_for  # noqa: E402
 BUILD = pathlib.Path(os.environ.get("SLUICE_BUILD_DIR", REPO / "build"))
 SLUICED = BUILD / "bin" / "sluiced"
 KAFKA_TOOL = REPO / "tools" / "kafka"
@@ -100,30 +101,6 @@ STACKTRACE_HEADER = "__connect.errors.exception.stacktrace"
 
 def log(msg):
     print(f"differential: {msg}", flush=True)
-
-
-def free_port():
-    """A free port below the ephemeral range (see tests/integration/conftest.py)."""
-    for _ in range(1000):
-        port = random.randrange(20000, 32000)
-        with socket.socket() as s:
-            try:
-                s.bind(("127.0.0.1", port))
-            except OSError:
-                continue
-            return port
-    raise AssertionError("no free port in 20000-32000")
-
-
-def wait_for(condition, timeout, message, interval=0.1):
-    deadline = time.monotonic() + timeout
-    last = None
-    while time.monotonic() < deadline:
-        last = condition()
-        if last:
-            return last
-        time.sleep(interval)  # polling interval of a condition with a deadline
-    raise AssertionError(f"timed out after {timeout}s waiting for {message} (last: {last!r})")
 
 
 def utf16_units(text):
