@@ -32,6 +32,7 @@
 #include "sluice/sdk/data.h"
 #include "sluice/sdk/log.h"
 #include "sluice/sdk/plugin.h"
+#include "tests/plugins/common/single_task_connector.h"
 
 namespace sluice::test {
 namespace {
@@ -155,31 +156,20 @@ ConfigDef SinkConfig() {
   return def;
 }
 
-// One task, with the connector's own config.
+// One task, with the connector's own config; `hang=start` blocks in Start.
 template <typename Base>
-class CrashyConnector : public Base {
+class CrashyConnector : public SingleTaskConnector<Base> {
  public:
-  explicit CrashyConnector(ConfigDef (*config)()) : config_(config) {}
-  std::string Version() const override { return kVersion; }
-  ConfigDef Config() const override { return config_(); }
-  absl::Status Start(ConnectorContext&, const ConfigMap& config) override {
-    absl::StatusOr<Settings> settings = ParseSettings(config_(), config);
-    if (!settings.ok()) return settings.status();
+  explicit CrashyConnector(ConfigDef (*config)()) : SingleTaskConnector<Base>(kVersion, config) {}
+
+ protected:
+  absl::Status CheckStart(const ConfigMap& config) override {
     if (auto hang = config.find("hang"); hang != config.end() && hang->second == "start") {
       Log(LogLevel::kWarn, kLogger, "crashy: blocking in Start on purpose");
       BlockForever();
     }
-    config_map_ = config;
     return absl::OkStatus();
   }
-  absl::StatusOr<std::vector<ConfigMap>> TaskConfigs(int) override {
-    return std::vector<ConfigMap>{config_map_};
-  }
-  absl::Status Stop() override { return absl::OkStatus(); }
-
- private:
-  ConfigDef (*config_)();
-  ConfigMap config_map_;
 };
 
 class CrashySourceConnector final : public CrashyConnector<SourceConnector> {

@@ -40,6 +40,7 @@
 #include "sluice/sdk/java_text.h"
 #include "sluice/sdk/log.h"
 #include "sluice/sdk/plugin.h"
+#include "tests/plugins/common/single_task_connector.h"
 
 namespace sluice::test {
 namespace {
@@ -108,37 +109,14 @@ ConfigDef SinkConfig() {
   return def;
 }
 
-// One task, with the connector's own config.
-template <typename Base>
-class UnrulyConnector : public Base {
+class UnrulySourceConnector final : public SingleTaskConnector<SourceConnector> {
  public:
-  explicit UnrulyConnector(ConfigDef (*config)()) : config_(config) {}
-  std::string Version() const override { return kVersion; }
-  ConfigDef Config() const override { return config_(); }
-  absl::Status Start(ConnectorContext&, const ConfigMap& config) override {
-    absl::StatusOr<ParsedConfig> parsed = config_().Parse(config);
-    if (!parsed.ok()) return parsed.status();
-    config_map_ = config;
-    return absl::OkStatus();
-  }
-  absl::StatusOr<std::vector<ConfigMap>> TaskConfigs(int) override {
-    return std::vector<ConfigMap>{config_map_};
-  }
-  absl::Status Stop() override { return absl::OkStatus(); }
-
- private:
-  ConfigDef (*config_)();
-  ConfigMap config_map_;
+  UnrulySourceConnector() : SingleTaskConnector(kVersion, &SourceConfig) {}
 };
 
-class UnrulySourceConnector final : public UnrulyConnector<SourceConnector> {
+class UnrulySinkConnector final : public SingleTaskConnector<SinkConnector> {
  public:
-  UnrulySourceConnector() : UnrulyConnector(&SourceConfig) {}
-};
-
-class UnrulySinkConnector final : public UnrulyConnector<SinkConnector> {
- public:
-  UnrulySinkConnector() : UnrulyConnector(&SinkConfig) {}
+  UnrulySinkConnector() : SingleTaskConnector(kVersion, &SinkConfig) {}
 };
 
 // A value nested `depth` levels, built from the inside out (moves, no copies).
