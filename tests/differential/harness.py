@@ -38,6 +38,8 @@ from confluent_kafka.admin import AdminClient, NewTopic, OffsetSpec
 from model import BASE_TS, TS_STEP
 
 REPO = pathlib.Path(__file__).resolve().parents[2]
+# How many consumer-group offset requests KafkaIO.committed keeps in flight (see there).
+COMMITTED_IN_FLIGHT = 8
 sys.path.insert(0, str(REPO / "tests" / "common"))
 from waiting import free_port, wait_for  # noqa: E402
 BUILD = pathlib.Path(os.environ.get("SLUICE_BUILD_DIR", REPO / "build"))
@@ -215,19 +217,27 @@ class KafkaIO:
         return out
 
     def committed(self, groups_and_topics):
-        """{group: {(topic, partition): committed offset}} for each group (None: no offsets)."""
-        futures = {}
-        for group, tps in groups_and_topics.items():
-            req = ConsumerGroupTopicPartitions(group, [TopicPartition(t, p) for t, p in tps])
-            futures[group] = self.admin.list_consumer_group_offsets([req], request_timeout=10)[group]
+        """{group: {(topic, partition): committed offset}} for each group (None: no offsets).
+
+        A few requests in flight at a time: when many admin requests to the group coordinator
+        time out together, librdkafka (2.6, confluent-kafka 2.6) can abort the process
+        (rd_kafka_enq_once_del_source_return: Assertion `eonce->refcnt > 0', librdkafka #4605);
+        with ~150 sink groups on a busy 2-core machine that aborted this suite once."""
         out = {}
-        for group, f in futures.items():
-            try:
-                res = f.result()
-            except KafkaException:
-                out[group] = None
-                continue
-            out[group] = {(tp.topic, tp.partition): tp.offset for tp in res.topic_partitions}
+        groups = list(groups_and_topics.items())
+        for start in range(0, len(groups), COMMITTED_IN_FLIGHT):
+            futures = {}
+            for group, tps in groups[start:start + COMMITTED_IN_FLIGHT]:
+                req = ConsumerGroupTopicPartitions(group, [TopicPartition(t, p) for t, p in tps])
+                futures[group] = self.admin.list_consumer_group_offsets(
+                    [req], request_timeout=10)[group]
+            for group, f in futures.items():
+                try:
+                    res = f.result()
+                except KafkaException:
+                    out[group] = None
+                    continue
+                out[group] = {(tp.topic, tp.partition): tp.offset for tp in res.topic_partitions}
         return out
 
     def delete_groups(self, groups):
