@@ -31,6 +31,7 @@
 #include "server/config/worker_config.h"
 #include "server/gateway/gateway_supervisor.h"
 #include "server/herder/standalone_herder.h"
+#include "server/worker/connector_host.h"
 #include "server/kafka/client.h"
 #include "server/kafka/embedded_broker.h"
 #include "server/logging/logger_levels.h"
@@ -184,6 +185,7 @@ int Run(int argc, char** argv) {
       worker->rest_advertised_port.has_value() ? std::to_string(*worker->rest_advertised_port)
                                                : rest_port);
 
+  worker::PluginConnectorHosts hosts(registry->get());
   absl::StatusOr<std::unique_ptr<herder::StandaloneHerder>> herder =
       herder::StandaloneHerder::Create({.worker = &*worker,
                                         .bootstrap_servers = bootstrap,
@@ -192,6 +194,7 @@ int Run(int argc, char** argv) {
                                         .registry = registry->get(),
                                         .offsets = offsets->get(),
                                         .connector_store = &connector_store,
+                                        .hosts = &hosts,
                                         .worker_id = worker_id});
   if (!herder.ok()) Die(std::string(herder.status().message()));
 

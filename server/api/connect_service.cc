@@ -397,7 +397,7 @@ grpc::Status ConnectServiceImpl::StopConnector(grpc::ServerContext* context,
 grpc::Status ConnectServiceImpl::RestartConnector(grpc::ServerContext* context,
                                                   const v1::RestartConnectorRequest* request,
                                                   v1::RestartConnectorResponse* response) {
-  absl::StatusOr<herder::StandaloneHerder::RestartResult> result = herder_->RestartConnector(
+  absl::StatusOr<herder::RestartResult> result = herder_->RestartConnector(
       request->name(), request->include_tasks(), request->only_failed());
   if (!result.ok()) return ToGrpcStatus(result.status(), context);
   if (result->status.has_value()) ToProto(*result->status, response->mutable_status());
@@ -586,7 +586,7 @@ grpc::Status ConnectServiceImpl::GetConnectorOffsets(grpc::ServerContext* contex
     }
     return grpc::Status::OK;
   }
-  absl::StatusOr<std::vector<herder::StandaloneHerder::PartitionOffsetJson>> offsets =
+  absl::StatusOr<std::vector<herder::PartitionOffsetJson>> offsets =
       herder_->GetSourceOffsets(request->name());
   if (!offsets.ok()) return ToGrpcStatus(offsets.status(), context);
   for (const auto& o : *offsets) {

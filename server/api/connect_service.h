@@ -9,7 +9,9 @@
 #include <atomic>
 #include <string>
 
-#include "server/herder/standalone_herder.h"
+#include "server/config/worker_config.h"
+#include "server/herder/connector_validation.h"
+#include "server/herder/herder.h"
 #include "server/logging/logger_levels.h"
 #include "server/plugins/plugin_registry.h"
 #include "sluice/v1/connect.grpc.pb.h"
@@ -30,7 +32,7 @@ struct ServerIdentity {
 class ConnectServiceImpl final : public sluice::v1::ConnectService::Service {
  public:
   // REQUIRES: herder, registry, worker and loggers outlive this service.
-  ConnectServiceImpl(herder::StandaloneHerder* herder, plugins::PluginRegistry* registry,
+  ConnectServiceImpl(herder::Herder* herder, plugins::PluginRegistry* registry,
                      const config::WorkerConfig* worker, logging::LoggerLevels* loggers,
                      ServerIdentity identity)
       : herder_(herder),
@@ -119,7 +121,7 @@ class ConnectServiceImpl final : public sluice::v1::ConnectService::Service {
                               sluice::v1::SetLoggerLevelResponse*) override;
 
  private:
-  herder::StandaloneHerder* const herder_;
+  herder::Herder* const herder_;
   plugins::PluginRegistry* const registry_;
   const config::WorkerConfig* const worker_;
   logging::LoggerLevels* const loggers_;

@@ -1,6 +1,5 @@
 #include "server/herder/standalone_herder.h"
 
-#include <grpcpp/grpcpp.h>
 #include <spdlog/spdlog.h>
 
 #include "absl/strings/ascii.h"
@@ -11,8 +10,6 @@
 #include "absl/strings/strip.h"
 #include "formats/schemaless_json.h"
 #include "server/kafka/consumer_groups.h"
-#include "server/runtime/sink_task_runner.h"
-#include "server/runtime/source_task_runner.h"
 #include "server/kafka/client_configs.h"
 #include "server/kafka/client_override_policy.h"
 
@@ -22,27 +19,8 @@ namespace pb = ::sluice::plugin::v1;
 
 namespace {
 
-std::chrono::system_clock::time_point Deadline(absl::Duration timeout) {
-  return absl::ToChronoTime(absl::Now() + timeout);
-}
-
 // How long a pause request waits for the connector's tasks to pause.
 constexpr absl::Duration kPauseTimeout = absl::Seconds(5);
-
-std::string GrpcError(absl::string_view what, const grpc::Status& s) {
-  return absl::StrCat(what, ": ", s.error_message());
-}
-
-// Kafka Connect's TooManyTasksException.
-std::string TooManyTasksMessage(const std::string& name, size_t tasks, int max_tasks) {
-  return absl::StrCat("The connector ", name, " has generated ", tasks,
-                      " tasks, which is greater than ", max_tasks,
-                      ", the maximum number of tasks it is configured to create. This behaviour "
-                      "should be considered a bug and is disallowed. If necessary, it can be "
-                      "permitted by reconfiguring the connector with 'tasks.max.enforce' set to "
-                      "false; however, this option will be removed in a future release of Kafka "
-                      "Connect.");
-}
 
 }  // namespace
 
@@ -60,6 +38,16 @@ std::string_view StateName(State state) {
 
 absl::StatusOr<std::unique_ptr<StandaloneHerder>> StandaloneHerder::Create(Options options) {
   auto herder = std::unique_ptr<StandaloneHerder>(new StandaloneHerder(std::move(options)));
+  const Options& o = herder->options_;
+  herder->worker_ = std::make_unique<worker::Worker>(
+      worker::Worker::Options{.worker = o.worker,
+                              .bootstrap_servers = o.bootstrap_servers,
+                              .ensure_topic = o.ensure_topic,
+                              .topic_admin_factory = o.topic_admin_factory,
+                              .registry = o.registry,
+                              .hosts = o.hosts,
+                              .offsets = o.offsets,
+                              .listener = herder.get()});
   absl::StatusOr<std::vector<store::StoredConnector>> stored =
       herder->options_.connector_store->Load();
   if (!stored.ok()) return stored.status();
@@ -153,13 +141,13 @@ void StandaloneHerder::HandleEvent(const PendingEvent& event) {
     connector_failed =
         it->second.status.has_value() && it->second.status->state == State::kFailed;
   }
-  if (!HostAlive(*slot)) return;
+  if (!worker_->HostAlive(event.connector)) return;
   switch (event.event.kind) {
-    case ConnectorEvent::Kind::kFailure:
+    case worker::ConnectorEvent::Kind::kFailure:
       // Kafka Connect's ConnectorContext.raiseError: the connector fails, its tasks go on.
       FailConnector(event.connector, event.event.message);
       return;
-    case ConnectorEvent::Kind::kReconfigure:
+    case worker::ConnectorEvent::Kind::kReconfigure:
       // As in Kafka Connect (StandaloneHerder.updateConnectorTasks), only a running connector
       // instance reconfigures its tasks: not a paused one, nor one that failed (an error it
       // raised, too many task configs).
@@ -170,8 +158,7 @@ void StandaloneHerder::HandleEvent(const PendingEvent& event) {
 }
 
 void StandaloneHerder::ReconfigureTasks(const std::string& name, Slot& slot) {
-  Runtime& rt = *slot.runtime;
-  absl::StatusOr<std::vector<ConfigMap>> tasks = GenerateTaskConfigs(name, rt);
+  absl::StatusOr<std::vector<ConfigMap>> tasks = worker_->ConnectorTaskConfigs(name);
   if (!tasks.ok()) {
     (void)RequestAnswer(name, slot, tasks.status());
     return;
@@ -188,7 +175,7 @@ void StandaloneHerder::ReconfigureTasks(const std::string& name, Slot& slot) {
   for (size_t i = 0; i < std::max(tasks->size(), current.size()); ++i) {
     const int task = static_cast<int>(i);
     if (i < tasks->size() && i < current.size() && (*tasks)[i] == current[i]) continue;
-    if (i < current.size()) StopTask(name, slot, task);
+    if (i < current.size()) worker_->StopTask(name, task);
     if (i < tasks->size()) changed.push_back(task);
   }
   {
@@ -199,7 +186,7 @@ void StandaloneHerder::ReconfigureTasks(const std::string& name, Slot& slot) {
       c.task_statuses.erase(static_cast<int>(i));
     }
   }
-  for (int task : changed) StartTask(name, slot, task);
+  for (int task : changed) StartTask(name, task);
 }
 
 std::vector<std::string> StandaloneHerder::ConnectorNames() const {
@@ -320,8 +307,8 @@ absl::StatusOr<PutResult> StandaloneHerder::PutConnectorConfig(
   // runs: its instance restarts with the new config and its tasks are replaced only once it has
   // generated their new configs (a connector that fails there keeps its tasks running).
   // Anything else stops and starts again.
-  const bool in_place = !created && target == store::TargetState::kStarted && HostAlive(*slot) &&
-                        slot->runtime->plugin == validated->plugin;
+  const bool in_place = !created && target == store::TargetState::kStarted &&
+                        worker_->HostAlive(name) && worker_->PluginOf(name) == validated->plugin;
   if (!created && !in_place) StopRuntime(name, *slot, State::kUnassigned);
   {
     absl::MutexLock lock(&mu_);
@@ -472,6 +459,14 @@ bool StandaloneHerder::ConnectorFailed(const std::string& name) const {
          it->second.status->state == State::kFailed;
 }
 
+void StandaloneHerder::OnConnectorRunning(const std::string& name) {
+  SetConnectorStatus(name, State::kRunning, std::nullopt);
+}
+
+void StandaloneHerder::OnConnectorFailed(const std::string& name, const std::string& trace) {
+  FailConnector(name, trace);
+}
+
 void StandaloneHerder::FailConnector(const std::string& name, const std::string& trace) {
   spdlog::error("Connector {} failed: {}", name, trace);
   SetConnectorStatus(name, State::kFailed, trace);
@@ -491,85 +486,12 @@ void StandaloneHerder::OnHostExit(const std::string& name, uint64_t generation,
   }
 }
 
-absl::Status StandaloneHerder::PluginCallFailure(const std::string& name, absl::string_view call,
-                                                 const grpc::Status& status) {
-  if (status.error_code() != grpc::StatusCode::DEADLINE_EXCEEDED) {
-    FailConnector(name, GrpcError(absl::StrCat("Failed to ", call), status));
-    return absl::AbortedError(absl::StrCat("Failed to ", call));
-  }
-  std::string why = absl::StrCat(
-      "the plugin of connector ", name, " did not answer within ",
-      absl::FormatDuration(options_.worker->plugin_call_timeout), " (", call,
-      "), so the connector is FAILED and its plugin host was stopped. Restart the connector once "
-      "the cause is fixed; the limit is the worker's sluice.plugin.call.timeout.ms");
-  FailConnector(name, absl::StrCat("Timed out: ", why));
-  return absl::DeadlineExceededError(absl::StrCat("Request timed out: ", why));
-}
-
 absl::Status StandaloneHerder::RequestAnswer(const std::string& name, Slot& slot,
                                              const absl::Status& failure) {
   if (failure.ok() || !absl::IsDeadlineExceeded(failure)) return absl::OkStatus();
   // A plugin that does not answer is not trusted with anything else: its host goes.
   StopRuntime(name, slot, State::kFailed);
   return failure;
-}
-
-absl::StatusOr<std::vector<ConfigMap>> StandaloneHerder::StartConnectorInstance(
-    const std::string& name, Runtime& rt) {
-  const absl::Duration timeout = options_.worker->plugin_call_timeout;
-  {
-    grpc::ClientContext context;
-    context.set_deadline(Deadline(timeout));
-    pb::StartConnectorRequest request;
-    request.set_connector_class(rt.plugin->class_name);
-    request.set_connector_name(name);
-    request.mutable_config()->insert(rt.config.begin(), rt.config.end());
-    pb::StartConnectorResponse response;
-    grpc::Status s = rt.host->stub().StartConnector(&context, request, &response);
-    if (!s.ok()) return PluginCallFailure(name, "start connector", s);
-  }
-  SetConnectorStatus(name, State::kRunning, std::nullopt);
-  return GenerateTaskConfigs(name, rt);
-}
-
-absl::StatusOr<std::vector<ConfigMap>> StandaloneHerder::GenerateTaskConfigs(
-    const std::string& name, Runtime& rt) {
-  const absl::Duration timeout = options_.worker->plugin_call_timeout;
-  const int max_tasks = rt.parsed->tasks_max;
-  pb::TaskConfigsResponse task_configs;
-  {
-    grpc::ClientContext context;
-    context.set_deadline(Deadline(timeout));
-    pb::TaskConfigsRequest request;
-    request.set_max_tasks(max_tasks);
-    grpc::Status s = rt.host->stub().TaskConfigs(&context, request, &task_configs);
-    if (!s.ok()) return PluginCallFailure(name, "generate task configs", s);
-  }
-  if (task_configs.tasks_size() > max_tasks) {
-    if (rt.parsed->tasks_max_enforce) {
-      FailConnector(name, TooManyTasksMessage(name, static_cast<size_t>(task_configs.tasks_size()),
-                                              max_tasks));
-      return absl::AbortedError("too many tasks");
-    }
-    spdlog::warn("The connector {} has generated {} tasks, which is greater than {}, the maximum "
-                 "number of tasks it is configured to create. This behavior should be considered "
-                 "a bug and will be disallowed in future releases of Kafka Connect. Please report "
-                 "this to the maintainers of the connector and request that they adjust their "
-                 "connector's taskConfigs() method to respect the maxTasks parameter.",
-                 name, task_configs.tasks_size(), max_tasks);
-  }
-  std::vector<ConfigMap> tasks;
-  for (const pb::TaskConfig& t : task_configs.tasks()) {
-    ConfigMap task(t.config().begin(), t.config().end());
-    task["task.class"] = task_configs.task_class();
-    if (rt.plugin->type == plugins::ConnectorType::kSink) {
-      for (const char* key : {"topics", "topics.regex"}) {
-        if (auto it = rt.config.find(key); it != rt.config.end()) task[key] = it->second;
-      }
-    }
-    tasks.push_back(std::move(task));
-  }
-  return tasks;
 }
 
 absl::Status StandaloneHerder::StartRuntime(const std::string& name, Slot& slot) {
@@ -595,136 +517,44 @@ absl::Status StandaloneHerder::StartRuntime(const std::string& name, Slot& slot)
     SetConnectorStatus(name, State::kPaused, std::nullopt);
     return absl::OkStatus();
   }
-  const plugins::ConnectorPlugin* plugin =
-      options_.registry->Find(config.count("connector.class") ? config.at("connector.class") : "");
-  if (plugin == nullptr) {
-    FailConnector(name, options_.registry->UnknownClassMessage(
-                            config.count("connector.class") ? config.at("connector.class") : ""));
+  // A connector whose class, config or host fails is FAILED; the request succeeds.
+  if (!worker_
+           ->StartConnectorHost(
+               name, config,
+               [this, name, generation](const std::string& trace) {
+                 OnHostExit(name, generation, trace);
+               },
+               [this, name, generation](const worker::ConnectorEvent& event) {
+                 QueueEvent({name, generation, event});
+               })
+           .ok()) {
     return absl::OkStatus();
   }
-  absl::StatusOr<config::ConnectorConfig> parsed =
-      config::ConnectorConfig::Parse(config, plugin->type, *options_.worker);
-  if (!parsed.ok()) {
-    FailConnector(name, std::string(parsed.status().message()));
-    return absl::OkStatus();
-  }
-  absl::StatusOr<std::unique_ptr<plugins::PluginProcess>> host =
-      options_.registry->StartHost(*plugin, name);
-  if (!host.ok()) {
-    FailConnector(name, absl::StrCat("Could not start the plugin host: ", host.status().message()));
-    return absl::OkStatus();
-  }
-  Runtime& rt = slot.runtime.emplace();
-  rt.host = *std::move(host);
-  rt.plugin = plugin;
-  rt.config = config;
-  rt.parsed = std::make_shared<const config::ConnectorConfig>(*std::move(parsed));
-  rt.host->OnExit([this, name, generation](const plugins::ExitInfo& exit) {
-    OnHostExit(name, generation, exit.Describe());
-  });
-  rt.events = std::make_unique<ConnectorEventsReader>(
-      &rt.host->stub(), [this, name, generation](const ConnectorEvent& event) {
-        QueueEvent({name, generation, event});
-      });
-
-  absl::StatusOr<std::vector<ConfigMap>> tasks = StartConnectorInstance(name, rt);
+  absl::StatusOr<std::vector<ConfigMap>> tasks = worker_->StartConnector(name);
   if (!tasks.ok()) return RequestAnswer(name, slot, tasks.status());
   {
     absl::MutexLock lock(&mu_);
     connectors_.at(name).task_configs = *tasks;
   }
-  for (size_t i = 0; i < tasks->size(); ++i) StartTask(name, slot, static_cast<int>(i));
+  for (size_t i = 0; i < tasks->size(); ++i) StartTask(name, static_cast<int>(i));
   return absl::OkStatus();
 }
 
-bool StandaloneHerder::StartTask(const std::string& name, Slot& slot, int task) {
-  Runtime& rt = *slot.runtime;
-  runtime::TaskRunnerOptions o;
+bool StandaloneHerder::StartTask(const std::string& name, int task) {
+  ConfigMap task_config;
   bool paused;
   size_t task_count;
   {
     absl::MutexLock lock(&mu_);
     const Connector& c = connectors_.at(name);
-    o.task_config = c.task_configs.at(static_cast<size_t>(task));
+    task_config = c.task_configs.at(static_cast<size_t>(task));
     paused = c.target == store::TargetState::kPaused;
     task_count = c.task_configs.size();
   }
-  o.id = {name, task};
-  if (rt.parsed->tasks_max_enforce && task_count > static_cast<size_t>(rt.parsed->tasks_max)) {
-    // Kafka Connect's Worker.startTask: a set of task configs generated before tasks.max was
-    // lowered (or enforced) fails each of its tasks that starts.
-    const std::string message = TooManyTasksMessage(name, task_count, rt.parsed->tasks_max);
-    spdlog::error("Failed to start task {}-{}: {}", name, task, message);
-    OnTaskFailed(o.id, message);
-    return false;
-  }
-  o.connector = rt.parsed;
-  o.worker = options_.worker;
-  o.bootstrap_servers = options_.bootstrap_servers;
-  o.ensure_topic = options_.ensure_topic;
-  o.topic_admin_factory = options_.topic_admin_factory;
-  o.channel = rt.host->channel();
-  o.process = rt.host.get();
-  o.listener = this;
-  std::unique_ptr<runtime::TaskRunner> runner;
-  if (rt.plugin->type == plugins::ConnectorType::kSource) {
-    runner = std::make_unique<runtime::SourceTaskRunner>(std::move(o), options_.offsets);
-  } else {
-    runner = std::make_unique<runtime::SinkTaskRunner>(std::move(o));
-  }
-  runner->SetPaused(paused);
-  runner->Start();
-  rt.runners[task] = std::move(runner);
-  return true;
-}
-
-void StandaloneHerder::StopTask(const std::string& name, Slot& slot, int task) {
-  Runtime& rt = *slot.runtime;
-  auto it = rt.runners.find(task);
-  if (it == rt.runners.end()) return;
-  if (!it->second->Stop(options_.worker->task_shutdown_graceful_timeout)) {
-    spdlog::warn("Task {}-{} did not stop within {}; killing its plugin host", name, task,
-                 absl::FormatDuration(options_.worker->task_shutdown_graceful_timeout));
-    rt.host->Stop(absl::ZeroDuration());
-  }
-  it->second->Join();
-  rt.runners.erase(it);
-}
-
-bool StandaloneHerder::HostAlive(const Slot& slot) const {
-  return slot.runtime.has_value() && slot.runtime->host != nullptr &&
-         !slot.runtime->host->exit_info().has_value();
-}
-
-void StandaloneHerder::StopConnectorInstance(const std::string& name, Runtime& rt,
-                                             absl::Duration timeout) {
-  grpc::ClientContext context;
-  context.set_deadline(Deadline(timeout));
-  pb::StopConnectorResponse response;
-  grpc::Status s = rt.host->stub().StopConnector(&context, pb::StopConnectorRequest(), &response);
-  if (!s.ok() && s.error_code() != grpc::StatusCode::FAILED_PRECONDITION) {
-    spdlog::warn("Stopping connector {}: {}", name, s.error_message());
-  }
-}
-
-absl::Status StandaloneHerder::RestartConnectorInstance(const std::string& name, Slot& slot) {
-  Runtime& rt = *slot.runtime;
-  StopConnectorInstance(name, rt, options_.worker->plugin_call_timeout);
-  grpc::ClientContext context;
-  context.set_deadline(Deadline(options_.worker->plugin_call_timeout));
-  pb::StartConnectorRequest request;
-  request.set_connector_class(rt.plugin->class_name);
-  request.set_connector_name(name);
-  request.mutable_config()->insert(rt.config.begin(), rt.config.end());
-  pb::StartConnectorResponse response;
-  grpc::Status s = rt.host->stub().StartConnector(&context, request, &response);
-  if (!s.ok()) return PluginCallFailure(name, "start connector", s);
-  SetConnectorStatus(name, State::kRunning, std::nullopt);
-  return absl::OkStatus();
+  return worker_->StartTask(name, task, task_config, task_count, paused);
 }
 
 absl::Status StandaloneHerder::ResumeRuntime(const std::string& name, Slot& slot) {
-  Runtime& rt = *slot.runtime;
   bool connector_failed;
   std::vector<ConfigMap> current;
   {
@@ -735,7 +565,7 @@ absl::Status StandaloneHerder::ResumeRuntime(const std::string& name, Slot& slot
   }
   if (!connector_failed) {
     // Kafka Connect starts the paused connector instance again and asks it for task configs.
-    absl::StatusOr<std::vector<ConfigMap>> tasks = StartConnectorInstance(name, rt);
+    absl::StatusOr<std::vector<ConfigMap>> tasks = worker_->StartConnector(name);
     if (!tasks.ok()) return RequestAnswer(name, slot, tasks.status());
     if (*tasks != current) {
       // The connector reconfigured itself while paused: its tasks are replaced.
@@ -752,15 +582,13 @@ absl::Status StandaloneHerder::ResumeRuntime(const std::string& name, Slot& slot
       }
     }
   }
-  for (auto& [task, runner] : rt.runners) runner->SetPaused(false);
+  worker_->ResumeTasks(name);
   return absl::OkStatus();
 }
 
 void StandaloneHerder::ReplaceTasks(const std::string& name, Slot& slot,
                                     std::vector<ConfigMap> tasks) {
-  std::vector<int> running;
-  for (const auto& [task, runner] : slot.runtime->runners) running.push_back(task);
-  for (int task : running) StopTask(name, slot, task);
+  for (int task : worker_->Tasks(name)) worker_->StopTask(name, task);
   const size_t count = tasks.size();
   {
     absl::MutexLock lock(&mu_);
@@ -768,29 +596,22 @@ void StandaloneHerder::ReplaceTasks(const std::string& name, Slot& slot,
     c.task_configs = std::move(tasks);
     c.task_statuses.clear();
   }
-  for (size_t i = 0; i < count; ++i) StartTask(name, slot, static_cast<int>(i));
+  for (size_t i = 0; i < count; ++i) StartTask(name, static_cast<int>(i));
 }
 
 absl::Status StandaloneHerder::ReconfigureRuntime(const std::string& name, Slot& slot,
                                                   bool config_changed) {
-  Runtime& rt = *slot.runtime;
   ConfigMap config;
   {
     absl::MutexLock lock(&mu_);
     config = connectors_.at(name).config;
   }
-  absl::StatusOr<config::ConnectorConfig> parsed =
-      config::ConnectorConfig::Parse(config, rt.plugin->type, *options_.worker);
-  if (!parsed.ok()) {
+  if (!worker_->ReplaceConnectorConfig(name, config).ok()) {
     // StartRuntime reports it.
     StopRuntime(name, slot, State::kUnassigned);
     return StartRuntime(name, slot);
   }
-  StopConnectorInstance(name, rt, options_.worker->plugin_call_timeout);
-  rt.config = config;
-  // Running tasks keep the parsed config they were started with.
-  rt.parsed = std::make_shared<const config::ConnectorConfig>(*std::move(parsed));
-  absl::StatusOr<std::vector<ConfigMap>> tasks = StartConnectorInstance(name, rt);
+  absl::StatusOr<std::vector<ConfigMap>> tasks = worker_->StartConnector(name);
   // A connector that failed to start or generated too many task configs is FAILED; its tasks
   // go on with their configs, as in Kafka Connect.
   if (!tasks.ok()) return RequestAnswer(name, slot, tasks.status());
@@ -802,7 +623,7 @@ absl::Status StandaloneHerder::ReconfigureRuntime(const std::string& name, Slot&
   // Kafka Connect (AbstractHerder.taskConfigsChanged) restarts every task when the connector's
   // config changed, even if the task configs did not: the tasks run with the connector's
   // converters, transforms and client settings too.
-  if (config_changed || *tasks != current || rt.runners.size() != tasks->size()) {
+  if (config_changed || *tasks != current || worker_->Tasks(name).size() != tasks->size()) {
     ReplaceTasks(name, slot, *std::move(tasks));
   }
   return absl::OkStatus();
@@ -834,19 +655,15 @@ absl::Status StandaloneHerder::PauseConnector(const std::string& name) {
       !s.ok()) {
     return s;
   }
-  if (HostAlive(*slot)) {
+  if (worker_->HostAlive(name)) {
     // The connector instance stops; its tasks stay where they are, paused. The request answers
     // once they act on it (a sink task pauses its partitions on its own thread), so that nothing
     // is delivered after the pause was acknowledged.
-    for (auto& [task, runner] : slot->runtime->runners) runner->SetPaused(true);
-    const absl::Time deadline = absl::Now() + kPauseTimeout;
-    for (auto& [task, runner] : slot->runtime->runners) {
-      if (!runner->AwaitPauseApplied(std::max(absl::ZeroDuration(), deadline - absl::Now()))) {
-        spdlog::warn("Task {}-{} did not pause within {}; it will pause when it can", name, task,
-                     absl::FormatDuration(kPauseTimeout));
-      }
+    for (int task : worker_->PauseTasks(name, kPauseTimeout)) {
+      spdlog::warn("Task {}-{} did not pause within {}; it will pause when it can", name, task,
+                   absl::FormatDuration(kPauseTimeout));
     }
-    StopConnectorInstance(name, *slot->runtime, options_.worker->plugin_call_timeout);
+    worker_->StopConnector(name, options_.worker->plugin_call_timeout);
   } else {
     StopRuntime(name, *slot, State::kPaused);
   }
@@ -875,13 +692,13 @@ absl::Status StandaloneHerder::ResumeConnector(const std::string& name) {
     }
     previous = it->second.target;
   }
-  if (previous == store::TargetState::kStarted && HostAlive(*slot)) return absl::OkStatus();
+  if (previous == store::TargetState::kStarted && worker_->HostAlive(name)) return absl::OkStatus();
   if (absl::Status s = SetTarget(name, store::TargetState::kStarted,
                                  absl::StrCat("Unknown connector ", name));
       !s.ok()) {
     return s;
   }
-  if (previous == store::TargetState::kPaused && HostAlive(*slot)) {
+  if (previous == store::TargetState::kPaused && worker_->HostAlive(name)) {
     return ResumeRuntime(name, *slot);
   }
   // Nothing runs (stopped, started paused, or its host died): everything starts.
@@ -907,7 +724,7 @@ absl::Status StandaloneHerder::StopConnector(const std::string& name) {
   return absl::OkStatus();
 }
 
-absl::StatusOr<StandaloneHerder::RestartResult> StandaloneHerder::RestartConnector(
+absl::StatusOr<RestartResult> StandaloneHerder::RestartConnector(
     const std::string& name, bool include_tasks, bool only_failed) {
   std::shared_ptr<Slot> slot = SlotFor(name);
   absl::MutexLock op(&slot->mu);
@@ -948,7 +765,7 @@ absl::StatusOr<StandaloneHerder::RestartResult> StandaloneHerder::RestartConnect
     }
   }
   if (target == store::TargetState::kStopped) return result;  // nothing runs to restart
-  if (!HostAlive(*slot)) {
+  if (!worker_->HostAlive(name)) {
     // The host died (or never started): everything starts again in a new one.
     if (restart_connector || !restart_tasks.empty()) {
       StopRuntime(name, *slot, State::kUnassigned);
@@ -960,18 +777,18 @@ absl::StatusOr<StandaloneHerder::RestartResult> StandaloneHerder::RestartConnect
     if (target == store::TargetState::kPaused) {
       // A paused connector's instance is not running; it restarts into PAUSED.
       SetConnectorStatus(name, State::kPaused, std::nullopt);
-    } else if (absl::Status s = RequestAnswer(name, *slot, RestartConnectorInstance(name, *slot));
+    } else if (absl::Status s = RequestAnswer(name, *slot, worker_->RestartConnector(name));
                !s.ok()) {
       return s;
-    } else if (plain && HostAlive(*slot) && !ConnectorFailed(name)) {
+    } else if (plain && worker_->HostAlive(name) && !ConnectorFailed(name)) {
       // Kafka Connect's StandaloneHerder.restartConnector asks the restarted connector for its
       // task configs again (requestTaskReconfiguration); a restart with options does not.
       ReconfigureTasks(name, *slot);
     }
   }
   for (int task : restart_tasks) {
-    StopTask(name, *slot, task);
-    StartTask(name, *slot, task);
+    worker_->StopTask(name, task);
+    StartTask(name, task);
   }
   return result;
 }
@@ -992,12 +809,12 @@ absl::Status StandaloneHerder::RestartTask(const std::string& name, int task) {
     target = it->second.target;
   }
   if (target == store::TargetState::kStopped) return absl::OkStatus();
-  if (!HostAlive(*slot)) {
+  if (!worker_->HostAlive(name)) {
     StopRuntime(name, *slot, State::kUnassigned);
     return StartRuntime(name, *slot);
   }
-  StopTask(name, *slot, task);
-  if (!StartTask(name, *slot, task)) {
+  worker_->StopTask(name, task);
+  if (!StartTask(name, task)) {
     return absl::InternalError(absl::StrCat("Failed to start task: ", name, "-", task));
   }
   return absl::OkStatus();
@@ -1272,7 +1089,7 @@ absl::StatusOr<std::vector<kafka::CommittedOffset>> StandaloneHerder::GetSinkOff
                                       kOffsetsKafkaTimeout, regex);
 }
 
-absl::StatusOr<std::vector<StandaloneHerder::PartitionOffsetJson>>
+absl::StatusOr<std::vector<PartitionOffsetJson>>
 StandaloneHerder::GetSourceOffsets(const std::string& name) const {
   if (absl::StatusOr<std::string> type = ConnectorType(name); !type.ok()) return type.status();
   std::vector<PartitionOffsetJson> out;
@@ -1294,30 +1111,7 @@ void StandaloneHerder::StopRuntime(const std::string& name, Slot& slot, State fi
     auto it = connectors_.find(name);
     if (it != connectors_.end()) ++it->second.generation;
   }
-  if (slot.runtime.has_value()) {
-    Runtime& rt = *slot.runtime;
-    rt.events.reset();
-    // Tasks share task.shutdown.graceful.timeout.ms; a task that does not stop in time has its
-    // host killed, which ends its stream.
-    absl::Time deadline = absl::Now() + options_.worker->task_shutdown_graceful_timeout;
-    bool all_stopped = true;
-    for (auto& [task, runner] : rt.runners) {
-      all_stopped = runner->Stop(std::max(absl::ZeroDuration(), deadline - absl::Now())) &&
-                    all_stopped;
-    }
-    if (!all_stopped && rt.host != nullptr) {
-      spdlog::warn("Tasks of connector {} did not stop within {}; killing its plugin host", name,
-                   absl::FormatDuration(options_.worker->task_shutdown_graceful_timeout));
-      rt.host->Stop(absl::ZeroDuration());
-    }
-    for (auto& [task, runner] : rt.runners) runner->Join();
-    rt.runners.clear();
-    if (rt.host != nullptr) {
-      if (!rt.host->exit_info().has_value()) StopConnectorInstance(name, rt, absl::Seconds(5));
-      rt.host->Stop(absl::Seconds(2));
-    }
-    slot.runtime.reset();
-  }
+  worker_->StopConnectorHost(name);
   absl::MutexLock lock(&mu_);
   auto it = connectors_.find(name);
   if (it == connectors_.end()) return;

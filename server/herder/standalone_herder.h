@@ -23,13 +23,11 @@
 #include <string>
 #include <vector>
 
-#include <grpcpp/grpcpp.h>
-
 #include "absl/base/thread_annotations.h"
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
 #include "server/config/worker_config.h"
-#include "server/herder/connector_events.h"
+#include "server/herder/herder.h"
 #include "server/herder/connector_validation.h"
 #include "server/kafka/client.h"
 #include "server/kafka/topic_admin.h"
@@ -39,44 +37,11 @@
 #include "server/runtime/task_runner.h"
 #include "server/store/connector_store.h"
 #include "server/store/offset_store.h"
+#include "server/worker/worker.h"
 
 namespace sluice::herder {
 
-// Kafka Connect's connector and task states (AbstractStatus.State).
-enum class State { kUnassigned, kRunning, kPaused, kFailed, kRestarting, kStopped };
-std::string_view StateName(State state);
-
-struct InstanceStatus {
-  State state = State::kUnassigned;
-  std::string worker_id;
-  std::optional<std::string> trace;
-};
-
-struct ConnectorStatus {
-  std::string name;
-  InstanceStatus connector;
-  std::map<int, InstanceStatus> tasks;  // only tasks that have reported
-  std::string type;                     // "source", "sink" or "unknown"
-};
-
-struct ConnectorInfo {
-  std::string name;
-  ConfigMap config;
-  std::vector<int> tasks;
-  std::string type;
-};
-
-struct TaskInfo {
-  int task = 0;
-  ConfigMap config;
-};
-
-struct PutResult {
-  ConnectorInfo info;
-  bool created = false;
-};
-
-class StandaloneHerder final : public runtime::TaskStatusListener {
+class StandaloneHerder final : public Herder, public worker::WorkerListener {
  public:
   struct Options {
     const config::WorkerConfig* worker = nullptr;
@@ -86,6 +51,7 @@ class StandaloneHerder final : public runtime::TaskStatusListener {
     plugins::PluginRegistry* registry = nullptr;
     store::OffsetStore* offsets = nullptr;
     store::ConnectorStore* connector_store = nullptr;
+    worker::ConnectorHosts* hosts = nullptr;  // where connectors run
     std::string worker_id;  // host:port, shown in statuses
   };
 
@@ -99,7 +65,7 @@ class StandaloneHerder final : public runtime::TaskStatusListener {
   void Shutdown() ABSL_LOCKS_EXCLUDED(events_mu_, mu_);
 
   // Every connector name, sorted.
-  std::vector<std::string> ConnectorNames() const ABSL_LOCKS_EXCLUDED(mu_);
+  std::vector<std::string> ConnectorNames() const override ABSL_LOCKS_EXCLUDED(mu_);
 
   // POST /connectors. Errors, with Kafka Connect's messages: InvalidArgument (name mismatch,
   // no connector type, invalid config, bad initial state), Internal (unknown connector class;
@@ -108,7 +74,7 @@ class StandaloneHerder final : public runtime::TaskStatusListener {
   absl::StatusOr<ConnectorInfo> CreateConnector(std::string name, ConfigMap config,
                                                 std::optional<std::string> initial_state,
                                                 const std::set<std::string>& null_keys = {})
-      ABSL_LOCKS_EXCLUDED(mu_);
+      override ABSL_LOCKS_EXCLUDED(mu_);
   // PUT /connectors/{name}/config: create or replace; a replace restarts the connector and
   // keeps its target state.
   // Create, put, patch, resume and restart start the connector; when its plugin does not answer
@@ -117,13 +83,13 @@ class StandaloneHerder final : public runtime::TaskStatusListener {
   // long with 500 "Request timed out").
   absl::StatusOr<PutResult> PutConnectorConfig(const std::string& name, ConfigMap config,
                                                const std::set<std::string>& null_keys = {})
-      ABSL_LOCKS_EXCLUDED(mu_);
+      override ABSL_LOCKS_EXCLUDED(mu_);
   // PATCH /connectors/{name}/config: nullopt values remove keys. NotFound when unknown.
   absl::StatusOr<ConnectorInfo> PatchConnectorConfig(
       const std::string& name, const std::map<std::string, std::optional<std::string>>& patch)
-      ABSL_LOCKS_EXCLUDED(mu_);
+      override ABSL_LOCKS_EXCLUDED(mu_);
   // DELETE /connectors/{name}. NotFound "Connector {name} not found".
-  absl::Status DeleteConnector(const std::string& name) ABSL_LOCKS_EXCLUDED(mu_);
+  absl::Status DeleteConnector(const std::string& name) override ABSL_LOCKS_EXCLUDED(mu_);
 
   // PUT /connectors/{name}/pause and /resume: the target state, persisted. As in Kafka Connect,
   // pausing stops the connector instance and pauses its tasks (they stay in their plugin host,
@@ -131,40 +97,33 @@ class StandaloneHerder final : public runtime::TaskStatusListener {
   // starts the connector instance again and resumes the tasks, or replaces them when the
   // connector now generates different task configs; FAILED instances stay FAILED (restart them).
   // Resuming a STOPPED connector starts it. NotFound "Unknown connector {name}".
-  absl::Status PauseConnector(const std::string& name) ABSL_LOCKS_EXCLUDED(mu_);
-  absl::Status ResumeConnector(const std::string& name) ABSL_LOCKS_EXCLUDED(mu_);
+  absl::Status PauseConnector(const std::string& name) override ABSL_LOCKS_EXCLUDED(mu_);
+  absl::Status ResumeConnector(const std::string& name) override ABSL_LOCKS_EXCLUDED(mu_);
   // PUT /connectors/{name}/stop: stops everything and drops the task configs (status STOPPED).
   // Kafka Connect's standalone worker answers an unknown name with 500
   // "No connector `{name}` configured" (Internal here).
-  absl::Status StopConnector(const std::string& name) ABSL_LOCKS_EXCLUDED(mu_);
+  absl::Status StopConnector(const std::string& name) override ABSL_LOCKS_EXCLUDED(mu_);
 
-  struct RestartResult {
-    // Set when include_tasks or only_failed was asked for: the status as it was when the
-    // restart was accepted, with every restarted instance shown RESTARTING.
-    std::optional<ConnectorStatus> status;
-  };
   // POST /connectors/{name}/restart. The connector is restarted if !only_failed or it FAILED; a
   // task if include_tasks and (!only_failed or it FAILED). NotFound "Connector {name} not found"
   // (plain restart) or "Unknown connector: {name}" (with options), as Kafka Connect's
   // standalone worker says.
   absl::StatusOr<RestartResult> RestartConnector(const std::string& name, bool include_tasks,
-                                                 bool only_failed) ABSL_LOCKS_EXCLUDED(mu_);
+                                                 bool only_failed)
+      override ABSL_LOCKS_EXCLUDED(mu_);
   // POST /connectors/{name}/tasks/{task}/restart. NotFound "Connector {name} not found" /
   // "Task {name}-{task} not found".
-  absl::Status RestartTask(const std::string& name, int task) ABSL_LOCKS_EXCLUDED(mu_);
+  absl::Status RestartTask(const std::string& name, int task) override ABSL_LOCKS_EXCLUDED(mu_);
 
   // GET /connectors/{name}/offsets for a source connector: every partition this connector has
   // an offset for, as JSON texts of the partition and offset maps. NotFound "Connector {name}
   // not found".
-  struct PartitionOffsetJson {
-    std::string partition;  // e.g. {"filename":"/data/in.txt"}
-    std::string offset;     // e.g. {"position":30}
-  };
-  absl::StatusOr<std::vector<PartitionOffsetJson>> GetSourceOffsets(const std::string& name) const;
+  absl::StatusOr<std::vector<PartitionOffsetJson>> GetSourceOffsets(const std::string& name) const
+      override;
   // GET /connectors/{name}/offsets for a sink connector: the committed offsets of its consumer
   // group connect-{name} for the topics it consumes.
   absl::StatusOr<std::vector<kafka::CommittedOffset>> GetSinkOffsets(const std::string& name) const
-      ABSL_LOCKS_EXCLUDED(mu_);
+      override ABSL_LOCKS_EXCLUDED(mu_);
   // PATCH / DELETE /connectors/{name}/offsets (KIP-875). REQUIRES nothing; checks that the
   // connector exists (NotFound "Connector {name} not found") and is STOPPED (FailedPrecondition
   // with Kafka Connect's message). For a source, `offsets` holds partition maps and offset maps
@@ -182,26 +141,31 @@ class StandaloneHerder final : public runtime::TaskStatusListener {
   absl::StatusOr<std::string> AlterSourceOffsets(
       const std::string& name,
       const std::vector<std::pair<sluice::Value, std::optional<sluice::Value>>>& offsets,
-      bool reset_all);
+      bool reset_all) override;
   absl::StatusOr<std::string> ModifySinkOffsets(const std::string& name,
-                                                const SinkOffsetChanges& offsets, bool reset_all);
+                                                const SinkOffsetChanges& offsets, bool reset_all)
+      override;
   // The connector's type ("source", "sink" or "unknown"); NotFound when unknown.
-  absl::StatusOr<std::string> ConnectorType(const std::string& name) const ABSL_LOCKS_EXCLUDED(mu_);
+  absl::StatusOr<std::string> ConnectorType(const std::string& name) const
+      override ABSL_LOCKS_EXCLUDED(mu_);
 
   absl::StatusOr<ConnectorInfo> GetConnectorInfo(const std::string& name) const
-      ABSL_LOCKS_EXCLUDED(mu_);
+      override ABSL_LOCKS_EXCLUDED(mu_);
   absl::StatusOr<ConfigMap> GetConnectorConfig(const std::string& name) const
-      ABSL_LOCKS_EXCLUDED(mu_);
+      override ABSL_LOCKS_EXCLUDED(mu_);
   // NotFound "No status found for connector {name}".
   absl::StatusOr<ConnectorStatus> GetConnectorStatus(const std::string& name) const
-      ABSL_LOCKS_EXCLUDED(mu_);
+      override ABSL_LOCKS_EXCLUDED(mu_);
   // NotFound "No status found for task {name}-{task}".
   absl::StatusOr<InstanceStatus> GetTaskStatus(const std::string& name, int task) const
-      ABSL_LOCKS_EXCLUDED(mu_);
+      override ABSL_LOCKS_EXCLUDED(mu_);
   absl::StatusOr<std::vector<TaskInfo>> GetTasks(const std::string& name) const
-      ABSL_LOCKS_EXCLUDED(mu_);
+      override ABSL_LOCKS_EXCLUDED(mu_);
 
-  // runtime::TaskStatusListener
+  // worker::WorkerListener
+  void OnConnectorRunning(const std::string& name) override ABSL_LOCKS_EXCLUDED(mu_);
+  void OnConnectorFailed(const std::string& name, const std::string& trace) override
+      ABSL_LOCKS_EXCLUDED(mu_);
   void OnTaskRunning(const runtime::TaskId& id) override ABSL_LOCKS_EXCLUDED(mu_);
   void OnTaskFailed(const runtime::TaskId& id, const std::string& trace) override
       ABSL_LOCKS_EXCLUDED(mu_);
@@ -211,27 +175,12 @@ class StandaloneHerder final : public runtime::TaskStatusListener {
 
   // GET /connectors/{name}/topics: the topics the connector's tasks used, sorted. Like Kafka
   // Connect, an unknown name just has none.
-  std::vector<std::string> GetActiveTopics(const std::string& name) const ABSL_LOCKS_EXCLUDED(mu_);
+  std::vector<std::string> GetActiveTopics(const std::string& name) const
+      override ABSL_LOCKS_EXCLUDED(mu_);
   // PUT /connectors/{name}/topics/reset: forgets them.
-  void ResetActiveTopics(const std::string& name) ABSL_LOCKS_EXCLUDED(mu_);
+  void ResetActiveTopics(const std::string& name) override ABSL_LOCKS_EXCLUDED(mu_);
 
  private:
-  // What runs for one connector. Touched only with its slot's lock held.
-  struct Runtime {
-    // User-provided: with only an implicit constructor, Clang cannot use the default member
-    // initializers below before StandaloneHerder is complete, and std::optional<Runtime> in Slot
-    // then takes Runtime for not default-constructible.
-    Runtime() {}
-
-    std::unique_ptr<plugins::PluginProcess> host;
-    std::map<int, std::unique_ptr<runtime::TaskRunner>> runners;
-    const plugins::ConnectorPlugin* plugin = nullptr;
-    ConfigMap config;  // the config the runtime was started with
-    // The same, parsed once; shared with the task runners.
-    std::shared_ptr<const config::ConnectorConfig> parsed;
-    // The connector instance's own events; reset first when the runtime stops.
-    std::unique_ptr<ConnectorEventsReader> events;
-  };
   struct Connector {
     std::string name;
     ConfigMap config;
@@ -247,11 +196,11 @@ class StandaloneHerder final : public runtime::TaskStatusListener {
 
   explicit StandaloneHerder(Options options) : options_(std::move(options)) {}
 
-  // One connector's operation lock and what runs for it. Slots are never removed, so that every
-  // request for a name, before and after a delete, serialises on the same lock.
+  // One connector's operation lock: every call to the worker for the connector is made with it
+  // held. Slots are never removed, so that every request for a name, before and after a delete,
+  // serialises on the same lock.
   struct Slot {
     absl::Mutex mu;
-    std::optional<Runtime> runtime ABSL_GUARDED_BY(mu);
   };
   // The slot of `name`, created when missing.
   std::shared_ptr<Slot> SlotFor(const std::string& name) ABSL_LOCKS_EXCLUDED(mu_);
@@ -268,14 +217,9 @@ class StandaloneHerder final : public runtime::TaskStatusListener {
   // Sets the target state and persists it. NotFound `not_found` when the name is unknown.
   absl::Status SetTarget(const std::string& name, store::TargetState target,
                          const std::string& not_found) ABSL_LOCKS_EXCLUDED(mu_);
-  // Starts one task runner on the connector's running host. As in Kafka Connect, a task of a set
-  // of task configs larger than tasks.max (with tasks.max.enforce) does not start: it is FAILED
-  // and the result is false. REQUIRES: the runtime has a host.
-  bool StartTask(const std::string& name, Slot& slot, int task)
-      ABSL_EXCLUSIVE_LOCKS_REQUIRED(slot.mu) ABSL_LOCKS_EXCLUDED(mu_);
-  // Stops one task runner (killing the host if it does not stop in time).
-  void StopTask(const std::string& name, Slot& slot, int task)
-      ABSL_EXCLUSIVE_LOCKS_REQUIRED(slot.mu);
+  // Starts task `task` of the connector's task configs on its running host (Worker::StartTask),
+  // paused when the connector is. REQUIRES: the connector's slot lock; the worker has its host.
+  bool StartTask(const std::string& name, int task) ABSL_LOCKS_EXCLUDED(mu_);
   // Starts the connector instance on the running host and asks it for task configs; replaces
   // the tasks when they changed, else resumes them. DeadlineExceeded as StartRuntime.
   absl::Status ResumeRuntime(const std::string& name, Slot& slot)
@@ -290,23 +234,6 @@ class StandaloneHerder final : public runtime::TaskStatusListener {
   // StandaloneHerder.putConnectorConfig). DeadlineExceeded as StartRuntime.
   absl::Status ReconfigureRuntime(const std::string& name, Slot& slot, bool config_changed)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(slot.mu) ABSL_LOCKS_EXCLUDED(mu_);
-  // StartConnector then TaskConfigs on the runtime's host; the task configs, or the failure
-  // (the connector is then FAILED).
-  absl::StatusOr<std::vector<ConfigMap>> StartConnectorInstance(const std::string& name,
-                                                                Runtime& rt);
-  // TaskConfigs on the runtime's running connector instance, with Kafka Connect's checks
-  // (tasks.max.enforce) and the framework keys every task config carries.
-  absl::StatusOr<std::vector<ConfigMap>> GenerateTaskConfigs(const std::string& name, Runtime& rt);
-  // Restarts the connector instance on its running host (Stop/StartConnector calls).
-  absl::Status RestartConnectorInstance(const std::string& name, Slot& slot)
-      ABSL_EXCLUSIVE_LOCKS_REQUIRED(slot.mu);
-  // StopConnector on the running host; failures are logged.
-  void StopConnectorInstance(const std::string& name, Runtime& rt, absl::Duration timeout);
-  bool HostAlive(const Slot& slot) const ABSL_SHARED_LOCKS_REQUIRED(slot.mu);
-  // The request's answer for a plugin call that failed: DeadlineExceeded "Request timed out"
-  // when it timed out, else OK (the failure is in the connector's status).
-  absl::Status PluginCallFailure(const std::string& name, absl::string_view call,
-                                 const grpc::Status& status);
   // What a request answers for a failed start: a timeout (its host is stopped and the error
   // returned); anything else is OK, as the failure shows in the connector's status.
   absl::Status RequestAnswer(const std::string& name, Slot& slot, const absl::Status& failure)
@@ -351,7 +278,7 @@ class StandaloneHerder final : public runtime::TaskStatusListener {
   struct PendingEvent {
     std::string connector;
     uint64_t generation = 0;
-    ConnectorEvent event;
+    worker::ConnectorEvent event;
   };
   void QueueEvent(PendingEvent event) ABSL_LOCKS_EXCLUDED(events_mu_);
   void RunEvents() ABSL_LOCKS_EXCLUDED(events_mu_);
@@ -363,6 +290,7 @@ class StandaloneHerder final : public runtime::TaskStatusListener {
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(slot.mu) ABSL_LOCKS_EXCLUDED(mu_);
 
   const Options options_;
+  std::unique_ptr<worker::Worker> worker_;  // created by Create, with this as its listener
   absl::Mutex persist_mu_;  // one write of the connector store at a time
 
   mutable absl::Mutex mu_;  // the state below; never held across a call into a plugin

@@ -1,0 +1,149 @@
+#include "server/worker/connector_host.h"
+
+#include <thread>
+
+#include <grpcpp/grpcpp.h>
+
+#include "absl/strings/str_cat.h"
+#include "server/runtime/sink_task_runner.h"
+#include "server/runtime/source_task_runner.h"
+#include "sluice/plugin/v1/plugin.grpc.pb.h"
+
+namespace sluice::worker {
+
+namespace pb = ::sluice::plugin::v1;
+
+namespace {
+
+std::chrono::system_clock::time_point Deadline(absl::Duration timeout) {
+  return absl::ToChronoTime(absl::Now() + timeout);
+}
+
+absl::Status ToStatus(const grpc::Status& s) {
+  if (s.ok()) return absl::OkStatus();
+  return absl::Status(static_cast<absl::StatusCode>(s.error_code()), s.error_message());
+}
+
+// Reads the connector's ConnectorEvents stream on its own thread. The destructor cancels the
+// stream and joins the thread, so no callback runs after it.
+class EventsReader final : public EventSubscription {
+ public:
+  EventsReader(pb::Plugin::Stub* stub, std::function<void(const ConnectorEvent&)> callback)
+      : callback_(std::move(callback)) {
+    thread_ = std::thread([this, stub] { Run(stub); });
+  }
+  ~EventsReader() override {
+    context_.TryCancel();
+    thread_.join();
+  }
+
+ private:
+  void Run(pb::Plugin::Stub* stub) {
+    std::unique_ptr<grpc::ClientReader<pb::ConnectorEvent>> reader =
+        stub->ConnectorEvents(&context_, pb::ConnectorEventsRequest());
+    pb::ConnectorEvent event;
+    while (reader->Read(&event)) {
+      if (event.has_reconfigure()) {
+        callback_({ConnectorEvent::Kind::kReconfigure, ""});
+      } else if (event.has_failure()) {
+        const pb::ConnectorFailure& f = event.failure();
+        callback_({ConnectorEvent::Kind::kFailure,
+                   f.trace().empty() ? f.message() : absl::StrCat(f.message(), "\n", f.trace())});
+      }
+    }
+    // The host went away or the reader was cancelled; the host's exit is reported elsewhere.
+    (void)reader->Finish();
+  }
+
+  std::function<void(const ConnectorEvent&)> callback_;
+  grpc::ClientContext context_;
+  std::thread thread_;
+};
+
+class PluginConnectorHost final : public ConnectorHost {
+ public:
+  explicit PluginConnectorHost(std::unique_ptr<plugins::PluginProcess> process)
+      : process_(std::move(process)) {}
+
+  absl::Status StartConnector(const std::string& class_name, const std::string& name,
+                              const ConfigMap& config, absl::Duration timeout) override {
+    grpc::ClientContext context;
+    context.set_deadline(Deadline(timeout));
+    pb::StartConnectorRequest request;
+    request.set_connector_class(class_name);
+    request.set_connector_name(name);
+    request.mutable_config()->insert(config.begin(), config.end());
+    pb::StartConnectorResponse response;
+    return ToStatus(process_->stub().StartConnector(&context, request, &response));
+  }
+
+  absl::StatusOr<GeneratedTasks> TaskConfigs(int max_tasks, absl::Duration timeout) override {
+    grpc::ClientContext context;
+    context.set_deadline(Deadline(timeout));
+    pb::TaskConfigsRequest request;
+    request.set_max_tasks(max_tasks);
+    pb::TaskConfigsResponse response;
+    grpc::Status s = process_->stub().TaskConfigs(&context, request, &response);
+    if (!s.ok()) return ToStatus(s);
+    GeneratedTasks out;
+    out.task_class = response.task_class();
+    for (const pb::TaskConfig& t : response.tasks()) {
+      out.configs.emplace_back(t.config().begin(), t.config().end());
+    }
+    return out;
+  }
+
+  absl::Status StopConnector(absl::Duration timeout) override {
+    grpc::ClientContext context;
+    context.set_deadline(Deadline(timeout));
+    pb::StopConnectorResponse response;
+    return ToStatus(
+        process_->stub().StopConnector(&context, pb::StopConnectorRequest(), &response));
+  }
+
+  std::unique_ptr<EventSubscription> SubscribeEvents(
+      std::function<void(const ConnectorEvent&)> callback) override {
+    return std::make_unique<EventsReader>(&process_->stub(), std::move(callback));
+  }
+
+  std::unique_ptr<runtime::TaskRunner> NewTaskRunner(runtime::TaskRunnerOptions options,
+                                                     plugins::ConnectorType type,
+                                                     store::OffsetStore* offsets) override {
+    options.channel = process_->channel();
+    options.process = process_.get();
+    if (type == plugins::ConnectorType::kSource) {
+      return std::make_unique<runtime::SourceTaskRunner>(std::move(options), offsets);
+    }
+    return std::make_unique<runtime::SinkTaskRunner>(std::move(options));
+  }
+
+  std::optional<std::string> ExitDescription() const override {
+    std::optional<plugins::ExitInfo> exit = process_->exit_info();
+    if (!exit.has_value()) return std::nullopt;
+    return exit->Describe();
+  }
+
+  void OnExit(std::function<void(const std::string&)> callback) override {
+    process_->OnExit(
+        [callback = std::move(callback)](const plugins::ExitInfo& exit) {
+          callback(exit.Describe());
+        });
+  }
+
+  void Stop(absl::Duration grace) override { process_->Stop(grace); }
+
+ private:
+  const std::unique_ptr<plugins::PluginProcess> process_;
+};
+
+}  // namespace
+
+absl::StatusOr<std::unique_ptr<ConnectorHost>> PluginConnectorHosts::Start(
+    const plugins::ConnectorPlugin& plugin, const std::string& name) {
+  absl::StatusOr<std::unique_ptr<plugins::PluginProcess>> process =
+      registry_->StartHost(plugin, name);
+  if (!process.ok()) return process.status();
+  return std::make_unique<PluginConnectorHost>(*std::move(process));
+}
+
+}  // namespace sluice::worker
