@@ -36,7 +36,8 @@
 #include "server/kafka/embedded_broker.h"
 #include "server/logging/logger_levels.h"
 #include "server/plugins/plugin_registry.h"
-#include "server/store/connector_store.h"
+#include "server/store/config_store.h"
+#include "server/store/status_store.h"
 #include "server/store/offset_store.h"
 
 namespace sluice {
@@ -162,7 +163,10 @@ int Run(int argc, char** argv) {
   absl::StatusOr<std::unique_ptr<store::FileOffsetStore>> offsets =
       store::FileOffsetStore::Open(worker->offset_storage_file);
   if (!offsets.ok()) Die(std::string(offsets.status().message()));
-  store::FileConnectorStore connector_store(worker->connector_storage_file);
+  absl::StatusOr<std::unique_ptr<store::FileConfigStore>> configs =
+      store::FileConfigStore::Open(worker->connector_storage_file);
+  if (!configs.ok()) Die(std::string(configs.status().message()));
+  store::MemoryStatusStore statuses;
 
   // Plugins. Sockets live in a private directory that only this worker can enter.
   std::string socket_template = (std::filesystem::temp_directory_path() / "sluice-XXXXXX").string();
@@ -193,7 +197,8 @@ int Run(int argc, char** argv) {
                                         .topic_admin_factory = topic_admin_factory,
                                         .registry = registry->get(),
                                         .offsets = offsets->get(),
-                                        .connector_store = &connector_store,
+                                        .config_store = configs->get(),
+                                        .status_store = &statuses,
                                         .hosts = &hosts,
                                         .worker_id = worker_id});
   if (!herder.ok()) Die(std::string(herder.status().message()));

@@ -23,21 +23,17 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "server/kafka/consumer_groups.h"
+#include "server/store/status_store.h"
 #include "sluice/sdk/config_def.h"
 #include "sluice/sdk/connector.h"
 #include "sluice/sdk/data.h"
 
 namespace sluice::herder {
 
-// Kafka Connect's connector and task states (AbstractStatus.State).
-enum class State { kUnassigned, kRunning, kPaused, kFailed, kRestarting, kStopped };
-std::string_view StateName(State state);
-
-struct InstanceStatus {
-  State state = State::kUnassigned;
-  std::string worker_id;
-  std::optional<std::string> trace;
-};
+// Kafka Connect's connector and task states, and one instance's status.
+using store::InstanceStatus;
+using store::State;
+using store::StateName;
 
 struct ConnectorStatus {
   std::string name;

@@ -15,26 +15,17 @@
 
 namespace sluice::herder {
 
-namespace pb = ::sluice::plugin::v1;
-
 namespace {
+
+bool IsFailed(const std::optional<InstanceStatus>& status) {
+  return status.has_value() && status->state == State::kFailed;
+}
 
 // How long a pause request waits for the connector's tasks to pause.
 constexpr absl::Duration kPauseTimeout = absl::Seconds(5);
 
 }  // namespace
 
-std::string_view StateName(State state) {
-  switch (state) {
-    case State::kUnassigned: return "UNASSIGNED";
-    case State::kRunning: return "RUNNING";
-    case State::kPaused: return "PAUSED";
-    case State::kFailed: return "FAILED";
-    case State::kRestarting: return "RESTARTING";
-    case State::kStopped: return "STOPPED";
-  }
-  return "UNASSIGNED";
-}
 
 absl::StatusOr<std::unique_ptr<StandaloneHerder>> StandaloneHerder::Create(Options options) {
   auto herder = std::unique_ptr<StandaloneHerder>(new StandaloneHerder(std::move(options)));
@@ -48,15 +39,15 @@ absl::StatusOr<std::unique_ptr<StandaloneHerder>> StandaloneHerder::Create(Optio
                               .hosts = o.hosts,
                               .offsets = o.offsets,
                               .listener = herder.get()});
-  absl::StatusOr<std::vector<store::StoredConnector>> stored =
-      herder->options_.connector_store->Load();
-  if (!stored.ok()) return stored.status();
+  store::ClusterConfigState stored = herder->options_.config_store->Snapshot();
   absl::MutexLock lock(&herder->mu_);
-  for (store::StoredConnector& s : *stored) {
+  for (auto& [name, config] : stored.connectors) {
     Connector c;
-    c.name = s.name;
-    c.config = std::move(s.config);
-    c.target = s.target_state;
+    c.name = name;
+    c.config = std::move(config);
+    if (auto t = stored.target_states.find(name); t != stored.target_states.end()) {
+      c.target = t->second;
+    }
     auto cls = c.config.find("connector.class");
     const plugins::ConnectorPlugin* plugin =
         cls == c.config.end() ? nullptr : herder->options_.registry->Find(cls->second);
@@ -138,8 +129,7 @@ void StandaloneHerder::HandleEvent(const PendingEvent& event) {
       return;  // the runtime that raised it is gone
     }
     target = it->second.target;
-    connector_failed =
-        it->second.status.has_value() && it->second.status->state == State::kFailed;
+    connector_failed = IsFailed(options_.status_store->GetConnector(event.connector));
   }
   if (!worker_->HostAlive(event.connector)) return;
   switch (event.event.kind) {
@@ -183,9 +173,10 @@ void StandaloneHerder::ReconfigureTasks(const std::string& name, Slot& slot) {
     Connector& c = connectors_.at(name);
     c.task_configs = *tasks;
     for (size_t i = tasks->size(); i < current.size(); ++i) {
-      c.task_statuses.erase(static_cast<int>(i));
+      options_.status_store->RemoveTask(name, static_cast<int>(i));
     }
   }
+  (void)options_.config_store->PutTaskConfigs(name, *tasks);
   for (int task : changed) StartTask(name, task);
 }
 
@@ -205,17 +196,6 @@ absl::StatusOr<ValidatedConfig> StandaloneHerder::Validate(
     return absl::InvalidArgumentError(InvalidConfigMessage(*validated));
   }
   return validated;
-}
-
-absl::Status StandaloneHerder::Persist() {
-  // The snapshot is taken under persist_mu_, so the last write always holds the latest state.
-  absl::MutexLock persist(&persist_mu_);
-  std::vector<store::StoredConnector> all;
-  {
-    absl::MutexLock lock(&mu_);
-    for (const auto& [name, c] : connectors_) all.push_back({name, c.config, c.target});
-  }
-  return options_.connector_store->Save(all);
 }
 
 absl::StatusOr<ConnectorInfo> StandaloneHerder::CreateConnector(
@@ -262,7 +242,7 @@ absl::StatusOr<ConnectorInfo> StandaloneHerder::CreateConnector(
     c.type = std::string(plugins::ConnectorTypeName(validated->plugin->type));
     connectors_.emplace(name, std::move(c));
   }
-  if (absl::Status s = Persist(); !s.ok()) {
+  if (absl::Status s = options_.config_store->PutConnectorConfig(name, config, target); !s.ok()) {
     absl::MutexLock lock(&mu_);
     connectors_.erase(name);
     return s;
@@ -316,7 +296,8 @@ absl::StatusOr<PutResult> StandaloneHerder::PutConnectorConfig(
     c.config = config;
     c.type = std::string(plugins::ConnectorTypeName(validated->plugin->type));
   }
-  if (absl::Status s = Persist(); !s.ok()) {
+  if (absl::Status s = options_.config_store->PutConnectorConfig(name, config, std::nullopt);
+      !s.ok()) {
     absl::MutexLock lock(&mu_);
     if (created) {
       connectors_.erase(name);
@@ -372,13 +353,14 @@ absl::Status StandaloneHerder::DeleteConnector(const std::string& name) {
     absl::MutexLock lock(&mu_);
     removed = std::move(connectors_.at(name));
     connectors_.erase(name);
-    active_topics_.erase(name);
   }
-  if (absl::Status s = Persist(); !s.ok()) {
+  if (absl::Status s = options_.config_store->RemoveConnectorConfig(name); !s.ok()) {
     absl::MutexLock lock(&mu_);
     connectors_.emplace(name, std::move(removed));
     return s;
   }
+  options_.status_store->RemoveConnector(name);
+  options_.status_store->RemoveTopics(name);
   spdlog::info("Deleted connector {}", name);
   return absl::OkStatus();
 }
@@ -414,10 +396,13 @@ absl::StatusOr<ConnectorStatus> StandaloneHerder::GetConnectorStatus(
     const std::string& name) const {
   absl::MutexLock lock(&mu_);
   auto it = connectors_.find(name);
-  if (it == connectors_.end() || !it->second.status.has_value()) {
+  std::optional<InstanceStatus> status =
+      it == connectors_.end() ? std::nullopt : options_.status_store->GetConnector(name);
+  if (!status.has_value()) {
     return absl::NotFoundError(absl::StrCat("No status found for connector ", name));
   }
-  return ConnectorStatus{name, *it->second.status, it->second.task_statuses, it->second.type};
+  return ConnectorStatus{name, *std::move(status), options_.status_store->GetTasks(name),
+                         it->second.type};
 }
 
 absl::StatusOr<InstanceStatus> StandaloneHerder::GetTaskStatus(const std::string& name,
@@ -425,8 +410,9 @@ absl::StatusOr<InstanceStatus> StandaloneHerder::GetTaskStatus(const std::string
   absl::MutexLock lock(&mu_);
   auto it = connectors_.find(name);
   if (it != connectors_.end()) {
-    auto t = it->second.task_statuses.find(task);
-    if (t != it->second.task_statuses.end()) return t->second;
+    if (std::optional<InstanceStatus> status = options_.status_store->GetTask(name, task)) {
+      return *std::move(status);
+    }
   }
   return absl::NotFoundError(absl::StrCat("No status found for task ", name, "-", task));
 }
@@ -447,16 +433,32 @@ absl::StatusOr<std::vector<TaskInfo>> StandaloneHerder::GetTasks(const std::stri
 void StandaloneHerder::SetConnectorStatus(const std::string& name, State state,
                                           std::optional<std::string> trace) {
   absl::MutexLock lock(&mu_);
-  auto it = connectors_.find(name);
-  if (it == connectors_.end()) return;
-  it->second.status = InstanceStatus{state, options_.worker_id, std::move(trace)};
+  if (!connectors_.contains(name)) return;
+  options_.status_store->PutConnector(name, Status(state, std::move(trace)));
 }
 
 bool StandaloneHerder::ConnectorFailed(const std::string& name) const {
   absl::MutexLock lock(&mu_);
-  auto it = connectors_.find(name);
-  return it != connectors_.end() && it->second.status.has_value() &&
-         it->second.status->state == State::kFailed;
+  return connectors_.contains(name) && IsFailed(options_.status_store->GetConnector(name));
+}
+
+InstanceStatus StandaloneHerder::Status(State state, std::optional<std::string> trace) const {
+  return InstanceStatus{state, options_.worker_id, std::move(trace), 0};
+}
+
+void StandaloneHerder::ClearTaskStatuses(const std::string& name) {
+  for (const auto& [task, status] : options_.status_store->GetTasks(name)) {
+    options_.status_store->RemoveTask(name, task);
+  }
+}
+
+void StandaloneHerder::SetTaskStatusesUnlessFailed(const std::string& name, State state,
+                                                   const std::optional<std::string>& trace) {
+  for (const auto& [task, status] : options_.status_store->GetTasks(name)) {
+    if (status.state != State::kFailed) {
+      options_.status_store->PutTask(name, task, Status(state, trace));
+    }
+  }
 }
 
 void StandaloneHerder::OnConnectorRunning(const std::string& name) {
@@ -478,12 +480,8 @@ void StandaloneHerder::OnHostExit(const std::string& name, uint64_t generation,
   auto it = connectors_.find(name);
   if (it == connectors_.end() || it->second.generation != generation) return;  // stopped on purpose
   spdlog::error("The plugin host of connector {} died: {}", name, trace);
-  it->second.status = InstanceStatus{State::kFailed, options_.worker_id, trace};
-  for (auto& [task, status] : it->second.task_statuses) {
-    if (status.state != State::kFailed) {
-      status = InstanceStatus{State::kFailed, options_.worker_id, trace};
-    }
-  }
+  options_.status_store->PutConnector(name, Status(State::kFailed, trace));
+  SetTaskStatusesUnlessFailed(name, State::kFailed, trace);
 }
 
 absl::Status StandaloneHerder::RequestAnswer(const std::string& name, Slot& slot,
@@ -505,7 +503,7 @@ absl::Status StandaloneHerder::StartRuntime(const std::string& name, Slot& slot)
     config = c.config;
     target = c.target;
     generation = c.generation;
-    c.task_statuses.clear();
+    ClearTaskStatuses(name);
     c.task_configs.clear();
   }
   if (target == store::TargetState::kStopped) {
@@ -532,6 +530,7 @@ absl::Status StandaloneHerder::StartRuntime(const std::string& name, Slot& slot)
   }
   absl::StatusOr<std::vector<ConfigMap>> tasks = worker_->StartConnector(name);
   if (!tasks.ok()) return RequestAnswer(name, slot, tasks.status());
+  (void)options_.config_store->PutTaskConfigs(name, *tasks);
   {
     absl::MutexLock lock(&mu_);
     connectors_.at(name).task_configs = *tasks;
@@ -560,7 +559,7 @@ absl::Status StandaloneHerder::ResumeRuntime(const std::string& name, Slot& slot
   {
     absl::MutexLock lock(&mu_);
     const Connector& c = connectors_.at(name);
-    connector_failed = c.status.has_value() && c.status->state == State::kFailed;
+    connector_failed = IsFailed(options_.status_store->GetConnector(name));
     current = c.task_configs;
   }
   if (!connector_failed) {
@@ -576,9 +575,9 @@ absl::Status StandaloneHerder::ResumeRuntime(const std::string& name, Slot& slot
   {
     // FAILED tasks stay FAILED, as in Kafka Connect: a restart brings them back.
     absl::MutexLock lock(&mu_);
-    for (auto& [task, status] : connectors_.at(name).task_statuses) {
+    for (const auto& [task, status] : options_.status_store->GetTasks(name)) {
       if (status.state == State::kPaused) {
-        status = InstanceStatus{State::kRunning, options_.worker_id, std::nullopt};
+        options_.status_store->PutTask(name, task, Status(State::kRunning, std::nullopt));
       }
     }
   }
@@ -590,11 +589,12 @@ void StandaloneHerder::ReplaceTasks(const std::string& name, Slot& slot,
                                     std::vector<ConfigMap> tasks) {
   for (int task : worker_->Tasks(name)) worker_->StopTask(name, task);
   const size_t count = tasks.size();
+  (void)options_.config_store->PutTaskConfigs(name, tasks);
   {
     absl::MutexLock lock(&mu_);
     Connector& c = connectors_.at(name);
     c.task_configs = std::move(tasks);
-    c.task_statuses.clear();
+    ClearTaskStatuses(name);
   }
   for (size_t i = 0; i < count; ++i) StartTask(name, static_cast<int>(i));
 }
@@ -639,7 +639,7 @@ absl::Status StandaloneHerder::SetTarget(const std::string& name, store::TargetS
     previous = it->second.target;
     it->second.target = target;
   }
-  if (absl::Status s = Persist(); !s.ok()) {
+  if (absl::Status s = options_.config_store->PutTargetState(name, target); !s.ok()) {
     absl::MutexLock lock(&mu_);
     connectors_.at(name).target = previous;
     return s;
@@ -668,15 +668,10 @@ absl::Status StandaloneHerder::PauseConnector(const std::string& name) {
     StopRuntime(name, *slot, State::kPaused);
   }
   absl::MutexLock lock(&mu_);
-  Connector& c = connectors_.at(name);
-  if (!c.status.has_value() || c.status->state != State::kFailed) {
-    c.status = InstanceStatus{State::kPaused, options_.worker_id, std::nullopt};
+  if (!IsFailed(options_.status_store->GetConnector(name))) {
+    options_.status_store->PutConnector(name, Status(State::kPaused, std::nullopt));
   }
-  for (auto& [task, status] : c.task_statuses) {
-    if (status.state != State::kFailed) {
-      status = InstanceStatus{State::kPaused, options_.worker_id, std::nullopt};
-    }
-  }
+  SetTaskStatusesUnlessFailed(name, State::kPaused, std::nullopt);
   return absl::OkStatus();
 }
 
@@ -716,11 +711,13 @@ absl::Status StandaloneHerder::StopConnector(const std::string& name) {
     return s.code() == absl::StatusCode::kNotFound ? absl::InternalError(s.message()) : s;
   }
   StopRuntime(name, *slot, State::kUnassigned);
-  absl::MutexLock lock(&mu_);
-  Connector& c = connectors_.at(name);
-  c.task_configs.clear();
-  c.task_statuses.clear();
-  c.status = InstanceStatus{State::kStopped, options_.worker_id, std::nullopt};
+  {
+    absl::MutexLock lock(&mu_);
+    connectors_.at(name).task_configs.clear();
+    ClearTaskStatuses(name);
+    options_.status_store->PutConnector(name, Status(State::kStopped, std::nullopt));
+  }
+  (void)options_.config_store->PutTaskConfigs(name, {});
   return absl::OkStatus();
 }
 
@@ -743,23 +740,25 @@ absl::StatusOr<RestartResult> StandaloneHerder::RestartConnector(
     Connector& c = it->second;
     target = c.target;
     if (!plain) {
-      if (!c.status.has_value()) {
+      std::optional<InstanceStatus> status = options_.status_store->GetConnector(name);
+      if (!status.has_value()) {
         return absl::NotFoundError(absl::StrCat("Status for connector ", name, " not found"));
       }
-      restart_connector = !only_failed || c.status->state == State::kFailed;
-      for (const auto& [task, status] : c.task_statuses) {
-        if (include_tasks && (!only_failed || status.state == State::kFailed)) {
+      restart_connector = !only_failed || status->state == State::kFailed;
+      ConnectorStatus snapshot{name, *std::move(status), options_.status_store->GetTasks(name),
+                               c.type};
+      for (const auto& [task, task_status] : snapshot.tasks) {
+        if (include_tasks && (!only_failed || task_status.state == State::kFailed)) {
           restart_tasks.push_back(task);
         }
       }
-      ConnectorStatus snapshot{name, *c.status, c.task_statuses, c.type};
       if (restart_connector) {
-        snapshot.connector = {State::kRestarting, options_.worker_id, std::nullopt};
-        c.status = snapshot.connector;
+        snapshot.connector = Status(State::kRestarting, std::nullopt);
+        options_.status_store->PutConnector(name, snapshot.connector);
       }
       for (int task : restart_tasks) {
-        snapshot.tasks[task] = {State::kRestarting, options_.worker_id, std::nullopt};
-        c.task_statuses[task] = snapshot.tasks[task];
+        snapshot.tasks[task] = Status(State::kRestarting, std::nullopt);
+        options_.status_store->PutTask(name, task, snapshot.tasks[task]);
       }
       result.status = std::move(snapshot);
     }
@@ -1113,17 +1112,12 @@ void StandaloneHerder::StopRuntime(const std::string& name, Slot& slot, State fi
   }
   worker_->StopConnectorHost(name);
   absl::MutexLock lock(&mu_);
-  auto it = connectors_.find(name);
-  if (it == connectors_.end()) return;
-  Connector& c = it->second;
-  if (c.status.has_value() && c.status->state != State::kFailed) {
-    c.status = InstanceStatus{final_state, options_.worker_id, std::nullopt};
+  if (!connectors_.contains(name)) return;
+  std::optional<InstanceStatus> status = options_.status_store->GetConnector(name);
+  if (status.has_value() && status->state != State::kFailed) {
+    options_.status_store->PutConnector(name, Status(final_state, std::nullopt));
   }
-  for (auto& [task, status] : c.task_statuses) {
-    if (status.state != State::kFailed) {
-      status = InstanceStatus{final_state, options_.worker_id, std::nullopt};
-    }
-  }
+  SetTaskStatusesUnlessFailed(name, final_state, std::nullopt);
 }
 
 void StandaloneHerder::OnTaskRunning(const runtime::TaskId& id) {
@@ -1132,38 +1126,35 @@ void StandaloneHerder::OnTaskRunning(const runtime::TaskId& id) {
   if (it == connectors_.end()) return;
   // A task started while its connector is paused starts paused (Kafka Connect's onPause).
   State state = it->second.target == store::TargetState::kPaused ? State::kPaused : State::kRunning;
-  it->second.task_statuses[id.task] = InstanceStatus{state, options_.worker_id, {}};
+  options_.status_store->PutTask(id.connector, id.task, Status(state, std::nullopt));
 }
 
 void StandaloneHerder::OnTaskFailed(const runtime::TaskId& id, const std::string& trace) {
   absl::MutexLock lock(&mu_);
   auto it = connectors_.find(id.connector);
   if (it == connectors_.end()) return;
-  it->second.task_statuses[id.task] = InstanceStatus{State::kFailed, options_.worker_id, trace};
+  options_.status_store->PutTask(id.connector, id.task, Status(State::kFailed, trace));
 }
 
 void StandaloneHerder::OnTopicUsed(const runtime::TaskId& id, const std::string& topic) {
   absl::MutexLock lock(&mu_);
-  if (connectors_.contains(id.connector)) active_topics_[id.connector].insert(topic);
+  if (connectors_.contains(id.connector)) options_.status_store->PutTopic(id.connector, topic);
 }
 
 std::vector<std::string> StandaloneHerder::GetActiveTopics(const std::string& name) const {
-  absl::MutexLock lock(&mu_);
-  auto it = active_topics_.find(name);
-  if (it == active_topics_.end()) return {};
-  return std::vector<std::string>(it->second.begin(), it->second.end());
+  std::set<std::string> topics = options_.status_store->GetTopics(name);
+  return std::vector<std::string>(topics.begin(), topics.end());
 }
 
 void StandaloneHerder::ResetActiveTopics(const std::string& name) {
-  absl::MutexLock lock(&mu_);
-  active_topics_.erase(name);
+  options_.status_store->RemoveTopics(name);
 }
 
 void StandaloneHerder::OnTaskStopped(const runtime::TaskId& id) {
   absl::MutexLock lock(&mu_);
   auto it = connectors_.find(id.connector);
   if (it == connectors_.end()) return;
-  it->second.task_statuses[id.task] = InstanceStatus{State::kUnassigned, options_.worker_id, {}};
+  options_.status_store->PutTask(id.connector, id.task, Status(State::kUnassigned, std::nullopt));
 }
 
 }  // namespace sluice::herder

@@ -35,8 +35,9 @@
 #include "sluice/sdk/data.h"
 #include "server/plugins/plugin_registry.h"
 #include "server/runtime/task_runner.h"
-#include "server/store/connector_store.h"
+#include "server/store/config_store.h"
 #include "server/store/offset_store.h"
+#include "server/store/status_store.h"
 #include "server/worker/worker.h"
 
 namespace sluice::herder {
@@ -50,12 +51,16 @@ class StandaloneHerder final : public Herder, public worker::WorkerListener {
     kafka::TopicAdminFactory topic_admin_factory;
     plugins::PluginRegistry* registry = nullptr;
     store::OffsetStore* offsets = nullptr;
-    store::ConnectorStore* connector_store = nullptr;
+    // Connector configs and target states (read at Create, written on every change) and the
+    // task configs the connectors generate. The herder keeps its own view of them: in
+    // standalone mode it is their only writer.
+    store::ConfigStore* config_store = nullptr;
+    store::StatusStore* status_store = nullptr;
     worker::ConnectorHosts* hosts = nullptr;  // where connectors run
     std::string worker_id;  // host:port, shown in statuses
   };
 
-  // Loads the stored connectors (without starting them). InvalidArgument for a corrupt store.
+  // Takes the config store's connectors (without starting them).
   static absl::StatusOr<std::unique_ptr<StandaloneHerder>> Create(Options options);
   ~StandaloneHerder() override;
 
@@ -187,8 +192,6 @@ class StandaloneHerder final : public Herder, public worker::WorkerListener {
     store::TargetState target = store::TargetState::kStarted;
     std::string type = "unknown";
     std::vector<ConfigMap> task_configs;
-    std::optional<InstanceStatus> status;
-    std::map<int, InstanceStatus> task_statuses;
     // Bumped whenever the runtime is stopped on purpose, so that the old host's exit is not
     // reported as a failure.
     uint64_t generation = 0;
@@ -213,7 +216,6 @@ class StandaloneHerder final : public Herder, public worker::WorkerListener {
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(slot.mu) ABSL_LOCKS_EXCLUDED(mu_);
   void StopRuntime(const std::string& name, Slot& slot, State final_state)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(slot.mu) ABSL_LOCKS_EXCLUDED(mu_);
-  absl::Status Persist() ABSL_LOCKS_EXCLUDED(mu_, persist_mu_);
   // Sets the target state and persists it. NotFound `not_found` when the name is unknown.
   absl::Status SetTarget(const std::string& name, store::TargetState target,
                          const std::string& not_found) ABSL_LOCKS_EXCLUDED(mu_);
@@ -263,8 +265,15 @@ class StandaloneHerder final : public Herder, public worker::WorkerListener {
   // a nullopt one at the offset a consumer without a committed offset would start from.
   absl::Status CommitSinkOffsetsAsMember(const ConfigMap& settings, const std::string& group,
                                          const SinkOffsetChanges& offsets);
+  // A status written by this worker.
+  InstanceStatus Status(State state, std::optional<std::string> trace) const;
   void SetConnectorStatus(const std::string& name, State state, std::optional<std::string> trace)
       ABSL_LOCKS_EXCLUDED(mu_);
+  // Forgets the connector's task statuses.
+  void ClearTaskStatuses(const std::string& name);
+  // Sets each of the connector's task statuses that is not FAILED to `state`.
+  void SetTaskStatusesUnlessFailed(const std::string& name, State state,
+                                   const std::optional<std::string>& trace);
   void FailConnector(const std::string& name, const std::string& trace) ABSL_LOCKS_EXCLUDED(mu_);
   // Whether the connector instance's status is FAILED.
   bool ConnectorFailed(const std::string& name) const ABSL_LOCKS_EXCLUDED(mu_);
@@ -291,15 +300,11 @@ class StandaloneHerder final : public Herder, public worker::WorkerListener {
 
   const Options options_;
   std::unique_ptr<worker::Worker> worker_;  // created by Create, with this as its listener
-  absl::Mutex persist_mu_;  // one write of the connector store at a time
 
   mutable absl::Mutex mu_;  // the state below; never held across a call into a plugin
   std::map<std::string, std::shared_ptr<Slot>> slots_ ABSL_GUARDED_BY(mu_);
   bool shut_down_ ABSL_GUARDED_BY(mu_) = false;
   std::map<std::string, Connector> connectors_ ABSL_GUARDED_BY(mu_);
-  // Active topics per connector name; kept apart from connectors_ because Kafka Connect keeps
-  // them per name (they are only forgotten on reset or delete).
-  std::map<std::string, std::set<std::string>> active_topics_ ABSL_GUARDED_BY(mu_);
 
   absl::Mutex events_mu_;
   std::deque<PendingEvent> events_ ABSL_GUARDED_BY(events_mu_);
