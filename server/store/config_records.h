@@ -63,8 +63,11 @@ struct ConfigEntry {
 };
 
 // A connector or task config in the iteration order of the Java map it stands for. The writers
-// below emit the entries in exactly this order (keys must be unique). The reader yields the
-// order of the java.util.HashMap the JsonConverter builds, as Java's snapshot holds it.
+// below emit the entries in exactly this order (a repeated key keeps its first position and its
+// last value, as a Java map would). The reader yields the order of the java.util.HashMap the
+// JsonConverter builds, as Java's snapshot holds it. A value that is neither a string nor null
+// (only a hand-written record has one) is kept by Java as a boxed number, boolean, list or map,
+// which fails later when a worker uses the config; Sluice keeps its JSON text.
 using ConfigProperties = std::vector<ConfigEntry>;
 
 // {"properties":{...}}: connector-{c} and task-{c}-{n} values.
