@@ -8,6 +8,7 @@
 #include "formats/schemaless_json.h"
 #include "server/convert/connect_exception.h"
 #include "server/kafka/errors.h"
+#include "server/store/offset_records.h"
 
 namespace sluice::runtime {
 
@@ -202,8 +203,7 @@ absl::Status SourceTaskRunner::FillPolls() {
 }
 
 std::string SourceTaskRunner::OffsetKey(const Value& partition) const {
-  return formats::SerializeSchemaless(
-      Value::Array({Value::String(options_.id.connector), partition}));
+  return store::EncodeOffsetKey(options_.id.connector, partition);
 }
 
 void SourceTaskRunner::OnDelivery(rd_kafka_t*, const rd_kafka_message_t* message, void* opaque) {
