@@ -10,6 +10,7 @@
 #include "absl/strings/strip.h"
 #include "formats/schemaless_json.h"
 #include "server/kafka/consumer_groups.h"
+#include "server/store/offset_records.h"
 #include "server/kafka/client_configs.h"
 #include "server/kafka/client_override_policy.h"
 
@@ -948,8 +949,7 @@ absl::StatusOr<std::string> StandaloneHerder::AlterSourceOffsets(
 
   std::vector<store::OffsetWrite> writes;
   for (const SourceOffsetChange& change : changes) {
-    std::string key =
-        formats::SerializeSchemaless(Value::Array({Value::String(name), change.partition}));
+    std::string key = store::EncodeOffsetKey(name, change.partition);
     if (change.offset.has_value()) {
       writes.emplace_back(std::move(key), formats::SerializeSchemaless(*change.offset));
     } else {
@@ -1093,13 +1093,11 @@ StandaloneHerder::GetSourceOffsets(const std::string& name) const {
   if (absl::StatusOr<std::string> type = ConnectorType(name); !type.ok()) return type.status();
   std::vector<PartitionOffsetJson> out;
   for (const auto& [key, value] : options_.offsets->All()) {
-    absl::StatusOr<Value> parsed = formats::ParseSchemaless(key);
-    if (!parsed.ok() || parsed->kind() != Value::Kind::kArray || parsed->array().size() != 2 ||
-        parsed->array()[0].kind() != Value::Kind::kString ||
-        parsed->array()[0].string() != name || parsed->array()[1].kind() != Value::Kind::kMap) {
+    std::optional<store::OffsetKey> parsed = store::DecodeOffsetKey(key);
+    if (!parsed.has_value() || parsed->connector != name) {
       continue;  // another connector's, or not a Kafka Connect offset key
     }
-    out.push_back({formats::SerializeSchemaless(parsed->array()[1]), value});
+    out.push_back({formats::SerializeSchemaless(parsed->partition), value});
   }
   return out;
 }

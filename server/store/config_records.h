@@ -27,7 +27,7 @@
 #include <string_view>
 #include <vector>
 
-#include "server/store/connector_store.h"
+#include "server/store/config_store.h"
 #include "server/store/topic_record.h"
 
 namespace sluice::store {

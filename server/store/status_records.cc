@@ -47,27 +47,6 @@ std::optional<Value> ParseObject(std::string_view bytes) {
 
 }  // namespace
 
-std::string_view StatusStateName(StatusState state) {
-  switch (state) {
-    case StatusState::kUnassigned: return "UNASSIGNED";
-    case StatusState::kRunning: return "RUNNING";
-    case StatusState::kPaused: return "PAUSED";
-    case StatusState::kFailed: return "FAILED";
-    case StatusState::kDestroyed: return "DESTROYED";
-    case StatusState::kRestarting: return "RESTARTING";
-    case StatusState::kStopped: return "STOPPED";
-  }
-  return "UNASSIGNED";
-}
-
-std::optional<StatusState> ParseStatusState(std::string_view name) {
-  for (StatusState s : {StatusState::kUnassigned, StatusState::kRunning, StatusState::kPaused,
-                        StatusState::kFailed, StatusState::kDestroyed, StatusState::kRestarting,
-                        StatusState::kStopped}) {
-    if (StatusStateName(s) == name) return s;
-  }
-  return std::nullopt;
-}
 
 // ---- Keys ----
 
@@ -117,7 +96,7 @@ absl::StatusOr<std::string> EncodeStatusValue(const StatusValue& status) {
     return absl::InvalidArgumentError(
         "Invalid value: null used for required field: \"worker_id\", schema type: STRING");
   }
-  std::string out = absl::StrCat("{\"state\":\"", Av(StatusStateName(status.state)),
+  std::string out = absl::StrCat("{\"state\":\"", Av(StateName(status.state)),
                                  "\",\"trace\":");
   if (status.trace.has_value()) {
     AppendJsonString(*status.trace, &out);
@@ -136,7 +115,7 @@ std::optional<StatusValue> DecodeStatusValue(std::string_view bytes) {
   StatusValue status;
   const Value* state = Field(*map, "state");
   if (state == nullptr || state->kind() != Value::Kind::kString) return std::nullopt;
-  std::optional<StatusState> parsed = ParseStatusState(state->string());
+  std::optional<State> parsed = ParseState(state->string());
   if (!parsed.has_value()) return std::nullopt;
   status.state = *parsed;
   if (!NullableString(Field(*map, "trace"), &status.trace)) return std::nullopt;
@@ -150,7 +129,7 @@ std::optional<StatusValue> DecodeStatusValue(std::string_view bytes) {
 absl::StatusOr<TopicRecord> ConnectorStatusRecord(std::string_view connector,
                                                   const StatusValue& status) {
   TopicRecord record{ConnectorStatusKey(connector), std::nullopt};
-  if (status.state == StatusState::kDestroyed) return record;
+  if (status.state == State::kDestroyed) return record;
   absl::StatusOr<std::string> value = EncodeStatusValue(status);
   if (!value.ok()) return value.status();
   record.value = *std::move(value);
@@ -160,7 +139,7 @@ absl::StatusOr<TopicRecord> ConnectorStatusRecord(std::string_view connector,
 absl::StatusOr<TopicRecord> TaskStatusRecord(const ConnectorTaskId& task,
                                              const StatusValue& status) {
   TopicRecord record{TaskStatusKey(task), std::nullopt};
-  if (status.state == StatusState::kDestroyed) return record;
+  if (status.state == State::kDestroyed) return record;
   absl::StatusOr<std::string> value = EncodeStatusValue(status);
   if (!value.ok()) return value.status();
   record.value = *std::move(value);
@@ -208,15 +187,19 @@ TopicRecord TopicStatusTombstone(std::string_view topic, std::string_view connec
 // ---- Rules ----
 
 bool CanWriteSafely(const std::optional<StatusValue>& cached, const StatusValue& incoming) {
-  return !cached.has_value() ||
-         (cached->worker_id.has_value() && cached->worker_id == incoming.worker_id) ||
-         cached->generation <= incoming.generation;
+  if (!cached.has_value()) return true;
+  // A record without a worker id is no worker's: it matches no writer.
+  if (!cached->worker_id.has_value()) return cached->generation <= incoming.generation;
+  return MayReplace(
+      InstanceStatus{cached->state, *cached->worker_id, cached->trace, cached->generation},
+      InstanceStatus{incoming.state, incoming.worker_id.value_or(""), incoming.trace,
+                     incoming.generation});
 }
 
 bool IgnoresIncomingTaskStatus(const std::optional<StatusValue>& cached,
                                const StatusValue& incoming) {
-  return incoming.state == StatusState::kUnassigned && cached.has_value() &&
-         cached->state == StatusState::kRunning && cached->generation >= incoming.generation;
+  return incoming.state == State::kUnassigned && cached.has_value() &&
+         cached->state == State::kRunning && cached->generation >= incoming.generation;
 }
 
 // ---- Reading ----

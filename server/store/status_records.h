@@ -21,14 +21,12 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "server/store/status_store.h"
 #include "server/store/topic_record.h"
 
 namespace sluice::store {
 
-// AbstractStatus.State. DESTROYED is never shown: writing it writes a tombstone.
-enum class StatusState { kUnassigned, kRunning, kPaused, kFailed, kDestroyed, kRestarting, kStopped };
-std::string_view StatusStateName(StatusState state);  // "UNASSIGNED", ...
-std::optional<StatusState> ParseStatusState(std::string_view name);
+// States are store::State (status_store.h); DESTROYED is written as a tombstone.
 
 // ---- Keys ----
 
@@ -62,7 +60,7 @@ std::optional<TopicStatusKeyParts> ParseTopicStatusKey(std::string_view key);
 
 // A connector's or task's status record.
 struct StatusValue {
-  StatusState state = StatusState::kUnassigned;
+  State state = State::kUnassigned;
   std::optional<std::string> trace;
   // The writer's host:port. Java reads a record without worker_id as a null one, and then
   // fails on it when it next compares worker ids; Sluice treats null as no worker's id.

@@ -15,43 +15,43 @@
 namespace sluice::store {
 namespace {
 
-StatusValue Status(StatusState state, std::optional<std::string> trace, std::string worker,
+StatusValue Status(State state, std::optional<std::string> trace, std::string worker,
                    int32_t generation) {
   return StatusValue{state, std::move(trace), std::move(worker), generation};
 }
 
 TEST(StatusRecords, ConnectorStatusesAreWrittenAsJavaWritesThem) {
-  EXPECT_EQ(ConnectorStatusRecord("my-conn", Status(StatusState::kRunning, std::nullopt,
+  EXPECT_EQ(ConnectorStatusRecord("my-conn", Status(State::kRunning, std::nullopt,
                                                     "10.0.0.5:8083", 7)).value(),
             (TopicRecord{"status-connector-my-conn", "{\"state\":\"RUNNING\",\"trace\":null,\"worker_id\":\"10.0.0.5:8083\",\"generation\":7}"}));
   EXPECT_EQ(ConnectorStatusRecord(
                 "my-conn",
-                Status(StatusState::kFailed,
+                Status(State::kFailed,
                        "org.apache.kafka.connect.errors.ConnectException: boom \"q\" \\ caf\u00e9 "
                        "\u2713 \U0001F600\n\tat X.y(X.java:1)\n\001",
                        "w:1", -3)).value(),
             (TopicRecord{"status-connector-my-conn", "{\"state\":\"FAILED\",\"trace\":\"org.apache.kafka.connect.errors.ConnectException: boom \\\"q\\\" \\\\ café ✓ \\uD83D\\uDE00\\n\\tat X.y(X.java:1)\\n\\u0001\",\"worker_id\":\"w:1\",\"generation\":-3}"}));
-  EXPECT_EQ(ConnectorStatusRecord("my-conn", Status(StatusState::kStopped, std::nullopt, "w:1",
+  EXPECT_EQ(ConnectorStatusRecord("my-conn", Status(State::kStopped, std::nullopt, "w:1",
                                                     2147483647)).value(),
             (TopicRecord{"status-connector-my-conn", "{\"state\":\"STOPPED\",\"trace\":null,\"worker_id\":\"w:1\",\"generation\":2147483647}"}));
-  EXPECT_EQ(ConnectorStatusRecord("my-conn", Status(StatusState::kDestroyed, std::nullopt, "w:1",
+  EXPECT_EQ(ConnectorStatusRecord("my-conn", Status(State::kDestroyed, std::nullopt, "w:1",
                                                     8)).value(),
             (TopicRecord{"status-connector-my-conn", std::nullopt}));
 }
 
 TEST(StatusRecords, TaskStatusesAreWrittenAsJavaWritesThem) {
-  EXPECT_EQ(TaskStatusRecord({"my-conn", 3}, Status(StatusState::kUnassigned, std::nullopt,
+  EXPECT_EQ(TaskStatusRecord({"my-conn", 3}, Status(State::kUnassigned, std::nullopt,
                                                      "w:1", 0)).value(),
             (TopicRecord{"status-task-my-conn-3", "{\"state\":\"UNASSIGNED\",\"trace\":null,\"worker_id\":\"w:1\",\"generation\":0}"}));
-  EXPECT_EQ(TaskStatusRecord({"my-conn", 3}, Status(StatusState::kRestarting, "", "w:1", 1)).value(),
+  EXPECT_EQ(TaskStatusRecord({"my-conn", 3}, Status(State::kRestarting, "", "w:1", 1)).value(),
             (TopicRecord{"status-task-my-conn-3", "{\"state\":\"RESTARTING\",\"trace\":\"\",\"worker_id\":\"w:1\",\"generation\":1}"}));
-  EXPECT_EQ(TaskStatusRecord({"my-conn", 3}, Status(StatusState::kDestroyed, std::nullopt,
+  EXPECT_EQ(TaskStatusRecord({"my-conn", 3}, Status(State::kDestroyed, std::nullopt,
                                                      "w:1", 1)).value(),
             (TopicRecord{"status-task-my-conn-3", std::nullopt}));
 }
 
 TEST(StatusRecords, StatusWithoutWorkerIdIsRefusedWithJavasMessage) {
-  StatusValue status{StatusState::kRunning, std::nullopt, std::nullopt, 1};
+  StatusValue status{State::kRunning, std::nullopt, std::nullopt, 1};
   absl::StatusOr<TopicRecord> record = ConnectorStatusRecord("my-conn", status);
   ASSERT_FALSE(record.ok());
   EXPECT_EQ(record.status().code(), absl::StatusCode::kInvalidArgument);
@@ -69,7 +69,7 @@ TEST(StatusRecords, TopicStatusesAreWrittenAsJavaWritesThem) {
 }
 
 TEST(StatusRecords, StatusValuesReadBackAsWritten) {
-  StatusValue status = Status(StatusState::kFailed, "trace\n", "w:1", 12);
+  StatusValue status = Status(State::kFailed, "trace\n", "w:1", 12);
   EXPECT_EQ(DecodeStatusValue(EncodeStatusValue(status).value()), status);
   TopicStatus topic{"t", "c", 2, 17};
   EXPECT_EQ(DecodeTopicStatusValue(EncodeTopicStatusValue(topic)), topic);
@@ -115,26 +115,26 @@ TEST(StatusRecords, PutSafeWritesAsJavaDoes) {
     SCOPED_TRACE(c.name);
     std::optional<StatusValue> cached;
     if (c.cached.has_value()) cached = DecodeStatusValue(*c.cached);
-    EXPECT_EQ(CanWriteSafely(cached, Status(StatusState::kUnassigned, std::nullopt, c.worker,
+    EXPECT_EQ(CanWriteSafely(cached, Status(State::kUnassigned, std::nullopt, c.worker,
                                             c.generation)),
               c.written);
   }
 }
 
 TEST(StatusRecords, IncomingUnassignedTaskLosesOnlyToRunningOfNoLowerGeneration) {
-  const StatusValue running = Status(StatusState::kRunning, std::nullopt, "w1", 5);
-  const StatusValue failed = Status(StatusState::kFailed, "x", "w1", 5);
-  auto unassigned = [](int32_t g) { return Status(StatusState::kUnassigned, std::nullopt, "w2", g); };
+  const StatusValue running = Status(State::kRunning, std::nullopt, "w1", 5);
+  const StatusValue failed = Status(State::kFailed, "x", "w1", 5);
+  auto unassigned = [](int32_t g) { return Status(State::kUnassigned, std::nullopt, "w2", g); };
   EXPECT_TRUE(IgnoresIncomingTaskStatus(running, unassigned(5)));
   EXPECT_TRUE(IgnoresIncomingTaskStatus(running, unassigned(4)));
   EXPECT_FALSE(IgnoresIncomingTaskStatus(running, unassigned(6)));
   EXPECT_FALSE(IgnoresIncomingTaskStatus(failed, unassigned(1)));
   EXPECT_FALSE(IgnoresIncomingTaskStatus(std::nullopt, unassigned(1)));
-  EXPECT_FALSE(IgnoresIncomingTaskStatus(running, Status(StatusState::kPaused, std::nullopt, "w2", 1)));
+  EXPECT_FALSE(IgnoresIncomingTaskStatus(running, Status(State::kPaused, std::nullopt, "w2", 1)));
 }
 
 std::string StatusText(const StatusValue& s) {
-  return absl::StrCat(std::string(StatusStateName(s.state)), " trace=", s.trace.value_or("null"),
+  return absl::StrCat(std::string(StateName(s.state)), " trace=", s.trace.value_or("null"),
                       " worker=", s.worker_id.value_or("null"), " gen=", s.generation);
 }
 

@@ -8,6 +8,7 @@ std::string_view StateName(State state) {
     case State::kRunning: return "RUNNING";
     case State::kPaused: return "PAUSED";
     case State::kFailed: return "FAILED";
+    case State::kDestroyed: return "DESTROYED";
     case State::kRestarting: return "RESTARTING";
     case State::kStopped: return "STOPPED";
   }
@@ -16,7 +17,7 @@ std::string_view StateName(State state) {
 
 std::optional<State> ParseState(std::string_view name) {
   for (State s : {State::kUnassigned, State::kRunning, State::kPaused, State::kFailed,
-                  State::kRestarting, State::kStopped}) {
+                  State::kDestroyed, State::kRestarting, State::kStopped}) {
     if (StateName(s) == name) return s;
   }
   return std::nullopt;

@@ -21,8 +21,9 @@
 
 namespace sluice::store {
 
-// Kafka Connect's connector and task states (AbstractStatus.State; DESTROYED is a removal).
-enum class State { kUnassigned, kRunning, kPaused, kFailed, kRestarting, kStopped };
+// Kafka Connect's connector and task states (AbstractStatus.State). DESTROYED is never shown:
+// writing it is a removal (a tombstone in the status topic).
+enum class State { kUnassigned, kRunning, kPaused, kFailed, kDestroyed, kRestarting, kStopped };
 std::string_view StateName(State state);
 std::optional<State> ParseState(std::string_view name);
 

@@ -55,10 +55,10 @@ TEST(MemoryStatusStore, TracksTopicsPerConnector) {
 
 TEST(State, NamesRoundTrip) {
   for (State s : {State::kUnassigned, State::kRunning, State::kPaused, State::kFailed,
-                  State::kRestarting, State::kStopped}) {
+                  State::kDestroyed, State::kRestarting, State::kStopped}) {
     EXPECT_EQ(ParseState(StateName(s)), s);
   }
-  EXPECT_EQ(ParseState("DESTROYED"), std::nullopt);
+  EXPECT_EQ(ParseState("running"), std::nullopt);
 }
 
 }  // namespace
