@@ -124,6 +124,83 @@ void RunScenario(ConnectProtocolCompatibility protocol, absl::Duration max_delay
   }
 }
 
+LeaderInput TwoMembers(ConnectProtocolCompatibility protocol, const std::string& leader) {
+  LeaderInput in;
+  in.generation = 1;
+  in.protocol = protocol;
+  in.leader_id = leader;
+  for (const char* id : {"connect-1-5f0c2a", "connect-2-91d7e4"}) {
+    WorkerMetadata metadata;
+    metadata.url = absl::StrCat("http://", id, ":8083/");
+    metadata.config_offset = 3;
+    in.members.push_back({id, metadata});
+  }
+  return in;
+}
+
+const ConfigSnapshot kTwoConnectors{3, {{"orders-jdbc", 2}, {"clicks-s3", 1}}};
+
+TEST(Assignor, RefusesALeaderThatIsNotAMember) {
+  absl::Time now = absl::UnixEpoch();
+  std::vector<std::unique_ptr<Assignor>> assignors;
+  assignors.push_back(NewEagerAssignor());
+  assignors.push_back(NewIncrementalCooperativeAssignor(absl::Minutes(5), [&] { return now; }));
+  for (std::unique_ptr<Assignor>& assignor : assignors) {
+    absl::StatusOr<std::map<std::string, ConnectAssignment>> got = assignor->Assign(
+        TwoMembers(ConnectProtocolCompatibility::kSessioned, "connect-9-gone"), kTwoConnectors);
+    EXPECT_EQ(got.status(),
+              absl::InvalidArgumentError("The leader connect-9-gone is not among the group's "
+                                         "members"));
+    LeaderInput none;
+    none.leader_id = "connect-1-5f0c2a";
+    EXPECT_EQ(assignor->Assign(none, kTwoConnectors).status(),
+              absl::InvalidArgumentError("No members to assign to"));
+  }
+}
+
+TEST(IncrementalCooperativeAssignor, RefusesTheEagerProtocol) {
+  absl::Time now = absl::UnixEpoch();
+  std::unique_ptr<Assignor> assignor =
+      NewIncrementalCooperativeAssignor(absl::Minutes(5), [&] { return now; });
+  EXPECT_EQ(assignor
+                ->Assign(TwoMembers(ConnectProtocolCompatibility::kEager, "connect-1-5f0c2a"),
+                         kTwoConnectors)
+                .status(),
+            absl::InvalidArgumentError("The incremental cooperative assignor serves the "
+                                       "compatible and sessioned protocols, not default"));
+}
+
+// As WorkerCoordinator.onLeaderElected: eager for `default`, else the incremental assignor,
+// one instance kept across generations.
+TEST(ConnectAssignor, ChoosesTheAssignorByTheGroupsProtocol) {
+  absl::Time now = absl::UnixEpoch();
+  std::unique_ptr<Assignor> both = NewConnectAssignor(absl::Minutes(5), [&] { return now; });
+  std::unique_ptr<Assignor> eager = NewEagerAssignor();
+  std::unique_ptr<Assignor> incremental =
+      NewIncrementalCooperativeAssignor(absl::Minutes(5), [&] { return now; });
+
+  const LeaderInput eager_in = TwoMembers(ConnectProtocolCompatibility::kEager,
+                                          "connect-1-5f0c2a");
+  absl::StatusOr<std::map<std::string, ConnectAssignment>> got =
+      both->Assign(eager_in, kTwoConnectors);
+  ASSERT_TRUE(got.ok()) << got.status();
+  EXPECT_EQ(*got, *eager->Assign(eager_in, kTwoConnectors));
+  EXPECT_EQ(got->at("connect-1-5f0c2a").version, 0);
+
+  LeaderInput sessioned = TwoMembers(ConnectProtocolCompatibility::kSessioned,
+                                     "connect-1-5f0c2a");
+  for (int generation = 1; generation <= 2; ++generation) {
+    sessioned.generation = generation;
+    sessioned.last_completed_generation = generation - 1;
+    got = both->Assign(sessioned, kTwoConnectors);
+    ASSERT_TRUE(got.ok()) << got.status();
+    EXPECT_EQ(*got, *incremental->Assign(sessioned, kTwoConnectors));
+    // The second round: the members report nothing running, so their first-round work is lost
+    // while every previous member is still here, and is given out again at once.
+    EXPECT_FALSE(got->at("connect-1-5f0c2a").assigned.empty());
+  }
+}
+
 TEST(IncrementalCooperativeAssignor, RevokesToMakeRoomForAJoiningWorker) {
   RunScenario(ConnectProtocolCompatibility::kSessioned, absl::Milliseconds(300000), {
       {.comment = "three workers start",
@@ -662,7 +739,7 @@ TEST(IncrementalCooperativeAssignor, BacksOffSuccessiveRevokingRebalances) {
             "assigned=[] "
             "revoked=[] delay=0"},
        }},
-      {.comment = "the follow-up: balanced, the backoff starts over",
+      {.comment = "an eighth joins in the follow-up: waits the max delay, 300000 ms",
        .generation = 10, .last_completed_generation = 9, .now_ms = 67000,
        .leader = "connect-1-5f0c2a",
        .snapshot = {12,
@@ -683,39 +760,45 @@ TEST(IncrementalCooperativeAssignor, BacksOffSuccessiveRevokingRebalances) {
             "orders-jdbc:-1 audit-log:0 clicks-s3:3,6 users-cdc:1"},
            {"connect-7-38cd90", "http://worker7:8083/", 12,
             "clicks-s3:1,2 metrics-es:2"},
+           {"connect-9-5d2b7c", "http://worker9:8083/", 12,
+            ""},
        },
        .expected = {
            {"connect-1-5f0c2a",
             "v2 error=0 leader=connect-1-5f0c2a url=http://worker1:8083/ offset=12 "
             "assigned=[] "
-            "revoked=[] delay=0"},
+            "revoked=[] delay=300000"},
            {"connect-2-91d7e4",
             "v2 error=0 leader=connect-1-5f0c2a url=http://worker1:8083/ offset=12 "
             "assigned=[] "
-            "revoked=[] delay=0"},
+            "revoked=[] delay=300000"},
            {"connect-3-0b6f31",
             "v2 error=0 leader=connect-1-5f0c2a url=http://worker1:8083/ offset=12 "
             "assigned=[] "
-            "revoked=[] delay=0"},
+            "revoked=[] delay=300000"},
            {"connect-4-c28a57",
             "v2 error=0 leader=connect-1-5f0c2a url=http://worker1:8083/ offset=12 "
             "assigned=[] "
-            "revoked=[] delay=0"},
+            "revoked=[] delay=300000"},
            {"connect-5-7e19bd",
             "v2 error=0 leader=connect-1-5f0c2a url=http://worker1:8083/ offset=12 "
             "assigned=[] "
-            "revoked=[] delay=0"},
+            "revoked=[] delay=300000"},
            {"connect-6-e4a0f2",
             "v2 error=0 leader=connect-1-5f0c2a url=http://worker1:8083/ offset=12 "
             "assigned=[] "
-            "revoked=[] delay=0"},
+            "revoked=[] delay=300000"},
            {"connect-7-38cd90",
             "v2 error=0 leader=connect-1-5f0c2a url=http://worker1:8083/ offset=12 "
+            "assigned=[] "
+            "revoked=[] delay=300000"},
+           {"connect-9-5d2b7c",
+            "v2 error=0 leader=connect-1-5f0c2a url=http://worker1:8083/ offset=12 "
             "assigned=[clicks-s3:5] "
-            "revoked=[] delay=0"},
+            "revoked=[] delay=300000"},
        }},
-      {.comment = "settled",
-       .generation = 11, .last_completed_generation = 10, .now_ms = 68000,
+      {.comment = "the delay is over: revoke",
+       .generation = 11, .last_completed_generation = 10, .now_ms = 367000,
        .leader = "connect-1-5f0c2a",
        .snapshot = {12,
                     {{"audit-log", 1}, {"clicks-s3", 7}, {"metrics-es", 5}, {"orders-jdbc", 9},
@@ -734,7 +817,67 @@ TEST(IncrementalCooperativeAssignor, BacksOffSuccessiveRevokingRebalances) {
            {"connect-6-e4a0f2", "http://worker6:8083/", 12,
             "orders-jdbc:-1 audit-log:0 clicks-s3:3,6 users-cdc:1"},
            {"connect-7-38cd90", "http://worker7:8083/", 12,
-            "clicks-s3:5,1,2 metrics-es:2"},
+            "clicks-s3:1,2 metrics-es:2"},
+           {"connect-9-5d2b7c", "http://worker9:8083/", 12,
+            "clicks-s3:5"},
+       },
+       .expected = {
+           {"connect-1-5f0c2a",
+            "v2 error=0 leader=connect-1-5f0c2a url=http://worker1:8083/ offset=12 "
+            "assigned=[] "
+            "revoked=[metrics-es:1] delay=0"},
+           {"connect-2-91d7e4",
+            "v2 error=0 leader=connect-1-5f0c2a url=http://worker1:8083/ offset=12 "
+            "assigned=[] "
+            "revoked=[orders-jdbc:0] delay=0"},
+           {"connect-3-0b6f31",
+            "v2 error=0 leader=connect-1-5f0c2a url=http://worker1:8083/ offset=12 "
+            "assigned=[] "
+            "revoked=[clicks-s3:4] delay=0"},
+           {"connect-4-c28a57",
+            "v2 error=0 leader=connect-1-5f0c2a url=http://worker1:8083/ offset=12 "
+            "assigned=[] "
+            "revoked=[] delay=0"},
+           {"connect-5-7e19bd",
+            "v2 error=0 leader=connect-1-5f0c2a url=http://worker1:8083/ offset=12 "
+            "assigned=[] "
+            "revoked=[] delay=0"},
+           {"connect-6-e4a0f2",
+            "v2 error=0 leader=connect-1-5f0c2a url=http://worker1:8083/ offset=12 "
+            "assigned=[] "
+            "revoked=[] delay=0"},
+           {"connect-7-38cd90",
+            "v2 error=0 leader=connect-1-5f0c2a url=http://worker1:8083/ offset=12 "
+            "assigned=[] "
+            "revoked=[] delay=0"},
+           {"connect-9-5d2b7c",
+            "v2 error=0 leader=connect-1-5f0c2a url=http://worker1:8083/ offset=12 "
+            "assigned=[] "
+            "revoked=[] delay=0"},
+       }},
+      {.comment = "the follow-up: balanced, the backoff starts over",
+       .generation = 12, .last_completed_generation = 11, .now_ms = 367100,
+       .leader = "connect-1-5f0c2a",
+       .snapshot = {12,
+                    {{"audit-log", 1}, {"clicks-s3", 7}, {"metrics-es", 5}, {"orders-jdbc", 9},
+                     {"payments", 3}, {"users-cdc", 6}}},
+       .members = {
+           {"connect-1-5f0c2a", "http://worker1:8083/", 12,
+            "audit-log:-1 metrics-es:4 payments:2 users-cdc:2,5"},
+           {"connect-2-91d7e4", "http://worker2:8083/", 12,
+            "clicks-s3:-1 orders-jdbc:3,6 users-cdc:0,3"},
+           {"connect-3-0b6f31", "http://worker3:8083/", 12,
+            "users-cdc:-1 orders-jdbc:1,4,7 payments:1"},
+           {"connect-4-c28a57", "http://worker4:8083/", 12,
+            "payments:-1,0 clicks-s3:0 metrics-es:3 orders-jdbc:5"},
+           {"connect-5-7e19bd", "http://worker5:8083/", 12,
+            "metrics-es:-1,0 users-cdc:4 orders-jdbc:2,8"},
+           {"connect-6-e4a0f2", "http://worker6:8083/", 12,
+            "orders-jdbc:-1 audit-log:0 clicks-s3:3,6 users-cdc:1"},
+           {"connect-7-38cd90", "http://worker7:8083/", 12,
+            "clicks-s3:1,2 metrics-es:2"},
+           {"connect-9-5d2b7c", "http://worker9:8083/", 12,
+            "clicks-s3:5"},
        },
        .expected = {
            {"connect-1-5f0c2a",
@@ -765,6 +908,202 @@ TEST(IncrementalCooperativeAssignor, BacksOffSuccessiveRevokingRebalances) {
             "v2 error=0 leader=connect-1-5f0c2a url=http://worker1:8083/ offset=12 "
             "assigned=[] "
             "revoked=[] delay=0"},
+           {"connect-9-5d2b7c",
+            "v2 error=0 leader=connect-1-5f0c2a url=http://worker1:8083/ offset=12 "
+            "assigned=[clicks-s3:4 metrics-es:1 orders-jdbc:0] "
+            "revoked=[] delay=0"},
+       }},
+      {.comment = "settled",
+       .generation = 13, .last_completed_generation = 12, .now_ms = 368000,
+       .leader = "connect-1-5f0c2a",
+       .snapshot = {12,
+                    {{"audit-log", 1}, {"clicks-s3", 7}, {"metrics-es", 5}, {"orders-jdbc", 9},
+                     {"payments", 3}, {"users-cdc", 6}}},
+       .members = {
+           {"connect-1-5f0c2a", "http://worker1:8083/", 12,
+            "audit-log:-1 metrics-es:4 payments:2 users-cdc:2,5"},
+           {"connect-2-91d7e4", "http://worker2:8083/", 12,
+            "clicks-s3:-1 orders-jdbc:3,6 users-cdc:0,3"},
+           {"connect-3-0b6f31", "http://worker3:8083/", 12,
+            "users-cdc:-1 orders-jdbc:1,4,7 payments:1"},
+           {"connect-4-c28a57", "http://worker4:8083/", 12,
+            "payments:-1,0 clicks-s3:0 metrics-es:3 orders-jdbc:5"},
+           {"connect-5-7e19bd", "http://worker5:8083/", 12,
+            "metrics-es:-1,0 users-cdc:4 orders-jdbc:2,8"},
+           {"connect-6-e4a0f2", "http://worker6:8083/", 12,
+            "orders-jdbc:-1 audit-log:0 clicks-s3:3,6 users-cdc:1"},
+           {"connect-7-38cd90", "http://worker7:8083/", 12,
+            "clicks-s3:1,2 metrics-es:2"},
+           {"connect-9-5d2b7c", "http://worker9:8083/", 12,
+            "clicks-s3:4,5 metrics-es:1 orders-jdbc:0"},
+       },
+       .expected = {
+           {"connect-1-5f0c2a",
+            "v2 error=0 leader=connect-1-5f0c2a url=http://worker1:8083/ offset=12 "
+            "assigned=[] "
+            "revoked=[] delay=0"},
+           {"connect-2-91d7e4",
+            "v2 error=0 leader=connect-1-5f0c2a url=http://worker1:8083/ offset=12 "
+            "assigned=[] "
+            "revoked=[] delay=0"},
+           {"connect-3-0b6f31",
+            "v2 error=0 leader=connect-1-5f0c2a url=http://worker1:8083/ offset=12 "
+            "assigned=[] "
+            "revoked=[] delay=0"},
+           {"connect-4-c28a57",
+            "v2 error=0 leader=connect-1-5f0c2a url=http://worker1:8083/ offset=12 "
+            "assigned=[] "
+            "revoked=[] delay=0"},
+           {"connect-5-7e19bd",
+            "v2 error=0 leader=connect-1-5f0c2a url=http://worker1:8083/ offset=12 "
+            "assigned=[] "
+            "revoked=[] delay=0"},
+           {"connect-6-e4a0f2",
+            "v2 error=0 leader=connect-1-5f0c2a url=http://worker1:8083/ offset=12 "
+            "assigned=[] "
+            "revoked=[] delay=0"},
+           {"connect-7-38cd90",
+            "v2 error=0 leader=connect-1-5f0c2a url=http://worker1:8083/ offset=12 "
+            "assigned=[] "
+            "revoked=[] delay=0"},
+           {"connect-9-5d2b7c",
+            "v2 error=0 leader=connect-1-5f0c2a url=http://worker1:8083/ offset=12 "
+            "assigned=[] "
+            "revoked=[] delay=0"},
+       }},
+      {.comment = "a ninth joins: revoke at once",
+       .generation = 14, .last_completed_generation = 13, .now_ms = 369000,
+       .leader = "connect-1-5f0c2a",
+       .snapshot = {12,
+                    {{"audit-log", 1}, {"clicks-s3", 7}, {"metrics-es", 5}, {"orders-jdbc", 9},
+                     {"payments", 3}, {"users-cdc", 6}}},
+       .members = {
+           {"connect-1-5f0c2a", "http://worker1:8083/", 12,
+            "audit-log:-1 metrics-es:4 payments:2 users-cdc:2,5"},
+           {"connect-2-91d7e4", "http://worker2:8083/", 12,
+            "clicks-s3:-1 orders-jdbc:3,6 users-cdc:0,3"},
+           {"connect-3-0b6f31", "http://worker3:8083/", 12,
+            "users-cdc:-1 orders-jdbc:1,4,7 payments:1"},
+           {"connect-4-c28a57", "http://worker4:8083/", 12,
+            "payments:-1,0 clicks-s3:0 metrics-es:3 orders-jdbc:5"},
+           {"connect-5-7e19bd", "http://worker5:8083/", 12,
+            "metrics-es:-1,0 users-cdc:4 orders-jdbc:2,8"},
+           {"connect-6-e4a0f2", "http://worker6:8083/", 12,
+            "orders-jdbc:-1 audit-log:0 clicks-s3:3,6 users-cdc:1"},
+           {"connect-7-38cd90", "http://worker7:8083/", 12,
+            "clicks-s3:1,2 metrics-es:2"},
+           {"connect-9-5d2b7c", "http://worker9:8083/", 12,
+            "clicks-s3:4,5 metrics-es:1 orders-jdbc:0"},
+           {"connect-10-0e4f6a", "http://worker1:8083/", 12,
+            ""},
+       },
+       .expected = {
+           {"connect-1-5f0c2a",
+            "v2 error=0 leader=connect-1-5f0c2a url=http://worker1:8083/ offset=12 "
+            "assigned=[] "
+            "revoked=[] delay=0"},
+           {"connect-2-91d7e4",
+            "v2 error=0 leader=connect-1-5f0c2a url=http://worker1:8083/ offset=12 "
+            "assigned=[] "
+            "revoked=[orders-jdbc:3] delay=0"},
+           {"connect-3-0b6f31",
+            "v2 error=0 leader=connect-1-5f0c2a url=http://worker1:8083/ offset=12 "
+            "assigned=[] "
+            "revoked=[orders-jdbc:1] delay=0"},
+           {"connect-4-c28a57",
+            "v2 error=0 leader=connect-1-5f0c2a url=http://worker1:8083/ offset=12 "
+            "assigned=[] "
+            "revoked=[payments:0] delay=0"},
+           {"connect-5-7e19bd",
+            "v2 error=0 leader=connect-1-5f0c2a url=http://worker1:8083/ offset=12 "
+            "assigned=[] "
+            "revoked=[] delay=0"},
+           {"connect-6-e4a0f2",
+            "v2 error=0 leader=connect-1-5f0c2a url=http://worker1:8083/ offset=12 "
+            "assigned=[] "
+            "revoked=[] delay=0"},
+           {"connect-7-38cd90",
+            "v2 error=0 leader=connect-1-5f0c2a url=http://worker1:8083/ offset=12 "
+            "assigned=[] "
+            "revoked=[] delay=0"},
+           {"connect-9-5d2b7c",
+            "v2 error=0 leader=connect-1-5f0c2a url=http://worker1:8083/ offset=12 "
+            "assigned=[] "
+            "revoked=[] delay=0"},
+           {"connect-10-0e4f6a",
+            "v2 error=0 leader=connect-1-5f0c2a url=http://worker1:8083/ offset=12 "
+            "assigned=[] "
+            "revoked=[] delay=0"},
+       }},
+      {.comment = "a tenth joins in the follow-up: waits 40 ms again",
+       .generation = 15, .last_completed_generation = 14, .now_ms = 369100,
+       .leader = "connect-1-5f0c2a",
+       .snapshot = {12,
+                    {{"audit-log", 1}, {"clicks-s3", 7}, {"metrics-es", 5}, {"orders-jdbc", 9},
+                     {"payments", 3}, {"users-cdc", 6}}},
+       .members = {
+           {"connect-1-5f0c2a", "http://worker1:8083/", 12,
+            "audit-log:-1 metrics-es:4 payments:2 users-cdc:2,5"},
+           {"connect-2-91d7e4", "http://worker2:8083/", 12,
+            "clicks-s3:-1 orders-jdbc:6 users-cdc:0,3"},
+           {"connect-3-0b6f31", "http://worker3:8083/", 12,
+            "users-cdc:-1 orders-jdbc:4,7 payments:1"},
+           {"connect-4-c28a57", "http://worker4:8083/", 12,
+            "payments:-1 clicks-s3:0 metrics-es:3 orders-jdbc:5"},
+           {"connect-5-7e19bd", "http://worker5:8083/", 12,
+            "metrics-es:-1,0 users-cdc:4 orders-jdbc:2,8"},
+           {"connect-6-e4a0f2", "http://worker6:8083/", 12,
+            "orders-jdbc:-1 audit-log:0 clicks-s3:3,6 users-cdc:1"},
+           {"connect-7-38cd90", "http://worker7:8083/", 12,
+            "clicks-s3:1,2 metrics-es:2"},
+           {"connect-9-5d2b7c", "http://worker9:8083/", 12,
+            "clicks-s3:4,5 metrics-es:1 orders-jdbc:0"},
+           {"connect-10-0e4f6a", "http://worker1:8083/", 12,
+            ""},
+           {"connect-11-b7c05d", "http://worker1:8083/", 12,
+            ""},
+       },
+       .expected = {
+           {"connect-1-5f0c2a",
+            "v2 error=0 leader=connect-1-5f0c2a url=http://worker1:8083/ offset=12 "
+            "assigned=[] "
+            "revoked=[] delay=40"},
+           {"connect-2-91d7e4",
+            "v2 error=0 leader=connect-1-5f0c2a url=http://worker1:8083/ offset=12 "
+            "assigned=[] "
+            "revoked=[] delay=40"},
+           {"connect-3-0b6f31",
+            "v2 error=0 leader=connect-1-5f0c2a url=http://worker1:8083/ offset=12 "
+            "assigned=[] "
+            "revoked=[] delay=40"},
+           {"connect-4-c28a57",
+            "v2 error=0 leader=connect-1-5f0c2a url=http://worker1:8083/ offset=12 "
+            "assigned=[] "
+            "revoked=[] delay=40"},
+           {"connect-5-7e19bd",
+            "v2 error=0 leader=connect-1-5f0c2a url=http://worker1:8083/ offset=12 "
+            "assigned=[] "
+            "revoked=[] delay=40"},
+           {"connect-6-e4a0f2",
+            "v2 error=0 leader=connect-1-5f0c2a url=http://worker1:8083/ offset=12 "
+            "assigned=[] "
+            "revoked=[] delay=40"},
+           {"connect-7-38cd90",
+            "v2 error=0 leader=connect-1-5f0c2a url=http://worker1:8083/ offset=12 "
+            "assigned=[] "
+            "revoked=[] delay=40"},
+           {"connect-9-5d2b7c",
+            "v2 error=0 leader=connect-1-5f0c2a url=http://worker1:8083/ offset=12 "
+            "assigned=[] "
+            "revoked=[] delay=40"},
+           {"connect-10-0e4f6a",
+            "v2 error=0 leader=connect-1-5f0c2a url=http://worker1:8083/ offset=12 "
+            "assigned=[orders-jdbc:1 payments:0] "
+            "revoked=[] delay=40"},
+           {"connect-11-b7c05d",
+            "v2 error=0 leader=connect-1-5f0c2a url=http://worker1:8083/ offset=12 "
+            "assigned=[orders-jdbc:3] "
+            "revoked=[] delay=40"},
        }},
   });
 }
