@@ -7,11 +7,14 @@
 // order of the entries in each assignment, so that a group with a Sluice leader hands Java
 // workers the very assignments a Java leader would.
 //
+//   // One per worker, for the worker's whole life (as Java's WorkerCoordinator holds its own).
 //   std::unique_ptr<Assignor> assignor =
 //       NewConnectAssignor(absl::Milliseconds(300000), [] { return absl::Now(); });
 //   GroupMemberCallbacks callbacks;
 //   callbacks.assign = [&](const LeaderInput& in) {
-//     return assignor->Assign(in, config_store.SnapshotForAssignment(in));
+//     // The snapshot this worker's own metadata reported, or one read to the end of the config
+//     // topic when a member reported a higher offset (see Assignor).
+//     return assignor->Assign(in, SnapshotFor(in));
 //   };
 //
 // Where Java walks a java.util.HashMap or HashSet (the members, a worker's connectors when
@@ -77,8 +80,10 @@ std::unique_ptr<Assignor> NewEagerAssignor();
 // Java's IncrementalCooperativeAssignor, for protocols `compatible` (version 1) and `sessioned`
 // (version 2). It keeps state across generations, as Java's does (the previous assignment and
 // generation, the previous members, pending revocations, the scheduled rebalance and its delay,
-// the count of successive revoking rebalances, the workers that may take lost work): the leader
-// keeps one instance for as long as it leads, and a new leader starts a new one. `max_delay` is
+// the count of successive revoking rebalances, the workers that may take lost work): like Java's
+// WorkerCoordinator, each worker keeps one instance for its whole life and uses it whenever it
+// leads (a worker that leads again finds its state of before, and discards the previous
+// assignment when its last completed generation says it is stale). `max_delay` is
 // scheduled.rebalance.max.delay.ms (whole milliseconds; clamped to an int32 as Java's int
 // setting is); `now` is the clock it reads, once per Assign. InvalidArgument for protocol
 // `default`. Thread-compatible.

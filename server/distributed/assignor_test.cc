@@ -1651,7 +1651,7 @@ TEST(IncrementalCooperativeAssignor, GivesHeldWorkToTheWorkersThatJoinedDuringTh
             "assigned=[clicks-s3:4 orders-jdbc:0] "
             "revoked=[] delay=0"},
        }},
-      {.comment = "settled",
+      {.comment = "the follow-up gives the task revoked for balance to worker 7",
        .generation = 6, .last_completed_generation = 5, .now_ms = 320000,
        .leader = "connect-1-5f0c2a",
        .snapshot = {12,
@@ -2584,7 +2584,7 @@ TEST(IncrementalCooperativeAssignor, ReassignsAtOnceWhenNoWorkerLeft) {
   });
 }
 
-TEST(IncrementalCooperativeAssignor, RevokesAgainWhenARevocationWasNotApplied) {
+TEST(IncrementalCooperativeAssignor, StartsOverFromWhatRunsWhenARevocationWasNotApplied) {
   RunScenario(ConnectProtocolCompatibility::kSessioned, absl::Milliseconds(300000), {
       {.comment = "three workers start",
        .generation = 1, .last_completed_generation = -1, .now_ms = 0,
