@@ -366,7 +366,10 @@ class EagerAssignor final : public Assignor {
 // IncrementalCooperativeAssignor.
 
 // org.apache.kafka.common.utils.ExponentialBackoff(maxDelay == 0 ? 0 : 1, 40, maxDelay, 0), the
-// delay before each further successive revoking rebalance, in Java's floating point steps.
+// delay before each further successive revoking rebalance, in Java's floating point steps. At the
+// cap, (long) pow(40, log(max) / log(40)) is max or max - 1 by the last bit of log and pow:
+// glibc's and HotSpot's x86_64 intrinsics disagree on it for 229 of the max delays up to
+// 2,000,000 ms (not for the default 300000), leaving the capped delay 1 ms apart.
 class RevokingBackoff {
  public:
   explicit RevokingBackoff(int64_t max_ms)
