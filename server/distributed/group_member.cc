@@ -175,6 +175,7 @@ absl::StatusOr<std::vector<SyncGroupAssignment>> GroupMember::LeaderAssignments(
     const JoinGroupResponse& joined, ConnectProtocolCompatibility protocol) {
   LeaderInput input;
   input.generation = joined.generation_id;
+  input.last_completed_generation = last_completed_generation_;
   input.protocol = protocol;
   input.leader_id = joined.leader;
   std::string leader_url;
@@ -292,6 +293,7 @@ GroupMember::StepResult GroupMember::JoinAndSync() {
       absl::MutexLock lock(&mu_);
       generation_ = joined->generation_id;
     }
+    last_completed_generation_ = joined->generation_id;
     need_join_ = false;
     MemberAssignment event;
     event.generation = joined->generation_id;

@@ -84,6 +84,10 @@ struct GroupMemberMetadata {
 // What the leader's assignor is given.
 struct LeaderInput {
   int32_t generation = -1;
+  // The last generation this member completed (a sync that handed it an assignment), -1 before
+  // the first: Java's WorkerCoordinator.lastCompletedGenerationId. It stays behind when a sync
+  // fails or the member is dropped, and the incremental assignor then distrusts its memory.
+  int32_t last_completed_generation = -1;
   ConnectProtocolCompatibility protocol = ConnectProtocolCompatibility::kSessioned;
   std::string leader_id;
   std::vector<GroupMemberMetadata> members;  // in the coordinator's order, the leader among them
@@ -188,6 +192,8 @@ class GroupMember {
   std::unique_ptr<KafkaConnection> coordinator_;
   // Whether the member must (re)join before heartbeating.
   bool need_join_ = true;
+  // The generation of the last completed sync; unlike generation_, never forgotten.
+  int32_t last_completed_generation_ = -1;
 };
 
 }  // namespace sluice::distributed
