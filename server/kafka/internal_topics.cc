@@ -265,8 +265,9 @@ absl::StatusOr<int> PartitionCount(const ConfigMap& admin_settings, const std::s
   }
   int partitions = 0;
   for (int t = 0; t < metadata->topic_cnt; ++t) {
-    if (name == metadata->topics[t].topic && metadata->topics[t].err == RD_KAFKA_RESP_ERR_NO_ERROR) {
-      partitions = metadata->topics[t].partition_cnt;
+    const rd_kafka_metadata_topic_t& found = metadata->topics[t];
+    if (name == found.topic && found.err == RD_KAFKA_RESP_ERR_NO_ERROR) {
+      partitions = found.partition_cnt;
     }
   }
   rd_kafka_metadata_destroy(metadata);

@@ -377,8 +377,8 @@ absl::Status KafkaLog::FlushBy(absl::Time deadline) {
   // whatever linger.ms says) until the writer thread has handled every delivery report.
   if (rd_kafka_flush(producer_.get(), MillisUntil(deadline)) != RD_KAFKA_RESP_ERR_NO_ERROR) {
     return absl::DeadlineExceededError(
-        absl::StrCat("Timed out waiting for Kafka to acknowledge ", rd_kafka_outq_len(producer_.get()),
-                     " record(s) written to topic ", topic_));
+        absl::StrCat("Timed out waiting for Kafka to acknowledge ",
+                     rd_kafka_outq_len(producer_.get()), " record(s) written to topic ", topic_));
   }
   return absl::OkStatus();
 }

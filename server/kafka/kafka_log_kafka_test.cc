@@ -62,7 +62,8 @@ std::unique_ptr<KafkaLog> NewReader(const std::string& topic, Values* values,
 }
 
 void CreateTopic(const std::string& topic) {
-  absl::StatusOr<std::unique_ptr<TopicAdmin>> admin = NewKafkaTopicAdmin(Settings("kafka-log-test"));
+  absl::StatusOr<std::unique_ptr<TopicAdmin>> admin =
+      NewKafkaTopicAdmin(Settings("kafka-log-test"));
   ASSERT_TRUE(admin.ok());
   absl::StatusOr<TopicAdmin::Outcome> o =
       (*admin)->Create({topic, 1, 1, {{"cleanup.policy", "compact"}}}, absl::Seconds(30));
