@@ -20,6 +20,8 @@ namespace {
 // again. Stop wakes them at once; this only bounds how late a transaction marker at the end of
 // a partition shows in the positions ReadToEnd waits for (ReadToEnd wakes the reader too).
 constexpr int kIdleWaitMs = 250;
+// How often the reader asks librdkafka for every partition's position while records keep coming.
+constexpr absl::Duration kPositionRefresh = absl::Milliseconds(100);
 // Between two attempts at asking Kafka for offsets or partitions.
 constexpr absl::Duration kRetryBackoff = absl::Milliseconds(100);
 constexpr absl::Duration kMaxRetryBackoff = absl::Seconds(1);
@@ -401,6 +403,7 @@ void KafkaLog::ReadLoop() {
     list.reset(rd_kafka_topic_partition_list_new(static_cast<int>(partitions_.size())));
     for (int32_t p : partitions_) rd_kafka_topic_partition_list_add(list.get(), topic_.c_str(), p);
   }
+  absl::Time refreshed = absl::InfinitePast();
   while (true) {
     {
       absl::MutexLock lock(&mu_);
@@ -423,16 +426,25 @@ void KafkaLog::ReadLoop() {
         const int64_t ts = rd_kafka_message_timestamp(m, &type);
         if (type != RD_KAFKA_TIMESTAMP_NOT_AVAILABLE) record.timestamp_ms = ts;
         on_record_(record);
+        absl::MutexLock lock(&mu_);
+        int64_t& at = positions_[m->partition];
+        at = std::max(at, m->offset + 1);
       } else {
         spdlog::warn("KafkaLog for topic {}: reading partition {}: {}", topic_, m->partition,
                      rd_kafka_message_errstr(m));
       }
       rd_kafka_message_destroy(m);
     }
-    // Serves the reader's error and log events (nothing of ours waits on them).
-    rd_kafka_poll(consumer_.get(), 0);
-    rd_kafka_poll(end_offsets_client_.get(), 0);
-    UpdatePositions(list.get());
+    // When idle (or woken by ReadToEnd), and now and then while busy: the positions of every
+    // partition, which also move past transaction markers, and the clients' error and log
+    // events (nothing of ours waits on those).
+    const absl::Time now = absl::Now();
+    if (m == nullptr || now - refreshed >= kPositionRefresh) {
+      rd_kafka_poll(consumer_.get(), 0);
+      rd_kafka_poll(end_offsets_client_.get(), 0);
+      UpdatePositions(list.get());
+      refreshed = now;
+    }
   }
 }
 
