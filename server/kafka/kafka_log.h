@@ -125,8 +125,8 @@ class KafkaLog {
   absl::Status Send(std::string_view key, std::optional<std::string_view> value,
                     std::optional<int32_t> partition, SendCallback done);
 
-  // Waits until every record sent before the call is acknowledged or has failed, and its `done`
-  // has returned. DeadlineExceeded after `timeout`; FailedPrecondition before Start or after
+  // Waits until every record sent so far (and any sent meanwhile) is acknowledged or has failed,
+  // and its `done` has returned. DeadlineExceeded after `timeout`; FailedPrecondition before Start or after
   // Stop. OK at once for a read-only log.
   absl::Status Flush(absl::Duration timeout);
 
