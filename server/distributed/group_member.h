@@ -56,6 +56,7 @@
 #include "absl/time/time.h"
 #include "server/distributed/connect_protocol.h"
 #include "server/distributed/kafka_connection.h"
+#include "server/distributed/membership.h"
 
 namespace sluice::distributed {
 
@@ -122,28 +123,28 @@ struct GroupMemberCallbacks {
 };
 
 // Thread-safe (see the file comment).
-class GroupMember {
+class GroupMember final : public Membership {
  public:
   GroupMember(GroupMemberOptions options, GroupMemberCallbacks callbacks);
   // Stops if running.
-  ~GroupMember();
+  ~GroupMember() override;
   GroupMember(const GroupMember&) = delete;
   GroupMember& operator=(const GroupMember&) = delete;
 
   // Starts the background thread, which joins the group. Once only.
-  void Start() ABSL_LOCKS_EXCLUDED(lifecycle_mu_, mu_);
+  void Start() override ABSL_LOCKS_EXCLUDED(lifecycle_mu_, mu_);
   // Makes the member rejoin (a new JoinGroup in the current membership) as soon as its thread
   // is between requests, as WorkerCoordinator.requestRejoin does.
-  void RequestRejoin() ABSL_LOCKS_EXCLUDED(mu_);
+  void RequestRejoin() override ABSL_LOCKS_EXCLUDED(mu_);
   // Interrupts any request under way, sends LeaveGroup (within options.leave_timeout) if the
   // member has an id, and joins the thread. Returns within about a second whatever the broker
   // does. Idempotent.
-  void Stop() ABSL_LOCKS_EXCLUDED(lifecycle_mu_, mu_);
+  void Stop() override ABSL_LOCKS_EXCLUDED(lifecycle_mu_, mu_);
 
   // The member id the coordinator gave ("" before the first join) and the generation of the
   // last completed sync (-1 before).
-  std::string member_id() const ABSL_LOCKS_EXCLUDED(mu_);
-  int32_t generation() const ABSL_LOCKS_EXCLUDED(mu_);
+  std::string member_id() const override ABSL_LOCKS_EXCLUDED(mu_);
+  int32_t generation() const override ABSL_LOCKS_EXCLUDED(mu_);
 
  private:
   // What a step of the background thread ran into: a status, and the Kafka error code when
