@@ -78,7 +78,7 @@ absl::StatusOr<std::string> RestListenerAddress(const std::string& listeners) {
   return absl::InvalidArgumentError("Configuration listeners names no http listener");
 }
 
-absl::StatusOr<WorkerConfig> ParseWorkerConfig(const ConfigMap& props) {
+absl::StatusOr<WorkerConfig> ParseWorkerConfig(const ConfigMap& props, WorkerMode mode) {
   WorkerConfig config;
   config.raw = props;
   if (auto it = props.find("bootstrap.servers");
@@ -92,17 +92,19 @@ absl::StatusOr<WorkerConfig> ParseWorkerConfig(const ConfigMap& props) {
   if (!value.ok()) return value.status();
   config.value_converter = *std::move(value);
 
-  auto offsets = props.find("offset.storage.file.filename");
-  if (offsets == props.end() || absl::StripAsciiWhitespace(offsets->second).empty()) {
-    return absl::InvalidArgumentError(
-        "Missing required configuration \"offset.storage.file.filename\" which has no default "
-        "value.");
-  }
-  config.offset_storage_file = std::string(absl::StripAsciiWhitespace(offsets->second));
-  if (auto it = props.find("sluice.connector.storage.file"); it != props.end()) {
-    config.connector_storage_file = it->second;
-  } else {
-    config.connector_storage_file = config.offset_storage_file + ".connectors.json";
+  if (mode == WorkerMode::kStandalone) {
+    auto offsets = props.find("offset.storage.file.filename");
+    if (offsets == props.end() || absl::StripAsciiWhitespace(offsets->second).empty()) {
+      return absl::InvalidArgumentError(
+          "Missing required configuration \"offset.storage.file.filename\" which has no default "
+          "value.");
+    }
+    config.offset_storage_file = std::string(absl::StripAsciiWhitespace(offsets->second));
+    if (auto it = props.find("sluice.connector.storage.file"); it != props.end()) {
+      config.connector_storage_file = it->second;
+    } else {
+      config.connector_storage_file = config.offset_storage_file + ".connectors.json";
+    }
   }
 
   for (const auto& [key_name, target] :

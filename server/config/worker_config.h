@@ -1,5 +1,6 @@
-// The standalone worker's configuration, typed: Kafka Connect's worker keys (reference §4.1)
-// plus Sluice's own (grpc.listener, ...). Parsed once at start-up; every component reads the
+// The worker's configuration, typed: Kafka Connect's worker keys (reference §4.1) plus Sluice's
+// own (grpc.listener, ...), and the standalone worker's offsets file (distributed mode adds
+// DistributedConfig around it). Parsed once at start-up; every component reads the
 // typed fields instead of parsing strings again.
 //
 // Thread-compatible value type.
@@ -28,9 +29,10 @@ struct WorkerConfig {
   ConverterSetting value_converter;
   // header.converter: Kafka Connect's default is SimpleHeaderConverter.
   ConverterSetting header_converter{"org.apache.kafka.connect.storage.SimpleHeaderConverter", {}};
+  // offset.storage.file.filename (standalone only).
   std::string offset_storage_file;
-  // Where REST- and CLI-created connector configs are kept across restarts (Sluice's addition).
-  // Default: "<offset_storage_file>.connectors.json".
+  // Where REST- and CLI-created connector configs are kept across restarts (Sluice's addition;
+  // standalone only). Default: "<offset_storage_file>.connectors.json".
   std::string connector_storage_file;
   absl::Duration offset_flush_interval = absl::Seconds(60);
   absl::Duration offset_flush_timeout = absl::Seconds(5);
@@ -62,11 +64,17 @@ struct WorkerConfig {
   ConfigMap raw;
 };
 
+// Which worker the properties configure: a standalone worker keeps offsets (and Sluice's
+// connector configs) in files, a distributed one in Kafka topics (see distributed_config.h).
+enum class WorkerMode { kStandalone, kDistributed };
+
 // Builds the typed config from the worker properties. InvalidArgument naming the key for a
-// missing required key (key.converter, value.converter, offset.storage.file.filename) or a bad
-// value. `relative_to` resolves relative file paths (plugin.path, offset file): the current
-// directory, as in Kafka Connect.
-absl::StatusOr<WorkerConfig> ParseWorkerConfig(const ConfigMap& props);
+// missing required key (key.converter, value.converter; offset.storage.file.filename in
+// standalone mode) or a bad value. In distributed mode offset_storage_file and
+// connector_storage_file stay empty. Relative file paths (plugin.path, offset file) are kept as
+// given: they resolve from the current directory, as in Kafka Connect.
+absl::StatusOr<WorkerConfig> ParseWorkerConfig(const ConfigMap& props,
+                                               WorkerMode mode = WorkerMode::kStandalone);
 
 // "http://host:port" / "http://:port" -> "host:port" (the first http listener of `listeners`).
 absl::StatusOr<std::string> RestListenerAddress(const std::string& listeners);
