@@ -20,15 +20,6 @@ namespace {
 
 // ---- Java's text rules ----------------------------------------------------------------------
 
-// String.trim(): strips every character <= U+0020 from both ends.
-std::string_view JavaTrim(std::string_view s) {
-  size_t b = 0;
-  size_t e = s.size();
-  while (b < e && static_cast<unsigned char>(s[b]) <= ' ') ++b;
-  while (e > b && static_cast<unsigned char>(s[e - 1]) <= ' ') --e;
-  return s.substr(b, e - b);
-}
-
 // The regex class \s: [ \t\n\x0B\f\r].
 bool IsRegexSpace(char c) {
   return c == ' ' || c == '\t' || c == '\n' || c == '\x0B' || c == '\f' || c == '\r';
@@ -127,22 +118,6 @@ bool MatchesAnyWhitespaceRun(std::string_view s) {
   return false;
 }
 
-// How a parsed value reads in a ConfigException ("Invalid value <v> ..."): Java's toString.
-std::string JavaText(const ConfigValue& value) {
-  struct Visitor {
-    std::string operator()(std::monostate) const { return "null"; }
-    std::string operator()(bool b) const { return b ? "true" : "false"; }
-    std::string operator()(int32_t i) const { return std::to_string(i); }
-    std::string operator()(int64_t i) const { return std::to_string(i); }
-    std::string operator()(double d) const { return JavaDoubleToString(d); }
-    std::string operator()(const std::string& s) const { return s; }
-    std::string operator()(const std::vector<std::string>& l) const {
-      return "[" + absl::StrJoin(l, ", ") + "]";
-    }
-  };
-  return std::visit(Visitor{}, value);
-}
-
 // new ConfigException(name, value, message).
 absl::Status InvalidValue(std::string_view name, std::string_view value, std::string_view why) {
   std::string message = "Invalid value ";
@@ -203,11 +178,11 @@ ConfigValidator Range(Bound min, std::optional<Bound> max = std::nullopt) {
       return InvalidValue(name, "null", "Value must be non-null");
     }
     if (n < min.value) {
-      return InvalidValue(name, JavaText(value), std::string("Value must be at least ") +
+      return InvalidValue(name, JavaToString(value), std::string("Value must be at least ") +
                                                      std::string(min.text));
     }
     if (max.has_value() && n > max->value) {
-      return InvalidValue(name, JavaText(value), std::string("Value must be no more than ") +
+      return InvalidValue(name, JavaToString(value), std::string("Value must be no more than ") +
                                                      std::string(max->text));
     }
     return absl::OkStatus();
@@ -284,7 +259,7 @@ absl::Status ValidHmacAlgorithm(const std::string& name, const ConfigValue& valu
 absl::Status ValidVerificationAlgorithms(const std::string& name, const ConfigValue& value) {
   const auto& list = std::get<std::vector<std::string>>(value);
   if (list.empty()) {
-    return InvalidValue(name, JavaText(value),
+    return InvalidValue(name, JavaToString(value),
                         "At least one signature verification algorithm must be provided");
   }
   for (const std::string& algorithm : list) {

@@ -65,15 +65,6 @@ ConfigDef BuildConfigDef(const JavaClientConfigKey (&keys)[N]) {
   return def;
 }
 
-// Java's String.trim().
-std::string_view JavaTrim(std::string_view s) {
-  size_t b = 0;
-  size_t e = s.size();
-  while (b < e && static_cast<unsigned char>(s[b]) <= ' ') ++b;
-  while (e > b && static_cast<unsigned char>(s[e - 1]) <= ' ') --e;
-  return s.substr(b, e - b);
-}
-
 // Whether `name` can be a Java binary class name (identifiers joined by dots, '$' for nested
 // classes). Non-ASCII bytes count as letters.
 bool IsJavaClassName(std::string_view name) {

@@ -24,14 +24,6 @@ namespace {
 // Debian's Abseil has its own string_view type, distinct from std::string_view.
 absl::string_view Sv(std::string_view s) { return absl::string_view(s.data(), s.size()); }
 
-// Java's String.trim(): strips every character <= U+0020 from both ends.
-std::string_view JavaTrim(std::string_view s) {
-  size_t b = 0;
-  size_t e = s.size();
-  while (b < e && static_cast<unsigned char>(s[b]) <= ' ') ++b;
-  while (e > b && static_cast<unsigned char>(s[e - 1]) <= ' ') --e;
-  return s.substr(b, e - b);
-}
 
 // Regex \s: [ \t\n\x0B\f\r].
 std::string_view RegexWhitespaceTrim(std::string_view s) {
@@ -108,21 +100,6 @@ std::string NumberToString(double d) {
   return JavaDoubleToString(d);
 }
 
-// How Java's toString shows a parsed value inside "Invalid value <v> ..." messages.
-std::string JavaToString(const ConfigValue& value) {
-  struct Visitor {
-    std::string operator()(std::monostate) const { return "null"; }
-    std::string operator()(bool b) const { return b ? "true" : "false"; }
-    std::string operator()(int32_t i) const { return std::to_string(i); }
-    std::string operator()(int64_t i) const { return std::to_string(i); }
-    std::string operator()(double d) const { return JavaDoubleToString(d); }
-    std::string operator()(const std::string& s) const { return s; }
-    std::string operator()(const std::vector<std::string>& l) const {
-      return absl::StrCat("[", absl::StrJoin(l, ", "), "]");
-    }
-  };
-  return std::visit(Visitor{}, value);
-}
 
 absl::Status InvalidValue(std::string_view name, std::string_view value, std::string_view why) {
   return absl::InvalidArgumentError(
@@ -156,6 +133,29 @@ ConfigValue ResolveValue(const ConfigKey& key, const ConfigMap& props,
 }
 
 }  // namespace
+
+std::string_view JavaTrim(std::string_view s) {
+  size_t b = 0;
+  size_t e = s.size();
+  while (b < e && static_cast<unsigned char>(s[b]) <= ' ') ++b;
+  while (e > b && static_cast<unsigned char>(s[e - 1]) <= ' ') --e;
+  return s.substr(b, e - b);
+}
+
+std::string JavaToString(const ConfigValue& value) {
+  struct Visitor {
+    std::string operator()(std::monostate) const { return "null"; }
+    std::string operator()(bool b) const { return b ? "true" : "false"; }
+    std::string operator()(int32_t i) const { return std::to_string(i); }
+    std::string operator()(int64_t i) const { return std::to_string(i); }
+    std::string operator()(double d) const { return JavaDoubleToString(d); }
+    std::string operator()(const std::string& s) const { return s; }
+    std::string operator()(const std::vector<std::string>& l) const {
+      return absl::StrCat("[", absl::StrJoin(l, ", "), "]");
+    }
+  };
+  return std::visit(Visitor{}, value);
+}
 
 std::optional<std::string> ConfigValueToString(const ConfigValue& value, ConfigType type) {
   if (std::holds_alternative<std::monostate>(value)) return std::nullopt;

@@ -49,6 +49,11 @@ using ConfigValue =
 // Kafka's ConfigDef.convertToString: a parsed value of `type` as validate shows it ("[hidden]"
 // for a password, a list joined with ","); none for null.
 std::optional<std::string> ConfigValueToString(const ConfigValue& value, ConfigType type);
+// How Java's toString shows a parsed value inside "Invalid value <v> ..." messages (a list as
+// "[a, b]", null as "null").
+std::string JavaToString(const ConfigValue& value);
+// Java's String.trim(): strips every character <= U+0020 from both ends.
+std::string_view JavaTrim(std::string_view s);
 
 // Returns OK, or InvalidArgument whose message is the error shown to the user, e.g.
 // "Invalid value 0 for configuration tasks.max: Value must be at least 1".
