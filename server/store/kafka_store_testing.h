@@ -54,7 +54,8 @@ class StoreBroker {
  public:
   // Starts the embedded broker. ASSERTs on failure.
   void Start() {
-    absl::StatusOr<std::unique_ptr<kafka::EmbeddedBroker>> broker = kafka::EmbeddedBroker::Start({});
+    absl::StatusOr<std::unique_ptr<kafka::EmbeddedBroker>> broker =
+        kafka::EmbeddedBroker::Start({});
     ASSERT_TRUE(broker.ok()) << broker.status();
     broker_ = *std::move(broker);
   }
