@@ -78,6 +78,23 @@ class KafkaConfigStoreTest : public ::testing::Test {
     return store;
   }
 
+  // Writes records with a plain KafkaLog, as another worker (or a hand) would.
+  void SendRaw(const std::vector<TopicRecord>& records) {
+    absl::StatusOr<std::unique_ptr<kafka::KafkaLog>> raw = kafka::KafkaLog::Create(
+        {.topic = kTopic,
+         .consumer_settings = options_.consumer_settings,
+         .producer_settings = options_.producer_settings,
+         .on_record = [](const kafka::LogRecord&) {}});
+    ASSERT_TRUE(raw.ok()) << raw.status();
+    ASSERT_TRUE((*raw)->Start(absl::Seconds(10)).ok());
+    for (const TopicRecord& r : records) {
+      std::optional<std::string_view> value;
+      if (r.value.has_value()) value = *r.value;
+      ASSERT_TRUE((*raw)->Send(r.key, value, std::nullopt, [](auto) {}).ok());
+    }
+    ASSERT_TRUE((*raw)->Flush(absl::Seconds(10)).ok());
+  }
+
   testing::StoreBroker broker_;
   KafkaStoreOptions options_;
 };
@@ -173,20 +190,8 @@ TEST_F(KafkaConfigStoreTest, ACommitWithoutAllItsTaskConfigsMakesTheConnectorInc
   std::unique_ptr<KafkaConfigStore> store = NewStore();
   ASSERT_TRUE(store->PutConnectorConfig("orders", {{"k", "v"}}, std::nullopt).ok());
   // A leader that died after one of two task configs, then another leader's commit of two.
-  {
-    absl::StatusOr<std::unique_ptr<kafka::KafkaLog>> raw = kafka::KafkaLog::Create(
-        {.topic = kTopic,
-         .consumer_settings = options_.consumer_settings,
-         .producer_settings = options_.producer_settings,
-         .on_record = [](const kafka::LogRecord&) {}});
-    ASSERT_TRUE(raw.ok()) << raw.status();
-    ASSERT_TRUE((*raw)->Start(absl::Seconds(10)).ok());
-    for (const TopicRecord& r : {TaskConfigRecords("orders", {{{"t", "0"}}})[0],
-                                 TaskCommitRecord("orders", 2)}) {
-      ASSERT_TRUE((*raw)->Send(r.key, *r.value, std::nullopt, [](auto) {}).ok());
-    }
-    ASSERT_TRUE((*raw)->Flush(absl::Seconds(10)).ok());
-  }
+  ASSERT_NO_FATAL_FAILURE(
+      SendRaw({TaskConfigRecords("orders", {{{"t", "0"}}})[0], TaskCommitRecord("orders", 2)}));
   ASSERT_TRUE(store->Refresh(absl::Seconds(10)).ok());
   ClusterConfigState snapshot = store->Snapshot();
   EXPECT_THAT(snapshot.inconsistent, ElementsAre("orders"));
@@ -197,6 +202,16 @@ TEST_F(KafkaConfigStoreTest, ACommitWithoutAllItsTaskConfigsMakesTheConnectorInc
   snapshot = store->Snapshot();
   EXPECT_THAT(snapshot.inconsistent, IsEmpty());
   EXPECT_EQ(snapshot.task_configs.at("orders").size(), 2u);
+}
+
+TEST_F(KafkaConfigStoreTest, InterfaceSnapshotDropsNullConfigValuesTopicSnapshotKeepsThem) {
+  std::unique_ptr<KafkaConfigStore> store = NewStore();
+  ASSERT_NO_FATAL_FAILURE(
+      SendRaw({{"connector-orders", R"({"properties":{"b":null,"a":"x"}})"}}));
+  ASSERT_TRUE(store->Refresh(absl::Seconds(10)).ok());
+  EXPECT_EQ(store->Snapshot().connectors.at("orders"), (ConfigMap{{"a", "x"}}));
+  ConfigProperties kept = store->TopicSnapshot().connector_configs.at("orders");
+  EXPECT_EQ(kept.size(), 2u);
 }
 
 TEST_F(KafkaConfigStoreTest, RemovingAConnectorTombstonesItsConfigAndTargetState) {

@@ -42,8 +42,16 @@ absl::Status KafkaStatusStore::Start(absl::Duration timeout) {
       .client_id_suffix = "statuses",
       .forced_producer_settings = {{"retries", "0"}, {"enable.idempotence", "false"}},
       .on_record = [this](const kafka::LogRecord& record) { OnRecord(record); }};
+  // A failed send is what starts the store's retry: without a setting of the user's, it fails
+  // after the Java producer's default delivery.timeout.ms (120 s) rather than librdkafka's
+  // (300 s).
+  KafkaStoreOptions kafka = options_.kafka;
+  if (kafka.producer_settings.count("delivery.timeout.ms") == 0 &&
+      kafka.producer_settings.count("message.timeout.ms") == 0) {
+    kafka.producer_settings["delivery.timeout.ms"] = "120000";
+  }
   absl::StatusOr<std::unique_ptr<kafka::KafkaLog>> log =
-      OpenStoreLog(options_.kafka, std::move(spec), timeout);
+      OpenStoreLog(kafka, std::move(spec), timeout);
   if (!log.ok()) return log.status();
   log_ = *std::move(log);
   retry_thread_ = std::thread([this] { RetryLoop(); });

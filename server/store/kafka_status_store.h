@@ -48,7 +48,8 @@ class KafkaStatusStore final : public StatusStore {
   struct Options {
     // The status topic and its clients (client id "<base>statuses"). The writer is forced to
     // retries=0 and enable.idempotence=false, as Java's; KafkaLog adds acks=all and one
-    // request in flight.
+    // request in flight. Without delivery.timeout.ms (or message.timeout.ms) it gets the Java
+    // producer's default, 120000.
     KafkaStoreOptions kafka;
   };
 

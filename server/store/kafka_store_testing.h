@@ -64,15 +64,19 @@ class StoreBroker {
 
   // Options for a store on `topic` (created here with `partitions`, since the mock answers no
   // admin calls). The embedded broker answers an empty fetch only after fetch.wait.max.ms, so
-  // the readers wait less than the default.
+  // the readers wait less than the default (see kafka_log_test.cc).
   KafkaStoreOptions Options(const std::string& topic, int partitions) {
     EXPECT_TRUE(broker_->CreateTopic(topic, partitions).ok());
     KafkaStoreOptions options;
     options.topic = topic;
     options.client_id_base = "connect-cluster-";
+    // Tests that take the broker down and up want the clients back soon, not after
+    // librdkafka's reconnect backoff has grown to its 10 s maximum.
     options.consumer_settings = {{"bootstrap.servers", broker_->bootstrap_servers()},
-                                 {"fetch.wait.max.ms", "20"}};
-    options.producer_settings = {{"bootstrap.servers", broker_->bootstrap_servers()}};
+                                 {"fetch.wait.max.ms", "20"},
+                                 {"reconnect.backoff.max.ms", "200"}};
+    options.producer_settings = {{"bootstrap.servers", broker_->bootstrap_servers()},
+                                 {"reconnect.backoff.max.ms", "200"}};
     return options;
   }
 
