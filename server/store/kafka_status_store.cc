@@ -142,7 +142,13 @@ void KafkaStatusStore::OnSent(const std::shared_ptr<Pending>& pending,
   absl::MutexLock lock(&mu_);
   if (!IsRetriable(result) || stopping_) {
     ++counts_.dropped;
-    spdlog::error("Failed to write status update {}: {}", pending->record.key, result.ToString());
+    if (absl::IsCancelled(result)) {
+      // Discarded by Stop.
+      spdlog::debug("Status update {} not written: {}", pending->record.key, result.ToString());
+    } else {
+      spdlog::error("Failed to write status update {}: {}", pending->record.key,
+                    result.ToString());
+    }
     return;
   }
   if (pending->key.has_value()) {
