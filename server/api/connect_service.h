@@ -112,6 +112,12 @@ class ConnectServiceImpl final : public sluice::v1::ConnectService::Service {
                                    const sluice::v1::GetConnectorOffsetsRequest*,
                                    sluice::v1::ConnectorOffsets*) override;
 
+  // Internal endpoints (worker to worker), in connect_service_internal.cc.
+  grpc::Status PutTaskConfigs(grpc::ServerContext*, const sluice::v1::PutTaskConfigsRequest*,
+                              google::protobuf::Empty*) override;
+  grpc::Status FenceZombies(grpc::ServerContext*, const sluice::v1::FenceZombiesRequest*,
+                            google::protobuf::Empty*) override;
+
   // Loggers (/admin/loggers), in connect_service_loggers.cc.
   grpc::Status ListLoggers(grpc::ServerContext*, const sluice::v1::ListLoggersRequest*,
                            sluice::v1::ListLoggersResponse*) override;

@@ -6,7 +6,9 @@
 // Errors are absl::Status codes the API layer maps to REST status codes
 // (server/api/status_mapping.h), with Kafka Connect's messages: NotFound 404, AlreadyExists 409,
 // InvalidArgument 400, FailedPrecondition 400 (offsets of a connector that is not stopped),
-// DeadlineExceeded 500 "Request timed out", Internal and Unknown 500, Unavailable 503.
+// DeadlineExceeded 500 "Request timed out", Internal and Unknown 500, Unavailable 503. A worker
+// that cannot serve a write but knows who can answers NotLeader or RebalanceNeeded
+// (request_target.h), which the REST layer forwards as Kafka Connect does.
 //
 // Implementations are thread-safe.
 #ifndef SLUICE_SERVER_HERDER_HERDER_H_
@@ -22,6 +24,8 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "server/distributed/request_signature.h"
+#include "server/herder/request_target.h"
 #include "server/kafka/consumer_groups.h"
 #include "server/store/status_store.h"
 #include "sluice/sdk/config_def.h"
@@ -147,6 +151,23 @@ class Herder {
   virtual std::vector<std::string> GetActiveTopics(const std::string& name) const = 0;
   // PUT /connectors/{name}/topics/reset: forgets them.
   virtual void ResetActiveTopics(const std::string& name) = 0;
+
+  // Internal endpoints (Kafka Connect's InternalConnectResource): requests workers of one
+  // cluster send each other. `signature` is the request's KIP-507 signature over the body as
+  // received, nullopt when it carried none; a herder that checks signatures answers Kafka
+  // Connect's InvalidArgument "Internal request missing required signature" (400),
+  // PermissionDenied "Internal request contained invalid signature." (403), ...
+  //
+  // POST /connectors/{name}/tasks: a follower's task configs for its connector, for the leader
+  // to write. A herder that does not take them answers Unimplemented with Kafka Connect's
+  // message (the REST answer is 500, as Java's UnsupportedOperationException is).
+  virtual absl::Status PutTaskConfigs(
+      const std::string& name, const std::vector<ConfigMap>& configs,
+      const std::optional<distributed::RequestSignature>& signature) = 0;
+  // PUT /connectors/{name}/fence: fence the earlier task generations of an exactly-once source
+  // connector (KIP-618) before its new tasks start. Unimplemented as above where unsupported.
+  virtual absl::Status FenceZombies(
+      const std::string& name, const std::optional<distributed::RequestSignature>& signature) = 0;
 };
 
 }  // namespace sluice::herder

@@ -1148,6 +1148,22 @@ void StandaloneHerder::ResetActiveTopics(const std::string& name) {
   options_.status_store->RemoveTopics(name);
 }
 
+// Kafka Connect's StandaloneHerder throws these from putTaskConfigs / fenceZombieSourceTasks
+// whatever the connector and signature.
+absl::Status StandaloneHerder::PutTaskConfigs(
+    const std::string&, const std::vector<ConfigMap>&,
+    const std::optional<distributed::RequestSignature>&) {
+  return absl::UnimplementedError(
+      "Kafka Connect in standalone mode does not support externally setting task "
+      "configurations.");
+}
+
+absl::Status StandaloneHerder::FenceZombies(
+    const std::string&, const std::optional<distributed::RequestSignature>&) {
+  return absl::UnimplementedError(
+      "Kafka Connect in standalone mode does not support exactly-once source connectors.");
+}
+
 void StandaloneHerder::OnTaskStopped(const runtime::TaskId& id) {
   absl::MutexLock lock(&mu_);
   auto it = connectors_.find(id.connector);

@@ -185,6 +185,14 @@ class StandaloneHerder final : public Herder, public worker::WorkerListener {
   // PUT /connectors/{name}/topics/reset: forgets them.
   void ResetActiveTopics(const std::string& name) override ABSL_LOCKS_EXCLUDED(mu_);
 
+  // Kafka Connect's standalone worker takes neither: Unimplemented with its messages.
+  absl::Status PutTaskConfigs(
+      const std::string& name, const std::vector<ConfigMap>& configs,
+      const std::optional<distributed::RequestSignature>& signature) override;
+  absl::Status FenceZombies(
+      const std::string& name,
+      const std::optional<distributed::RequestSignature>& signature) override;
+
  private:
   struct Connector {
     std::string name;

@@ -175,6 +175,28 @@ class RestApi:
         return self.raw("PUT", "/admin/loggers/" + quote(name, safe=""), json_body=body,
                         params=None if scope is None else {"scope": scope})
 
+    # Internal endpoints (worker to worker). `body` is the raw request body (bytes); `signature`
+    # the (algorithm, base64 signature) header values, either of which may be None (header left
+    # out).
+    @staticmethod
+    def _signature_headers(signature, content_type):
+        h = {} if content_type is None else {"Content-Type": content_type}
+        if signature is not None:
+            algorithm, sig = signature
+            if algorithm is not None:
+                h["X-Connect-Request-Signature-Algorithm"] = algorithm
+            if sig is not None:
+                h["X-Connect-Authorization"] = sig
+        return h
+
+    def put_task_configs(self, n, body, signature=None, content_type="application/json"):
+        return self.raw("POST", self._c(n) + "/tasks", data=body,
+                        headers=self._signature_headers(signature, content_type))
+
+    def fence_zombies(self, n, body=b"", signature=None, content_type=None):
+        return self.raw("PUT", self._c(n) + "/fence", data=body,
+                        headers=self._signature_headers(signature, content_type))
+
 
 # ---- gRPC --------------------------------------------------------------------------------------
 
@@ -343,7 +365,8 @@ def render(msg):
 def _success_status(method, msg):
     if method == "CreateConnector":
         return 201
-    if method in ("DeleteConnector", "StopConnector", "RestartTask"):
+    if method in ("DeleteConnector", "StopConnector", "RestartTask", "PutTaskConfigs",
+                  "FenceZombies"):
         return 204
     if method in ("PauseConnector", "ResumeConnector", "ResetConnectorTopics"):
         return 202
@@ -549,3 +572,32 @@ class GrpcApi:
         if level is not None:
             req.body.level = level
         return self.call("SetLoggerLevel", req)
+
+    @staticmethod
+    def _signature(req, signature):
+        # The gateway sends a signature only when the request carried both headers.
+        if signature is not None and None not in signature:
+            req.signature.algorithm, req.signature.signature = signature
+
+    def put_task_configs(self, n, body, signature=None, content_type=None):
+        """The gateway reads the JSON list of task configs (the first JSON value of the body, as
+        Jackson reads it); here Python's JSON decoder stands in for it."""
+        del content_type  # HTTP's
+        try:
+            configs, _ = json.JSONDecoder().raw_decode(body.decode().strip())
+        except ValueError as e:
+            raise NotExpressible(f"the body is not JSON: {e}") from None
+        req = self.pb.PutTaskConfigsRequest(name=n, body=body)
+        for c in configs or []:
+            # Numbers and booleans as their JSON text, null values left out: as the gateway reads.
+            req.task_configs.add().config.update(
+                {k: v if isinstance(v, str) else json.dumps(v) for k, v in (c or {}).items()
+                 if v is not None})
+        self._signature(req, signature)
+        return self.call("PutTaskConfigs", req)
+
+    def fence_zombies(self, n, body=b"", signature=None, content_type=None):
+        del content_type  # HTTP's
+        req = self.pb.FenceZombiesRequest(name=n, body=body)
+        self._signature(req, signature)
+        return self.call("FenceZombies", req)

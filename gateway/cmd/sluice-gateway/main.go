@@ -11,6 +11,8 @@ package main
 
 import (
 	"context"
+	"crypto/tls"
+	"crypto/x509"
 	"errors"
 	"flag"
 	"fmt"
@@ -51,6 +53,9 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	backend := flags.String("backend", "127.0.0.1:8084", "sluiced's gRPC address: HOST:PORT or unix:///path")
 	exitOnStdinEOF := flags.Bool("exit-on-stdin-eof", false, "exit when stdin closes (when run as a child of sluiced)")
 	logLevel := flags.String("log-level", "info", "debug, info, warn or error (debug logs every request)")
+	forwardCA := flags.String("forward-tls-ca-file", "", "PEM file of the CA certificates that sign other workers' REST listeners (default: the system's), for requests forwarded to an https leader")
+	forwardCert := flags.String("forward-tls-cert-file", "", "PEM client certificate presented to an https leader (with --forward-tls-key-file)")
+	forwardKey := flags.String("forward-tls-key-file", "", "PEM private key of --forward-tls-cert-file")
 	if err := flags.Parse(args); err != nil {
 		return err
 	}
@@ -84,7 +89,12 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	}
 	defer conn.Close()
 
-	h, err := kcrest.NewHandler(ctx, sluicev1.NewConnectServiceClient(conn), logger)
+	forwardTLS, err := forwardTLSConfig(*forwardCA, *forwardCert, *forwardKey)
+	if err != nil {
+		return err
+	}
+	h, err := kcrest.NewHandler(ctx, sluicev1.NewConnectServiceClient(conn), logger,
+		kcrest.WithForwarding(kcrest.ForwardOptions{TLS: forwardTLS}))
 	if err != nil {
 		return err
 	}
@@ -112,4 +122,34 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return err
 	}
 	return nil
+}
+
+// forwardTLSConfig is the TLS client configuration for requests forwarded to an https leader:
+// nil (Go's defaults: the system's roots, the host name checked) unless files are given.
+func forwardTLSConfig(caFile, certFile, keyFile string) (*tls.Config, error) {
+	if caFile == "" && certFile == "" && keyFile == "" {
+		return nil, nil
+	}
+	cfg := &tls.Config{MinVersion: tls.VersionTLS12}
+	if caFile != "" {
+		pem, err := os.ReadFile(caFile)
+		if err != nil {
+			return nil, fmt.Errorf("--forward-tls-ca-file: %v", err)
+		}
+		cfg.RootCAs = x509.NewCertPool()
+		if !cfg.RootCAs.AppendCertsFromPEM(pem) {
+			return nil, fmt.Errorf("--forward-tls-ca-file: no PEM certificate in %s", caFile)
+		}
+	}
+	if (certFile == "") != (keyFile == "") {
+		return nil, errors.New("--forward-tls-cert-file and --forward-tls-key-file go together")
+	}
+	if certFile != "" {
+		cert, err := tls.LoadX509KeyPair(certFile, keyFile)
+		if err != nil {
+			return nil, fmt.Errorf("--forward-tls-cert-file: %v", err)
+		}
+		cfg.Certificates = []tls.Certificate{cert}
+	}
+	return cfg, nil
 }

@@ -73,6 +73,8 @@ const (
 	bodyConfigPatch                         // flat config map; null removes the key
 	bodyOffsets                             // {"offsets":[{"partition":{..},"offset":{..}|null}]}
 	bodyLoggerLevel                         // {"level":"DEBUG"}
+	bodyTaskConfigs                         // [{"k":"v"},...], read by Jackson with its own messages
+	bodyUnread                              // any bytes, only passed on (and signed)
 )
 
 // bodyRoutes maps "METHOD pattern" (grpc-gateway's pattern syntax, as generated from the
@@ -84,6 +86,8 @@ var bodyRoutes = map[string]bodyKind{
 	"PATCH /connectors/{name=*}/offsets":                bodyOffsets,
 	"PUT /connector-plugins/{plugin=*}/config/validate": bodyConfigMap,
 	"PUT /admin/loggers/{logger=*}":                     bodyLoggerLevel,
+	"POST /connectors/{name=*}/tasks":                   bodyTaskConfigs,
+	"PUT /connectors/{name=*}/fence":                    bodyUnread,
 }
 
 // parsedBody replaces the request body of a route in bodyRoutes once the middleware has read
@@ -114,6 +118,16 @@ func (p *parsedBody) assign(target any) error {
 		*t, ok = p.value.(*sluicev1.ConnectorOffsets)
 	case **sluicev1.LoggerLevelBody:
 		*t, ok = p.value.(*sluicev1.LoggerLevelBody)
+	case *sluicev1.PutTaskConfigsRequest:
+		var v *sluicev1.PutTaskConfigsRequest
+		if v, ok = p.value.(*sluicev1.PutTaskConfigsRequest); ok {
+			t.TaskConfigs, t.Body, t.Signature = v.TaskConfigs, v.Body, v.Signature
+		}
+	case *sluicev1.FenceZombiesRequest:
+		var v *sluicev1.FenceZombiesRequest
+		if v, ok = p.value.(*sluicev1.FenceZombiesRequest); ok {
+			t.Body, t.Signature = v.Body, v.Signature
+		}
 	}
 	if !ok {
 		return fmt.Errorf("internal error: a request body read as %T cannot fill %T", p.value, target)
@@ -146,11 +160,45 @@ func readBody(r *http.Request) ([]byte, *requestError) {
 	return data, nil
 }
 
-// parseBody reads data as the body of kind. The value of the result is a
-// *CreateConnectorRequest, a map[string]string, a map[string]*OptionalString, a
-// *ConnectorOffsets or a *LoggerLevelBody. Every failure is a 500, as Jackson's are in Kafka
-// Connect.
-func parseBody(kind bodyKind, data []byte) (*parsedBody, *requestError) {
+// Kafka Connect's KIP-507 request signature headers (InternalRequestSignature).
+const (
+	SignatureHeader          = "X-Connect-Authorization"
+	SignatureAlgorithmHeader = "X-Connect-Request-Signature-Algorithm"
+)
+
+// signatureFromHeaders is the signature of an internal request as Jersey's getHeaderString
+// gives it (several values joined with ","); nil unless both headers are there.
+func signatureFromHeaders(h http.Header) *sluicev1.InternalRequestSignature {
+	algorithm, hasAlgorithm := h[http.CanonicalHeaderKey(SignatureAlgorithmHeader)]
+	signature, hasSignature := h[http.CanonicalHeaderKey(SignatureHeader)]
+	if !hasAlgorithm || !hasSignature {
+		return nil
+	}
+	return &sluicev1.InternalRequestSignature{
+		Algorithm: strings.Join(algorithm, ","),
+		Signature: strings.Join(signature, ","),
+	}
+}
+
+// parseBody reads data as the body of kind (header gives the internal routes' signature). The
+// value of the result is a *CreateConnectorRequest, a map[string]string, a
+// map[string]*OptionalString, a *ConnectorOffsets, a *LoggerLevelBody, a *PutTaskConfigsRequest
+// or a *FenceZombiesRequest. Every failure is a 500, as Jackson's are in Kafka Connect.
+func parseBody(kind bodyKind, data []byte, header http.Header) (*parsedBody, *requestError) {
+	switch kind {
+	case bodyTaskConfigs:
+		configs, _, msg := readTaskConfigs(data)
+		if msg != "" {
+			return nil, newRequestError(http.StatusInternalServerError, "%s", msg)
+		}
+		req := &sluicev1.PutTaskConfigsRequest{Body: data, Signature: signatureFromHeaders(header)}
+		for _, c := range configs {
+			req.TaskConfigs = append(req.TaskConfigs, &sluicev1.TaskConfigMap{Config: c})
+		}
+		return &parsedBody{value: req}, nil
+	case bodyUnread:
+		return &parsedBody{value: &sluicev1.FenceZombiesRequest{Body: data, Signature: signatureFromHeaders(header)}}, nil
+	}
 	d := &jsonDoc{data: data}
 	top, err := d.topObject()
 	if err != nil {

@@ -9,7 +9,9 @@
 //   - a marshaler hands those bodies to the generated code and writes pre-rendered responses;
 //   - a forward-response option picks the success status (201 / 202 / 204 / the server's
 //     "sluice-http-status") and sets Location; a response rewriter renders the body (render.go);
-//   - the error and routing error handlers write {"error_code":N,"message":"..."} (errors.go).
+//   - the error and routing error handlers write {"error_code":N,"message":"..."} (errors.go);
+//     when sluiced answers that another worker must serve the request, the error handler
+//     forwards it to the leader as Kafka Connect does (forward.go).
 //
 // See gateway/README.md for the full list of adaptations.
 package kcrest

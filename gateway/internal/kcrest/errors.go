@@ -118,6 +118,14 @@ func handleError(ctx context.Context, _ *runtime.ServeMux, _ runtime.Marshaler,
 	writeError(w, ErrorHTTPStatus(st.Code(), md), st.Message())
 }
 
+// isBackendError reports whether err is sluiced's answer (a gRPC status), not a request the
+// gateway refused itself.
+func isBackendError(err error) bool {
+	var httpErr *runtime.HTTPStatusError
+	var bodyErr *requestError
+	return !errors.As(err, &httpErr) && !errors.As(err, &bodyErr)
+}
+
 // handleRoutingError is the ServeMux routing error handler: an unknown path is 404, a known
 // path with another method 405, with Jersey's messages.
 func handleRoutingError(_ context.Context, _ *runtime.ServeMux, _ runtime.Marshaler,

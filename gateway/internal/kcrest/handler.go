@@ -19,13 +19,38 @@ import (
 	"sluice.dev/gateway/internal/openapi"
 )
 
+// Option configures NewHandler.
+type Option func(*handlerOptions)
+
+type handlerOptions struct {
+	forward ForwardOptions
+}
+
+// WithForwarding sets how requests are forwarded to the leader (forward.go).
+func WithForwarding(opts ForwardOptions) Option {
+	return func(o *handlerOptions) { o.forward = opts }
+}
+
 // NewHandler returns the HTTP handler of the Kafka Connect REST API, each request forwarded to
-// client as one gRPC call. logger gets one debug line per request. The handler is safe for
-// concurrent use; ctx bounds nothing but grpc-gateway's registration.
-func NewHandler(ctx context.Context, client sluicev1.ConnectServiceClient, logger *slog.Logger) (http.Handler, error) {
+// client as one gRPC call (and, when sluiced says another worker must serve it, to that
+// worker's REST API as Kafka Connect forwards it). logger gets one debug line per request. The
+// handler is safe for concurrent use; ctx bounds nothing but grpc-gateway's registration.
+func NewHandler(ctx context.Context, client sluicev1.ConnectServiceClient, logger *slog.Logger,
+	opts ...Option) (http.Handler, error) {
+	var options handlerOptions
+	for _, o := range opts {
+		o(&options)
+	}
+	fwd := &forwarder{client: newForwardClient(options.forward), logger: logger}
 	mux := runtime.NewServeMux(
 		runtime.WithMarshalerOption(runtime.MIMEWildcard, marshaler{}),
-		runtime.WithErrorHandler(handleError),
+		runtime.WithErrorHandler(func(ctx context.Context, mux *runtime.ServeMux, m runtime.Marshaler,
+			w http.ResponseWriter, r *http.Request, err error) {
+			if isBackendError(err) && fwd.handle(ctx, w, r) {
+				return
+			}
+			handleError(ctx, mux, m, w, r, err)
+		}),
 		runtime.WithRoutingErrorHandler(handleRoutingError),
 		runtime.WithForwardResponseOption(forwardResponse),
 		runtime.WithForwardResponseRewriter(rewriteResponse),
@@ -68,6 +93,12 @@ func noHeaders(string) (string, bool) { return "", false }
 type requestState struct {
 	host string // the Host header, for Location
 	body any    // renderedJSON or noBody, chosen by forwardResponse for rewriteResponse
+
+	// Set by the middleware, for forwarding: the route ("METHOD pattern"), its path parameters
+	// and the request body as received (nil when the route reads none).
+	route      string
+	pathParams map[string]string
+	rawBody    []byte
 }
 
 type requestStateKey struct{}
@@ -131,6 +162,13 @@ func (s *statusRecorder) Write(b []byte) (int, error) {
 
 func (s *statusRecorder) Unwrap() http.ResponseWriter { return s.ResponseWriter }
 
+// internalRoutes are Kafka Connect's InternalConnectResource endpoints, which declare no
+// @Consumes: any media type is read.
+var internalRoutes = map[string]bool{
+	"POST /connectors/{name=*}/tasks": true,
+	"PUT /connectors/{name=*}/fence":  true,
+}
+
 // consumesJSON reports whether path belongs to a Kafka Connect resource declaring
 // @Consumes(application/json).
 func consumesJSON(path string) bool {
@@ -155,7 +193,8 @@ func prepareRequest(next runtime.HandlerFunc) runtime.HandlerFunc {
 
 		switch r.Method {
 		case http.MethodPost, http.MethodPut, http.MethodPatch:
-			if ct := r.Header.Get("Content-Type"); ct != "" && r.ContentLength != 0 && consumesJSON(r.URL.Path) {
+			if ct := r.Header.Get("Content-Type"); ct != "" && r.ContentLength != 0 && consumesJSON(r.URL.Path) &&
+				!internalRoutes[route] {
 				if mt, _, err := mime.ParseMediaType(ct); err != nil || mt != "application/json" {
 					writeError(w, http.StatusUnsupportedMediaType, jerseyMessage(http.StatusUnsupportedMediaType))
 					return
@@ -182,11 +221,18 @@ func prepareRequest(next runtime.HandlerFunc) runtime.HandlerFunc {
 		}
 		r.URL.RawQuery = q.Encode()
 
+		state := stateFrom(r.Context())
+		if state != nil {
+			state.route, state.pathParams = route, pathParams
+		}
 		if kind, ok := bodyRoutes[route]; ok {
 			data, rerr := readBody(r)
 			if rerr == nil {
+				if state != nil {
+					state.rawBody = data
+				}
 				var pb *parsedBody
-				if pb, rerr = parseBody(kind, data); rerr == nil {
+				if pb, rerr = parseBody(kind, data, r.Header); rerr == nil {
 					r.Body = pb
 					if pb.encodedSize(pathParams) > MaxBodyBytes {
 						rerr = tooLarge()
@@ -214,7 +260,9 @@ func SuccessHTTPStatus(method string, resp proto.Message, md runtime.ServerMetad
 		return http.StatusCreated
 	case sluicev1.ConnectService_DeleteConnector_FullMethodName,
 		sluicev1.ConnectService_StopConnector_FullMethodName,
-		sluicev1.ConnectService_RestartTask_FullMethodName:
+		sluicev1.ConnectService_RestartTask_FullMethodName,
+		sluicev1.ConnectService_PutTaskConfigs_FullMethodName,
+		sluicev1.ConnectService_FenceZombies_FullMethodName:
 		return http.StatusNoContent
 	case sluicev1.ConnectService_PauseConnector_FullMethodName,
 		sluicev1.ConnectService_ResumeConnector_FullMethodName,

@@ -371,15 +371,17 @@ func TestLoggers(t *testing.T) {
 func TestEveryBodyRouteIsRead(t *testing.T) {
 	g := newGateway(t, nil)
 	seen := map[string]bool{}
-	for _, tt := range []struct{ method, path, rpc string }{
-		{"POST", "/connectors", "CreateConnector"},
-		{"PUT", "/connectors/a/config", "PutConnectorConfig"},
-		{"PATCH", "/connectors/a/config", "PatchConnectorConfig"},
-		{"PATCH", "/connectors/a/offsets", "AlterConnectorOffsets"},
-		{"PUT", "/connector-plugins/p/config/validate", "ValidateConnectorConfig"},
-		{"PUT", "/admin/loggers/root", "SetLoggerLevel"},
+	for _, tt := range []struct{ method, path, rpc, body string }{
+		{"POST", "/connectors", "CreateConnector", `{}`},
+		{"PUT", "/connectors/a/config", "PutConnectorConfig", `{}`},
+		{"PATCH", "/connectors/a/config", "PatchConnectorConfig", `{}`},
+		{"PATCH", "/connectors/a/offsets", "AlterConnectorOffsets", `{}`},
+		{"PUT", "/connector-plugins/p/config/validate", "ValidateConnectorConfig", `{}`},
+		{"PUT", "/admin/loggers/root", "SetLoggerLevel", `{}`},
+		{"POST", "/connectors/a/tasks", "PutTaskConfigs", `[]`},
+		{"PUT", "/connectors/a/fence", "FenceZombies", `{}`},
 	} {
-		got := g.do(t, tt.method, tt.path, "application/json", `{}`)
+		got := g.do(t, tt.method, tt.path, "application/json", tt.body)
 		if got.status >= 300 {
 			t.Errorf("%s %s: %d %s", tt.method, tt.path, got.status, got.body)
 			continue

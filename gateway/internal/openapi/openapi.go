@@ -16,7 +16,9 @@
 // of names or, with expand, an object (a schema without a type, with items and
 // additionalProperties, and words); config values are described as strings although
 // numbers and booleans are accepted and stored as their text (said in words). Also not
-// described: the exact error messages, and the `forward` query parameter (accepted, ignored).
+// described: the exact error messages, and the `forward` query parameter (Kafka Connect's
+// forwarding between workers). The internal endpoints, which Kafka Connect leaves out of its
+// own document, are described as internal.
 package openapi
 
 import (
@@ -255,6 +257,54 @@ var corrections = []correction{
 			return err
 		}
 		cfg["description"] = configValuesNote
+		return nil
+	}},
+	{"internal endpoints: the signature headers, Kafka Connect's bodies, 204", func(doc map[string]any) error {
+		signatureHeaders := []any{
+			object{"name": "X-Connect-Authorization", "in": "header", "required": false, "type": "string",
+				"description": "Base64 of the MAC of the body under the cluster's session key (KIP-507)."},
+			object{"name": "X-Connect-Request-Signature-Algorithm", "in": "header", "required": false,
+				"type": "string", "description": "The MAC algorithm, e.g. HmacSHA256."},
+		}
+		for _, t := range []struct {
+			path, method string
+			body         object // nil: none described (any body is accepted and only signed)
+		}{
+			{"/connectors/{name}/tasks", "POST", object{
+				"type":        "array",
+				"description": "The connector's task configs, one map per task.",
+				"items":       object{"type": "object", "additionalProperties": object{"type": "string"}},
+			}},
+			{"/connectors/{name}/fence", "PUT", nil},
+		} {
+			op, err := operation(doc, t.method, t.path)
+			if err != nil {
+				return err
+			}
+			body, err := parameter(doc, t.method, t.path, "body")
+			if err != nil {
+				return err
+			}
+			params := []any{}
+			for _, p := range op["parameters"].([]any) {
+				if p.(object)["name"] != "body" {
+					params = append(params, p)
+				}
+			}
+			if t.body != nil {
+				body["schema"] = t.body
+				params = append(params, body)
+			}
+			op["parameters"] = append(params, signatureHeaders...)
+			op["description"] = "Internal: called by the workers of a distributed cluster on the leader."
+			resp, err := child(op, "responses")
+			if err != nil {
+				return err
+			}
+			if err := noContent(resp); err != nil {
+				return err
+			}
+		}
 		return nil
 	}},
 	{"LoggerLevel.last_modified is a JSON number or null", func(doc map[string]any) error {

@@ -189,6 +189,8 @@ func TestSuccessStatusesAreKafkaConnects(t *testing.T) {
 		"GET /health":                                  {"200", "500", "503"},
 		"GET /connectors":                              {"200"},
 		"PATCH /connectors/{name}/offsets":             {"200"},
+		"POST /connectors/{name}/tasks":                {"204"},
+		"PUT /connectors/{name}/fence":                 {"204"},
 	}
 	for route, statuses := range want {
 		method, path, _ := strings.Cut(route, " ")
