@@ -1136,7 +1136,9 @@ void StandaloneHerder::OnTaskFailed(const runtime::TaskId& id, const std::string
 
 void StandaloneHerder::OnTopicUsed(const runtime::TaskId& id, const std::string& topic) {
   absl::MutexLock lock(&mu_);
-  if (connectors_.contains(id.connector)) options_.status_store->PutTopic(id.connector, topic);
+  if (connectors_.contains(id.connector)) {
+    options_.status_store->PutTopic(id.connector, topic, id.task);
+  }
 }
 
 std::vector<std::string> StandaloneHerder::GetActiveTopics(const std::string& name) const {

@@ -232,14 +232,15 @@ void KafkaStatusStore::RemoveTask(const std::string& connector, int task) {
   PutTask(connector, task, destroyed);
 }
 
-void KafkaStatusStore::PutTopic(const std::string& connector, const std::string& topic) {
+void KafkaStatusStore::PutTopic(const std::string& connector, const std::string& topic,
+                                int task) {
   {
     absl::MutexLock lock(&mu_);
     if (state_.Topics(connector).count(topic) > 0) return;
   }
   PutTopicStatus({.topic = topic,
                   .connector = connector,
-                  .task = 0,
+                  .task = task,
                   .discover_timestamp_ms = absl::ToUnixMillis(absl::Now())});
 }
 

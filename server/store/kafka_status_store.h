@@ -102,9 +102,9 @@ class KafkaStatusStore final : public StatusStore {
   void RemoveConnector(const std::string& connector) override ABSL_LOCKS_EXCLUDED(mu_);
   void RemoveTask(const std::string& connector, int task) override ABSL_LOCKS_EXCLUDED(mu_);
   // A task's recordActiveTopic: writes status-topic-{topic}:connector-{c} unless the cache holds
-  // that topic for the connector already. The interface gives no task: task 0 is written, with
-  // the current time as discoverTimestamp; PutTopicStatus writes a given one.
-  void PutTopic(const std::string& connector, const std::string& topic) override
+  // that topic for the connector already, with the current time as discoverTimestamp;
+  // PutTopicStatus writes a given one.
+  void PutTopic(const std::string& connector, const std::string& topic, int task) override
       ABSL_LOCKS_EXCLUDED(mu_);
   std::set<std::string> GetTopics(const std::string& connector) const override
       ABSL_LOCKS_EXCLUDED(mu_);

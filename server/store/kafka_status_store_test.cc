@@ -139,8 +139,8 @@ TEST_F(KafkaStatusStoreTest, ATopicIsWrittenOnceAndResetWithTombstones) {
   a->PutTopicStatus({.topic = "orders-in", .connector = "orders", .task = 2,
                      .discover_timestamp_ms = 1700000000000});
   Settle(*a, *a);
-  a->PutTopic("orders", "orders-in");  // already active: not written again
-  a->PutTopic("orders", "orders-out");
+  a->PutTopic("orders", "orders-in", 0);  // already active: not written again
+  a->PutTopic("orders", "orders-out", 0);
   Settle(*a, *a);
   EXPECT_THAT(a->GetTopics("orders"), ElementsAre("orders-in", "orders-out"));
 

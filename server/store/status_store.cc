@@ -98,7 +98,8 @@ void MemoryStatusStore::RemoveTask(const std::string& connector, int task) {
   tasks_.erase({connector, task});
 }
 
-void MemoryStatusStore::PutTopic(const std::string& connector, const std::string& topic) {
+void MemoryStatusStore::PutTopic(const std::string& connector, const std::string& topic,
+                                 int task) {
   absl::MutexLock lock(&mu_);
   topics_[connector].insert(topic);
 }

@@ -59,7 +59,8 @@ class StatusStore {
   virtual void RemoveTask(const std::string& connector, int task) = 0;
 
   // Active topic tracking (KIP-558).
-  virtual void PutTopic(const std::string& connector, const std::string& topic) = 0;
+  // Task `task` of the connector used `topic` for the first time.
+  virtual void PutTopic(const std::string& connector, const std::string& topic, int task) = 0;
   virtual std::set<std::string> GetTopics(const std::string& connector) const = 0;
   virtual void RemoveTopics(const std::string& connector) = 0;
 };
@@ -82,7 +83,7 @@ class MemoryStatusStore final : public StatusStore {
       ABSL_LOCKS_EXCLUDED(mu_);
   void RemoveConnector(const std::string& connector) override ABSL_LOCKS_EXCLUDED(mu_);
   void RemoveTask(const std::string& connector, int task) override ABSL_LOCKS_EXCLUDED(mu_);
-  void PutTopic(const std::string& connector, const std::string& topic) override
+  void PutTopic(const std::string& connector, const std::string& topic, int task) override
       ABSL_LOCKS_EXCLUDED(mu_);
   std::set<std::string> GetTopics(const std::string& connector) const override
       ABSL_LOCKS_EXCLUDED(mu_);

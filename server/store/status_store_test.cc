@@ -45,9 +45,9 @@ TEST(MemoryStatusStore, RemovingAConnectorRemovesOnlyItsTasks) {
 
 TEST(MemoryStatusStore, TracksTopicsPerConnector) {
   MemoryStatusStore store;
-  store.PutTopic("c", "b");
-  store.PutTopic("c", "a");
-  store.PutTopic("c", "a");
+  store.PutTopic("c", "b", 0);
+  store.PutTopic("c", "a", 1);
+  store.PutTopic("c", "a", 1);
   EXPECT_EQ(store.GetTopics("c"), (std::set<std::string>{"a", "b"}));
   store.RemoveTopics("c");
   EXPECT_TRUE(store.GetTopics("c").empty());
