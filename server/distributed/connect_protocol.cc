@@ -322,4 +322,22 @@ std::vector<ConnectorTaskId> TasksOf(const std::vector<ConnectorAssignment>& ent
   return tasks;
 }
 
+ConnectAssignment RunningAfter(const ConnectAssignment& running,
+                               const ConnectAssignment& received) {
+  std::vector<std::string> connectors = ConnectorsOf(running.assigned);
+  std::vector<ConnectorTaskId> tasks = TasksOf(running.assigned);
+  for (const std::string& c : ConnectorsOf(received.revoked)) {
+    connectors.erase(std::remove(connectors.begin(), connectors.end(), c), connectors.end());
+  }
+  for (const ConnectorTaskId& t : TasksOf(received.revoked)) {
+    tasks.erase(std::remove(tasks.begin(), tasks.end(), t), tasks.end());
+  }
+  for (const std::string& c : ConnectorsOf(received.assigned)) connectors.push_back(c);
+  for (const ConnectorTaskId& t : TasksOf(received.assigned)) tasks.push_back(t);
+  ConnectAssignment out = received;
+  out.assigned = GroupAssigned(connectors, tasks);
+  out.revoked.clear();
+  return out;
+}
+
 }  // namespace sluice::distributed

@@ -153,6 +153,12 @@ std::vector<ConnectorAssignment> GroupRevoked(const std::vector<std::string>& co
 std::vector<std::string> ConnectorsOf(const std::vector<ConnectorAssignment>& entries);
 std::vector<ConnectorTaskId> TasksOf(const std::vector<ConnectorAssignment>& entries);
 
+// What a worker runs once it has applied `received` under a cooperative protocol (Kafka
+// Connect's assignment snapshot): what it ran (`running.assigned`), less what `received`
+// revokes, plus what it assigns; with `received`'s header (leader, URL, offset, error, delay)
+// and nothing revoked. This is what the worker reports in its next join's metadata.
+ConnectAssignment RunningAfter(const ConnectAssignment& running, const ConnectAssignment& received);
+
 }  // namespace sluice::distributed
 
 #endif  // SLUICE_SERVER_DISTRIBUTED_CONNECT_PROTOCOL_H_

@@ -524,5 +524,26 @@ TEST(ConnectProtocolDecoders, NameTheMissingRequiredFieldOfAnAssignment) {
             "value.");
 }
 
+TEST(RunningAfter, DropsWhatIsRevokedAndAddsWhatIsAssigned) {
+  ConnectAssignment running;
+  running.assigned = GroupAssigned({"a", "b"}, {{"a", 0}, {"a", 1}, {"b", 0}});
+  ConnectAssignment received;
+  received.leader = "leader-1";
+  received.config_offset = 12;
+  received.revoked = GroupRevoked({"b"}, {{"a", 1}});
+  received.assigned = GroupAssigned({"c"}, {{"c", 0}});
+  received.delay = absl::Seconds(3);
+  ConnectAssignment after = RunningAfter(running, received);
+  // In Java's order of assignment entries (GroupAssigned).
+  EXPECT_THAT(ConnectorsOf(after.assigned), ::testing::UnorderedElementsAre("a", "c"));
+  EXPECT_THAT(TasksOf(after.assigned),
+              ::testing::UnorderedElementsAreArray(
+                  std::vector<ConnectorTaskId>{{"a", 0}, {"b", 0}, {"c", 0}}));
+  EXPECT_TRUE(after.revoked.empty());
+  EXPECT_EQ(after.leader, "leader-1");
+  EXPECT_EQ(after.config_offset, 12);
+  EXPECT_EQ(after.delay, absl::Seconds(3));
+}
+
 }  // namespace
 }  // namespace sluice::distributed

@@ -452,19 +452,7 @@ TEST(JavaInterop, AJavaLeaderAssignsWorkToOurMember) {
   callbacks.on_assignment = [&](const MemberAssignment& a) {
     absl::MutexLock lock(&mu);
     seen.push_back(a);
-    std::vector<std::string> connectors = ConnectorsOf(running.assigned);
-    std::vector<ConnectorTaskId> tasks = TasksOf(running.assigned);
-    for (const std::string& c : ConnectorsOf(a.assignment.revoked)) {
-      connectors.erase(std::remove(connectors.begin(), connectors.end(), c), connectors.end());
-    }
-    for (const ConnectorTaskId& t : TasksOf(a.assignment.revoked)) {
-      tasks.erase(std::remove(tasks.begin(), tasks.end(), t), tasks.end());
-    }
-    for (const std::string& c : ConnectorsOf(a.assignment.assigned)) connectors.push_back(c);
-    for (const ConnectorTaskId& t : TasksOf(a.assignment.assigned)) tasks.push_back(t);
-    running = a.assignment;
-    running.assigned = GroupAssigned(connectors, tasks);
-    running.revoked.clear();
+    running = RunningAfter(running, a.assignment);
     running.delay = absl::ZeroDuration();
     has_running = true;
   };

@@ -69,20 +69,7 @@ class FakeWorker {
   }
   void Assigned(const MemberAssignment& a) {
     absl::MutexLock lock(&mu_);
-    // What it runs now: the previous work less what was revoked, plus what was assigned.
-    std::vector<std::string> connectors = ConnectorsOf(running_.assigned);
-    std::vector<ConnectorTaskId> tasks = TasksOf(running_.assigned);
-    for (const std::string& c : ConnectorsOf(a.assignment.revoked)) {
-      connectors.erase(std::remove(connectors.begin(), connectors.end(), c), connectors.end());
-    }
-    for (const ConnectorTaskId& t : TasksOf(a.assignment.revoked)) {
-      tasks.erase(std::remove(tasks.begin(), tasks.end(), t), tasks.end());
-    }
-    for (const std::string& c : ConnectorsOf(a.assignment.assigned)) connectors.push_back(c);
-    for (const ConnectorTaskId& t : TasksOf(a.assignment.assigned)) tasks.push_back(t);
-    running_ = a.assignment;
-    running_.assigned = GroupAssigned(connectors, tasks);
-    running_.revoked.clear();
+    running_ = RunningAfter(running_, a.assignment);
     received_.push_back(a);
     changed_ = true;
   }
