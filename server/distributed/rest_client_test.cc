@@ -1,0 +1,147 @@
+// RestClient against a one-request HTTP server in the test: what it sends (Kafka Connect's
+// RestClient headers, the signature, the body) and how it reads answers.
+#include "server/distributed/rest_client.h"
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <thread>
+
+#include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+
+namespace sluice::distributed {
+namespace {
+
+using ::testing::HasSubstr;
+using ::testing::StartsWith;
+
+// Serves one request on 127.0.0.1 with `response` (a whole HTTP response) and keeps what came.
+class OneShotServer {
+ public:
+  explicit OneShotServer(std::string response) : response_(std::move(response)) {
+    listener_ = ::socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    addr.sin_port = 0;
+    ::bind(listener_, reinterpret_cast<sockaddr*>(&addr), sizeof(addr));
+    ::listen(listener_, 1);
+    socklen_t len = sizeof(addr);
+    ::getsockname(listener_, reinterpret_cast<sockaddr*>(&addr), &len);
+    port_ = ntohs(addr.sin_port);
+    thread_ = std::thread([this] { Serve(); });
+  }
+  ~OneShotServer() {
+    ::shutdown(listener_, SHUT_RDWR);
+    thread_.join();
+    ::close(listener_);
+  }
+  std::string url(const std::string& path) const {
+    return absl::StrCat("http://127.0.0.1:", port_, path);
+  }
+  // The request as received (after the server answered).
+  const std::string& received() {
+    thread_.join();
+    thread_ = std::thread([] {});
+    return received_;
+  }
+
+ private:
+  void Serve() {
+    int fd = ::accept(listener_, nullptr, nullptr);
+    if (fd < 0) return;
+    char buf[4096];
+    size_t want = std::string::npos;
+    while (received_.size() < want) {
+      ssize_t n = ::read(fd, buf, sizeof(buf));
+      if (n <= 0) break;
+      received_.append(buf, static_cast<size_t>(n));
+      size_t end = received_.find("\r\n\r\n");
+      if (end != std::string::npos && want == std::string::npos) {
+        size_t body = 0;
+        size_t at = received_.find("Content-Length: ");
+        if (at != std::string::npos && at < end) {
+          (void)absl::SimpleAtoi(received_.substr(at + 16, received_.find("\r\n", at) - at - 16),
+                                 &body);
+        }
+        want = end + 4 + body;
+      }
+    }
+    (void)!::write(fd, response_.data(), response_.size());
+    ::close(fd);
+  }
+
+  const std::string response_;
+  int listener_ = -1;
+  int port_ = 0;
+  std::thread thread_;
+  std::string received_;
+};
+
+TEST(RestClient, SendsWhatKafkaConnectsRestClientSends) {
+  OneShotServer server("HTTP/1.1 204 No Content\r\nContent-Length: 0\r\n\r\n");
+  RestClient client({});
+  absl::StatusOr<RestResponse> r =
+      client.Send({.method = "POST",
+                   .url = server.url("/connectors/c/tasks?forward=true"),
+                   .body = R"([{"task.class":"T"}])",
+                   .signature = SignatureHeaders{"c2ln", "HmacSHA256"}});
+  ASSERT_TRUE(r.ok()) << r.status();
+  EXPECT_EQ(r->status, 204);
+  EXPECT_TRUE(r->body.empty());
+  EXPECT_TRUE(ErrorOf(*r).ok());
+  const std::string& sent = server.received();
+  EXPECT_THAT(sent, StartsWith("POST /connectors/c/tasks?forward=true HTTP/1.1\r\n"));
+  EXPECT_THAT(sent, HasSubstr("\r\nAccept: application/json\r\n"));
+  EXPECT_THAT(sent, HasSubstr("\r\nUser-Agent: kafka-connect\r\n"));
+  EXPECT_THAT(sent, HasSubstr("\r\nContent-Type: application/json\r\n"));
+  EXPECT_THAT(sent, HasSubstr("\r\nX-Connect-Authorization: c2ln\r\n"));
+  EXPECT_THAT(sent, HasSubstr("\r\nX-Connect-Request-Signature-Algorithm: HmacSHA256\r\n"));
+  EXPECT_FALSE(absl::StrContains(sent, "Expect:"));
+  EXPECT_TRUE(absl::EndsWith(sent, "\r\n\r\n[{\"task.class\":\"T\"}]"));
+}
+
+TEST(RestClient, AnErrorAnswerGivesTheOtherWorkersMessageAndStatus) {
+  const std::string body = R"({"error_code":409,"message":"Cannot complete request"})";
+  OneShotServer server(absl::StrCat("HTTP/1.1 409 Conflict\r\nContent-Type: application/json\r\n",
+                                    "Content-Length: ", body.size(), "\r\n\r\n", body));
+  absl::StatusOr<RestResponse> r = RestClient({}).Send({.url = server.url("/connectors")});
+  ASSERT_TRUE(r.ok()) << r.status();
+  int http = 0;
+  absl::Status error = ErrorOf(*r, &http);
+  EXPECT_EQ(error.message(), "Cannot complete request");
+  EXPECT_EQ(http, 409);
+}
+
+TEST(RestClient, ARedirectIsNotFollowed) {
+  OneShotServer server(
+      "HTTP/1.1 302 Found\r\nLocation: http://elsewhere/\r\nContent-Length: 0\r\n\r\n");
+  absl::StatusOr<RestResponse> r = RestClient({}).Send({.url = server.url("/")});
+  ASSERT_TRUE(r.ok()) << r.status();
+  int http = 0;
+  EXPECT_EQ(ErrorOf(*r, &http).message(),
+            "Unexpected status code when handling forwarded request: 302");
+  EXPECT_EQ(http, 500);
+}
+
+TEST(RestClient, NoAnswerIsAnIoError) {
+  int port = 0;
+  {
+    OneShotServer closed("");
+    port = std::stoi(closed.url("").substr(std::string("http://127.0.0.1:").size()));
+  }
+  absl::StatusOr<RestResponse> r =
+      RestClient({}).Send({.url = absl::StrCat("http://127.0.0.1:", port, "/")});
+  ASSERT_TRUE(absl::IsUnavailable(r.status()));
+  EXPECT_THAT(std::string(r.status().message()),
+              StartsWith("IO Error trying to forward REST request: "));
+}
+
+}  // namespace
+}  // namespace sluice::distributed
