@@ -30,7 +30,10 @@ class OffsetStore {
   virtual ~OffsetStore() = default;
   // The stored value for `key`, or nullopt.
   virtual std::optional<std::string> Get(absl::string_view key) const = 0;
-  // Applies `writes` in order and returns once they are durable. On error nothing is applied.
+  // Applies `writes` in order and returns once they are durable. On error the file and memory
+  // stores applied nothing; the Kafka store may have written some of them (Kafka has no undo,
+  // and Kafka Connect's offset writer has the same window), which at-least-once delivery
+  // tolerates: the next commit writes them again.
   virtual absl::Status Write(const std::vector<OffsetWrite>& writes) = 0;
   // Every stored entry, sorted by key.
   virtual std::vector<std::pair<std::string, std::string>> All() const = 0;
