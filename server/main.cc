@@ -96,6 +96,14 @@ int Run(int argc, char** argv) {
                 kKafkaConnectApiVersion, BuildCommit());
     return 0;
   }
+  if (args[0] == "distributed") {
+    // The parts are in (server/distributed, server/store's Kafka stores); the herder that joins
+    // them is not yet.
+    std::fputs("sluiced: distributed mode is not available in this build yet; run "
+               "`sluiced standalone WORKER.properties` (see docs/architecture.md)\n",
+               stderr);
+    return 2;
+  }
   if (args[0] != "standalone" || args.size() < 2) {
     std::fputs(kUsage, stderr);
     return 2;
