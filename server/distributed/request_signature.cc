@@ -9,6 +9,7 @@
 #include <utility>
 
 #include "absl/strings/ascii.h"
+#include "formats/base64.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 
@@ -116,16 +117,6 @@ std::string SslMac(const EVP_MD* md, std::string_view key, std::string_view data
   return Digest(md, {key, pad2, inner});
 }
 
-// Integer.toString(b, 16) of a Java byte (signed): "21", "-3d".
-std::string JavaByteHex(unsigned char c) {
-  const int b = static_cast<int8_t>(c);
-  constexpr char kHex[] = "0123456789abcdef";
-  const int m = b < 0 ? -b : b;
-  std::string out = b < 0 ? "-" : "";
-  if (m >= 16) out += kHex[m / 16];
-  out += kHex[m % 16];
-  return out;
-}
 
 }  // namespace
 
@@ -166,77 +157,7 @@ absl::StatusOr<SignatureHeaders> SignRequest(std::string_view key, std::string_v
                                              std::string_view algorithm) {
   absl::StatusOr<std::string> mac = ComputeMac(algorithm, key, body);
   if (!mac.ok()) return mac.status();
-  return SignatureHeaders{EncodeBase64(*mac), std::string(algorithm)};
-}
-
-std::string EncodeBase64(std::string_view bytes) {
-  std::string out(4 * ((bytes.size() + 2) / 3), '\0');
-  const int n = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()),
-                                reinterpret_cast<const unsigned char*>(bytes.data()),
-                                static_cast<int>(bytes.size()));
-  out.resize(n < 0 ? 0 : static_cast<size_t>(n));
-  return out;
-}
-
-absl::StatusOr<std::string> DecodeJavaBase64(std::string_view text) {
-  // java.util.Base64.Decoder.decode0, step for step, so that every input fails where and how
-  // Java's fails.
-  static constexpr std::array<int8_t, 256> kValues = [] {
-    std::array<int8_t, 256> v{};
-    for (auto& x : v) x = -1;
-    constexpr char kAlphabet[] =
-        "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    for (int i = 0; i < 64; ++i) {
-      v[static_cast<unsigned char>(kAlphabet[i])] = static_cast<int8_t>(i);
-    }
-    v[static_cast<unsigned char>('=')] = -2;
-    return v;
-  }();
-  const size_t sl = text.size();
-  if (sl == 0) return std::string();
-  if (sl < 2) {
-    return absl::InvalidArgumentError("Input byte[] should at least have 2 bytes for base64 bytes");
-  }
-  std::string out;
-  out.reserve(3 * ((sl + 3) / 4));
-  size_t sp = 0;
-  uint32_t bits = 0;
-  int shiftto = 18;
-  while (sp < sl) {
-    const unsigned char c = static_cast<unsigned char>(text[sp++]);
-    const int b = kValues[c];
-    if (b < 0) {
-      if (b == -2) {  // '='
-        if ((shiftto == 6 && (sp == sl || text[sp++] != '=')) || shiftto == 18) {
-          return absl::InvalidArgumentError("Input byte array has wrong 4-byte ending unit");
-        }
-        break;
-      }
-      return absl::InvalidArgumentError(absl::StrCat("Illegal base64 character ", JavaByteHex(c)));
-    }
-    bits |= static_cast<uint32_t>(b) << shiftto;
-    shiftto -= 6;
-    if (shiftto < 0) {
-      out += static_cast<char>(bits >> 16);
-      out += static_cast<char>(bits >> 8);
-      out += static_cast<char>(bits);
-      shiftto = 18;
-      bits = 0;
-    }
-  }
-  if (shiftto == 6) {
-    out += static_cast<char>(bits >> 16);
-  } else if (shiftto == 0) {
-    out += static_cast<char>(bits >> 16);
-    out += static_cast<char>(bits >> 8);
-  } else if (shiftto == 12) {
-    return absl::InvalidArgumentError("Last unit does not have enough valid bits");
-  }
-  if (sp < sl) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("Input byte array has incorrect ending byte at ", sp));
-  }
-  return out;
+  return SignatureHeaders{formats::Base64Encode(*mac), std::string(algorithm)};
 }
 
 absl::StatusOr<std::optional<RequestSignature>> RequestSignature::FromHeaders(
@@ -244,7 +165,7 @@ absl::StatusOr<std::optional<RequestSignature>> RequestSignature::FromHeaders(
     std::string body) {
   if (!algorithm.has_value() || !signature.has_value()) return std::nullopt;
   if (FindMac(*algorithm) == nullptr) return NotAvailable(*algorithm);
-  absl::StatusOr<std::string> decoded = DecodeJavaBase64(*signature);
+  absl::StatusOr<std::string> decoded = formats::JavaBase64Decode(*signature);
   if (!decoded.ok()) return decoded.status();
   return RequestSignature(std::string(*algorithm), *std::move(decoded), std::move(body));
 }

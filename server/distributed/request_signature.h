@@ -55,14 +55,6 @@ struct SignatureHeaders {
 absl::StatusOr<SignatureHeaders> SignRequest(std::string_view key, std::string_view body,
                                              std::string_view algorithm);
 
-// `text` decoded as java.util.Base64.getDecoder().decode(String) decodes it (the basic
-// alphabet; padding may be left out, but if present must be right). InvalidArgument with the
-// message of Java's IllegalArgumentException ("Illegal base64 character 21", "Input byte array
-// has wrong 4-byte ending unit", ...). Each byte of `text` is one ISO-8859-1 character.
-absl::StatusOr<std::string> DecodeJavaBase64(std::string_view text);
-
-// Standard base64 with padding (java.util.Base64.getEncoder()).
-std::string EncodeBase64(std::string_view bytes);
 
 // The signature of one received request: Java's InternalRequestSignature.
 class RequestSignature {

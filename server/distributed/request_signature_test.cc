@@ -165,47 +165,5 @@ TEST(RequestSignature, UnreadableHeadersGiveJavasBadRequestMessages) {
   }
 }
 
-TEST(JavaBase64, DecodesAndFailsAsJavaUtilBase64) {
-  struct Case {
-    std::string in;
-    std::optional<size_t> decoded_size;  // nullopt: an error
-    std::string message;
-  };
-  const Case cases[] = {
-      {"", 0, ""},
-      {"abc", 2, ""},
-      {"ab==", 1, ""},
-      {"YWJ", 2, ""},
-      {"YQ", 1, ""},
-      {"a", std::nullopt, "Input byte[] should at least have 2 bytes for base64 bytes"},
-      {"Y", std::nullopt, "Input byte[] should at least have 2 bytes for base64 bytes"},
-      {"!!!!", std::nullopt, "Illegal base64 character 21"},
-      {"YWJj=", std::nullopt, "Input byte array has wrong 4-byte ending unit"},
-      {"YW Jj", std::nullopt, "Illegal base64 character 20"},
-      {"YQ=", std::nullopt, "Input byte array has wrong 4-byte ending unit"},
-      {"YWJjZA==x", std::nullopt, "Input byte array has incorrect ending byte at 8"},
-      {"YWJjZA=", std::nullopt, "Input byte array has wrong 4-byte ending unit"},
-      {"-_8=", std::nullopt, "Illegal base64 character 2d"},
-  };
-  for (const Case& c : cases) {
-    absl::StatusOr<std::string> d = DecodeJavaBase64(c.in);
-    if (c.decoded_size.has_value()) {
-      ASSERT_TRUE(d.ok()) << c.in << ": " << d.status();
-      EXPECT_EQ(d->size(), *c.decoded_size) << c.in;
-    } else {
-      EXPECT_EQ(d.status().code(), absl::StatusCode::kInvalidArgument) << c.in;
-      EXPECT_EQ(d.status().message(), c.message) << c.in;
-    }
-  }
-  EXPECT_EQ(*DecodeJavaBase64("YWJjZA=="), "abcd");
-  EXPECT_EQ(*DecodeJavaBase64(EncodeBase64(TestKey())), TestKey());
-  EXPECT_EQ(EncodeBase64(TestKey()), "AQgPFh0kKzI5QEdOVVxjanF4f4aNlJuiqbC3vsXM09o=");
-}
-
-TEST(JavaBase64, NamesANonAsciiByteAsASignedJavaByte) {
-  // Integer.toString((byte) 0xE9, 16)
-  EXPECT_EQ(DecodeJavaBase64("YW\xE9j").status().message(), "Illegal base64 character -17");
-}
-
 }  // namespace
 }  // namespace sluice::distributed

@@ -88,54 +88,6 @@ std::optional<int32_t> IntValue(const Value* v) {
   return static_cast<int32_t>(static_cast<uint32_t>(static_cast<uint64_t>(v->integer())));
 }
 
-// java.util.Base64.getDecoder().decode(String): the basic alphabet, padding optional but
-// checked when present, nothing after it, no whitespace.
-std::optional<std::string> JavaBase64Decode(std::string_view text) {
-  auto sextet = [](unsigned char c) -> int {
-    if (c >= 'A' && c <= 'Z') return c - 'A';
-    if (c >= 'a' && c <= 'z') return c - 'a' + 26;
-    if (c >= '0' && c <= '9') return c - '0' + 52;
-    if (c == '+') return 62;
-    if (c == '/') return 63;
-    if (c == '=') return -2;
-    return -1;
-  };
-  std::string out;
-  uint32_t bits = 0;
-  int shift = 18;
-  size_t i = 0;
-  while (i < text.size()) {
-    const int b = sextet(static_cast<unsigned char>(text[i++]));
-    if (b < 0) {
-      if (b == -1) return std::nullopt;  // "Illegal base64 character"
-      // '=': one after three sextets, two after two; anything else is a wrong ending unit.
-      if ((shift == 6 && (i == text.size() || text[i++] != '=')) || shift == 18) {
-        return std::nullopt;
-      }
-      break;
-    }
-    bits |= static_cast<uint32_t>(b) << shift;
-    shift -= 6;
-    if (shift < 0) {
-      out.push_back(static_cast<char>(bits >> 16));
-      out.push_back(static_cast<char>(bits >> 8));
-      out.push_back(static_cast<char>(bits));
-      shift = 18;
-      bits = 0;
-    }
-  }
-  if (shift == 6) {
-    out.push_back(static_cast<char>(bits >> 16));
-  } else if (shift == 0) {
-    out.push_back(static_cast<char>(bits >> 16));
-    out.push_back(static_cast<char>(bits >> 8));
-  } else if (shift == 12) {
-    return std::nullopt;  // "Last unit does not have enough valid bits"
-  }
-  if (i < text.size()) return std::nullopt;  // "Input byte array has incorrect ending byte"
-  return out;
-}
-
 std::string_view KindName(const Value* v) {
   if (v == nullptr || v->is_null()) return "null";
   switch (v->kind()) {
@@ -557,8 +509,8 @@ std::optional<ConfigUpdate> ConfigTopicState::Apply(int64_t offset, const TopicR
     if (value.kind() != Value::Kind::kMap) return wrong_format("session key", &value);
     const Value* encoded = Field(value, "key");
     if (!IsString(encoded)) return wrong_format("session key 'key' field", encoded);
-    std::optional<std::string> raw = JavaBase64Decode(encoded->string());
-    if (!raw.has_value()) {
+    absl::StatusOr<std::string> raw = formats::JavaBase64Decode(encoded->string());
+    if (!raw.ok()) {
       spdlog::error("Ignoring session key: its 'key' field is not base64");
       return std::nullopt;
     }
