@@ -80,18 +80,7 @@ func encodeJSON(v any) ([]byte, error) {
 
 // writeError answers {"error_code":httpStatus,"message":msg} with the given status.
 func writeError(w http.ResponseWriter, httpStatus int, msg string) {
-	body, err := encodeJSON(errorMessage{ErrorCode: httpStatus, Message: msg})
-	if err != nil { // cannot happen for an int and a string
-		body = []byte(`{"error_code":500,"message":"failed to encode the error"}`)
-	}
-	h := w.Header()
-	h.Del("Trailer")
-	h.Del("Transfer-Encoding")
-	h.Del("Location")
-	h.Set("Content-Type", "application/json")
-	h.Set("Content-Length", strconv.Itoa(len(body)))
-	w.WriteHeader(httpStatus)
-	_, _ = w.Write(body)
+	writeErrorBody(w, httpStatus, httpStatus, &msg)
 }
 
 // jerseyMessage is the message Jersey gives its own HTTP errors: "HTTP 404 Not Found".

@@ -454,6 +454,7 @@ func writeErrorBody(w http.ResponseWriter, httpStatus, code int, msg *string) {
 	}
 	h := w.Header()
 	h.Del("Trailer")
+	h.Del("Transfer-Encoding")
 	h.Del("Location")
 	h.Set("Content-Type", "application/json")
 	h.Set("Content-Length", strconv.Itoa(len(body)))

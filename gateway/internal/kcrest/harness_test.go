@@ -146,27 +146,11 @@ type response struct {
 // do sends method path with body (no body when body is ""); contentType "" sends none.
 func (g *gateway) do(t *testing.T, method, path, contentType, body string) response {
 	t.Helper()
-	var rd io.Reader
-	if body != "" {
-		rd = strings.NewReader(body)
-	}
-	req, err := http.NewRequest(method, g.srv.URL+path, rd)
-	if err != nil {
-		t.Fatal(err)
-	}
+	header := http.Header{}
 	if contentType != "" {
-		req.Header.Set("Content-Type", contentType)
+		header.Set("Content-Type", contentType)
 	}
-	resp, err := g.srv.Client().Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	b, err := io.ReadAll(resp.Body)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return response{status: resp.StatusCode, header: resp.Header, body: string(b)}
+	return g.doWith(t, method, path, body, header)
 }
 
 func (g *gateway) host() string { return strings.TrimPrefix(g.srv.URL, "http://") }
