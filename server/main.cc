@@ -398,6 +398,14 @@ int RunDistributed(const std::string& path) {
   if (embedded) {
     spdlog::warn("Distributed mode on the embedded broker: this worker forms a cluster of one. "
                  "A cluster of several workers needs a real Kafka (bootstrap.servers).");
+  } else if (absl::StartsWith(kafka.cluster_id, "mockCluster")) {
+    // librdkafka's mock coordinator aborts the process that hosts it when the members of a group
+    // offer different first protocols (DESIGN.md section 4): no group is joined there.
+    Die(absl::StrCat("bootstrap.servers ", kafka.bootstrap,
+                     " is another Sluice worker's embedded broker, which cannot coordinate a "
+                     "cluster of workers. A cluster of several workers needs a real Kafka; "
+                     "without bootstrap.servers, a distributed worker forms a cluster of one on "
+                     "its own embedded broker."));
   }
   const Advertised advertised = AdvertisedAddress(worker);
   const std::string worker_id = advertised.worker_id();

@@ -776,6 +776,11 @@ void DistributedHerder::MaybeRotateSessionKey() {
 
 // ---- Starting and stopping work here --------------------------------------------------------
 
+bool DistributedHerder::NewHost(const std::string& name) {
+  absl::MutexLock lock(&mu_);
+  return new_hosts_.erase(name) > 0;
+}
+
 bool DistributedHerder::EnsureHost(const std::string& name) {
   ConfigMap config;
   uint64_t generation;
@@ -785,10 +790,14 @@ bool DistributedHerder::EnsureHost(const std::string& name) {
     if (c == snapshot_.connectors.end()) return false;
     config = c->second;
     auto it = hosts_.find(name);
-    if (it != hosts_.end() && worker_->HostAlive(name)) return true;
+    if (it != hosts_.end() && worker_->HostAlive(name)) {
+      new_hosts_.erase(name);
+      return true;
+    }
     if (it != hosts_.end()) hosts_.erase(it);
     generation = next_host_generation_++;
     hosts_[name] = generation;
+    new_hosts_.insert(name);
   }
   // A host that died is cleaned up before a new one starts.
   worker_->StopConnectorHost(name);
@@ -857,6 +866,29 @@ void DistributedHerder::StartConnector(const std::string& name) {
     return;
   }
   if (!EnsureHost(name)) return;  // reported FAILED by the worker
+  if (!NewHost(name)) {
+    // The host outlived an earlier instance (its tasks run here): the instance starts with the
+    // config of now. A config the host's plugin cannot take (another connector.class) needs a
+    // host of its own: the tasks here start again in it.
+    ConfigMap config;
+    {
+      absl::MutexLock lock(&mu_);
+      config = snapshot_.connectors.at(name);
+    }
+    if (!worker_->ReplaceConnectorConfig(name, config).ok()) {
+      std::vector<int> tasks;
+      {
+        absl::MutexLock lock(&mu_);
+        for (const TaskKey& t : running_tasks_) {
+          if (t.first == name) tasks.push_back(t.second);
+        }
+        hosts_.erase(name);
+      }
+      worker_->StopConnectorHost(name);
+      if (!EnsureHost(name)) return;
+      for (int task : tasks) StartTask({name, task});
+    }
+  }
   if (target == store::TargetState::kPaused) {
     options_.status_store->PutConnector(name, Status(State::kPaused, std::nullopt));
     return;

@@ -229,6 +229,9 @@ class DistributedHerder final : public Herder, public worker::WorkerListener {
   // Starts the connector's plugin host when it has none. False (the failure reported) if it
   // cannot.
   bool EnsureHost(const std::string& name) ABSL_LOCKS_EXCLUDED(mu_);
+  // Whether the last EnsureHost for `name` started a new host (one that has the connector's
+  // config of now).
+  bool NewHost(const std::string& name) ABSL_LOCKS_EXCLUDED(mu_);
   // Stops the host when nothing of the connector runs here any more.
   void MaybeStopHost(const std::string& name) ABSL_LOCKS_EXCLUDED(mu_);
   void OnHostExit(const std::string& name, uint64_t host_generation, const std::string& trace)
@@ -302,6 +305,7 @@ class DistributedHerder final : public Herder, public worker::WorkerListener {
   // purpose, so that its exit is not reported as a failure).
   std::map<std::string, uint64_t> hosts_ ABSL_GUARDED_BY(mu_);
   uint64_t next_host_generation_ ABSL_GUARDED_BY(mu_) = 1;
+  std::set<std::string> new_hosts_ ABSL_GUARDED_BY(mu_);
   // Tasks stopped for new task configs, started again once a rebalance assigns them.
   std::set<std::pair<std::string, int>> tasks_to_restart_ ABSL_GUARDED_BY(mu_);
   bool resolved_ ABSL_GUARDED_BY(mu_) = false;
