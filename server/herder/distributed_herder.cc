@@ -1668,6 +1668,7 @@ DistributedHerder::GroupView DistributedHerder::View() const {
   GroupView view;
   view.generation = generation_;
   view.resolved = resolved_;
+  view.waiting_requests = requests_.size();
   if (assignment_.has_value()) {
     view.member_id = assignment_->member_id;
     view.leader = assignment_->leader;

@@ -128,6 +128,8 @@ class DistributedHerder final : public Herder, public worker::WorkerListener {
     std::vector<distributed::ConnectorTaskId> tasks;
     // Whether the last assignment was applied and no rebalance is pending.
     bool resolved = false;
+    // Requests queued for the herder thread.
+    size_t waiting_requests = 0;
   };
   GroupView View() const ABSL_LOCKS_EXCLUDED(mu_);
 
