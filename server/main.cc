@@ -210,8 +210,9 @@ Advertised AdvertisedAddress(const config::WorkerConfig& worker) {
 class ApiServers {
  public:
   ApiServers(herder::Herder* herder, plugins::PluginRegistry* registry,
-             const config::WorkerConfig* worker, const std::string& cluster_id)
-      : service_(herder, registry, worker, &logger_levels_,
+             const config::WorkerConfig* worker, logging::LoggerLevels* logger_levels,
+             const std::string& cluster_id)
+      : service_(herder, registry, worker, logger_levels,
                  {kKafkaConnectApiVersion, BuildCommit(), cluster_id}),
         worker_(worker) {
     service_.SetTopicTracking({worker->topic_tracking_enable, worker->topic_tracking_allow_reset});
@@ -264,7 +265,6 @@ class ApiServers {
   }
 
  private:
-  logging::LoggerLevels logger_levels_;
   api::ConnectServiceImpl service_;
   const config::WorkerConfig* worker_;
   std::unique_ptr<grpc::Server> server_;
@@ -327,7 +327,9 @@ int RunStandalone(const std::vector<std::string>& args) {
                                         .worker_id = worker_id});
   if (!herder.ok()) Die(std::string(herder.status().message()));
 
-  ApiServers api(herder->get(), plugins.registry.get(), &*worker, kafka.cluster_id);
+  logging::LoggerLevels logger_levels;
+  ApiServers api(herder->get(), plugins.registry.get(), &*worker, &logger_levels,
+                 kafka.cluster_id);
   api.StartGrpc();
 
   // Connectors: the stored ones, then those on the command line (which replace stored ones of
@@ -493,6 +495,7 @@ int RunDistributed(const std::string& path) {
     };
   }
 
+  logging::LoggerLevels logger_levels;
   absl::StatusOr<std::unique_ptr<herder::DistributedHerder>> herder =
       herder::DistributedHerder::Create(
           {.config = &*config,
@@ -507,11 +510,17 @@ int RunDistributed(const std::string& path) {
            .flush_statuses = [&statuses] { (void)statuses.Flush(absl::Seconds(5)); },
            .membership_factory = membership,
            .advertised_url = advertised_url,
-           .worker_id = worker_id});
+           .worker_id = worker_id,
+           .on_logger_level =
+               [&logger_levels](const std::string& logger_namespace, const std::string& level) {
+                 absl::StatusOr<logging::LogLevel> parsed = logging::ParseLogLevel(level);
+                 if (parsed.ok()) logger_levels.SetLevel(logger_namespace, *parsed);
+               }});
   if (!herder.ok()) Die(std::string(herder.status().message()));
   listener.store(herder->get());
 
-  ApiServers api(herder->get(), plugins.registry.get(), &worker, kafka.cluster_id);
+  ApiServers api(herder->get(), plugins.registry.get(), &worker, &logger_levels,
+                 kafka.cluster_id);
   api.StartGrpc();
   (*herder)->Start();
   api.StartRestAndAnnounce(worker_id, kafka.bootstrap, kafka.cluster_id);

@@ -55,12 +55,19 @@ grpc::Status ConnectServiceImpl::SetLoggerLevel(grpc::ServerContext* context,
     if (!level_name.empty()) status = WithHttpStatus(std::move(status), kUnknownLevelHttpStatus);
     return ToGrpcStatus(status, context);
   }
-  std::vector<std::string> affected = loggers_->SetLevel(request->logger(), *level);
-  // scope=cluster: a standalone worker is the whole cluster, so the change applies here and the
-  // answer is empty (REST: 204). Scope is case-insensitive; any other is "worker", as in Kafka
+  // scope=cluster: the answer is empty (REST: 204). A distributed herder writes the level to the
+  // config topic, whence every worker applies it; a standalone worker is the whole cluster, so
+  // the change applies here. Scope is case-insensitive; any other is "worker", as in Kafka
   // Connect.
-  if (absl::AsciiStrToLower(request->scope()) != kClusterScope) {
-    for (std::string& name : affected) response->add_loggers(std::move(name));
+  if (absl::AsciiStrToLower(request->scope()) == kClusterScope) {
+    absl::StatusOr<bool> written =
+        herder_->SetClusterLoggerLevel(request->logger(), level_name);
+    if (!written.ok()) return ToGrpcStatus(written.status(), context);
+    if (!*written) loggers_->SetLevel(request->logger(), *level);
+    return grpc::Status::OK;
+  }
+  for (std::string& name : loggers_->SetLevel(request->logger(), *level)) {
+    response->add_loggers(std::move(name));
   }
   return grpc::Status::OK;
 }

@@ -282,6 +282,11 @@ void DistributedHerder::OnAssignment(const MemberAssignment& assignment) {
 // ---- The config topic's updates -------------------------------------------------------------
 
 void DistributedHerder::OnConfigUpdate(const store::ConfigUpdate& update) {
+  if (update.kind == store::ConfigUpdate::Kind::kLoggerLevelSet) {
+    spdlog::info("Setting level of namespace {} and children to {}", update.name, update.level);
+    if (options_.on_logger_level) options_.on_logger_level(update.name, update.level);
+    return;
+  }
   std::optional<store::SessionKey> key;
   if (update.kind == store::ConfigUpdate::Kind::kSessionKeyUpdated) {
     key = options_.config_store->TopicSnapshot().session_key;
@@ -326,7 +331,7 @@ void DistributedHerder::OnConfigUpdate(const store::ConfigUpdate& update) {
       restart_requests_pending_ = true;
       break;
     case store::ConfigUpdate::Kind::kLoggerLevelSet:
-      break;
+      break;  // applied below, outside the lock
   }
   if (needs_rebalance_) resolved_ = false;
   wake_.SignalAll();
@@ -1611,6 +1616,14 @@ absl::Status DistributedHerder::FenceZombies(
         "Cannot fence zombie tasks of connector ", name,
         ": this worker does not support exactly-once source connectors"));
   });
+}
+
+absl::StatusOr<bool> DistributedHerder::SetClusterLoggerLevel(const std::string& logger_namespace,
+                                                              const std::string& level) {
+  if (absl::Status s = options_.config_store->PutLoggerLevel(logger_namespace, level); !s.ok()) {
+    return s;
+  }
+  return true;
 }
 
 // ---- Statuses -------------------------------------------------------------------------------

@@ -99,6 +99,9 @@ class DistributedHerder final : public Herder, public worker::WorkerListener {
     absl::Duration request_timeout = absl::Seconds(90);
     // Requests to other workers (task configs to the leader).
     distributed::RestClientOptions rest_client;
+    // Applies a cluster-wide logger level read from the config topic (KIP-976); optional.
+    std::function<void(const std::string& logger_namespace, const std::string& level)>
+        on_logger_level;
     // The clock (tests move it to check key rotation and scheduled rebalances).
     std::function<absl::Time()> now = [] { return absl::Now(); };
   };
@@ -178,6 +181,9 @@ class DistributedHerder final : public Herder, public worker::WorkerListener {
   absl::Status FenceZombies(
       const std::string& name,
       const std::optional<distributed::RequestSignature>& signature) override;
+  // Writes logger-cluster-{namespace}; every worker applies it when it reads it.
+  absl::StatusOr<bool> SetClusterLoggerLevel(const std::string& logger_namespace,
+                                             const std::string& level) override;
 
   // ---- worker::WorkerListener ----
   void OnConnectorRunning(const std::string& name) override;

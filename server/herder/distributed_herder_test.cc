@@ -130,7 +130,11 @@ class DistributedHerderTest : public ::testing::Test {
          .membership_factory = std::move(factory),
          .advertised_url = "http://w:8083/",
          .worker_id = "w:8083",
-         .request_timeout = request_timeout_});
+         .request_timeout = request_timeout_,
+         .on_logger_level = [this](const std::string& ns, const std::string& level) {
+           absl::MutexLock lock(&levels_mu_);
+           levels_.emplace_back(ns, level);
+         }});
     ASSERT_TRUE(herder.ok()) << herder.status();
     herder_ = *std::move(herder);
     listener_.store(herder_.get());
@@ -158,6 +162,8 @@ class DistributedHerderTest : public ::testing::Test {
   std::atomic<DistributedHerder*> listener_{nullptr};
   absl::Duration request_timeout_ = absl::Seconds(30);
   ScriptedMembership* scripted_ = nullptr;
+  absl::Mutex levels_mu_;
+  std::vector<std::pair<std::string, std::string>> levels_ ABSL_GUARDED_BY(levels_mu_);
   std::unique_ptr<DistributedHerder> herder_;
 };
 
@@ -378,6 +384,19 @@ TEST_F(DistributedHerderTest, ARequestThatOutlivesItsDeadlineDuringARebalanceTim
   absl::Status answer = herder_->DeleteConnector("s");
   EXPECT_TRUE(absl::IsDeadlineExceeded(answer)) << answer;
   EXPECT_EQ(answer.message(), "Request timed out");
+}
+
+TEST_F(DistributedHerderTest, AClusterLoggerLevelGoesThroughTheConfigTopicToEveryWorker) {
+  StartLeader();
+  absl::StatusOr<bool> written = herder_->SetClusterLoggerLevel("org.apache.kafka", "DEBUG");
+  ASSERT_TRUE(written.ok()) << written.status();
+  EXPECT_TRUE(*written);
+  // Applied here once read back, as on every other worker.
+  EXPECT_TRUE(WaitFor([&] {
+    absl::MutexLock lock(&levels_mu_);
+    return levels_ == std::vector<std::pair<std::string, std::string>>{
+                          {"org.apache.kafka", "DEBUG"}};
+  }));
 }
 
 }  // namespace

@@ -158,6 +158,15 @@ class Herder {
   // Connect's InvalidArgument "Internal request missing required signature" (400),
   // PermissionDenied "Internal request contained invalid signature." (403), ...
   //
+  // PUT /admin/loggers/{namespace}?scope=cluster (KIP-976): sets the level on every worker of
+  // the cluster. Returns false when this herder's cluster is this worker alone (standalone): the
+  // caller then sets it here. A distributed herder writes it to the config topic, whence every
+  // worker (this one too) applies it.
+  virtual absl::StatusOr<bool> SetClusterLoggerLevel(const std::string& logger_namespace,
+                                                     const std::string& level) {
+    return false;
+  }
+
   // POST /connectors/{name}/tasks: a follower's task configs for its connector, for the leader
   // to write. A herder that does not take them answers Unimplemented with Kafka Connect's
   // message (the REST answer is 500, as Java's UnsupportedOperationException is).
