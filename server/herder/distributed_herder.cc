@@ -1420,15 +1420,14 @@ absl::StatusOr<ConfigMap> DistributedHerder::StoppedForOffsets(const std::string
   return it->second;
 }
 
-absl::StatusOr<std::string> DistributedHerder::AlterSourceOffsets(
+absl::StatusOr<std::string> DistributedHerder::ChangeOffsets(
     const std::string& name,
-    const std::vector<std::pair<sluice::Value, std::optional<sluice::Value>>>& offsets,
-    bool reset_all) {
+    const std::function<absl::StatusOr<std::string>(const ConfigMap&)>& change) {
   std::string message;
   absl::Status s = RunOnHerderThread([&]() -> absl::Status {
     absl::StatusOr<ConfigMap> config = StoppedForOffsets(name);
     if (!config.ok()) return config.status();
-    absl::StatusOr<std::string> done = offsets_.AlterSource(name, *config, offsets, reset_all);
+    absl::StatusOr<std::string> done = change(*config);
     if (!done.ok()) return done.status();
     message = *std::move(done);
     return absl::OkStatus();
@@ -1437,20 +1436,21 @@ absl::StatusOr<std::string> DistributedHerder::AlterSourceOffsets(
   return message;
 }
 
+absl::StatusOr<std::string> DistributedHerder::AlterSourceOffsets(
+    const std::string& name,
+    const std::vector<std::pair<sluice::Value, std::optional<sluice::Value>>>& offsets,
+    bool reset_all) {
+  return ChangeOffsets(name, [&](const ConfigMap& config) {
+    return offsets_.AlterSource(name, config, offsets, reset_all);
+  });
+}
+
 absl::StatusOr<std::string> DistributedHerder::ModifySinkOffsets(const std::string& name,
                                                                  const SinkOffsetChanges& offsets,
                                                                  bool reset_all) {
-  std::string message;
-  absl::Status s = RunOnHerderThread([&]() -> absl::Status {
-    absl::StatusOr<ConfigMap> config = StoppedForOffsets(name);
-    if (!config.ok()) return config.status();
-    absl::StatusOr<std::string> done = offsets_.ModifySink(name, *config, offsets, reset_all);
-    if (!done.ok()) return done.status();
-    message = *std::move(done);
-    return absl::OkStatus();
+  return ChangeOffsets(name, [&](const ConfigMap& config) {
+    return offsets_.ModifySink(name, config, offsets, reset_all);
   });
-  if (!s.ok()) return s;
-  return message;
 }
 
 // ---- Reads ----------------------------------------------------------------------------------

@@ -265,6 +265,11 @@ class DistributedHerder final : public Herder, public worker::WorkerListener {
       ABSL_LOCKS_EXCLUDED(mu_);
   // NotFound / FailedPrecondition unless the connector is STOPPED with no tasks (leader only).
   absl::StatusOr<ConfigMap> StoppedForOffsets(const std::string& name) ABSL_LOCKS_EXCLUDED(mu_);
+  // Runs `change` on the herder thread with the connector's config once StoppedForOffsets
+  // allows it; its answer is the request's.
+  absl::StatusOr<std::string> ChangeOffsets(
+      const std::string& name,
+      const std::function<absl::StatusOr<std::string>(const ConfigMap&)>& change);
 
   InstanceStatus Status(State state, std::optional<std::string> trace) const
       ABSL_LOCKS_EXCLUDED(mu_);

@@ -141,6 +141,16 @@ class DistributedHerderTest : public ::testing::Test {
     herder_->Start();
   }
 
+  // The scripted membership's assignment: nothing to run, the leader another worker.
+  void DeliverFollowerAssignment() {
+    scripted_->Deliver({.generation = 7,
+                        .member_id = "follower-1",
+                        .leader = false,
+                        .assignment = {.leader = "leader-1",
+                                       .leader_url = "http://leader:8083/",
+                                       .config_offset = configs_->Snapshot().offset}});
+  }
+
   // Waits until the connector's status has `connector` and each of `tasks` tasks `task`.
   bool AwaitStates(const std::string& name, State connector, State task, size_t tasks) {
     return WaitFor([&] {
@@ -346,12 +356,7 @@ TEST_F(DistributedHerderTest, TaskConfigsFromAnotherWorkerNeedTheSessionKeysSign
 
 TEST_F(DistributedHerderTest, AFollowerSendsLeaderOnlyWritesToTheLeader) {
   StartFollower();
-  scripted_->Deliver({.generation = 7,
-                      .member_id = "follower-1",
-                      .leader = false,
-                      .assignment = {.leader = "leader-1",
-                                     .leader_url = "http://leader:8083/",
-                                     .config_offset = configs_->Snapshot().offset}});
+  DeliverFollowerAssignment();
   absl::StatusOr<ConnectorInfo> created = herder_->CreateConnector("s", Sink("s"), std::nullopt);
   ASSERT_TRUE(IsNotLeader(created.status())) << created.status();
   EXPECT_EQ(created.status().message(), "Only the leader can set connector configs.");
@@ -368,12 +373,7 @@ TEST_F(DistributedHerderTest, RequestsWaitForTheRebalanceInsteadOfFailing) {
   absl::Status answer;
   std::thread request([&] { answer = herder_->DeleteConnector("s"); });
   ASSERT_TRUE(WaitFor([&] { return herder_->View().waiting_requests == 1; }));
-  scripted_->Deliver({.generation = 7,
-                      .member_id = "follower-1",
-                      .leader = false,
-                      .assignment = {.leader = "leader-1",
-                                     .leader_url = "http://leader:8083/",
-                                     .config_offset = configs_->Snapshot().offset}});
+  DeliverFollowerAssignment();
   request.join();
   EXPECT_TRUE(IsNotLeader(answer)) << answer;
 }
