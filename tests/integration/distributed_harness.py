@@ -18,9 +18,10 @@ import time
 
 import requests
 
-from conftest import BUILD, Sluiced, free_port, wait_for
+from conftest import BUILD, REPO, Sluiced, free_port, wait_for
 
-JAVA_LIBS = BUILD / "kafka" / "3.9.1" / "libs"
+# Where tools/kafka fetch puts the jars (always under the repository's build/).
+JAVA_LIBS = REPO / "build" / "kafka" / "3.9.1" / "libs"
 
 # Short timeouts so that a crash is noticed and its work reassigned within seconds.
 SESSION_TIMEOUT_MS = 6000
