@@ -1,6 +1,7 @@
 // sluiced: the Sluice worker.
 //
 //   sluiced standalone WORKER.properties [CONNECTOR.properties|CONNECTOR.json ...]
+//   sluiced distributed WORKER.properties
 //
 // Start-up order: worker config, Kafka (the embedded broker when bootstrap.servers is absent),
 // stores, plugin registry, herder, gRPC API, connectors, REST gateway. Shutdown (SIGINT/SIGTERM)
@@ -10,7 +11,10 @@
 #include <stdlib.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <atomic>
 #include <cstdio>
+#include <functional>
 #include <filesystem>
 #include <iostream>
 #include <memory>
@@ -23,13 +27,16 @@
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 
+#include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
+#include "absl/strings/str_split.h"
 #include "absl/strings/str_cat.h"
 #include "formats/properties.h"
 #include "server/api/connect_service.h"
 #include "server/build_info.h"
 #include "server/config/worker_config.h"
 #include "server/gateway/gateway_supervisor.h"
+#include "server/herder/distributed_herder.h"
 #include "server/herder/standalone_herder.h"
 #include "server/worker/connector_host.h"
 #include "server/kafka/client.h"
@@ -39,19 +46,32 @@
 #include "server/store/config_store.h"
 #include "server/store/status_store.h"
 #include "server/store/offset_store.h"
+#include "server/store/kafka_config_store.h"
+#include "server/store/kafka_offset_store.h"
+#include "server/store/kafka_status_store.h"
+#include "server/distributed/group_member.h"
+#include "server/distributed/solo_member.h"
+#include "server/config/distributed_config.h"
+#include "server/kafka/client_configs.h"
+#include "server/kafka/internal_topics.h"
 
 namespace sluice {
 namespace {
 
 constexpr char kUsage[] =
     R"(Usage: sluiced standalone WORKER.properties [CONNECTOR.properties|CONNECTOR.json ...]
+       sluiced distributed WORKER.properties
 
-Runs a standalone Sluice worker: Kafka Connect's REST API (listeners, default http://:8083,
-served by sluice-gateway), the gRPC API (grpc.listener, default 0.0.0.0:8084), and the
-connectors given on the command line or created through the APIs.
+standalone: runs a standalone Sluice worker: Kafka Connect's REST API (listeners, default
+http://:8083, served by sluice-gateway), the gRPC API (grpc.listener, default 0.0.0.0:8084), and
+the connectors given on the command line or created through the APIs.
+
+distributed: runs one worker of a Kafka Connect cluster (a connect-distributed.properties:
+group.id and the config, offset and status topics); connectors are created through the APIs of
+any worker of the cluster (docs/distributed.md).
 
 Without bootstrap.servers in WORKER.properties the worker starts an embedded Kafka broker that
-keeps data in memory only.
+keeps data in memory only (in distributed mode: a cluster of this one worker).
 
   --help      this text
   --version   the version
@@ -85,41 +105,182 @@ std::string LocalDialAddress(const std::string& listen) {
   return absl::StrCat(host, listen.substr(colon));
 }
 
-int Run(int argc, char** argv) {
-  std::vector<std::string> args(argv + 1, argv + argc);
-  if (args.empty() || args[0] == "--help" || args[0] == "-h") {
-    std::fputs(kUsage, args.empty() ? stderr : stdout);
-    return args.empty() ? 2 : 0;
-  }
-  if (args[0] == "--version") {
-    std::printf("sluiced %s (Kafka Connect API %s, commit %s)\n", SLUICE_VERSION,
-                kKafkaConnectApiVersion, BuildCommit());
-    return 0;
-  }
-  if (args[0] == "distributed") {
-    // The parts are in (server/distributed, server/store's Kafka stores); the herder that joins
-    // them is not yet.
-    std::fputs("sluiced: distributed mode is not available in this build yet; run "
-               "`sluiced standalone WORKER.properties` (see docs/architecture.md)\n",
-               stderr);
-    return 2;
-  }
-  if (args[0] != "standalone" || args.size() < 2) {
-    std::fputs(kUsage, stderr);
-    return 2;
-  }
-
-  // Signals are taken by sigwait below; block them before any thread starts.
+// Signals are taken by sigwait in Serve; block them before any thread starts. Logs go to
+// stderr; stdout carries only the ready line for scripts.
+sigset_t BlockSignalsAndSetUpLogs() {
   sigset_t signals;
   sigemptyset(&signals);
   sigaddset(&signals, SIGINT);
   sigaddset(&signals, SIGTERM);
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
   ::signal(SIGPIPE, SIG_IGN);
-
-  // Logs go to stderr; stdout carries only the ready line for scripts.
   spdlog::set_default_logger(spdlog::stderr_color_mt("sluiced"));
   spdlog::set_pattern("[%Y-%m-%d %H:%M:%S.%e] %^%l%$ %v");
+  return signals;
+}
+
+// The Kafka the worker uses: bootstrap.servers, or an embedded broker started here.
+struct Kafka {
+  std::unique_ptr<kafka::EmbeddedBroker> broker;
+  std::string bootstrap;
+  std::function<absl::Status(const std::string&)> ensure_topic;
+  kafka::TopicAdminFactory topic_admin_factory =
+      [](const ConfigMap& settings) { return kafka::NewKafkaTopicAdmin(settings); };
+  std::string cluster_id;
+};
+
+Kafka StartKafka(config::WorkerConfig& worker) {
+  Kafka k;
+  if (worker.bootstrap_servers.has_value()) {
+    k.bootstrap = *worker.bootstrap_servers;
+  } else {
+    absl::StatusOr<std::unique_ptr<kafka::EmbeddedBroker>> started =
+        kafka::EmbeddedBroker::Start({});
+    if (!started.ok()) Die(std::string(started.status().message()));
+    k.broker = *std::move(started);
+    k.bootstrap = k.broker->bootstrap_servers();
+    kafka::EmbeddedBroker* b = k.broker.get();
+    // The embedded broker keeps a consumer that left its group as a member until its session
+    // expires, so a restarted sink task would wait librdkafka's default 45 s before it gets
+    // its partitions. A short session (the minimum a real broker allows) keeps that to seconds.
+    worker.consumer_overrides.try_emplace("session.timeout.ms", "6000");
+    worker.consumer_overrides.try_emplace("heartbeat.interval.ms", "1000");
+    k.ensure_topic = [b](const std::string& topic) { return b->EnsureTopic(topic); };
+    k.topic_admin_factory =
+        [b](const ConfigMap&) -> absl::StatusOr<std::unique_ptr<kafka::TopicAdmin>> {
+      return kafka::NewEmbeddedTopicAdmin(b);
+    };
+    spdlog::warn("==================================================================");
+    spdlog::warn("No bootstrap.servers: started the EMBEDDED Kafka broker at {}", k.bootstrap);
+    spdlog::warn("It keeps data IN MEMORY ONLY (about 5 MiB per partition) and loses it");
+    spdlog::warn("when sluiced stops. Other Kafka clients can use it: kcat -b {} -L", k.bootstrap);
+    spdlog::warn("==================================================================");
+  }
+  absl::StatusOr<std::string> cluster_id = kafka::FetchClusterId(k.bootstrap, absl::Seconds(30));
+  if (!cluster_id.ok()) Die(std::string(cluster_id.status().message()));
+  k.cluster_id = *cluster_id;
+  return k;
+}
+
+// The plugin registry. Sockets live in a private directory that only this worker can enter.
+struct Plugins {
+  std::string socket_dir;
+  std::unique_ptr<plugins::PluginRegistry> registry;
+
+  ~Plugins() {
+    registry.reset();
+    std::error_code ec;
+    if (!socket_dir.empty()) std::filesystem::remove_all(socket_dir, ec);
+  }
+};
+
+void StartPlugins(const config::WorkerConfig& worker, Plugins& p) {
+  std::string socket_template = (std::filesystem::temp_directory_path() / "sluice-XXXXXX").string();
+  if (::mkdtemp(socket_template.data()) == nullptr) Die("Could not create a socket directory");
+  p.socket_dir = socket_template;
+  absl::StatusOr<std::unique_ptr<plugins::PluginRegistry>> registry =
+      plugins::PluginRegistry::Create(
+          {.plugin_path = worker.plugin_path,
+           .host_binary = (std::filesystem::path(worker.bin_dir) / "sluice-plugin-host").string(),
+           .socket_dir = p.socket_dir,
+           .call_timeout = worker.plugin_call_timeout});
+  if (!registry.ok()) Die(std::string(registry.status().message()));
+  p.registry = *std::move(registry);
+}
+
+// The advertised REST host and port (rest.advertised.host.name / .port, else the listener's).
+struct Advertised {
+  std::string host;
+  std::string port;
+  std::string worker_id() const { return absl::StrCat(host, ":", port); }
+};
+
+Advertised AdvertisedAddress(const config::WorkerConfig& worker) {
+  const std::string& listen = worker.rest_listener.has_value() ? *worker.rest_listener
+                                                               : worker.grpc_listener;
+  const size_t colon = listen.rfind(':');
+  std::string host = listen.substr(0, colon);
+  if (host.empty() || host == "0.0.0.0" || host == "[::]" || host == "::") host = Hostname();
+  return {worker.rest_advertised_host.value_or(host),
+          worker.rest_advertised_port.has_value() ? std::to_string(*worker.rest_advertised_port)
+                                                  : listen.substr(colon + 1)};
+}
+
+// The gRPC API and the REST gateway in front of it.
+class ApiServers {
+ public:
+  ApiServers(herder::Herder* herder, plugins::PluginRegistry* registry,
+             const config::WorkerConfig* worker, const std::string& cluster_id)
+      : service_(herder, registry, worker, &logger_levels_,
+                 {kKafkaConnectApiVersion, BuildCommit(), cluster_id}),
+        worker_(worker) {
+    service_.SetTopicTracking({worker->topic_tracking_enable, worker->topic_tracking_allow_reset});
+  }
+
+  // The gRPC server.
+  void StartGrpc() {
+    grpc::EnableDefaultHealthCheckService(true);
+    grpc::reflection::InitProtoReflectionServerBuilderPlugin();
+    grpc::ServerBuilder builder;
+    int grpc_port = 0;
+    builder.AddListeningPort(worker_->grpc_listener, grpc::InsecureServerCredentials(),
+                             &grpc_port);
+    builder.RegisterService(&service_);
+    server_ = builder.BuildAndStart();
+    if (server_ == nullptr || grpc_port == 0) {
+      Die(absl::StrCat("Could not listen for gRPC on ", worker_->grpc_listener));
+    }
+    grpc_address_ = absl::StrCat(
+        worker_->grpc_listener.substr(0, worker_->grpc_listener.rfind(':')), ":", grpc_port);
+  }
+
+  // The REST gateway; then the API is marked ready and the ready line printed.
+  void StartRestAndAnnounce(const std::string& worker_id, const std::string& bootstrap,
+                            const std::string& cluster_id) {
+    if (worker_->rest_listener.has_value()) {
+      absl::StatusOr<std::unique_ptr<gateway::GatewaySupervisor>> started =
+          gateway::GatewaySupervisor::Start(
+              {.binary = (std::filesystem::path(worker_->bin_dir) / "sluice-gateway").string(),
+               .listen = *worker_->rest_listener,
+               .backend = LocalDialAddress(grpc_address_)});
+      if (!started.ok()) Die(std::string(started.status().message()));
+      gateway_ = *std::move(started);
+    }
+    service_.MarkReady();
+    spdlog::info("Sluice worker {} is up: Kafka {} (cluster {}), gRPC {}{}", worker_id, bootstrap,
+                 cluster_id, grpc_address_,
+                 gateway_ ? absl::StrCat(", REST http://", gateway_->address()) : "");
+    // One machine-readable line for scripts and tests.
+    std::printf("SLUICED|ready|rest=%s|grpc=%s|kafka=%s\n",
+                gateway_ ? gateway_->address().c_str() : "", grpc_address_.c_str(),
+                bootstrap.c_str());
+    std::fflush(stdout);
+  }
+
+  // The gateway first: no new REST requests.
+  void StopRest() { gateway_.reset(); }
+  void StopGrpc() {
+    if (server_) server_->Shutdown(absl::ToChronoTime(absl::Now() + absl::Seconds(5)));
+  }
+
+ private:
+  logging::LoggerLevels logger_levels_;
+  api::ConnectServiceImpl service_;
+  const config::WorkerConfig* worker_;
+  std::unique_ptr<grpc::Server> server_;
+  std::string grpc_address_;
+  std::unique_ptr<gateway::GatewaySupervisor> gateway_;
+};
+
+int WaitForSignal(sigset_t signals) {
+  int sig = 0;
+  sigwait(&signals, &sig);
+  spdlog::info("Received signal {}; shutting down", sig);
+  return sig;
+}
+
+int RunStandalone(const std::vector<std::string>& args) {
+  sigset_t signals = BlockSignalsAndSetUpLogs();
   absl::StatusOr<ConfigMap> props = formats::ReadPropertiesFile(args[1]);
   if (!props.ok()) Die(std::string(props.status().message()));
   absl::StatusOr<config::WorkerConfig> worker = config::ParseWorkerConfig(*props);
@@ -130,42 +291,13 @@ int Run(int argc, char** argv) {
   for (size_t i = 2; i < args.size(); ++i) {
     absl::StatusOr<formats::ConnectorFile> file = formats::ReadConnectorFile(args[i]);
     if (!file.ok()) Die(std::string(file.status().message()));
-    if (file->name.empty()) Die(absl::StrCat("Connector file ", args[i], " does not give the connector a name"));
+    if (file->name.empty()) {
+      Die(absl::StrCat("Connector file ", args[i], " does not give the connector a name"));
+    }
     connector_files.push_back(*std::move(file));
   }
 
-  // Kafka.
-  std::unique_ptr<kafka::EmbeddedBroker> broker;
-  std::string bootstrap;
-  std::function<absl::Status(const std::string&)> ensure_topic;
-  kafka::TopicAdminFactory topic_admin_factory =
-      [](const ConfigMap& settings) { return kafka::NewKafkaTopicAdmin(settings); };
-  if (worker->bootstrap_servers.has_value()) {
-    bootstrap = *worker->bootstrap_servers;
-  } else {
-    absl::StatusOr<std::unique_ptr<kafka::EmbeddedBroker>> started =
-        kafka::EmbeddedBroker::Start({});
-    if (!started.ok()) Die(std::string(started.status().message()));
-    broker = *std::move(started);
-    bootstrap = broker->bootstrap_servers();
-    kafka::EmbeddedBroker* b = broker.get();
-    // The embedded broker keeps a consumer that left its group as a member until its session
-    // expires, so a restarted sink task would wait librdkafka's default 45 s before it gets
-    // its partitions. A short session (the minimum a real broker allows) keeps that to seconds.
-    worker->consumer_overrides.try_emplace("session.timeout.ms", "6000");
-    worker->consumer_overrides.try_emplace("heartbeat.interval.ms", "1000");
-    ensure_topic = [b](const std::string& topic) { return b->EnsureTopic(topic); };
-    topic_admin_factory = [b](const ConfigMap&) -> absl::StatusOr<std::unique_ptr<kafka::TopicAdmin>> {
-      return kafka::NewEmbeddedTopicAdmin(b);
-    };
-    spdlog::warn("==================================================================");
-    spdlog::warn("No bootstrap.servers: started the EMBEDDED Kafka broker at {}", bootstrap);
-    spdlog::warn("It keeps data IN MEMORY ONLY (about 5 MiB per partition) and loses it");
-    spdlog::warn("when sluiced stops. Other Kafka clients can use it: kcat -b {} -L", bootstrap);
-    spdlog::warn("==================================================================");
-  }
-  absl::StatusOr<std::string> cluster_id = kafka::FetchClusterId(bootstrap, absl::Seconds(30));
-  if (!cluster_id.ok()) Die(std::string(cluster_id.status().message()));
+  Kafka kafka = StartKafka(*worker);
 
   // Stores.
   absl::StatusOr<std::unique_ptr<store::FileOffsetStore>> offsets =
@@ -176,34 +308,18 @@ int Run(int argc, char** argv) {
   if (!configs.ok()) Die(std::string(configs.status().message()));
   store::MemoryStatusStore statuses;
 
-  // Plugins. Sockets live in a private directory that only this worker can enter.
-  std::string socket_template = (std::filesystem::temp_directory_path() / "sluice-XXXXXX").string();
-  if (::mkdtemp(socket_template.data()) == nullptr) Die("Could not create a socket directory");
-  const std::string socket_dir = socket_template;
-  absl::StatusOr<std::unique_ptr<plugins::PluginRegistry>> registry =
-      plugins::PluginRegistry::Create(
-          {.plugin_path = worker->plugin_path,
-           .host_binary = (std::filesystem::path(worker->bin_dir) / "sluice-plugin-host").string(),
-           .socket_dir = socket_dir,
-           .call_timeout = worker->plugin_call_timeout});
-  if (!registry.ok()) Die(std::string(registry.status().message()));
-
+  Plugins plugins;
+  StartPlugins(*worker, plugins);
   // Worker id: the advertised REST host:port, as in Kafka Connect.
-  std::string rest_port = worker->rest_listener.has_value()
-                              ? worker->rest_listener->substr(worker->rest_listener->rfind(':') + 1)
-                              : worker->grpc_listener.substr(worker->grpc_listener.rfind(':') + 1);
-  std::string worker_id = absl::StrCat(
-      worker->rest_advertised_host.value_or(Hostname()), ":",
-      worker->rest_advertised_port.has_value() ? std::to_string(*worker->rest_advertised_port)
-                                               : rest_port);
+  const std::string worker_id = AdvertisedAddress(*worker).worker_id();
 
-  worker::PluginConnectorHosts hosts(registry->get());
+  worker::PluginConnectorHosts hosts(plugins.registry.get());
   absl::StatusOr<std::unique_ptr<herder::StandaloneHerder>> herder =
       herder::StandaloneHerder::Create({.worker = &*worker,
-                                        .bootstrap_servers = bootstrap,
-                                        .ensure_topic = ensure_topic,
-                                        .topic_admin_factory = topic_admin_factory,
-                                        .registry = registry->get(),
+                                        .bootstrap_servers = kafka.bootstrap,
+                                        .ensure_topic = kafka.ensure_topic,
+                                        .topic_admin_factory = kafka.topic_admin_factory,
+                                        .registry = plugins.registry.get(),
                                         .offsets = offsets->get(),
                                         .config_store = configs->get(),
                                         .status_store = &statuses,
@@ -211,23 +327,8 @@ int Run(int argc, char** argv) {
                                         .worker_id = worker_id});
   if (!herder.ok()) Die(std::string(herder.status().message()));
 
-  // gRPC API.
-  grpc::EnableDefaultHealthCheckService(true);
-  grpc::reflection::InitProtoReflectionServerBuilderPlugin();
-  logging::LoggerLevels logger_levels;
-  api::ConnectServiceImpl service(herder->get(), registry->get(), &*worker, &logger_levels,
-                                  {kKafkaConnectApiVersion, BuildCommit(), *cluster_id});
-  service.SetTopicTracking({worker->topic_tracking_enable, worker->topic_tracking_allow_reset});
-  grpc::ServerBuilder builder;
-  int grpc_port = 0;
-  builder.AddListeningPort(worker->grpc_listener, grpc::InsecureServerCredentials(), &grpc_port);
-  builder.RegisterService(&service);
-  std::unique_ptr<grpc::Server> server = builder.BuildAndStart();
-  if (server == nullptr || grpc_port == 0) {
-    Die(absl::StrCat("Could not listen for gRPC on ", worker->grpc_listener));
-  }
-  std::string grpc_address = absl::StrCat(
-      worker->grpc_listener.substr(0, worker->grpc_listener.rfind(':')), ":", grpc_port);
+  ApiServers api(herder->get(), plugins.registry.get(), &*worker, kafka.cluster_id);
+  api.StartGrpc();
 
   // Connectors: the stored ones, then those on the command line (which replace stored ones of
   // the same name).
@@ -241,40 +342,210 @@ int Run(int argc, char** argv) {
     if (!s.ok()) Die(absl::StrCat("Connector ", file.name, ": ", s.message()));
   }
 
-  // REST.
-  std::unique_ptr<gateway::GatewaySupervisor> gateway;
-  if (worker->rest_listener.has_value()) {
-    absl::StatusOr<std::unique_ptr<gateway::GatewaySupervisor>> started =
-        gateway::GatewaySupervisor::Start(
-            {.binary = (std::filesystem::path(worker->bin_dir) / "sluice-gateway").string(),
-             .listen = *worker->rest_listener,
-             .backend = LocalDialAddress(grpc_address)});
-    if (!started.ok()) Die(std::string(started.status().message()));
-    gateway = *std::move(started);
-  }
-
-  service.MarkReady();
-  spdlog::info("Sluice worker {} is up: Kafka {} (cluster {}), gRPC {}{}", worker_id, bootstrap,
-               *cluster_id, grpc_address,
-               gateway ? absl::StrCat(", REST http://", gateway->address()) : "");
-  // One machine-readable line for scripts and tests.
-  std::printf("SLUICED|ready|rest=%s|grpc=%s|kafka=%s\n",
-              gateway ? gateway->address().c_str() : "", grpc_address.c_str(), bootstrap.c_str());
-  std::fflush(stdout);
-
-  int sig = 0;
-  sigwait(&signals, &sig);
-  spdlog::info("Received signal {}; shutting down", sig);
-  gateway.reset();
+  api.StartRestAndAnnounce(worker_id, kafka.bootstrap, kafka.cluster_id);
+  WaitForSignal(signals);
+  api.StopRest();
   (*herder)->Shutdown();
-  server->Shutdown(absl::ToChronoTime(absl::Now() + absl::Seconds(5)));
+  api.StopGrpc();
   herder->reset();
-  registry->reset();
-  broker.reset();
-  std::error_code ec;
-  std::filesystem::remove_all(socket_dir, ec);
   spdlog::info("Stopped");
   return 0;
+}
+
+// The settings of the worker's own clients of the internal topics and of the group: the
+// connection and security keys of WORKER.properties (Kafka Connect hands the worker's whole
+// config to them; the other keys either mean nothing to these clients or, like group.id, must
+// not reach a librdkafka consumer that would commit offsets under the Connect group's name).
+ConfigMap InternalClientSettings(const ConfigMap& props, const std::string& bootstrap) {
+  ConfigMap out;
+  for (const auto& [key, value] : props) {
+    if (key == "security.protocol" || absl::StartsWith(key, "ssl.") ||
+        absl::StartsWith(key, "sasl.") || key == "client.dns.lookup" ||
+        key == "socket.connection.setup.timeout.ms" ||
+        key == "socket.connection.setup.timeout.max.ms" || key == "reconnect.backoff.ms" ||
+        key == "reconnect.backoff.max.ms" || key == "retry.backoff.ms" ||
+        key == "request.timeout.ms") {
+      out[key] = value;
+    }
+  }
+  out["bootstrap.servers"] = bootstrap;
+  return out;
+}
+
+ConfigMap Librdkafka(kafka::ClientType type, const ConfigMap& java) {
+  absl::StatusOr<kafka::ClientSettings> settings = kafka::ToLibrdkafka(type, java);
+  if (!settings.ok()) Die(std::string(settings.status().message()));
+  return settings->librdkafka;
+}
+
+int RunDistributed(const std::string& path) {
+  sigset_t signals = BlockSignalsAndSetUpLogs();
+  absl::StatusOr<ConfigMap> props = formats::ReadPropertiesFile(path);
+  if (!props.ok()) Die(std::string(props.status().message()));
+  absl::StatusOr<config::DistributedConfig> config = config::ParseDistributedConfig(*props);
+  if (!config.ok()) Die(absl::StrCat(path, ": ", config.status().message()));
+  if (absl::Status s = config::CheckSupported(*config); !s.ok()) {
+    Die(absl::StrCat(path, ": ", s.message()));
+  }
+  config::WorkerConfig& worker = config->worker;
+  if (worker.bin_dir.empty()) worker.bin_dir = ExecutableDir();
+  absl::StatusOr<distributed::ConnectProtocolCompatibility> protocol =
+      distributed::ParseConnectProtocolSetting(config->connect_protocol);
+  if (!protocol.ok()) Die(std::string(protocol.status().message()));
+
+  Kafka kafka = StartKafka(worker);
+  const bool embedded = kafka.broker != nullptr;
+  if (embedded) {
+    spdlog::warn("Distributed mode on the embedded broker: this worker forms a cluster of one. "
+                 "A cluster of several workers needs a real Kafka (bootstrap.servers).");
+  } else if (absl::StartsWith(kafka.cluster_id, "mockCluster")) {
+    // librdkafka's mock coordinator aborts the process that hosts it when the members of a group
+    // offer different first protocols (DESIGN.md section 4): no group is joined there.
+    Die(absl::StrCat("bootstrap.servers ", kafka.bootstrap,
+                     " is another Sluice worker's embedded broker, which cannot coordinate a "
+                     "cluster of workers. A cluster of several workers needs a real Kafka; "
+                     "without bootstrap.servers, a distributed worker forms a cluster of one on "
+                     "its own embedded broker."));
+  }
+  const Advertised advertised = AdvertisedAddress(worker);
+  const std::string worker_id = advertised.worker_id();
+  const std::string advertised_url =
+      absl::StrCat("http://", advertised.host, ":", advertised.port, "/");
+
+  // The three internal topics, created compacted when missing and checked when present (on the
+  // embedded broker, whose mock answers no admin calls, created directly).
+  const ConfigMap client_settings = InternalClientSettings(*props, kafka.bootstrap);
+  const ConfigMap consumer = Librdkafka(kafka::ClientType::kConsumer, client_settings);
+  const ConfigMap producer = Librdkafka(kafka::ClientType::kProducer, client_settings);
+  const ConfigMap admin = Librdkafka(kafka::ClientType::kAdmin, client_settings);
+  auto store_options = [&](const config::InternalTopicSettings& topic, kafka::InternalTopic purpose) {
+    store::KafkaStoreOptions o;
+    o.topic = topic.topic;
+    o.client_id_base = store::ClientIdBase(*props);
+    o.consumer_settings = consumer;
+    o.producer_settings = producer;
+    if (embedded) {
+      // The mock keeps about 5 MiB per partition in memory: a few partitions are plenty here.
+      const int partitions = std::clamp<int32_t>(topic.partitions, 1, 5);
+      absl::StatusOr<bool> created = kafka.broker->CreateTopic(topic.topic, partitions);
+      if (!created.ok()) Die(std::string(created.status().message()));
+    } else {
+      o.topic_creation = store::KafkaStoreTopic{
+          .admin_settings = admin,
+          .partitions = topic.partitions,
+          .replication_factor = topic.replication_factor,
+          .topic_settings = kafka::InternalTopicSettings(*props, purpose)};
+    }
+    return o;
+  };
+  constexpr absl::Duration kStartTimeout = absl::Seconds(60);
+  std::atomic<herder::DistributedHerder*> listener{nullptr};
+  store::KafkaConfigStore configs(
+      {.kafka = store_options(config->config_storage, kafka::InternalTopic::kConfig),
+       .on_update = [&listener](const store::ConfigUpdate& update) {
+         if (herder::DistributedHerder* h = listener.load()) h->OnConfigUpdate(update);
+       }});
+  store::KafkaOffsetStore offsets(
+      {.kafka = store_options(config->offset_storage, kafka::InternalTopic::kOffsets),
+       .write_timeout = worker.offset_flush_timeout});
+  store::KafkaStatusStore statuses(
+      {.kafka = store_options(config->status_storage, kafka::InternalTopic::kStatus)});
+  if (absl::Status s = offsets.Start(kStartTimeout); !s.ok()) Die(std::string(s.message()));
+  if (absl::Status s = statuses.Start(kStartTimeout); !s.ok()) Die(std::string(s.message()));
+  if (absl::Status s = configs.Start(kStartTimeout); !s.ok()) Die(std::string(s.message()));
+
+  Plugins plugins;
+  StartPlugins(worker, plugins);
+  worker::PluginConnectorHosts hosts(plugins.registry.get());
+
+  // Group membership: Kafka's group coordinator, or a group of one on the embedded broker.
+  std::function<std::unique_ptr<distributed::Membership>(distributed::GroupMemberCallbacks)>
+      membership;
+  const std::string client_id =
+      config->client_id.empty() ? absl::StrCat("connect-", worker_id) : config->client_id;
+  if (embedded) {
+    membership = [&](distributed::GroupMemberCallbacks callbacks) {
+      return std::make_unique<distributed::SoloMember>(
+          distributed::SoloMemberOptions{.client_id = client_id,
+                                         .protocol = *protocol,
+                                         .retry_backoff = config->retry_backoff},
+          std::move(callbacks));
+    };
+  } else {
+    absl::StatusOr<distributed::KafkaConnectionOptions> connection =
+        distributed::ConnectionOptionsFromLibrdkafka(admin);
+    if (!connection.ok()) Die(std::string(connection.status().message()));
+    connection->client_id = client_id;
+    distributed::GroupMemberOptions options;
+    for (absl::string_view server : absl::StrSplit(kafka.bootstrap, ',', absl::SkipWhitespace())) {
+      options.bootstrap_servers.emplace_back(absl::StripAsciiWhitespace(server));
+    }
+    options.connection = *connection;
+    options.group_id = config->group_id;
+    options.protocol = *protocol;
+    options.session_timeout = config->session_timeout;
+    options.heartbeat_interval = config->heartbeat_interval;
+    options.rebalance_timeout = config->rebalance_timeout;
+    options.request_timeout = config->request_timeout;
+    options.retry_backoff = config->retry_backoff;
+    membership = [options](distributed::GroupMemberCallbacks callbacks) {
+      return std::make_unique<distributed::GroupMember>(options, std::move(callbacks));
+    };
+  }
+
+  absl::StatusOr<std::unique_ptr<herder::DistributedHerder>> herder =
+      herder::DistributedHerder::Create(
+          {.config = &*config,
+           .bootstrap_servers = kafka.bootstrap,
+           .ensure_topic = kafka.ensure_topic,
+           .topic_admin_factory = kafka.topic_admin_factory,
+           .registry = plugins.registry.get(),
+           .hosts = &hosts,
+           .config_store = &configs,
+           .status_store = &statuses,
+           .offsets = &offsets,
+           .flush_statuses = [&statuses] { (void)statuses.Flush(absl::Seconds(5)); },
+           .membership_factory = membership,
+           .advertised_url = advertised_url,
+           .worker_id = worker_id});
+  if (!herder.ok()) Die(std::string(herder.status().message()));
+  listener.store(herder->get());
+
+  ApiServers api(herder->get(), plugins.registry.get(), &worker, kafka.cluster_id);
+  api.StartGrpc();
+  (*herder)->Start();
+  api.StartRestAndAnnounce(worker_id, kafka.bootstrap, kafka.cluster_id);
+  spdlog::info("Joining group {} as {} (advertised URL {})", config->group_id, worker_id,
+               advertised_url);
+
+  WaitForSignal(signals);
+  api.StopRest();
+  (*herder)->Shutdown();
+  listener.store(nullptr);
+  api.StopGrpc();
+  configs.Stop();
+  statuses.Stop();
+  offsets.Stop();
+  herder->reset();
+  spdlog::info("Stopped");
+  return 0;
+}
+
+int Run(int argc, char** argv) {
+  std::vector<std::string> args(argv + 1, argv + argc);
+  if (args.empty() || args[0] == "--help" || args[0] == "-h") {
+    std::fputs(kUsage, args.empty() ? stderr : stdout);
+    return args.empty() ? 2 : 0;
+  }
+  if (args[0] == "--version") {
+    std::printf("sluiced %s (Kafka Connect API %s, commit %s)\n", SLUICE_VERSION,
+                kKafkaConnectApiVersion, BuildCommit());
+    return 0;
+  }
+  if (args[0] == "distributed" && args.size() == 2) return RunDistributed(args[1]);
+  if (args[0] == "standalone" && args.size() >= 2) return RunStandalone(args);
+  std::fputs(kUsage, stderr);
+  return 2;
 }
 
 }  // namespace

@@ -62,7 +62,8 @@ struct DistributedConfig {
   absl::Duration rebalance_timeout = absl::Minutes(1);     // rebalance.timeout.ms
   absl::Duration worker_sync_timeout = absl::Seconds(3);   // worker.sync.timeout.ms
   absl::Duration worker_unsync_backoff = absl::Minutes(5);  // worker.unsync.backoff.ms
-  absl::Duration scheduled_rebalance_max_delay = absl::Minutes(5);  // ...max.delay.ms, >= 0
+  // scheduled.rebalance.max.delay.ms, >= 0. Sluice's default is 30 s (Kafka Connect's: 5 min).
+  absl::Duration scheduled_rebalance_max_delay = absl::Seconds(30);
   // connect.protocol, lower-cased: "eager", "compatible" or "sessioned" (Kafka Connect matches
   // the setting ignoring case; distributed::ParseConnectProtocolSetting takes this name).
   std::string connect_protocol = "sessioned";

@@ -84,7 +84,8 @@ TEST(DistributedConfig, AppliesKafkaConnectDefaults) {
   EXPECT_EQ(config.rebalance_timeout, absl::Milliseconds(60000));
   EXPECT_EQ(config.worker_sync_timeout, absl::Milliseconds(3000));
   EXPECT_EQ(config.worker_unsync_backoff, absl::Milliseconds(300000));
-  EXPECT_EQ(config.scheduled_rebalance_max_delay, absl::Milliseconds(300000));
+  // Sluice's own default (Kafka Connect's is 300000).
+  EXPECT_EQ(config.scheduled_rebalance_max_delay, absl::Milliseconds(30000));
   EXPECT_EQ(config.connect_protocol, "sessioned");
   EXPECT_EQ(config.exactly_once_source_support, ExactlyOnceSourceSupport::kDisabled);
   EXPECT_FALSE(config.transactional_leader_enabled());
@@ -225,6 +226,8 @@ TEST(DistributedConfig, ReadsTheSampleConfigAsKafkaConnectDoes) {
             "org.apache.kafka.connect.json.JsonConverter");
   EXPECT_EQ(config.worker.key_converter.config, (ConfigMap{{"schemas.enable", "true"}}));
   EXPECT_EQ(config.worker.offset_flush_interval, absl::Milliseconds(10000));
+  // Sluice's recommended delay (docs/distributed.md); Kafka Connect's default is 300000.
+  EXPECT_EQ(config.scheduled_rebalance_max_delay, absl::Milliseconds(30000));
   EXPECT_EQ(config.worker.plugin_path, std::vector<std::string>{"build/plugins"});
   EXPECT_EQ(config.worker.rest_listener, ":8083");
   EXPECT_EQ(config.worker.offset_storage_file, "");

@@ -28,6 +28,7 @@
 #include "absl/synchronization/mutex.h"
 #include "server/config/worker_config.h"
 #include "server/herder/herder.h"
+#include "server/herder/connector_offsets.h"
 #include "server/herder/connector_validation.h"
 #include "server/kafka/client.h"
 #include "server/kafka/topic_admin.h"
@@ -205,7 +206,12 @@ class StandaloneHerder final : public Herder, public worker::WorkerListener {
     uint64_t generation = 0;
   };
 
-  explicit StandaloneHerder(Options options) : options_(std::move(options)) {}
+  explicit StandaloneHerder(Options options)
+      : options_(std::move(options)),
+        offsets_({.worker = options_.worker,
+                  .bootstrap_servers = options_.bootstrap_servers,
+                  .registry = options_.registry,
+                  .offsets = options_.offsets}) {}
 
   // One connector's operation lock: every call to the worker for the connector is made with it
   // held. Slots are never removed, so that every request for a name, before and after a delete,
@@ -248,31 +254,12 @@ class StandaloneHerder final : public Herder, public worker::WorkerListener {
   // returned); anything else is OK, as the failure shows in the connector's status.
   absl::Status RequestAnswer(const std::string& name, Slot& slot, const absl::Status& failure)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(slot.mu);
-  // What an offsets change works with: the connector's config and plugin.
+  // What an offsets change works with: the connector's config.
   struct OffsetsTarget {
     ConfigMap config;
-    const plugins::ConnectorPlugin* plugin = nullptr;
   };
-  // NotFound / FailedPrecondition unless `name` exists and is STOPPED with no tasks; Internal
-  // (OffsetsPlugin) when no plugin provides its class.
+  // NotFound / FailedPrecondition unless `name` exists and is STOPPED with no tasks.
   absl::StatusOr<OffsetsTarget> StoppedForOffsets(const std::string& name) ABSL_LOCKS_EXCLUDED(mu_);
-  // The Kafka settings of the sink connector `config`'s consumers: Kafka Connect's defaults
-  // (group.id connect-{name}, auto.offset.reset earliest), the worker's consumer.*, then the
-  // connector's consumer.override.*, translated to librdkafka's names; as the sink task runner
-  // layers them. As Kafka Connect's Worker does for the offsets operations, the connector's
-  // admin and consumer overrides are first checked against the override policy: Internal with
-  // the Worker's "Client Config Overrides not allowed ..." message (Kafka Connect answers 500).
-  // InvalidArgument for a setting that does not translate.
-  absl::StatusOr<ConfigMap> SinkConsumerSettings(const std::string& name,
-                                                 const ConfigMap& config) const;
-  // The connector plugin of `config`'s connector.class; Internal with Kafka Connect's message
-  // when no plugin provides it.
-  absl::StatusOr<const plugins::ConnectorPlugin*> OffsetsPlugin(const ConfigMap& config) const;
-  // Writes sink offsets on the embedded broker, which takes commits for a group it knows only
-  // from a member (see server/kafka/consumer_groups.h): joins the group and commits `offsets`,
-  // a nullopt one at the offset a consumer without a committed offset would start from.
-  absl::Status CommitSinkOffsetsAsMember(const ConfigMap& settings, const std::string& group,
-                                         const SinkOffsetChanges& offsets);
   // A status written by this worker.
   InstanceStatus Status(State state, std::optional<std::string> trace) const;
   void SetConnectorStatus(const std::string& name, State state, std::optional<std::string> trace)
@@ -307,6 +294,7 @@ class StandaloneHerder final : public Herder, public worker::WorkerListener {
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(slot.mu) ABSL_LOCKS_EXCLUDED(mu_);
 
   const Options options_;
+  const ConnectorOffsets offsets_;
   std::unique_ptr<worker::Worker> worker_;  // created by Create, with this as its listener
 
   mutable absl::Mutex mu_;  // the state below; never held across a call into a plugin
