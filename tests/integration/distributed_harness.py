@@ -7,6 +7,7 @@ holds every number (duplicates counted), and readers of statuses, owners and log
 Every wait has a deadline (wait_for); nothing sleeps for a fixed time to let things happen."""
 
 import collections
+import datetime
 import json
 import os
 import pathlib
@@ -288,6 +289,23 @@ def task_starts(log):
     """How many times each task was started on a worker: the lines `Starting task <c>-<n>` of its
     log (Java's DistributedHerder.startTask writes the same line)."""
     return collections.Counter(m.group(1) for m in _TASK_START.finditer(log))
+
+
+_STAMPED = re.compile(
+    r"^\[(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d)[.,](\d{3})\] \S+ (?:\[[^]\n]*\] )?(Starting|Stopping) task (\S+-\d+)\b",
+    re.MULTILINE)
+
+
+def task_events(log, task):
+    """[(time, "Starting" or "Stopping")] of a task in a worker's log, from the timestamps that
+    both sluiced ("[2024-01-01 10:00:00.123] info ...") and Java's log4j pattern ("[2024-01-01
+    10:00:00,123] INFO [Worker clientId=...] ...") put first (local time on both)."""
+    out = []
+    for m in _STAMPED.finditer(log):
+        if m.group(4) == task:
+            when = datetime.datetime.strptime(m.group(1), "%Y-%m-%d %H:%M:%S")
+            out.append((when + datetime.timedelta(milliseconds=int(m.group(2))), m.group(3)))
+    return out
 
 
 def connector_starts(log):

@@ -27,7 +27,7 @@ from conftest import wait_for
 from distributed_harness import (
     HEARTBEAT_INTERVAL_MS, SCHEDULED_REBALANCE_MAX_DELAY_MS, SESSION_TIMEOUT_MS, Delivery, Group,
     SequenceInput, all_running, canonical, find_leader, owners, running_owner, sequence_counts,
-    tasks_per_worker, wait_count_at_least, wait_delivered)
+    task_events, tasks_per_worker, wait_count_at_least, wait_delivered)
 
 KIND = os.environ.get("SLUICE_DIST_WORKER", "sluice")
 assert KIND in ("sluice", "java"), KIND
@@ -193,10 +193,18 @@ def test_a_joining_worker_takes_tasks_without_restarting_the_others(cluster, say
             restarted.append(f"{task} on {w.name} (started {n_before} then {n_after} times)")
     assert not restarted, (f"connectors and tasks that stayed on their worker were restarted: "
                            f"{restarted}\n{cluster.logs()}")
+    # A moved task starts on its new worker only after its old worker has stopped it.
     for key, (state, worker_id) in after.items():
         if isinstance(key, tuple) and worker_id != before[key][1]:
             task = f"{key[0]}-{key[1]}"
-            assert cluster.by_id(worker_id).task_starts()[task] >= 1, task
+            old, new = cluster.by_id(before[key][1]), cluster.by_id(worker_id)
+            stops = [t for t, what in task_events(old.log(), task) if what == "Stopping"]
+            starts = [t for t, what in task_events(new.log(), task) if what == "Starting"]
+            assert stops and starts, (f"{task} moved from {old} to {new}: stopped at {stops}, "
+                                      f"started at {starts}")
+            assert max(stops) <= max(starts), (
+                f"{task} started on {new} at {max(starts)} before {old} stopped it at "
+                f"{max(stops)}")
 
 
 # ---- 2. a crash and a graceful stop mid-stream --------------------------------------------------
@@ -286,13 +294,23 @@ def test_requests_to_a_follower_take_effect_cluster_wide(cluster, say):
     seq.append(50)
     wait_delivered(out1, "ops", 50, 30, cluster)
 
-    # A new config through the follower: the leader has it, the sink writes to the new file.
+    # A new config through the follower: the leader has it, the sink's task is restarted with
+    # it and writes to the new file. (Until the task is restarted, the old one keeps consuming
+    # into the old file, on Kafka Connect too: lines are appended once it has been.)
+    def sink_task_starts():
+        return sum(w.task_starts()["ops-sink-0"] for w in workers)
+    starts = sink_task_starts()
     new_sink = sink_config(out2, topic)
     r = follower.put("/connectors/ops-sink/config", json=new_sink)
     assert r.status_code == 200, r.text
     assert r.json()["config"] == dict(new_sink, name="ops-sink"), r.json()
     wait_for(lambda: leader.get("/connectors/ops-sink/config").json() ==
              dict(new_sink, name="ops-sink"), 30, "the new config on the leader")
+    wait_for(lambda: [t["config"]["file"] for t in
+                      leader.get("/connectors/ops-sink/tasks").json()] == [str(out2)], 30,
+             "the new task config on the leader")
+    wait_for(lambda: sink_task_starts() > starts, 30, "ops-sink-0 restarted with its new config")
+    statuses_on_leader(lambda s: all_running(s, {"ops-sink": 1}), "ops-sink RUNNING again")
     seq.append(50)
     wait_for(lambda: all(sequence_counts(out2, "ops")[0][n] for n in range(51, 101)), 30,
              "lines 51-100 in the sink's new file")
@@ -398,6 +416,7 @@ def test_requests_to_a_follower_take_effect_cluster_wide(cluster, say):
 
 def test_java_worker_shows_what_the_cluster_wrote(cluster, say):
     workers = cluster.alive()
+    assert workers, f"no worker of the cluster is left to stop\n{cluster.logs()}"
     w = workers[0]
     names = sorted(w.get("/connectors").json())
     expected = {c: {"config": w.get(f"/connectors/{c}/config").json(),
@@ -554,6 +573,9 @@ def test_a_sluice_worker_in_a_java_workers_group(kafka_broker, tmp_path_factory,
             delivered = len(sequence_counts(out, "mix")[0])
             t2 = time.monotonic()
             java.stop()
+            # Java took the Sluice worker's metadata, requests and signatures without complaint.
+            errors = [line for line in java.log().splitlines() if " ERROR " in line]
+            assert not errors, "\n".join(errors[:20])
 
             def all_ours(s):
                 return (all_running(s, expected) and
