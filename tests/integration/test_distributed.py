@@ -18,6 +18,7 @@ SLUICE_DIST_WORKER=java runs the same tests with Java workers wherever Sluice wo
 the reference that shows the assertions hold for Kafka Connect itself."""
 
 import os
+import re
 import time
 import uuid
 
@@ -586,6 +587,50 @@ def test_a_sluice_worker_in_a_java_workers_group(kafka_broker, tmp_path_factory,
             say(f"Java worker stopped: the {KIND} worker runs everything after {took:.1f}s")
             assert took <= REASSIGN_BOUND_S, took
             wait_count_at_least(out, "mix", delivered + 200, 60, f"lines flowing on {ours}")
+
+            # The other way round: a Java worker joins the group that ours now leads, is given
+            # work by it, forwards writes to it (task configs signed with its session key), and
+            # takes a task restart forwarded by it.
+            t3 = time.monotonic()
+            java2 = g.start("java", "java2")
+
+            def java2_has_work(s):
+                return (all_running(s, expected) and
+                        any(isinstance(k, tuple) and wid == java2.worker_id
+                            for k, (_, wid) in owners(s).items()))
+            s = wait_statuses(ours, java2_has_work, 60, f"{ours} giving {java2} tasks", g)
+            say(f"the {KIND} leader gave a joining Java worker work {time.monotonic() - t3:.1f}s "
+                f"after it started: "
+                f"{sorted(str(k) for k, (_, w) in owners(s).items() if w == java2.worker_id)}")
+            leader_urls = set(re.findall(r"leaderUrl='([^']*)'", java2.log()))
+            assert leader_urls == {ours.rest + "/"}, leader_urls
+            create(java2, "mix-late", sink_config(g.root / "late.txt", f"{g.group}-spread",
+                                                  **{"tasks.max": "2"}))
+            expected["mix-late"] = 2
+            wait_statuses(ours, lambda s: all_running(s, expected), 60, "mix-late RUNNING", g)
+            s = ours.statuses()
+            changed = next((c for c in ("mix-spread", "mix-extra", "mix-late")
+                            if s[c]["connector"]["worker_id"] == java2.worker_id), "mix-late")
+            r = java2.put(f"/connectors/{changed}/config",
+                          json=sink_config(g.root / f"{changed}.txt", f"{g.group}-spread",
+                                           **{"tasks.max": "1"}))
+            assert r.status_code == 200, r.text
+            expected[changed] = 1
+            wait_statuses(ours, lambda s: all_running(s, expected), 60,
+                          f"{changed} RUNNING with 1 task", g)
+            assert len(ours.get(f"/connectors/{changed}/tasks").json()) == 1
+            say(f"{changed}'s tasks.max changed through the Java worker; its connector runs on "
+                f"{g.by_id(s[changed]['connector']['worker_id'])}")
+            s = ours.statuses()
+            task = next(k for k, (_, w) in owners(s).items()
+                        if isinstance(k, tuple) and w == java2.worker_id)
+            n = java2.task_starts()[f"{task[0]}-{task[1]}"]
+            r = ours.post(f"/connectors/{task[0]}/tasks/{task[1]}/restart")
+            assert r.status_code == 204, r.text
+            wait_for(lambda: java2.task_starts()[f"{task[0]}-{task[1]}"] > n, 30,
+                     f"{task} restarted on {java2} through {ours}")
+            errors = [line for line in java2.log().splitlines() if " ERROR " in line]
+            assert not errors, "\n".join(errors[:20])
         finally:
             last = seq.stop()
         d = wait_delivered(out, "mix", last, 60, g)
