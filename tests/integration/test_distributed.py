@@ -12,7 +12,8 @@ within session.timeout.ms + scheduled.rebalance.max.delay.ms + 10 s), a follower
 pause, resume, restart, stop and offsets requests (they take effect cluster-wide), and at last a
 Java worker started alone on the topics they wrote shows the same connectors, configs, task
 configs, offsets and statuses. Then a Java cluster is taken over by Sluice workers, and a Sluice
-worker joins a Java worker's group and takes everything over when the Java worker stops.
+worker joins a Java worker's group, takes everything over when the Java worker stops, and leads
+a Java worker that joins it in turn (REST writes and signed task configs forwarded both ways).
 
 SLUICE_DIST_WORKER=java runs the same tests with Java workers wherever Sluice workers would run:
 the reference that shows the assertions hold for Kafka Connect itself."""
@@ -26,7 +27,7 @@ import pytest
 
 from conftest import wait_for
 from distributed_harness import (
-    HEARTBEAT_INTERVAL_MS, SCHEDULED_REBALANCE_MAX_DELAY_MS, SESSION_TIMEOUT_MS, Delivery, Group,
+    SCHEDULED_REBALANCE_MAX_DELAY_MS, SESSION_TIMEOUT_MS, Delivery, Group,
     SequenceInput, all_running, canonical, find_leader, owners, running_owner, sequence_counts,
     task_events, tasks_per_worker, wait_count_at_least, wait_delivered)
 
