@@ -29,10 +29,12 @@ def read_lines(path):
 
 
 class Sluiced:
-    """One sluiced process. Output goes to <dir>/sluiced.log."""
+    """One sluiced process. Output goes to <dir>/sluiced.log. `mode` is sluiced's first argument:
+    "standalone" (then `connector_files` follow the worker properties) or "distributed"."""
 
-    def __init__(self, workdir, props, connector_files=()):
+    def __init__(self, workdir, props, connector_files=(), mode="standalone"):
         self.workdir = pathlib.Path(workdir)
+        self.mode = mode
         self.props = props
         self.connector_files = list(connector_files)
         self.proc = None
@@ -46,7 +48,7 @@ class Sluiced:
         worker.write_text("".join(f"{k}={v}\n" for k, v in self.props.items()))
         log = open(self.log_path, "a")
         self.proc = subprocess.Popen(
-            [str(SLUICED), "standalone", str(worker), *map(str, self.connector_files)],
+            [str(SLUICED), self.mode, str(worker), *map(str, self.connector_files)],
             cwd=self.workdir, stdout=subprocess.PIPE, stderr=log, text=True)
         ready = {}
 
