@@ -305,7 +305,6 @@ void DistributedHerder::OnConfigUpdate(const store::ConfigUpdate& update) {
       break;
     case store::ConfigUpdate::Kind::kConnectorConfigRemoved:
       spdlog::info("Connector {} config removed", update.name);
-      removed_connectors_.insert(update.name);
       if (snapshot_.connectors.contains(update.name)) {
         needs_rebalance_ = true;
       } else {
@@ -480,7 +479,6 @@ void DistributedHerder::HandleAssignment(const MemberAssignment& received) {
     StopRevoked(revoked_connectors, revoked_tasks);
   }
 
-  std::set<std::string> removed;
   {
     absl::MutexLock lock(&mu_);
     MemberAssignment cumulative = received;
@@ -495,26 +493,6 @@ void DistributedHerder::HandleAssignment(const MemberAssignment& received) {
     scheduled_rebalance_ = received.assignment.delay > absl::ZeroDuration()
                                ? options_.now() + received.assignment.delay
                                : absl::InfiniteFuture();
-    if (received.leader) removed.swap(removed_connectors_);
-  }
-
-  if (received.leader) {
-    // Statuses of connectors removed before this rebalance, and of tasks past a connector's
-    // task count (updateDeletedConnectorStatus, updateDeletedTaskStatus).
-    store::ClusterConfigState s = options_.config_store->Snapshot();
-    for (const std::string& c : removed) {
-      if (s.connectors.contains(c)) continue;
-      options_.status_store->RemoveConnector(c);
-      options_.status_store->RemoveTopics(c);
-    }
-    for (const auto& [name, config] : s.connectors) {
-      const size_t count = TasksOf(s, name).size();
-      for (const auto& [task, status] : options_.status_store->GetTasks(name)) {
-        if (task >= 0 && static_cast<size_t>(task) >= count && !s.inconsistent.contains(name)) {
-          options_.status_store->RemoveTask(name, task);
-        }
-      }
-    }
   }
 
   // Catch up with the config topic (handleRebalanceCompleted).
@@ -545,6 +523,28 @@ void DistributedHerder::HandleAssignment(const MemberAssignment& received) {
   if (rejoin) {
     membership_->RequestRejoin();
     return;
+  }
+
+  if (received.leader) {
+    // Statuses of connectors removed before this rebalance, and of tasks past a connector's
+    // task count (updateDeletedConnectorStatus, updateDeletedTaskStatus). Every rebalance, as
+    // in Kafka Connect: the worker that ran a removed connector writes UNASSIGNED when it stops
+    // it, which may land after an earlier round's removal. Only once caught up with the config
+    // topic, so that a connector this worker has not read yet keeps its statuses.
+    store::ClusterConfigState s = options_.config_store->Snapshot();
+    for (const std::string& c : options_.status_store->Connectors()) {
+      if (s.connectors.contains(c)) continue;
+      options_.status_store->RemoveConnector(c);
+      options_.status_store->RemoveTopics(c);
+    }
+    for (const auto& [name, config] : s.connectors) {
+      const size_t count = TasksOf(s, name).size();
+      for (const auto& [task, status] : options_.status_store->GetTasks(name)) {
+        if (task >= 0 && static_cast<size_t>(task) >= count && !s.inconsistent.contains(name)) {
+          options_.status_store->RemoveTask(name, task);
+        }
+      }
+    }
   }
 
   // startWork: what the assignment holds and is not running yet.

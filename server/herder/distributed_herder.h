@@ -333,8 +333,6 @@ class DistributedHerder final : public Herder, public worker::WorkerListener {
   std::set<std::string> target_state_updates_ ABSL_GUARDED_BY(mu_);
   std::set<std::string> task_config_updates_ ABSL_GUARDED_BY(mu_);
   bool restart_requests_pending_ ABSL_GUARDED_BY(mu_) = false;
-  // Connectors removed since the last rebalance: the leader deletes their statuses.
-  std::set<std::string> removed_connectors_ ABSL_GUARDED_BY(mu_);
 
   std::optional<store::SessionKey> session_key_ ABSL_GUARDED_BY(mu_);
 

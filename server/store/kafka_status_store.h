@@ -118,7 +118,7 @@ class KafkaStatusStore final : public StatusStore {
   std::map<std::string, TopicStatus> GetTopicStatuses(const std::string& connector) const
       ABSL_LOCKS_EXCLUDED(mu_);
   // Java's connectors(): every connector with a cached connector status.
-  std::vector<std::string> Connectors() const ABSL_LOCKS_EXCLUDED(mu_);
+  std::vector<std::string> Connectors() const override ABSL_LOCKS_EXCLUDED(mu_);
   SendCounts send_counts() const ABSL_LOCKS_EXCLUDED(mu_);
 
  private:

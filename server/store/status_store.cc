@@ -110,6 +110,13 @@ std::set<std::string> MemoryStatusStore::GetTopics(const std::string& connector)
   return it == topics_.end() ? std::set<std::string>() : it->second;
 }
 
+std::vector<std::string> MemoryStatusStore::Connectors() const {
+  absl::MutexLock lock(&mu_);
+  std::vector<std::string> out;
+  for (const auto& [name, status] : connectors_) out.push_back(name);
+  return out;
+}
+
 void MemoryStatusStore::RemoveTopics(const std::string& connector) {
   absl::MutexLock lock(&mu_);
   topics_.erase(connector);

@@ -63,6 +63,8 @@ class StatusStore {
   virtual void PutTopic(const std::string& connector, const std::string& topic, int task) = 0;
   virtual std::set<std::string> GetTopics(const std::string& connector) const = 0;
   virtual void RemoveTopics(const std::string& connector) = 0;
+  // Every connector with a status (Kafka Connect's StatusBackingStore.connectors()).
+  virtual std::vector<std::string> Connectors() const = 0;
 };
 
 class MemoryStatusStore final : public StatusStore {
@@ -88,6 +90,7 @@ class MemoryStatusStore final : public StatusStore {
   std::set<std::string> GetTopics(const std::string& connector) const override
       ABSL_LOCKS_EXCLUDED(mu_);
   void RemoveTopics(const std::string& connector) override ABSL_LOCKS_EXCLUDED(mu_);
+  std::vector<std::string> Connectors() const override ABSL_LOCKS_EXCLUDED(mu_);
 
  private:
   mutable absl::Mutex mu_;
