@@ -119,6 +119,19 @@ sigset_t BlockSignalsAndSetUpLogs() {
   return signals;
 }
 
+// WORKER.properties with its ${provider:[path:]key} variables resolved through the config
+// providers it configures, as Kafka's AbstractConfig resolves a worker's config.
+absl::StatusOr<ConfigMap> ReadWorkerProperties(const std::string& path) {
+  absl::StatusOr<ConfigMap> props = formats::ReadPropertiesFile(path);
+  if (!props.ok()) return props.status();
+  absl::StatusOr<ConfigMap> resolved = config::ConfigProviders::ResolveWorkerProps(*props);
+  if (!resolved.ok()) {
+    return absl::Status(resolved.status().code(),
+                        absl::StrCat(path, ": ", resolved.status().message()));
+  }
+  return resolved;
+}
+
 // The Kafka the worker uses: bootstrap.servers, or an embedded broker started here.
 struct Kafka {
   std::unique_ptr<kafka::EmbeddedBroker> broker;
@@ -281,7 +294,7 @@ int WaitForSignal(sigset_t signals) {
 
 int RunStandalone(const std::vector<std::string>& args) {
   sigset_t signals = BlockSignalsAndSetUpLogs();
-  absl::StatusOr<ConfigMap> props = formats::ReadPropertiesFile(args[1]);
+  absl::StatusOr<ConfigMap> props = ReadWorkerProperties(args[1]);
   if (!props.ok()) Die(std::string(props.status().message()));
   absl::StatusOr<config::WorkerConfig> worker = config::ParseWorkerConfig(*props);
   if (!worker.ok()) Die(absl::StrCat(args[1], ": ", worker.status().message()));
@@ -382,7 +395,7 @@ ConfigMap Librdkafka(kafka::ClientType type, const ConfigMap& java) {
 
 int RunDistributed(const std::string& path) {
   sigset_t signals = BlockSignalsAndSetUpLogs();
-  absl::StatusOr<ConfigMap> props = formats::ReadPropertiesFile(path);
+  absl::StatusOr<ConfigMap> props = ReadWorkerProperties(path);
   if (!props.ok()) Die(std::string(props.status().message()));
   absl::StatusOr<config::DistributedConfig> config = config::ParseDistributedConfig(*props);
   if (!config.ok()) Die(absl::StrCat(path, ": ", config.status().message()));

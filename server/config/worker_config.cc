@@ -81,6 +81,10 @@ absl::StatusOr<std::string> RestListenerAddress(const std::string& listeners) {
 absl::StatusOr<WorkerConfig> ParseWorkerConfig(const ConfigMap& props, WorkerMode mode) {
   WorkerConfig config;
   config.raw = props;
+  absl::StatusOr<std::shared_ptr<const ConfigProviders>> providers =
+      ConfigProviders::FromWorkerProps(props);
+  if (!providers.ok()) return providers.status();
+  config.config_providers = *std::move(providers);
   if (auto it = props.find("bootstrap.servers");
       it != props.end() && !absl::StripAsciiWhitespace(it->second).empty()) {
     config.bootstrap_servers = std::string(absl::StripAsciiWhitespace(it->second));

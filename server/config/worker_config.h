@@ -7,12 +7,14 @@
 #ifndef SLUICE_SERVER_CONFIG_WORKER_CONFIG_H_
 #define SLUICE_SERVER_CONFIG_WORKER_CONFIG_H_
 
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
+#include "server/config/config_providers.h"
 #include "sluice/sdk/config_def.h"
 
 namespace sluice::config {
@@ -62,6 +64,9 @@ struct WorkerConfig {
   absl::Duration plugin_call_timeout = absl::Seconds(30);
   // Kept as given, for GET / and logs.
   ConfigMap raw;
+  // config.providers: resolves ${provider:[path:]key} in connector and task configs when they
+  // are used (null: none configured).
+  std::shared_ptr<const ConfigProviders> config_providers;
 };
 
 // Which worker the properties configure: a standalone worker keeps offsets (and Sluice's

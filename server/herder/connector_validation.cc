@@ -5,9 +5,11 @@
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_replace.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
+#include "server/config/config_providers.h"
 #include "server/config/connector_config.h"
 #include "server/convert/converter.h"
 #include "server/convert/connect_exception.h"
@@ -678,10 +680,63 @@ ConfigDef FrameworkConfigDef(plugins::ConnectorType type) {
 }
 
 
+namespace {
+
+// ValidateConnectorConfig of a config whose variables are resolved.
+absl::StatusOr<ValidatedConfig> ValidateResolved(plugins::PluginRegistry& registry,
+                                                 const config::WorkerConfig& worker,
+                                                 const ConfigMap& config,
+                                                 const std::set<std::string>& null_keys);
+
+// `text` with each resolved value of a key whose raw value holds a ${...} variable put back to
+// the raw value: what a validation says never shows a secret a provider resolved.
+std::string Redact(std::string text, const ConfigMap& raw, const ConfigMap& resolved) {
+  for (const auto& [key, value] : raw) {
+    if (!config::HasConfigVariables(value)) continue;
+    auto r = resolved.find(key);
+    if (r == resolved.end() || r->second.empty() || r->second == value) continue;
+    text = absl::StrReplaceAll(text, {{r->second, value}});
+  }
+  return text;
+}
+
+}  // namespace
+
 absl::StatusOr<ValidatedConfig> ValidateConnectorConfig(plugins::PluginRegistry& registry,
                                                         const config::WorkerConfig& worker,
                                                         const ConfigMap& config,
                                                         const std::set<std::string>& null_keys) {
+  if (worker.config_providers == nullptr) {
+    return ValidateResolved(registry, worker, config, null_keys);
+  }
+  // As Kafka Connect validates: the config with its variables resolved. What is shown of it
+  // keeps the variables.
+  absl::StatusOr<ConfigMap> resolved = worker.config_providers->Transform(config);
+  if (!resolved.ok()) return resolved.status();
+  absl::StatusOr<ValidatedConfig> validated =
+      ValidateResolved(registry, worker, *resolved, null_keys);
+  if (!validated.ok()) {
+    return absl::Status(validated.status().code(),
+                        Redact(std::string(validated.status().message()), config, *resolved));
+  }
+  for (ValidationEntry& entry : validated->entries) {
+    if (entry.value.value.has_value()) {
+      auto raw = config.find(entry.value.name);
+      if (raw != config.end() && config::HasConfigVariables(raw->second)) {
+        entry.value.value = raw->second;
+      }
+    }
+    for (std::string& error : entry.value.errors) error = Redact(error, config, *resolved);
+  }
+  return validated;
+}
+
+namespace {
+
+absl::StatusOr<ValidatedConfig> ValidateResolved(plugins::PluginRegistry& registry,
+                                                 const config::WorkerConfig& worker,
+                                                 const ConfigMap& config,
+                                                 const std::set<std::string>& null_keys) {
   auto cls = config.find("connector.class");
   if (cls == config.end() || absl::StripAsciiWhitespace(cls->second).empty()) {
     return absl::InvalidArgumentError(
@@ -835,6 +890,8 @@ absl::StatusOr<ValidatedConfig> ValidateConnectorConfig(plugins::PluginRegistry&
   }
   return out;
 }
+
+}  // namespace
 
 std::string InvalidConfigMessage(const ValidatedConfig& validated) {
   std::vector<std::string> errors;

@@ -34,8 +34,13 @@ absl::Status Worker::StartConnectorHost(const std::string& name, const ConfigMap
     options_.listener->OnConnectorFailed(name, message);
     return absl::NotFoundError(message);
   }
+  absl::StatusOr<ConfigMap> resolved = Resolve(config);
+  if (!resolved.ok()) {
+    options_.listener->OnConnectorFailed(name, std::string(resolved.status().message()));
+    return resolved.status();
+  }
   absl::StatusOr<config::ConnectorConfig> parsed =
-      config::ConnectorConfig::Parse(config, plugin->type, *options_.worker);
+      config::ConnectorConfig::Parse(*resolved, plugin->type, *options_.worker);
   if (!parsed.ok()) {
     options_.listener->OnConnectorFailed(name, std::string(parsed.status().message()));
     return parsed.status();
@@ -50,13 +55,19 @@ absl::Status Worker::StartConnectorHost(const std::string& name, const ConfigMap
   auto rt = std::make_unique<Runtime>();
   rt->host = *std::move(host);
   rt->plugin = plugin;
-  rt->config = config;
+  rt->raw_config = config;
+  rt->config = *std::move(resolved);
   rt->parsed = std::make_shared<const config::ConnectorConfig>(*std::move(parsed));
   rt->host->OnExit(std::move(on_exit));
   rt->events = rt->host->SubscribeEvents(std::move(on_event));
   absl::MutexLock lock(&mu_);
   runtimes_[name] = std::move(rt);
   return absl::OkStatus();
+}
+
+absl::StatusOr<ConfigMap> Worker::Resolve(const ConfigMap& config) const {
+  if (options_.worker->config_providers == nullptr) return config;
+  return options_.worker->config_providers->Transform(config);
 }
 
 bool Worker::HostAlive(const std::string& name) const {
@@ -162,7 +173,9 @@ absl::StatusOr<std::vector<ConfigMap>> Worker::ConnectorTaskConfigs(const std::s
     }
     tasks.push_back(std::move(task));
   }
-  return tasks;
+  // Secrets a config provider resolved are not stored or shown: they are resolved again when
+  // each task starts.
+  return config::ReverseTransform(rt.raw_config, std::move(tasks));
 }
 
 void Worker::StopConnector(const std::string& name, absl::Duration timeout) {
@@ -185,11 +198,14 @@ absl::Status Worker::RestartConnector(const std::string& name) {
 
 absl::Status Worker::ReplaceConnectorConfig(const std::string& name, const ConfigMap& config) {
   Runtime& rt = RuntimeOf(name);
+  absl::StatusOr<ConfigMap> resolved = Resolve(config);
+  if (!resolved.ok()) return absl::InvalidArgumentError(resolved.status().message());
   absl::StatusOr<config::ConnectorConfig> parsed =
-      config::ConnectorConfig::Parse(config, rt.plugin->type, *options_.worker);
+      config::ConnectorConfig::Parse(*resolved, rt.plugin->type, *options_.worker);
   if (!parsed.ok()) return absl::InvalidArgumentError(parsed.status().message());
   StopConnector(name, options_.worker->plugin_call_timeout);
-  rt.config = config;
+  rt.raw_config = config;
+  rt.config = *std::move(resolved);
   rt.parsed = std::make_shared<const config::ConnectorConfig>(*std::move(parsed));
   return absl::OkStatus();
 }
@@ -207,7 +223,14 @@ bool Worker::StartTask(const std::string& name, int task, const ConfigMap& task_
     options_.listener->OnTaskFailed(o.id, message);
     return false;
   }
-  o.task_config = task_config;
+  absl::StatusOr<ConfigMap> resolved = Resolve(task_config);
+  if (!resolved.ok()) {
+    spdlog::error("Failed to start task {}-{}: {}", name, task,
+                  std::string(resolved.status().message()));
+    options_.listener->OnTaskFailed(o.id, std::string(resolved.status().message()));
+    return false;
+  }
+  o.task_config = *std::move(resolved);
   o.connector = rt.parsed;
   o.worker = options_.worker;
   o.bootstrap_servers = options_.bootstrap_servers;

@@ -133,13 +133,18 @@ class Worker {
     std::unique_ptr<ConnectorHost> host;
     std::map<int, std::unique_ptr<runtime::TaskRunner>> runners;
     const plugins::ConnectorPlugin* plugin = nullptr;
-    ConfigMap config;  // the config the instance starts with
+    // The config as stored (raw: ${...} variables unresolved) and as the instance starts with
+    // it (resolved through the worker's config providers).
+    ConfigMap raw_config;
+    ConfigMap config;
     // The same, parsed once; shared with the task runners.
     std::shared_ptr<const config::ConnectorConfig> parsed;
     // The connector instance's events; reset first when the runtime stops.
     std::unique_ptr<EventSubscription> events;
   };
 
+  // `config` with its ${provider:path:key} variables resolved (the worker's config providers).
+  absl::StatusOr<ConfigMap> Resolve(const ConfigMap& config) const;
   // The runtime of `name`. REQUIRES: it has one.
   Runtime& RuntimeOf(const std::string& name) const ABSL_LOCKS_EXCLUDED(mu_);
   // A failed plugin call: the connector is reported FAILED; DeadlineExceeded "Request timed

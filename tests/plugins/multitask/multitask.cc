@@ -21,7 +21,8 @@
 // ignores tasks.max, for tasks.max.enforce), each with task.index=<i>, and take two triggers,
 // watched by a background thread of the connector instance:
 //   reconfigure.file  when the file appears or its content changes, its lines "task.count=<n>"
-//                     and "task.key.<i>=<text>" (task i's config gets task.key=<text>) replace
+//                     and "task.key.<i>=<text>" (task i's config gets task.key=<text>, over the
+//                     connector's own task.key) replace
 //                     the earlier ones and the connector calls RequestTaskReconfiguration; the
 //                     content found at start applies without a request.
 //   error.file        when the file appears with new content, the connector calls RaiseError
@@ -127,6 +128,9 @@ ConfigDef CommonConfig() {
                        "reconfiguration (lines task.count=<n>, task.key.<i>=<text>)"));
   def.Define(StringKey("error.file", "",
                        "A file whose new content the connector raises as an error"));
+  def.Define(StringKey("task.key", "",
+                       "The task.key of every task config, unless reconfigure.file gives a "
+                       "task another"));
   return def;
 }
 
