@@ -132,6 +132,32 @@ absl::StatusOr<ConfigMap> ReadWorkerProperties(const std::string& path) {
   return resolved;
 }
 
+// The settings of the worker's own clients of the internal topics and of the group: the
+// connection and security keys of WORKER.properties (Kafka Connect hands the worker's whole
+// config to them; the other keys either mean nothing to these clients or, like group.id, must
+// not reach a librdkafka consumer that would commit offsets under the Connect group's name).
+ConfigMap InternalClientSettings(const ConfigMap& props, const std::string& bootstrap) {
+  ConfigMap out;
+  for (const auto& [key, value] : props) {
+    if (key == "security.protocol" || absl::StartsWith(key, "ssl.") ||
+        absl::StartsWith(key, "sasl.") || key == "client.dns.lookup" ||
+        key == "socket.connection.setup.timeout.ms" ||
+        key == "socket.connection.setup.timeout.max.ms" || key == "reconnect.backoff.ms" ||
+        key == "reconnect.backoff.max.ms" || key == "retry.backoff.ms" ||
+        key == "request.timeout.ms") {
+      out[key] = value;
+    }
+  }
+  out["bootstrap.servers"] = bootstrap;
+  return out;
+}
+
+ConfigMap Librdkafka(kafka::ClientType type, const ConfigMap& java) {
+  absl::StatusOr<kafka::ClientSettings> settings = kafka::ToLibrdkafka(type, java);
+  if (!settings.ok()) Die(std::string(settings.status().message()));
+  return settings->librdkafka;
+}
+
 // The Kafka the worker uses: bootstrap.servers, or an embedded broker started here.
 struct Kafka {
   std::unique_ptr<kafka::EmbeddedBroker> broker;
@@ -169,7 +195,10 @@ Kafka StartKafka(config::WorkerConfig& worker) {
     spdlog::warn("when sluiced stops. Other Kafka clients can use it: kcat -b {} -L", k.bootstrap);
     spdlog::warn("==================================================================");
   }
-  absl::StatusOr<std::string> cluster_id = kafka::FetchClusterId(k.bootstrap, absl::Seconds(30));
+  absl::StatusOr<std::string> cluster_id = kafka::FetchClusterId(
+      k.bootstrap, absl::Seconds(30),
+      k.broker ? ConfigMap() : Librdkafka(kafka::ClientType::kAdmin,
+                                          InternalClientSettings(worker.raw, k.bootstrap)));
   if (!cluster_id.ok()) Die(std::string(cluster_id.status().message()));
   k.cluster_id = *cluster_id;
   return k;
@@ -365,32 +394,6 @@ int RunStandalone(const std::vector<std::string>& args) {
   herder->reset();
   spdlog::info("Stopped");
   return 0;
-}
-
-// The settings of the worker's own clients of the internal topics and of the group: the
-// connection and security keys of WORKER.properties (Kafka Connect hands the worker's whole
-// config to them; the other keys either mean nothing to these clients or, like group.id, must
-// not reach a librdkafka consumer that would commit offsets under the Connect group's name).
-ConfigMap InternalClientSettings(const ConfigMap& props, const std::string& bootstrap) {
-  ConfigMap out;
-  for (const auto& [key, value] : props) {
-    if (key == "security.protocol" || absl::StartsWith(key, "ssl.") ||
-        absl::StartsWith(key, "sasl.") || key == "client.dns.lookup" ||
-        key == "socket.connection.setup.timeout.ms" ||
-        key == "socket.connection.setup.timeout.max.ms" || key == "reconnect.backoff.ms" ||
-        key == "reconnect.backoff.max.ms" || key == "retry.backoff.ms" ||
-        key == "request.timeout.ms") {
-      out[key] = value;
-    }
-  }
-  out["bootstrap.servers"] = bootstrap;
-  return out;
-}
-
-ConfigMap Librdkafka(kafka::ClientType type, const ConfigMap& java) {
-  absl::StatusOr<kafka::ClientSettings> settings = kafka::ToLibrdkafka(type, java);
-  if (!settings.ok()) Die(std::string(settings.status().message()));
-  return settings->librdkafka;
 }
 
 int RunDistributed(const std::string& path) {

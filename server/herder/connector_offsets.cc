@@ -236,7 +236,7 @@ absl::StatusOr<std::vector<kafka::CommittedOffset>> ConnectorOffsets::SinkOffset
   std::string regex;
   if (auto r = config.find("topics.regex"); r != config.end()) regex = r->second;
   return kafka::FetchCommittedOffsets(options_.bootstrap_servers, group, topics,
-                                      kOffsetsKafkaTimeout, regex);
+                                      kOffsetsKafkaTimeout, regex, *settings);
 }
 
 std::vector<PartitionOffsetJson> ConnectorOffsets::SourceOffsets(const std::string& name) const {

@@ -33,11 +33,28 @@ absl::StatusOr<KafkaHandle> NewClient(rd_kafka_type_t type, rd_kafka_conf_t* con
   return KafkaHandle(rk);
 }
 
+namespace {
+
+// `base` with the connection settings of `security` (librdkafka's security.protocol, ssl.*,
+// sasl.*, enable.ssl.certificate.verification); its other settings do not count.
+ConfigMap WithSecurity(ConfigMap base, const ConfigMap& security) {
+  for (const auto& [key, value] : security) {
+    if (key == "security.protocol" || absl::StartsWith(key, "ssl.") ||
+        absl::StartsWith(key, "sasl.") || key == "enable.ssl.certificate.verification") {
+      base[key] = value;
+    }
+  }
+  return base;
+}
+
+}  // namespace
+
 absl::StatusOr<std::string> FetchClusterId(const std::string& bootstrap_servers,
-                                           absl::Duration timeout) {
-  absl::StatusOr<rd_kafka_conf_t*> conf =
-      NewConf({{"bootstrap.servers", bootstrap_servers}, {"client.id", "sluice-worker-admin"},
-               {"log_level", "3"}});
+                                           absl::Duration timeout, const ConfigMap& security) {
+  absl::StatusOr<rd_kafka_conf_t*> conf = NewConf(WithSecurity(
+      {{"bootstrap.servers", bootstrap_servers}, {"client.id", "sluice-worker-admin"},
+       {"log_level", "3"}},
+      security));
   if (!conf.ok()) return conf.status();
   absl::StatusOr<KafkaHandle> rk = NewClient(RD_KAFKA_PRODUCER, *conf);
   if (!rk.ok()) return rk.status();
@@ -58,7 +75,7 @@ absl::StatusOr<std::string> FetchClusterId(const std::string& bootstrap_servers,
 absl::StatusOr<std::vector<CommittedOffset>> FetchCommittedOffsets(
     const std::string& bootstrap_servers, const std::string& group,
     const std::vector<std::string>& topics, absl::Duration timeout,
-    const std::string& topics_regex) {
+    const std::string& topics_regex, const ConfigMap& security) {
   std::optional<RE2> regex;
   if (!topics_regex.empty()) {
     regex.emplace(topics_regex, RE2::Quiet);
@@ -67,10 +84,11 @@ absl::StatusOr<std::vector<CommittedOffset>> FetchCommittedOffsets(
           absl::StrCat("Invalid topics.regex ", topics_regex, ": ", regex->error()));
     }
   }
-  absl::StatusOr<rd_kafka_conf_t*> conf =
-      NewConf({{"bootstrap.servers", bootstrap_servers}, {"group.id", group},
-                {"client.id", "sluice-worker-offsets"}, {"enable.auto.commit", "false"},
-                {"allow.auto.create.topics", "false"}, {"log_level", "3"}});
+  absl::StatusOr<rd_kafka_conf_t*> conf = NewConf(WithSecurity(
+      {{"bootstrap.servers", bootstrap_servers}, {"group.id", group},
+       {"client.id", "sluice-worker-offsets"}, {"enable.auto.commit", "false"},
+       {"allow.auto.create.topics", "false"}, {"log_level", "3"}},
+      security));
   if (!conf.ok()) return conf.status();
   absl::StatusOr<KafkaHandle> rk = NewClient(RD_KAFKA_CONSUMER, *conf);
   if (!rk.ok()) return rk.status();

@@ -50,8 +50,10 @@ struct ProduceArgs {
 rd_kafka_resp_err_t Produce(rd_kafka_t* producer, const ProduceArgs& args);
 
 // The cluster id, asked of the brokers within `timeout`. Unavailable when no broker answered.
+// `security`: librdkafka settings of how to connect (security.protocol, ssl.*, sasl.*).
 absl::StatusOr<std::string> FetchClusterId(const std::string& bootstrap_servers,
-                                           absl::Duration timeout);
+                                           absl::Duration timeout,
+                                           const ConfigMap& security = {});
 
 struct CommittedOffset {
   std::string topic;
@@ -64,11 +66,11 @@ struct CommittedOffset {
 // topics.regex; internal "__" topics excluded, as consumers exclude them). Partitions without a
 // committed offset are left out. Asks with OffsetFetch, so it works on brokers that answer no
 // admin calls (the embedded one). Unavailable when Kafka does not answer in time;
-// InvalidArgument for a regex that does not compile.
+// InvalidArgument for a regex that does not compile. `security` as for FetchClusterId.
 absl::StatusOr<std::vector<CommittedOffset>> FetchCommittedOffsets(
     const std::string& bootstrap_servers, const std::string& group,
     const std::vector<std::string>& topics, absl::Duration timeout,
-    const std::string& topics_regex = "");
+    const std::string& topics_regex = "", const ConfigMap& security = {});
 
 }  // namespace sluice::kafka
 

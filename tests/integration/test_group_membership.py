@@ -206,3 +206,64 @@ def test_java_connect_leader_assigns_work_to_our_member(secured_broker, tmp_path
         except subprocess.TimeoutExpired:
             java.kill()
             java.wait()
+
+
+def test_a_distributed_worker_runs_a_pipeline_on_a_sasl_ssl_broker(secured_broker, tmp_path):
+    """Kafka Connect's secured-Kafka setup unchanged: the worker's own clients (the group member,
+    the three internal topics) take the worker-level security.protocol, ssl.* and sasl.* keys; the
+    connectors' clients take the producer., consumer. and admin. ones. SASL_SSL with SCRAM-SHA-512
+    and a broker certificate from a PEM trust store."""
+    from conftest import Sluiced, read_lines, worker_props
+    env = secured_broker
+    security = {
+        "security.protocol": "SASL_SSL",
+        "sasl.mechanism": "SCRAM-SHA-512",
+        "sasl.jaas.config": "org.apache.kafka.common.security.scram.ScramLoginModule required "
+                            f'username="{env["SLUICE_TEST_KAFKA_USER"]}" '
+                            f'password="{env["SLUICE_TEST_KAFKA_PASSWORD"]}";',
+        "ssl.truststore.type": "PEM",
+        "ssl.truststore.location": env["SLUICE_TEST_KAFKA_CA_PEM"],
+    }
+    props = worker_props(tmp_path, **{
+        "bootstrap.servers": env["SLUICE_TEST_KAFKA_SASL_SSL_BOOTSTRAP"],
+        "group.id": "secured-connect",
+        "config.storage.topic": "secured-configs",
+        "offset.storage.topic": "secured-offsets",
+        "status.storage.topic": "secured-status",
+        "config.storage.replication.factor": "1",
+        "offset.storage.replication.factor": "1",
+        "status.storage.replication.factor": "1",
+        "rest.advertised.host.name": "127.0.0.1",
+    })
+    del props["offset.storage.file.filename"]
+    props.update(security)
+    for prefix in ("producer.", "consumer.", "admin."):
+        props.update({prefix + k: v for k, v in security.items()})
+    worker = Sluiced(tmp_path, props, mode="distributed")
+    try:
+        worker.start()
+        source, sink = tmp_path / "in.txt", tmp_path / "out.txt"
+        source.write_text("".join(f"line {n}\n" for n in range(1, 101)))
+        for name, config in (
+                ("secured-src", {"connector.class": "FileStreamSource", "file": str(source),
+                                 "topic": "secured-lines"}),
+                ("secured-sink", {"connector.class": "FileStreamSink", "file": str(sink),
+                                  "topics": "secured-lines"})):
+            r = requests.post(worker.url("/connectors"), json={"name": name, "config": config},
+                              timeout=60)
+            assert r.status_code == 201, r.text
+        wait_for(lambda: len(read_lines(sink)) == 100, 60,
+                 "100 lines through the SASL_SSL broker")
+        assert read_lines(sink) == [f"line {n}" for n in range(1, 101)]
+        # The sink's committed offsets, read with the consumer.* security settings.
+        def committed():
+            r = worker.get("/connectors/secured-sink/offsets")
+            assert r.status_code == 200, r.text
+            return r.json()["offsets"] or None
+        offsets = wait_for(committed, 60, "the sink's committed offsets")
+        assert offsets == [{"partition": {"kafka_topic": "secured-lines", "kafka_partition": 0},
+                            "offset": {"kafka_offset": 100}}], offsets
+        status = worker.get("/connectors/secured-src/status").json()
+        assert status["connector"]["worker_id"] == worker.rest.replace("http://", ""), status
+    finally:
+        worker.kill()
