@@ -1,6 +1,7 @@
 #include "server/api/connect_service.h"
 
 #include <algorithm>
+#include <cstring>
 #include <set>
 
 #include "absl/strings/match.h"
@@ -12,6 +13,8 @@
 #include "server/convert/connect_exception.h"
 #include "server/convert/converter.h"
 #include "server/convert/header_converter.h"
+#include "server/config/config_providers.h"
+#include "server/kafka/client_configs.h"
 #include "server/transforms/transformation.h"
 
 namespace sluice::api {
@@ -129,6 +132,7 @@ grpc::Status ConnectServiceImpl::ListConnectors(grpc::ServerContext* context,
     if (want_info) {
       absl::StatusOr<herder::ConnectorInfo> info = herder_->GetConnectorInfo(n);
       if (!info.ok()) continue;  // deleted meanwhile
+      info->config = Shown(info->config);
       ToProto(*info, expansion.mutable_info());
     }
     (*response->mutable_expanded())[n] = std::move(expansion);
@@ -156,6 +160,7 @@ grpc::Status ConnectServiceImpl::GetConnector(grpc::ServerContext* context,
                                               v1::ConnectorInfo* response) {
   absl::StatusOr<herder::ConnectorInfo> info = herder_->GetConnectorInfo(request->name());
   if (!info.ok()) return ToGrpcStatus(info.status(), context);
+  info->config = Shown(info->config);
   ToProto(*info, response);
   return grpc::Status::OK;
 }
@@ -168,12 +173,43 @@ grpc::Status ConnectServiceImpl::DeleteConnector(grpc::ServerContext* context,
   return ToGrpcStatus(s, context);
 }
 
+ConfigMap ConnectServiceImpl::Shown(ConfigMap config) const {
+  if (!worker_->hide_passwords) return config;
+  auto cls = config.find("connector.class");
+  const plugins::ConnectorPlugin* plugin =
+      cls == config.end() ? nullptr : registry_->Find(cls->second);
+  auto is_password = [&](const std::string& key) {
+    if (plugin != nullptr) {
+      for (const ConfigKey& k : plugin->config) {
+        if (k.name == key) return k.type == ConfigType::kPassword;
+      }
+    }
+    // A client override: the Java client's type of the key.
+    for (const auto& [prefix, type] :
+         {std::pair{"producer.override.", kafka::ClientType::kProducer},
+          std::pair{"consumer.override.", kafka::ClientType::kConsumer},
+          std::pair{"admin.override.", kafka::ClientType::kAdmin}}) {
+      if (absl::StartsWith(key, prefix)) {
+        const ConfigKey* k = kafka::JavaClientConfigDef(type).Find(key.substr(strlen(prefix)));
+        return k != nullptr && k->type == ConfigType::kPassword;
+      }
+    }
+    return false;
+  };
+  for (auto& [key, value] : config) {
+    // A ${provider:path:key} reference is not the secret: it is shown.
+    if (is_password(key) && !config::HasConfigVariables(value)) value = "[hidden]";
+  }
+  return config;
+}
+
 grpc::Status ConnectServiceImpl::GetConnectorConfig(grpc::ServerContext* context,
                                                     const v1::GetConnectorConfigRequest* request,
                                                     v1::ConnectorConfig* response) {
   absl::StatusOr<ConfigMap> config = herder_->GetConnectorConfig(request->name());
   if (!config.ok()) return ToGrpcStatus(config.status(), context);
-  response->mutable_config()->insert(config->begin(), config->end());
+  const ConfigMap shown = Shown(*config);
+  response->mutable_config()->insert(shown.begin(), shown.end());
   return grpc::Status::OK;
 }
 

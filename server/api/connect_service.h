@@ -127,6 +127,10 @@ class ConnectServiceImpl final : public sluice::v1::ConnectService::Service {
                               sluice::v1::SetLoggerLevelResponse*) override;
 
  private:
+  // `config` as GET shows it: with sluice.config.hide.passwords, the PASSWORD-typed values
+  // (the connector's own keys, and client overrides) written literally become "[hidden]".
+  ConfigMap Shown(ConfigMap config) const;
+
   herder::Herder* const herder_;
   plugins::PluginRegistry* const registry_;
   const config::WorkerConfig* const worker_;

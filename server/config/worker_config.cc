@@ -123,6 +123,17 @@ absl::StatusOr<WorkerConfig> ParseWorkerConfig(const ConfigMap& props, WorkerMod
   if (auto it = props.find("plugin.path"); it != props.end()) {
     config.plugin_path = SplitList(it->second);
   }
+  if (auto it = props.find("sluice.config.hide.passwords"); it != props.end()) {
+    // ConfigDef's BOOLEAN: true or false, ignoring case and surrounding blanks.
+    std::string value = absl::AsciiStrToLower(absl::StripAsciiWhitespace(it->second));
+    if (value != "true" && value != "false") {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "Invalid value ", it->second,
+          " for configuration sluice.config.hide.passwords: Expected value to be either true or "
+          "false"));
+    }
+    config.hide_passwords = value == "true";
+  }
   // Kafka Connect's default listener is http://:8083; an empty value disables REST here.
   std::string listeners = "http://:8083";
   if (auto it = props.find("listeners"); it != props.end()) listeners = it->second;

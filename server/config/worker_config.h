@@ -64,6 +64,9 @@ struct WorkerConfig {
   absl::Duration plugin_call_timeout = absl::Seconds(30);
   // Kept as given, for GET / and logs.
   ConfigMap raw;
+  // sluice.config.hide.passwords: GET /connectors/{c}/config (and a connector's info) shows the
+  // PASSWORD-typed values written literally in a connector config as "[hidden]".
+  bool hide_passwords = false;
   // config.providers: resolves ${provider:[path:]key} in connector and task configs when they
   // are used (null: none configured).
   std::shared_ptr<const ConfigProviders> config_providers;

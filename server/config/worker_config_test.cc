@@ -88,5 +88,23 @@ TEST(WorkerConfig, EmptyListenersDisablesRest) {
   EXPECT_FALSE(config->rest_listener.has_value());
 }
 
+TEST(WorkerConfig, ReadsHidePasswordsAsABooleanAndConfigProviders) {
+  ConfigMap props = Minimal();
+  EXPECT_FALSE(ParseWorkerConfig(props)->hide_passwords);
+  EXPECT_EQ(ParseWorkerConfig(props)->config_providers, nullptr);
+  props["sluice.config.hide.passwords"] = " TRUE ";
+  props["config.providers"] = "env";
+  props["config.providers.env.class"] =
+      "org.apache.kafka.common.config.provider.EnvVarConfigProvider";
+  absl::StatusOr<WorkerConfig> config = ParseWorkerConfig(props);
+  ASSERT_TRUE(config.ok()) << config.status();
+  EXPECT_TRUE(config->hide_passwords);
+  EXPECT_NE(config->config_providers, nullptr);
+  props["sluice.config.hide.passwords"] = "yes";
+  EXPECT_EQ(ParseWorkerConfig(props).status().message(),
+            "Invalid value yes for configuration sluice.config.hide.passwords: Expected value "
+            "to be either true or false");
+}
+
 }  // namespace
 }  // namespace sluice::config

@@ -131,3 +131,26 @@ def test_the_worker_config_itself_resolves_variables(sluiced_factory, workdir, m
              (workdir / "from-env.offsets").stat().st_size > 0, 30,
              "source offsets in the file the environment named")
     assert w.get("/connectors/src/offsets").json()["offsets"], "no offsets read back"
+
+
+def test_hidden_passwords_show_only_variables(sluiced_factory, workdir):
+    """sluice.config.hide.passwords=true: PASSWORD-typed values written literally in a connector
+    config (here Java client overrides of that type) read back as [hidden]; a ${...} reference
+    and every other value read back as written."""
+    props = worker_props(workdir, **{"sluice.config.hide.passwords": "true",
+                                     "config.providers": "env",
+                                     "config.providers.env.class": ENV_PROVIDER})
+    w = sluiced_factory(props=props).start()
+    config = {"connector.class": "FileStreamSource", "file": str(workdir / "in.txt"),
+              "topic": "hidden",
+              "producer.override.ssl.key.password": "literal-key-password",
+              "producer.override.sasl.jaas.config": "${env:SLUICE_TEST_JAAS}",
+              "producer.override.linger.ms": "5"}
+    r = w.post("/connectors", json={"name": "src", "config": config})
+    assert r.status_code == 201, r.text
+    expected = dict(config, name="src", **{"producer.override.ssl.key.password": "[hidden]"})
+    assert w.get("/connectors/src/config").json() == expected
+    assert w.get("/connectors/src").json()["config"] == expected
+    expanded = w.get("/connectors?expand=info").json()
+    assert expanded["src"]["info"]["config"] == expected
+    assert "literal-key-password" not in w.log()
