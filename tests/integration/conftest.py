@@ -28,7 +28,34 @@ def read_lines(path):
         return []
 
 
-class Sluiced:
+class WorkerProcess:
+    """What the tests do with a worker process (`proc`, output in `log_path`): read its log, ask
+    whether it runs, stop it gracefully or kill it."""
+
+    proc = None
+    log_path = None
+
+    def log(self):
+        return self.log_path.read_text(errors="replace") if self.log_path.exists() else ""
+
+    def alive(self):
+        return self.proc is not None and self.proc.poll() is None
+
+    def stop(self, timeout=60):
+        """Graceful stop (SIGTERM): tasks flush and commit offsets."""
+        if self.alive():
+            self.proc.send_signal(signal.SIGTERM)
+            self.proc.wait(timeout=timeout)
+        return self.proc.returncode
+
+    def kill(self):
+        """A crash: SIGKILL, nothing flushed."""
+        if self.alive():
+            self.proc.kill()
+            self.proc.wait(timeout=30)
+
+
+class Sluiced(WorkerProcess):
     """One sluiced process. Output goes to <dir>/sluiced.log. `mode` is sluiced's first argument:
     "standalone" (then `connector_files` follow the worker properties) or "distributed"."""
 
@@ -69,9 +96,6 @@ class Sluiced:
         self.kafka = ready["kafka"]
         return self
 
-    def log(self):
-        return self.log_path.read_text() if self.log_path.exists() else ""
-
     def url(self, path):
         return self.rest + path
 
@@ -86,22 +110,6 @@ class Sluiced:
 
     def delete(self, path, **kw):
         return requests.delete(self.url(path), timeout=60, **kw)
-
-    def alive(self):
-        return self.proc is not None and self.proc.poll() is None
-
-    def stop(self, timeout=60):
-        """Graceful stop (SIGTERM): tasks flush and commit offsets."""
-        if self.alive():
-            self.proc.send_signal(signal.SIGTERM)
-            self.proc.wait(timeout=timeout)
-        return self.proc.returncode
-
-    def kill(self):
-        """A crash: SIGKILL, nothing flushed."""
-        if self.alive():
-            self.proc.kill()
-            self.proc.wait(timeout=30)
 
     def wait_status(self, name, predicate, timeout=60, what="status"):
         def check():

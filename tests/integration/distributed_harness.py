@@ -12,14 +12,13 @@ import json
 import os
 import pathlib
 import re
-import signal
 import subprocess
 import threading
 import time
 
 import requests
 
-from conftest import BUILD, REPO, Sluiced, free_port, wait_for
+from conftest import BUILD, REPO, Sluiced, WorkerProcess, free_port, wait_for
 
 # Where tools/kafka fetch puts the jars (always under the repository's build/).
 JAVA_LIBS = REPO / "build" / "kafka" / "3.9.1" / "libs"
@@ -146,7 +145,7 @@ class SluiceWorker(Sluiced, ClusterRest):
         return f"sluice worker {self.name} ({self.worker_id})"
 
 
-class JavaWorker(ClusterRest):
+class JavaWorker(WorkerProcess, ClusterRest):
     """Apache Kafka Connect 3.9.1 in distributed mode (ConnectDistributed), the jars from
     tools/kafka. Output (log4j included) goes to <dir>/worker.log."""
 
@@ -184,24 +183,6 @@ class JavaWorker(ClusterRest):
         if wait_for(answers, timeout, f"{self}'s REST API") == "exited":
             raise AssertionError(f"{self} exited with {self.proc.returncode}:\n{self.log()[-5000:]}")
         return self
-
-    def log(self):
-        return self.log_path.read_text(errors="replace") if self.log_path.exists() else ""
-
-    def alive(self):
-        return self.proc is not None and self.proc.poll() is None
-
-    def stop(self, timeout=60):
-        """Graceful stop (SIGTERM): the worker stops its tasks, commits and leaves the group."""
-        if self.alive():
-            self.proc.send_signal(signal.SIGTERM)
-            self.proc.wait(timeout=timeout)
-        return self.proc.returncode
-
-    def kill(self):
-        if self.alive():
-            self.proc.kill()
-            self.proc.wait(timeout=30)
 
     def __repr__(self):
         return f"java worker {self.name} ({self.worker_id})"

@@ -548,29 +548,11 @@ def test_a_sluice_worker_in_a_java_workers_group(kafka_broker, tmp_path_factory,
                                                   **{"tasks.max": "2"}))
             expected["mix-extra"] = 2
             wait_statuses(java, lambda s: all_running(s, expected), 60, "mix-extra RUNNING", g)
-            # A new tasks.max through ours, for a connector that ours runs if there is one: its
-            # new task configs then go from ours to the Java leader (signed, KIP-507).
-            s = java.statuses()
-            changed = next((c for c in ("mix-spread", "mix-extra")
-                            if s[c]["connector"]["worker_id"] == ours.worker_id), "mix-spread")
-            r = ours.put(f"/connectors/{changed}/config",
-                         json=sink_config(g.root / f"{changed}.txt", f"{g.group}-spread",
-                                          **{"tasks.max": "3"}))
-            assert r.status_code == 200, r.text
-            expected[changed] = 3
-            wait_statuses(java, lambda s: all_running(s, expected), 60,
-                          f"{changed} RUNNING with 3 tasks", g)
-            assert len(java.get(f"/connectors/{changed}/tasks").json()) == 3
-            say(f"{changed}'s tasks.max changed through the {KIND} worker; its connector runs on "
-                f"{g.by_id(s[changed]['connector']['worker_id'])}")
-            s = java.statuses()
-            task = next(k for k, (_, w) in owners(s).items()
-                        if isinstance(k, tuple) and w == ours.worker_id)
-            n = ours.task_starts()[f"{task[0]}-{task[1]}"]
-            r = java.post(f"/connectors/{task[0]}/tasks/{task[1]}/restart")
-            assert r.status_code == 204, r.text
-            wait_for(lambda: ours.task_starts()[f"{task[0]}-{task[1]}"] > n, 30,
-                     f"{task} restarted on {ours} through the Java worker")
+            # A new tasks.max through ours (its new task configs go from ours to the Java leader,
+            # signed, KIP-507), and a restart of one of ours' tasks sent to the Java worker.
+            change_and_restart_through(g, via=ours, view=java, expected=expected,
+                                       candidates=("mix-spread", "mix-extra"),
+                                       default="mix-spread", tasks_max=3, say=say)
 
             delivered = len(sequence_counts(out, "mix")[0])
             t2 = time.monotonic()
@@ -609,27 +591,9 @@ def test_a_sluice_worker_in_a_java_workers_group(kafka_broker, tmp_path_factory,
                                                   **{"tasks.max": "2"}))
             expected["mix-late"] = 2
             wait_statuses(ours, lambda s: all_running(s, expected), 60, "mix-late RUNNING", g)
-            s = ours.statuses()
-            changed = next((c for c in ("mix-spread", "mix-extra", "mix-late")
-                            if s[c]["connector"]["worker_id"] == java2.worker_id), "mix-late")
-            r = java2.put(f"/connectors/{changed}/config",
-                          json=sink_config(g.root / f"{changed}.txt", f"{g.group}-spread",
-                                           **{"tasks.max": "1"}))
-            assert r.status_code == 200, r.text
-            expected[changed] = 1
-            wait_statuses(ours, lambda s: all_running(s, expected), 60,
-                          f"{changed} RUNNING with 1 task", g)
-            assert len(ours.get(f"/connectors/{changed}/tasks").json()) == 1
-            say(f"{changed}'s tasks.max changed through the Java worker; its connector runs on "
-                f"{g.by_id(s[changed]['connector']['worker_id'])}")
-            s = ours.statuses()
-            task = next(k for k, (_, w) in owners(s).items()
-                        if isinstance(k, tuple) and w == java2.worker_id)
-            n = java2.task_starts()[f"{task[0]}-{task[1]}"]
-            r = ours.post(f"/connectors/{task[0]}/tasks/{task[1]}/restart")
-            assert r.status_code == 204, r.text
-            wait_for(lambda: java2.task_starts()[f"{task[0]}-{task[1]}"] > n, 30,
-                     f"{task} restarted on {java2} through {ours}")
+            change_and_restart_through(g, via=java2, view=ours, expected=expected,
+                                       candidates=("mix-spread", "mix-extra", "mix-late"),
+                                       default="mix-late", tasks_max=1, say=say)
             errors = [line for line in java2.log().splitlines() if " ERROR " in line]
             assert not errors, "\n".join(errors[:20])
         finally:
@@ -639,3 +603,30 @@ def test_a_sluice_worker_in_a_java_workers_group(kafka_broker, tmp_path_factory,
         assert not d.foreign and not d.extra, d.summary()
     finally:
         g.close()
+
+
+def change_and_restart_through(g, via, view, expected, candidates, default, tasks_max, say):
+    """Changes tasks.max through `via` for a connector `via` runs if there is one (so that its
+    new task configs travel from `via` to the leader), checks it through `view`; then restarts one
+    of `via`'s tasks by asking `view`, which forwards the request to `via`."""
+    s = view.statuses()
+    changed = next((c for c in candidates if s[c]["connector"]["worker_id"] == via.worker_id),
+                   default)
+    r = via.put(f"/connectors/{changed}/config",
+                json=sink_config(g.root / f"{changed}.txt", f"{g.group}-spread",
+                                 **{"tasks.max": str(tasks_max)}))
+    assert r.status_code == 200, r.text
+    expected[changed] = tasks_max
+    wait_statuses(view, lambda s: all_running(s, expected), 60,
+                  f"{changed} RUNNING with {tasks_max} tasks", g)
+    assert len(view.get(f"/connectors/{changed}/tasks").json()) == tasks_max
+    say(f"{changed}'s tasks.max changed through {via}; its connector runs on "
+        f"{g.by_id(s[changed]['connector']['worker_id'])}")
+    s = view.statuses()
+    task = next(k for k, (_, w) in owners(s).items()
+                if isinstance(k, tuple) and w == via.worker_id)
+    n = via.task_starts()[f"{task[0]}-{task[1]}"]
+    r = view.post(f"/connectors/{task[0]}/tasks/{task[1]}/restart")
+    assert r.status_code == 204, r.text
+    wait_for(lambda: via.task_starts()[f"{task[0]}-{task[1]}"] > n, 30,
+             f"{task} restarted on {via} through {view}")

@@ -13,6 +13,7 @@ import pytest
 import requests
 
 from conftest import BUILD, REPO, free_port, wait_for
+from distributed_harness import JAVA_LOG4J
 
 TEST_BINARY = BUILD / "tests" / "group_member_kafka_test"
 USER, PASSWORD = "alice", "alice-secret"
@@ -128,14 +129,6 @@ def run_test_binary(env, gtest_filter):
 def test_group_member_against_a_real_broker(secured_broker):
     run_test_binary(secured_broker, "-JavaInterop.*")
 
-
-JAVA_LOG4J = """\
-log4j.rootLogger=INFO, stdout
-log4j.appender.stdout=org.apache.log4j.ConsoleAppender
-log4j.appender.stdout.layout=org.apache.log4j.PatternLayout
-log4j.appender.stdout.layout.ConversionPattern=[%d] %p %m (%c)%n
-log4j.logger.org.reflections=ERROR
-"""
 
 
 def test_java_connect_leader_assigns_work_to_our_member(secured_broker, tmp_path):
