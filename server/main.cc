@@ -15,6 +15,9 @@
 #include <atomic>
 #include <cstdio>
 #include <functional>
+#include <cstdlib>
+#include <sstream>
+#include <fstream>
 #include <filesystem>
 #include <iostream>
 #include <memory>
@@ -30,6 +33,7 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_split.h"
+#include "absl/strings/strip.h"
 #include "absl/strings/str_cat.h"
 #include "formats/properties.h"
 #include "server/api/connect_service.h"
@@ -54,6 +58,7 @@
 #include "server/config/distributed_config.h"
 #include "server/kafka/client_configs.h"
 #include "server/kafka/internal_topics.h"
+#include "server/kafka/jaas_config.h"
 
 namespace sluice {
 namespace {
@@ -248,6 +253,74 @@ Advertised AdvertisedAddress(const config::WorkerConfig& worker) {
                                                   : listen.substr(colon + 1)};
 }
 
+constexpr char kBasicAuthExtension[] =
+    "org.apache.kafka.connect.rest.basic.auth.extension.BasicAuthSecurityRestExtension";
+constexpr char kPropertyFileLoginModule[] =
+    "org.apache.kafka.connect.rest.basic.auth.extension.PropertyFileLoginModule";
+
+// rest.extension.classes: Kafka Connect's BasicAuthSecurityRestExtension, set up as for Kafka
+// Connect: KAFKA_OPTS names the JAAS file (-Djava.security.auth.login.config=...), whose
+// KafkaConnect entry is a PropertyFileLoginModule with the credentials file. Returns that file
+// ("" without the extension). Any other extension class cannot run without a JVM: refused.
+absl::StatusOr<std::string> BasicAuthCredentialsFile(const config::WorkerConfig& worker) {
+  auto classes = worker.raw.find("rest.extension.classes");
+  if (classes == worker.raw.end()) return std::string();
+  bool basic_auth = false;
+  for (absl::string_view cls : absl::StrSplit(classes->second, ',', absl::SkipWhitespace())) {
+    cls = absl::StripAsciiWhitespace(cls);
+    if (cls != kBasicAuthExtension) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "rest.extension.classes: ", cls, " cannot be loaded; Sluice serves Kafka Connect's ",
+          kBasicAuthExtension, " only"));
+    }
+    basic_auth = true;
+  }
+  if (!basic_auth) return std::string();
+  const char* opts = std::getenv("KAFKA_OPTS");
+  std::string jaas_path;
+  for (absl::string_view opt : absl::StrSplit(opts == nullptr ? "" : opts, ' ', absl::SkipEmpty())) {
+    if (absl::ConsumePrefix(&opt, "-Djava.security.auth.login.config=")) {
+      absl::ConsumePrefix(&opt, "=");  // "==": this file only, as for the JVM
+      jaas_path = std::string(opt);
+    }
+  }
+  if (jaas_path.empty()) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        kBasicAuthExtension, " needs a JAAS file with a KafkaConnect entry: set KAFKA_OPTS="
+        "-Djava.security.auth.login.config=/path/to/jaas.conf, as for Kafka Connect"));
+  }
+  std::ifstream in(jaas_path);
+  if (!in) {
+    return absl::InvalidArgumentError(absl::StrCat("Could not read the JAAS file ", jaas_path));
+  }
+  std::stringstream text;
+  text << in.rdbuf();
+  const std::string content = text.str();
+  // The KafkaConnect { <module> <flag> <options>; }; entry.
+  size_t name = content.find("KafkaConnect");
+  size_t open = name == std::string::npos ? name : content.find('{', name);
+  size_t close = open == std::string::npos ? open : content.find('}', open);
+  if (close == std::string::npos) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("The JAAS file ", jaas_path, " has no KafkaConnect entry"));
+  }
+  absl::StatusOr<kafka::JaasLoginModule> module =
+      kafka::ParseClientJaasConfig(content.substr(open + 1, close - open - 1));
+  if (!module.ok()) {
+    return absl::InvalidArgumentError(absl::StrCat(jaas_path, ": ", module.status().message()));
+  }
+  if (module->login_module != kPropertyFileLoginModule) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        jaas_path, ": the KafkaConnect entry's login module ", module->login_module,
+        " cannot be loaded; Sluice serves ", kPropertyFileLoginModule, " only"));
+  }
+  auto file = module->options.find("file");
+  if (file == module->options.end() || absl::StripAsciiWhitespace(file->second).empty()) {
+    return absl::InvalidArgumentError("Property Credentials file must be specified");
+  }
+  return file->second;
+}
+
 // The gRPC API and the REST gateway in front of it.
 class ApiServers {
  public:
@@ -281,11 +354,15 @@ class ApiServers {
   void StartRestAndAnnounce(const std::string& worker_id, const std::string& bootstrap,
                             const std::string& cluster_id) {
     if (worker_->rest_listener.has_value()) {
+      absl::StatusOr<std::string> credentials = BasicAuthCredentialsFile(*worker_);
+      if (!credentials.ok()) Die(std::string(credentials.status().message()));
+      const std::string& credentials_file = *credentials;
       absl::StatusOr<std::unique_ptr<gateway::GatewaySupervisor>> started =
           gateway::GatewaySupervisor::Start(
               {.binary = (std::filesystem::path(worker_->bin_dir) / "sluice-gateway").string(),
                .listen = *worker_->rest_listener,
-               .backend = LocalDialAddress(grpc_address_)});
+               .backend = LocalDialAddress(grpc_address_),
+               .basic_auth_credentials_file = credentials_file});
       if (!started.ok()) Die(std::string(started.status().message()));
       gateway_ = *std::move(started);
     }

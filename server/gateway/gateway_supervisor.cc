@@ -2,6 +2,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include <vector>
+
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
@@ -29,9 +31,14 @@ absl::StatusOr<std::unique_ptr<GatewaySupervisor>> GatewaySupervisor::Start(Opti
 }
 
 absl::StatusOr<std::unique_ptr<process::ChildProcess>> GatewaySupervisor::Spawn() {
+  std::vector<std::string> argv = {options_.binary, "--listen", options_.listen, "--backend",
+                                   options_.backend, "--exit-on-stdin-eof"};
+  if (!options_.basic_auth_credentials_file.empty()) {
+    argv.insert(argv.end(),
+                {"--basic-auth-credentials-file", options_.basic_auth_credentials_file});
+  }
   absl::StatusOr<std::unique_ptr<process::ChildProcess>> child = process::ChildProcess::Start(
-      {.argv = {options_.binary, "--listen", options_.listen, "--backend", options_.backend,
-                "--exit-on-stdin-eof"},
+      {.argv = std::move(argv),
        .description = "REST gateway",
        .handshake_prefix = kReadyPrefix});
   if (!child.ok()) {

@@ -23,6 +23,9 @@ class GatewaySupervisor {
     std::string binary;   // path of sluice-gateway
     std::string listen;   // host:port for REST ("" host = all interfaces)
     std::string backend;  // the worker's gRPC address
+    // A PropertyFileLoginModule credentials file: the gateway then requires HTTP basic
+    // authentication (Kafka Connect's BasicAuthSecurityRestExtension). Empty: none.
+    std::string basic_auth_credentials_file;
   };
 
   // Starts the gateway and waits until it listens. Unavailable when it exits first (e.g. the

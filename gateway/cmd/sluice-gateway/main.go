@@ -56,6 +56,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	forwardCA := flags.String("forward-tls-ca-file", "", "PEM file of the CA certificates that sign other workers' REST listeners (default: the system's), for requests forwarded to an https leader")
 	forwardCert := flags.String("forward-tls-cert-file", "", "PEM client certificate presented to an https leader (with --forward-tls-key-file)")
 	forwardKey := flags.String("forward-tls-key-file", "", "PEM private key of --forward-tls-cert-file")
+	credentialsFile := flags.String("basic-auth-credentials-file", "", "a PropertyFileLoginModule credentials file (user=password lines): every request but the internal endpoints needs HTTP basic authentication, as with Kafka Connect's BasicAuthSecurityRestExtension")
 	if err := flags.Parse(args); err != nil {
 		return err
 	}
@@ -102,7 +103,15 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	if err != nil {
 		return err
 	}
-	srv := &http.Server{Handler: h, ReadHeaderTimeout: 30 * time.Second}
+	var handler http.Handler = h
+	if *credentialsFile != "" {
+		creds, err := kcrest.LoadCredentials(*credentialsFile)
+		if err != nil {
+			return err
+		}
+		handler = kcrest.RequireBasicAuth(creds, h)
+	}
+	srv := &http.Server{Handler: handler, ReadHeaderTimeout: 30 * time.Second}
 	fmt.Fprintf(stdout, "SLUICE-GATEWAY|listening|%s\n", ln.Addr().String())
 	logger.Info("listening", "address", ln.Addr().String(), "backend", *backend)
 
