@@ -662,13 +662,22 @@ void DistributedHerder::HandleConfigUpdates() {
     if (remains) StartConnector(name);
   }
   for (const std::string& name : target_updates) ApplyTargetState(name);
-  // New task configs: the connector's tasks here stop, and start again once the rebalance they
-  // trigger assigns them.
+  // New task configs: the connector's tasks here whose config changed (or that are past its new
+  // task count) stop, and start again once the rebalance they trigger assigns them. Kafka
+  // Connect stops every task of the connector; a task already started with its new config (its
+  // assignment and the commit can arrive in either order) keeps running here.
   std::vector<ConnectorTaskId> to_stop;
   {
     absl::MutexLock lock(&mu_);
     for (const TaskKey& t : running_tasks_) {
-      if (task_updates.contains(t.first)) to_stop.push_back({t.first, t.second});
+      if (!task_updates.contains(t.first)) continue;
+      const std::vector<ConfigMap> now = TasksOf(snapshot_, t.first);
+      auto started = task_started_with_.find(t);
+      if (t.second < 0 || static_cast<size_t>(t.second) >= now.size() ||
+          started == task_started_with_.end() ||
+          started->second != now[static_cast<size_t>(t.second)]) {
+        to_stop.push_back({t.first, t.second});
+      }
     }
   }
   for (const ConnectorTaskId& t : to_stop) {
@@ -946,6 +955,7 @@ bool DistributedHerder::StartTask(const ConnectorTaskId& id) {
     count = tasks.size();
     target = TargetOf(snapshot_, id.connector);
     running_tasks_.insert({id.connector, id.task});
+    task_started_with_[{id.connector, id.task}] = task_config;
   }
   spdlog::info("Starting task {}", TaskName(id.connector, id.task));
   if (!EnsureHost(id.connector)) {
@@ -963,6 +973,7 @@ void DistributedHerder::StopTaskHere(const ConnectorTaskId& id) {
   {
     absl::MutexLock lock(&mu_);
     running_tasks_.erase({id.connector, id.task});
+    task_started_with_.erase({id.connector, id.task});
   }
   spdlog::info("Stopping task {}", TaskName(id.connector, id.task));
   if (worker_->HostAlive(id.connector)) worker_->StopTask(id.connector, id.task);

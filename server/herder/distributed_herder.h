@@ -312,6 +312,8 @@ class DistributedHerder final : public Herder, public worker::WorkerListener {
   // What runs here: the running assignment.
   std::set<std::string> running_connectors_ ABSL_GUARDED_BY(mu_);
   std::set<std::pair<std::string, int>> running_tasks_ ABSL_GUARDED_BY(mu_);
+  // The config each task running here was started with (as stored, variables unresolved).
+  std::map<std::pair<std::string, int>, ConfigMap> task_started_with_ ABSL_GUARDED_BY(mu_);
   // Connectors whose instance is started here (not paused, stopped or failed to start).
   std::set<std::string> instances_ ABSL_GUARDED_BY(mu_);
   // Connectors with a plugin host here, with the host's generation (bumped when it is stopped on
