@@ -13,7 +13,7 @@ import pytest
 import requests
 
 from conftest import BUILD, REPO, free_port, wait_for
-from distributed_harness import JAVA_LOG4J
+from distributed_harness import JAVA_LOG4J, distributed_props
 
 TEST_BINARY = BUILD / "tests" / "group_member_kafka_test"
 USER, PASSWORD = "alice", "alice-secret"
@@ -206,7 +206,7 @@ def test_a_distributed_worker_runs_a_pipeline_on_a_sasl_ssl_broker(secured_broke
     the three internal topics) take the worker-level security.protocol, ssl.* and sasl.* keys; the
     connectors' clients take the producer., consumer. and admin. ones. SASL_SSL with SCRAM-SHA-512
     and a broker certificate from a PEM trust store."""
-    from conftest import Sluiced, read_lines, worker_props
+    from conftest import Sluiced, read_lines
     env = secured_broker
     security = {
         "security.protocol": "SASL_SSL",
@@ -217,18 +217,9 @@ def test_a_distributed_worker_runs_a_pipeline_on_a_sasl_ssl_broker(secured_broke
         "ssl.truststore.type": "PEM",
         "ssl.truststore.location": env["SLUICE_TEST_KAFKA_CA_PEM"],
     }
-    props = worker_props(tmp_path, **{
-        "bootstrap.servers": env["SLUICE_TEST_KAFKA_SASL_SSL_BOOTSTRAP"],
-        "group.id": "secured-connect",
-        "config.storage.topic": "secured-configs",
-        "offset.storage.topic": "secured-offsets",
-        "status.storage.topic": "secured-status",
-        "config.storage.replication.factor": "1",
-        "offset.storage.replication.factor": "1",
-        "status.storage.replication.factor": "1",
-        "rest.advertised.host.name": "127.0.0.1",
-    })
-    del props["offset.storage.file.filename"]
+    props = distributed_props(env["SLUICE_TEST_KAFKA_SASL_SSL_BOOTSTRAP"], "secured-connect",
+                              **{"plugin.path": str(BUILD / "plugins"),
+                                 "grpc.listener": "127.0.0.1:0"})
     props.update(security)
     for prefix in ("producer.", "consumer.", "admin."):
         props.update({prefix + k: v for k, v in security.items()})
