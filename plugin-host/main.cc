@@ -12,6 +12,7 @@
 
 #include <cerrno>
 #include <chrono>
+#include <cstdint>
 #include <cstdio>
 #include <cstring>
 #include <memory>
@@ -22,6 +23,7 @@
 #include <grpcpp/grpcpp.h>
 
 #include "absl/status/status.h"
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "plugin-host/loader.h"
 #include "sdk/cpp/wire/codec.h"
@@ -40,16 +42,33 @@ struct Options {
   std::string plugin_dir;
   std::string socket_dir;
   std::string label;
+  SandboxOptions sandbox;
 };
 
 constexpr char kUsage[] =
-    "usage: sluice-plugin-host --plugin-dir DIR --socket-dir DIR [--label NAME]";
+    "usage: sluice-plugin-host --plugin-dir DIR --socket-dir DIR [--label NAME]\n"
+    "       [--limit-memory-bytes N] [--limit-cpu-seconds N] [--limit-open-files N]";
 
 absl::StatusOr<Options> ParseArgs(int argc, char** argv) {
   Options options;
   for (int i = 1; i < argc; ++i) {
     std::string arg = argv[i];
     std::string* target = nullptr;
+    int64_t* limit = nullptr;
+    if (arg == "--limit-memory-bytes") {
+      limit = &options.sandbox.memory_bytes;
+    } else if (arg == "--limit-cpu-seconds") {
+      limit = &options.sandbox.cpu_seconds;
+    } else if (arg == "--limit-open-files") {
+      limit = &options.sandbox.open_files;
+    }
+    if (limit != nullptr) {
+      if (i + 1 >= argc || !absl::SimpleAtoi(argv[i + 1], limit) || *limit <= 0) {
+        return absl::InvalidArgumentError(absl::StrCat(arg, " needs a positive number"));
+      }
+      ++i;
+      continue;
+    }
     if (arg == "--plugin-dir") {
       target = &options.plugin_dir;
     } else if (arg == "--socket-dir") {
@@ -130,8 +149,8 @@ int Run(int argc, char** argv) {
     spdlog::error("{}", std::string(manifest.status().message()));
     return kExitSetupFailed;
   }
-  if (absl::Status sandboxed = EnterSandbox({.plugin_dir = options->plugin_dir});
-      !sandboxed.ok()) {
+  options->sandbox.plugin_dir = options->plugin_dir;
+  if (absl::Status sandboxed = EnterSandbox(options->sandbox); !sandboxed.ok()) {
     spdlog::error("{}", std::string(sandboxed.message()));
     return kExitSetupFailed;
   }

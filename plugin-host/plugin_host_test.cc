@@ -222,7 +222,7 @@ TEST_F(PluginHostTest, DescribesTheCrashyPlugin) {
   EXPECT_EQ(keys["hang"]->default_value(), "none");
   EXPECT_EQ(keys["mode"]->default_value(), "none");
   EXPECT_THAT(keys["mode"]->recommended_values(),
-              ElementsAre("none", "segfault", "exit", "error"));
+              ElementsAre("none", "segfault", "exit", "error", "hog"));
   EXPECT_EQ(keys["after.records"]->type(), pb::ConfigKeyDefinition::TYPE_LONG);
   EXPECT_EQ(keys["after.records"]->default_value(), "10");
   EXPECT_EQ(response.connectors(1).class_name(), "sluice.test.CrashySinkConnector");

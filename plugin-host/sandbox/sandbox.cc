@@ -7,6 +7,7 @@
 #include <cerrno>
 #include <cstring>
 #include <string_view>
+#include <tuple>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
@@ -60,9 +61,22 @@ absl::Status EnterSandbox(const SandboxOptions& options) {
   rlim_t max = files.rlim_max == RLIM_INFINITY || files.rlim_max > kMaxOpenFiles
                    ? kMaxOpenFiles
                    : files.rlim_max;
+  if (options.open_files > 0 && static_cast<rlim_t>(options.open_files) < max) {
+    max = static_cast<rlim_t>(options.open_files);
+  }
   files.rlim_cur = max;
   files.rlim_max = max;
   if (setrlimit(RLIMIT_NOFILE, &files) != 0) return ErrnoError("setrlimit(RLIMIT_NOFILE)");
+
+  // A ceiling can only be lowered: the hard limit too, so that the plugin cannot raise it.
+  for (const auto& [resource, value, name] :
+       {std::tuple{RLIMIT_AS, options.memory_bytes, "RLIMIT_AS"},
+        std::tuple{RLIMIT_CPU, options.cpu_seconds, "RLIMIT_CPU"}}) {
+    if (value <= 0) continue;
+    struct rlimit limit = {static_cast<rlim_t>(value), static_cast<rlim_t>(value)};
+    if (resource == RLIMIT_CPU) limit.rlim_max = limit.rlim_cur + 1;  // SIGXCPU, then SIGKILL
+    if (setrlimit(resource, &limit) != 0) return ErrnoError(absl::StrCat("setrlimit(", name, ")"));
+  }
 
   std::map<std::string, std::string> env =
       ScrubbedEnvironment(CurrentEnvironment(), options.plugin_dir);

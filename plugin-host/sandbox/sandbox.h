@@ -6,7 +6,8 @@
 //   it started as one group, and no terminal signal reaches it;
 // - PR_SET_NO_NEW_PRIVS: neither the host nor anything it execs gains privileges (setuid bits,
 //   file capabilities);
-// - rlimits: no core dumps (RLIMIT_CORE 0), RLIMIT_NOFILE capped at kMaxOpenFiles;
+// - rlimits: no core dumps (RLIMIT_CORE 0), RLIMIT_NOFILE capped at kMaxOpenFiles, and the
+//   tenant's ceilings when the worker gives them (address space, CPU seconds, open files);
 // - (no PR_SET_PDEATHSIG: it fires when the *thread* that spawned the host exits, not the
 //   worker; the host notices the worker's death through EOF on stdin instead);
 // - a scrubbed environment: only PATH, LANG, LC_ALL, TZ are kept from the worker's; HOME and
@@ -20,6 +21,7 @@
 
 #include <sys/resource.h>
 
+#include <cstdint>
 #include <map>
 #include <string>
 
@@ -31,6 +33,11 @@ inline constexpr rlim_t kMaxOpenFiles = 4096;
 
 struct SandboxOptions {
   std::string plugin_dir;  // becomes HOME
+  // Ceilings of the connector's tenant (0: none): RLIMIT_AS, RLIMIT_CPU, RLIMIT_NOFILE (below
+  // kMaxOpenFiles).
+  int64_t memory_bytes = 0;
+  int64_t cpu_seconds = 0;
+  int64_t open_files = 0;
 };
 
 // The environment a plugin sees, computed from `current` (the worker's).

@@ -33,6 +33,14 @@ absl::StatusOr<std::unique_ptr<PluginProcess>> PluginProcess::Start(
     argv.push_back("--label");
     argv.push_back(options.label);
   }
+  for (const auto& [flag, value] : {std::pair{"--limit-memory-bytes", options.limits.memory_bytes},
+                                    std::pair{"--limit-cpu-seconds", options.limits.cpu_seconds},
+                                    std::pair{"--limit-open-files", options.limits.open_files}}) {
+    if (value > 0) {
+      argv.push_back(flag);
+      argv.push_back(absl::StrCat(value));
+    }
+  }
   absl::StatusOr<std::unique_ptr<process::ChildProcess>> child =
       process::ChildProcess::Start({.argv = std::move(argv),
                                     .description = Description(options.label),

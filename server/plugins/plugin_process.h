@@ -28,6 +28,7 @@
 
 #include <deque>
 #include <functional>
+#include <cstdint>
 #include <memory>
 #include <optional>
 #include <string>
@@ -47,11 +48,23 @@ namespace sluice::plugins {
 
 inline constexpr int kPluginProtocolVersion = 1;
 
+// Ceilings the host's sandbox puts on it and everything it starts (setrlimit; 0: none beyond
+// the sandbox's defaults). memory_bytes caps the address space (RLIMIT_AS), so it must leave
+// room for the host's thread stacks and its gRPC runtime (about 200 MiB of address space).
+struct SandboxLimits {
+  int64_t memory_bytes = 0;
+  int64_t cpu_seconds = 0;  // RLIMIT_CPU: SIGXCPU, then SIGKILL, past it
+  int64_t open_files = 0;   // RLIMIT_NOFILE, at most the sandbox's own cap
+
+  bool operator==(const SandboxLimits&) const = default;
+};
+
 struct PluginProcessOptions {
   std::string host_binary;  // path of sluice-plugin-host
   std::string plugin_dir;   // directory holding sluice-plugin.json
   std::string socket_dir;   // private directory (0700) for the unix socket
   std::string label;        // e.g. the connector name, for logs and the trace
+  SandboxLimits limits;
   absl::Duration handshake_timeout = absl::Seconds(10);
   // How long the destructor waits, after closing the host's stdin, before SIGKILL.
   absl::Duration destroy_grace = absl::Seconds(2);

@@ -316,12 +316,13 @@ absl::StatusOr<bool> PluginRegistry::AlterOffsets(const ConnectorPlugin& plugin,
 }
 
 absl::StatusOr<std::unique_ptr<PluginProcess>> PluginRegistry::StartHost(
-    const ConnectorPlugin& plugin, const std::string& label) {
+    const ConnectorPlugin& plugin, const std::string& label, SandboxLimits limits) {
   absl::StatusOr<std::unique_ptr<PluginProcess>> host =
       PluginProcess::Start({.host_binary = options_.host_binary,
                             .plugin_dir = plugin.plugin_dir,
                             .socket_dir = options_.socket_dir,
-                            .label = label});
+                            .label = label,
+                            .limits = limits});
   if (!host.ok()) return host.status();
   if (absl::Status s = Handshake(**host, options_.call_timeout); !s.ok()) return s;
   return host;

@@ -86,7 +86,8 @@ class PluginRegistry {
 
   // Starts a dedicated host for one connector of `plugin` and completes the handshake.
   absl::StatusOr<std::unique_ptr<PluginProcess>> StartHost(const ConnectorPlugin& plugin,
-                                                           const std::string& label);
+                                                           const std::string& label,
+                                                           SandboxLimits limits = {});
 
   const Options& options() const { return options_; }
 

@@ -93,12 +93,17 @@ class ConnectorHosts {
 class PluginConnectorHosts final : public ConnectorHosts {
  public:
   // REQUIRES: `registry` outlives this.
-  explicit PluginConnectorHosts(plugins::PluginRegistry* registry) : registry_(registry) {}
+  // `limits_of` gives the sandbox ceilings of a connector's host (its tenant's); none when empty.
+  explicit PluginConnectorHosts(
+      plugins::PluginRegistry* registry,
+      std::function<plugins::SandboxLimits(const std::string& connector)> limits_of = nullptr)
+      : registry_(registry), limits_of_(std::move(limits_of)) {}
   absl::StatusOr<std::unique_ptr<ConnectorHost>> Start(const plugins::ConnectorPlugin& plugin,
                                                        const std::string& name) override;
 
  private:
   plugins::PluginRegistry* const registry_;
+  const std::function<plugins::SandboxLimits(const std::string& connector)> limits_of_;
 };
 
 }  // namespace sluice::worker

@@ -7,6 +7,8 @@
 //   mode=segfault  writes through a null pointer (SIGSEGV),
 //   mode=exit      ends the process with std::_Exit(3),
 //   mode=error     returns InternalError("crashy error after N records"),
+//   mode=hog       allocates and touches memory, 64 MiB at a time, until it gets no more (a
+//                  tenant's sandbox ceiling then ends the host; without one it stops at 8 GiB),
 //   mode=none      (default) keeps going.
 // sluice.test.CrashySinkConnector (alias CrashySink) does the same in Put, once it has received
 // `after.records` records in total.
@@ -20,6 +22,8 @@
 #include <chrono>
 #include <cstdint>
 #include <cstdlib>
+#include <cstring>
+#include <memory>
 #include <string>
 #include <thread>
 #include <utility>
@@ -41,12 +45,13 @@ constexpr char kVersion[] = "0.1.0";
 constexpr char kLogger[] = "crashy";
 constexpr int kMaxBatch = 5;
 
-enum class Mode { kNone, kSegfault, kExit, kError };
+enum class Mode { kNone, kSegfault, kExit, kError, kHog };
 
 Mode ParseMode(const std::string& text) {
   if (text == "segfault") return Mode::kSegfault;
   if (text == "exit") return Mode::kExit;
   if (text == "error") return Mode::kError;
+  if (text == "hog") return Mode::kHog;
   return Mode::kNone;
 }
 
@@ -55,11 +60,11 @@ ConfigKey ModeKey() {
   key.name = "mode";
   key.type = ConfigType::kString;
   key.default_value = "none";
-  key.validator = validators::OneOf({"none", "segfault", "exit", "error"});
-  key.validator_doc = "[none, segfault, exit, error]";
+  key.validator = validators::OneOf({"none", "segfault", "exit", "error", "hog"});
+  key.validator_doc = "[none, segfault, exit, error, hog]";
   key.importance = ConfigImportance::kHigh;
   key.documentation = "How to fail once after.records records went through";
-  key.recommended_values = {"none", "segfault", "exit", "error"};
+  key.recommended_values = {"none", "segfault", "exit", "error", "hog"};
   return key;
 }
 
@@ -110,6 +115,16 @@ absl::Status Fail(Mode mode, int64_t after) {
       std::_Exit(3);
     case Mode::kError:
       return absl::InternalError(absl::StrCat("crashy error after ", after, " records"));
+    case Mode::kHog: {
+      Log(LogLevel::kError, kLogger, "crashy: about to take all the memory it can");
+      constexpr size_t kChunk = size_t{64} << 20;
+      static std::vector<std::unique_ptr<char[]>> hoard;
+      for (int i = 0; i < 128; ++i) {
+        hoard.emplace_back(new char[kChunk]);  // std::bad_alloc past the ceiling: terminate
+        std::memset(hoard.back().get(), 1, kChunk);
+      }
+      return absl::InternalError("crashy: took 8 GiB and is still alive");
+    }
     case Mode::kNone:
       break;
   }
