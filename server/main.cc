@@ -7,6 +7,7 @@
 // stores, plugin registry, herder, gRPC API, connectors, REST gateway. Shutdown (SIGINT/SIGTERM)
 // runs it backwards: the gateway first (no new REST requests), then every connector (tasks flush
 // and commit offsets), the gRPC server, the plugin hosts, the broker.
+#include <fcntl.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <unistd.h>
@@ -31,12 +32,15 @@
 #include <spdlog/spdlog.h>
 
 #include "absl/strings/ascii.h"
+#include "absl/strings/escaping.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
 #include "absl/strings/str_cat.h"
 #include "formats/properties.h"
+#include "server/api/access_control.h"
 #include "server/api/connect_service.h"
+#include "server/api/guarded_connect_service.h"
 #include "server/build_info.h"
 #include "server/config/worker_config.h"
 #include "server/gateway/gateway_supervisor.h"
@@ -321,15 +325,93 @@ absl::StatusOr<std::string> BasicAuthCredentialsFile(const config::WorkerConfig&
   return file->second;
 }
 
+// Whether the gRPC listener requires a verified client certificate (an https grpc.listener with
+// ssl.client.auth=required, listeners.https.ssl.client.auth taking precedence).
+bool GrpcRequiresClientCertificate(const config::WorkerConfig& worker) {
+  if (!absl::StartsWith(worker.grpc_listener, "https://")) return false;
+  for (const char* key : {"listeners.https.ssl.client.auth", "ssl.client.auth"}) {
+    auto it = worker.raw.find(key);
+    if (it != worker.raw.end()) {
+      return absl::AsciiStrToLower(absl::StripAsciiWhitespace(it->second)) == "required";
+    }
+  }
+  return false;
+}
+
+// 32 random bytes, hex.
+absl::StatusOr<std::string> RandomToken() {
+  std::ifstream urandom("/dev/urandom", std::ios::binary);
+  char bytes[32];
+  if (!urandom.read(bytes, sizeof(bytes))) return absl::InternalError("Could not read /dev/urandom");
+  return absl::BytesToHexString(absl::string_view(bytes, sizeof(bytes)));
+}
+
+// Who may use the API (server/api/access_control.h), from the worker's keys: the basic-auth
+// credentials (which gRPC accepts too), sluice.auth.bearer.tokens.file (principal=token lines),
+// client certificates, sluice.auth.policy.file (tenants), sluice.audit.log.file. The gateway's
+// token is written to `token_file` (0600, in the worker's private directory).
+std::unique_ptr<api::AccessControl> StartAccessControl(const config::WorkerConfig& worker,
+                                                       const std::string& token_file) {
+  api::AccessControl::Options options;
+  absl::StatusOr<std::string> credentials_file = BasicAuthCredentialsFile(worker);
+  if (!credentials_file.ok()) Die(std::string(credentials_file.status().message()));
+  if (!credentials_file->empty()) {
+    absl::StatusOr<std::map<std::string, std::string>> credentials =
+        api::ReadCredentialsFile(*credentials_file);
+    if (!credentials.ok()) Die(std::string(credentials.status().message()));
+    options.basic_credentials = *std::move(credentials);
+  }
+  if (auto it = worker.raw.find("sluice.auth.bearer.tokens.file"); it != worker.raw.end()) {
+    absl::StatusOr<std::map<std::string, std::string>> tokens =
+        api::ReadCredentialsFile(it->second);
+    if (!tokens.ok()) Die(absl::StrCat("sluice.auth.bearer.tokens.file: ", tokens.status().message()));
+    for (const auto& [principal, token] : *tokens) {
+      if (token.size() < 16) {
+        Die(absl::StrCat("sluice.auth.bearer.tokens.file: the token of ", principal,
+                         " is shorter than 16 characters"));
+      }
+      options.bearer_tokens[token] = principal;
+    }
+  }
+  options.client_certificate_required = GrpcRequiresClientCertificate(worker);
+  if (auto it = worker.raw.find("sluice.auth.policy.file"); it != worker.raw.end()) {
+    std::ifstream in(it->second);
+    if (!in) Die(absl::StrCat("Could not read sluice.auth.policy.file ", it->second));
+    std::stringstream text;
+    text << in.rdbuf();
+    absl::StatusOr<api::TenantPolicy> policy = api::ParseTenantPolicy(text.str());
+    if (!policy.ok()) Die(absl::StrCat(it->second, ": ", policy.status().message()));
+    options.policy = *std::move(policy);
+  }
+  if (auto it = worker.raw.find("sluice.audit.log.file"); it != worker.raw.end()) {
+    options.audit_log_path = it->second;
+  }
+  absl::StatusOr<std::string> token = RandomToken();
+  if (!token.ok()) Die(std::string(token.status().message()));
+  const int fd = ::open(token_file.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+  if (fd < 0 || ::write(fd, token->data(), token->size()) != static_cast<ssize_t>(token->size())) {
+    Die(absl::StrCat("Could not write ", token_file));
+  }
+  ::close(fd);
+  options.gateway_token = *token;
+  absl::StatusOr<std::unique_ptr<api::AccessControl>> control =
+      api::AccessControl::Create(std::move(options));
+  if (!control.ok()) Die(std::string(control.status().message()));
+  return *std::move(control);
+}
+
 // The gRPC API and the REST gateway in front of it.
 class ApiServers {
  public:
   ApiServers(herder::Herder* herder, plugins::PluginRegistry* registry,
              const config::WorkerConfig* worker, logging::LoggerLevels* logger_levels,
-             const std::string& cluster_id)
+             const std::string& cluster_id, api::AccessControl* access,
+             std::string gateway_token_file)
       : service_(herder, registry, worker, logger_levels,
                  {kKafkaConnectApiVersion, BuildCommit(), cluster_id}),
-        worker_(worker) {
+        guarded_(&service_, access, herder),
+        worker_(worker),
+        gateway_token_file_(std::move(gateway_token_file)) {
     service_.SetTopicTracking({worker->topic_tracking_enable, worker->topic_tracking_allow_reset});
   }
 
@@ -341,7 +423,7 @@ class ApiServers {
     int grpc_port = 0;
     builder.AddListeningPort(worker_->grpc_listener, grpc::InsecureServerCredentials(),
                              &grpc_port);
-    builder.RegisterService(&service_);
+    builder.RegisterService(&guarded_);
     server_ = builder.BuildAndStart();
     if (server_ == nullptr || grpc_port == 0) {
       Die(absl::StrCat("Could not listen for gRPC on ", worker_->grpc_listener));
@@ -362,7 +444,8 @@ class ApiServers {
               {.binary = (std::filesystem::path(worker_->bin_dir) / "sluice-gateway").string(),
                .listen = *worker_->rest_listener,
                .backend = LocalDialAddress(grpc_address_),
-               .basic_auth_credentials_file = credentials_file});
+               .basic_auth_credentials_file = credentials_file,
+               .backend_token_file = gateway_token_file_});
       if (!started.ok()) Die(std::string(started.status().message()));
       gateway_ = *std::move(started);
     }
@@ -385,7 +468,9 @@ class ApiServers {
 
  private:
   api::ConnectServiceImpl service_;
+  api::GuardedConnectService guarded_;
   const config::WorkerConfig* worker_;
+  const std::string gateway_token_file_;
   std::unique_ptr<grpc::Server> server_;
   std::string grpc_address_;
   std::unique_ptr<gateway::GatewaySupervisor> gateway_;
@@ -429,10 +514,14 @@ int RunStandalone(const std::vector<std::string>& args) {
 
   Plugins plugins;
   StartPlugins(*worker, plugins);
+  const std::string gateway_token_file = plugins.socket_dir + "/gateway.token";
+  std::unique_ptr<api::AccessControl> access = StartAccessControl(*worker, gateway_token_file);
   // Worker id: the advertised REST host:port, as in Kafka Connect.
   const std::string worker_id = AdvertisedAddress(*worker).worker_id();
 
-  worker::PluginConnectorHosts hosts(plugins.registry.get());
+  worker::PluginConnectorHosts hosts(
+      plugins.registry.get(),
+      [&access](const std::string& connector) { return access->SandboxLimitsOf(connector); });
   absl::StatusOr<std::unique_ptr<herder::StandaloneHerder>> herder =
       herder::StandaloneHerder::Create({.worker = &*worker,
                                         .bootstrap_servers = kafka.bootstrap,
@@ -448,7 +537,7 @@ int RunStandalone(const std::vector<std::string>& args) {
 
   logging::LoggerLevels logger_levels;
   ApiServers api(herder->get(), plugins.registry.get(), &*worker, &logger_levels,
-                 kafka.cluster_id);
+                 kafka.cluster_id, access.get(), gateway_token_file);
   api.StartGrpc();
 
   // Connectors: the stored ones, then those on the command line (which replace stored ones of
@@ -551,7 +640,11 @@ int RunDistributed(const std::string& path) {
 
   Plugins plugins;
   StartPlugins(worker, plugins);
-  worker::PluginConnectorHosts hosts(plugins.registry.get());
+  const std::string gateway_token_file = plugins.socket_dir + "/gateway.token";
+  std::unique_ptr<api::AccessControl> access = StartAccessControl(worker, gateway_token_file);
+  worker::PluginConnectorHosts hosts(
+      plugins.registry.get(),
+      [&access](const std::string& connector) { return access->SandboxLimitsOf(connector); });
 
   // Group membership: Kafka's group coordinator, or a group of one on the embedded broker.
   std::function<std::unique_ptr<distributed::Membership>(distributed::GroupMemberCallbacks)>
@@ -613,7 +706,7 @@ int RunDistributed(const std::string& path) {
   listener.store(herder->get());
 
   ApiServers api(herder->get(), plugins.registry.get(), &worker, &logger_levels,
-                 kafka.cluster_id);
+                 kafka.cluster_id, access.get(), gateway_token_file);
   api.StartGrpc();
   (*herder)->Start();
   api.StartRestAndAnnounce(worker_id, kafka.bootstrap, kafka.cluster_id);

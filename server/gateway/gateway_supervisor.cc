@@ -37,6 +37,9 @@ absl::StatusOr<std::unique_ptr<process::ChildProcess>> GatewaySupervisor::Spawn(
     argv.insert(argv.end(),
                 {"--basic-auth-credentials-file", options_.basic_auth_credentials_file});
   }
+  if (!options_.backend_token_file.empty()) {
+    argv.insert(argv.end(), {"--backend-token-file", options_.backend_token_file});
+  }
   absl::StatusOr<std::unique_ptr<process::ChildProcess>> child = process::ChildProcess::Start(
       {.argv = std::move(argv),
        .description = "REST gateway",

@@ -26,6 +26,9 @@ class GatewaySupervisor {
     // A PropertyFileLoginModule credentials file: the gateway then requires HTTP basic
     // authentication (Kafka Connect's BasicAuthSecurityRestExtension). Empty: none.
     std::string basic_auth_credentials_file;
+    // A 0600 file holding the secret with which the gateway speaks for the REST caller it
+    // authenticated (server/api/access_control.h). Empty: none.
+    std::string backend_token_file;
   };
 
   // Starts the gateway and waits until it listens. Unavailable when it exits first (e.g. the

@@ -397,12 +397,16 @@ def _string_map(cfg, what):
 class GrpcApi:
     transport = "grpc"
 
-    def __init__(self, target):
+    def __init__(self, target, credentials=None, auth_metadata=()):
+        """credentials: grpc.ChannelCredentials for TLS (default: plaintext); auth_metadata:
+        metadata every call carries, e.g. [("authorization", "Bearer ...")]."""
         import grpc
         from sluice.v1 import connect_pb2, connect_pb2_grpc
         self.pb = connect_pb2
-        self.channel = grpc.insecure_channel(target)
+        self.channel = (grpc.secure_channel(target, credentials) if credentials is not None
+                        else grpc.insecure_channel(target))
         self.stub = connect_pb2_grpc.ConnectServiceStub(self.channel)
+        self.auth_metadata = list(auth_metadata)
 
     def close(self):
         self.channel.close()
@@ -410,8 +414,9 @@ class GrpcApi:
     def call(self, method, request, metadata=()):
         import grpc
         try:
+            metadata = list(metadata) + self.auth_metadata
             resp, call = getattr(self.stub, method).with_call(request, timeout=60,
-                                                              metadata=list(metadata) or None)
+                                                              metadata=metadata or None)
         except grpc.RpcError as e:
             status = _metadata_status(e.initial_metadata(), e.trailing_metadata())
             if status is None:

@@ -22,6 +22,7 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
 	"time"
 
@@ -56,6 +57,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	forwardCA := flags.String("forward-tls-ca-file", "", "PEM file of the CA certificates that sign other workers' REST listeners (default: the system's), for requests forwarded to an https leader")
 	forwardCert := flags.String("forward-tls-cert-file", "", "PEM client certificate presented to an https leader (with --forward-tls-key-file)")
 	forwardKey := flags.String("forward-tls-key-file", "", "PEM private key of --forward-tls-cert-file")
+	backendTokenFile := flags.String("backend-token-file", "", "a file holding the secret with which the gateway speaks to sluiced for the REST caller it authenticated (sluiced writes it)")
 	credentialsFile := flags.String("basic-auth-credentials-file", "", "a PropertyFileLoginModule credentials file (user=password lines): every request but the internal endpoints needs HTTP basic authentication, as with Kafka Connect's BasicAuthSecurityRestExtension")
 	if err := flags.Parse(args); err != nil {
 		return err
@@ -94,8 +96,15 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	if err != nil {
 		return err
 	}
-	h, err := kcrest.NewHandler(ctx, sluicev1.NewConnectServiceClient(conn), logger,
-		kcrest.WithForwarding(kcrest.ForwardOptions{TLS: forwardTLS}))
+	handlerOptions := []kcrest.Option{kcrest.WithForwarding(kcrest.ForwardOptions{TLS: forwardTLS})}
+	if *backendTokenFile != "" {
+		token, err := os.ReadFile(*backendTokenFile)
+		if err != nil {
+			return fmt.Errorf("--backend-token-file: %v", err)
+		}
+		handlerOptions = append(handlerOptions, kcrest.WithBackendToken(strings.TrimSpace(string(token))))
+	}
+	h, err := kcrest.NewHandler(ctx, sluicev1.NewConnectServiceClient(conn), logger, handlerOptions...)
 	if err != nil {
 		return err
 	}

@@ -2,6 +2,7 @@ package kcrest
 
 import (
 	"bufio"
+	"crypto/subtle"
 	"encoding/base64"
 	"fmt"
 	"net/http"
@@ -67,14 +68,23 @@ func LoadCredentials(path string) (map[string]string, error) {
 // endpoints) reach it.
 func RequireBasicAuth(creds map[string]string, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if isInternalRequest(r) || authenticated(creds, r.Header.Get("Authorization")) {
+		if isInternalRequest(r) {
 			next.ServeHTTP(w, r)
 			return
 		}
-		w.Header().Set("Content-Type", "text/plain")
-		w.WriteHeader(http.StatusUnauthorized)
-		_, _ = w.Write([]byte(unauthorizedBody))
+		if user, ok := authenticated(creds, r.Header.Get("Authorization")); ok {
+			next.ServeHTTP(w, r.WithContext(WithPrincipal(r.Context(), user)))
+			return
+		}
+		writeUnauthorized(w)
 	})
+}
+
+// writeUnauthorized answers 401 with JaasBasicAuthFilter's plain-text body.
+func writeUnauthorized(w http.ResponseWriter) {
+	w.Header().Set("Content-Type", "text/plain")
+	w.WriteHeader(http.StatusUnauthorized)
+	_, _ = w.Write([]byte(unauthorizedBody))
 }
 
 func isInternalRequest(r *http.Request) bool {
@@ -88,20 +98,24 @@ func isInternalRequest(r *http.Request) bool {
 
 // authenticated reads the header as BasicAuthCredentials does ("<method> <base64>", the method
 // Basic in any case, user and password split at the first colon, a user that is not empty) and
-// checks them as PropertyFileLoginModule does.
-func authenticated(creds map[string]string, header string) bool {
+// checks them as PropertyFileLoginModule does. Returns the user when they pass.
+func authenticated(creds map[string]string, header string) (string, bool) {
 	space := strings.IndexByte(header, ' ')
 	if space <= 0 || !strings.EqualFold(header[:space], "Basic") {
-		return false
+		return "", false
 	}
 	decoded, err := base64.StdEncoding.DecodeString(header[space+1:])
 	if err != nil {
-		return false
+		return "", false
 	}
 	colon := strings.IndexByte(string(decoded), ':')
 	if colon <= 0 {
-		return false
+		return "", false
 	}
-	password, ok := creds[string(decoded[:colon])]
-	return ok && password == string(decoded[colon+1:])
+	user := string(decoded[:colon])
+	password, ok := creds[user]
+	if !ok || subtle.ConstantTimeCompare([]byte(password), decoded[colon+1:]) != 1 {
+		return "", false
+	}
+	return user, true
 }

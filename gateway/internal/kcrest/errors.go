@@ -103,6 +103,11 @@ func handleError(ctx context.Context, _ *runtime.ServeMux, _ runtime.Marshaler,
 		return
 	}
 	st := status.Convert(err)
+	if st.Code() == codes.Unauthenticated {
+		// sluiced refused the credentials (a bearer token, say): Kafka Connect's plain 401.
+		writeUnauthorized(w)
+		return
+	}
 	md, _ := runtime.ServerMetadataFromContext(ctx)
 	writeError(w, ErrorHTTPStatus(st.Code(), md), st.Message())
 }

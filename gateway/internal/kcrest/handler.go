@@ -23,7 +23,8 @@ import (
 type Option func(*handlerOptions)
 
 type handlerOptions struct {
-	forward ForwardOptions
+	forward      ForwardOptions
+	backendToken string
 }
 
 // WithForwarding sets how requests are forwarded to the leader (forward.go).
@@ -42,7 +43,7 @@ func NewHandler(ctx context.Context, client sluicev1.ConnectServiceClient, logge
 		o(&options)
 	}
 	fwd := &forwarder{client: newForwardClient(options.forward), logger: logger}
-	mux := runtime.NewServeMux(
+	muxOptions := []runtime.ServeMuxOption{
 		runtime.WithMarshalerOption(runtime.MIMEWildcard, marshaler{}),
 		runtime.WithErrorHandler(func(ctx context.Context, mux *runtime.ServeMux, m runtime.Marshaler,
 			w http.ResponseWriter, r *http.Request, err error) {
@@ -60,7 +61,11 @@ func NewHandler(ctx context.Context, client sluicev1.ConnectServiceClient, logge
 		runtime.WithMetadata(nullKeysMetadata),
 		runtime.WithMiddlewares(prepareRequest),
 		runtime.WithDisablePathLengthFallback(),
-	)
+	}
+	if options.backendToken != "" {
+		muxOptions = append(muxOptions, runtime.WithMetadata(identityMetadata(options.backendToken)))
+	}
+	mux := runtime.NewServeMux(muxOptions...)
 	if err := sluicev1.RegisterConnectServiceHandlerClient(ctx, mux, client); err != nil {
 		return nil, err
 	}
