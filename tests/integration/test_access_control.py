@@ -8,6 +8,7 @@ import base64
 import json
 import os
 import pathlib
+import subprocess
 
 import pytest
 import requests
@@ -184,6 +185,16 @@ def test_grpc_takes_the_same_credentials_or_a_bearer_token(worker, grpc_stubs):
     finally:
         as_ci.close()
         as_bob.close()
+    # sluicectl takes a token or a user from the environment.
+    sluicectl = [str(BUILD / "bin" / "sluicectl"), "--server", worker.grpc, "list", "-o", "json"]
+    env = dict(os.environ, SLUICE_TOKEN=CI_TOKEN)
+    out = subprocess.run(sluicectl, env=env, capture_output=True, text=True, timeout=60)
+    assert out.returncode == 0 and "orders-src" in out.stdout and "pay.sink" not in out.stdout, out
+    env = dict(os.environ, SLUICE_USER="bob", SLUICE_PASSWORD=PASSWORDS["bob"])
+    out = subprocess.run(sluicectl, env=env, capture_output=True, text=True, timeout=60)
+    assert out.returncode == 0 and "pay.sink" in out.stdout and "orders" not in out.stdout, out
+    out = subprocess.run(sluicectl, capture_output=True, text=True, timeout=60)
+    assert out.returncode != 0 and UNAUTHORIZED in out.stderr, out
     # No, wrong or forged credentials: UNAUTHENTICATED with Kafka Connect's message.
     for metadata in ([], [("authorization", "Bearer wrong-token-0123456789")],
                      [("authorization", "Basic " + base64.b64encode(b"bob:nope").decode())],

@@ -19,7 +19,9 @@ constexpr absl::string_view kGlobalOptionsHelp =
     "  -o, --output FORMAT  table (default), wide (more columns) or json (the response as\n"
     "                       proto JSON with proto field names)\n"
     "  --timeout DURATION   deadline of each call, e.g. 10s (default), 500ms, 1m\n"
-    "  -h, --help           show help\n";
+    "  -h, --help           show help\n"
+    "Credentials (when the worker asks for them), from the environment: SLUICE_TOKEN (a bearer\n"
+    "token), or SLUICE_USER and SLUICE_PASSWORD (basic authentication).\n";
 
 std::string UsageLine(const CommandSpec* command) {
   if (command == nullptr) {

@@ -44,9 +44,10 @@ class ConnectClient {
   using Method = grpc::Status (sluice::v1::ConnectService::StubInterface::*)(
       grpc::ClientContext*, const Request&, Response*);
 
+  // `authorization`: the "authorization" metadata every call carries ("" : none).
   ConnectClient(std::unique_ptr<sluice::v1::ConnectService::StubInterface> stub,
-                absl::Duration timeout)
-      : stub_(std::move(stub)), timeout_(timeout) {}
+                absl::Duration timeout, std::string authorization = "")
+      : stub_(std::move(stub)), timeout_(timeout), authorization_(std::move(authorization)) {}
 
   // Calls `method` with `request`; the server's status on failure (DEADLINE_EXCEEDED when no
   // answer came within the timeout).
@@ -54,6 +55,7 @@ class ConnectClient {
   absl::StatusOr<Response> Call(Method<Request, Response> method, const Request& request) {
     grpc::ClientContext context;
     context.set_deadline(absl::ToChronoTime(absl::Now() + timeout_));
+    if (!authorization_.empty()) context.AddMetadata("authorization", authorization_);
     Response response;
     grpc::Status status = ((*stub_).*method)(&context, request, &response);
     if (!status.ok()) return FromGrpcStatus(status);
@@ -63,6 +65,7 @@ class ConnectClient {
  private:
   std::unique_ptr<sluice::v1::ConnectService::StubInterface> stub_;
   absl::Duration timeout_;
+  const std::string authorization_;
 };
 
 }  // namespace sluice::sluicectl

@@ -1,6 +1,8 @@
 // sluicectl: the command-line client of sluiced's gRPC API. Wiring only: parse the command line
 // (cli.h), open a channel to --server / SLUICE_SERVER, run the command (commands.h), print
-// `error: <message>` for a failure and exit with its code (connect_client.h).
+// `error: <message>` for a failure and exit with its code (connect_client.h). Credentials, when
+// the worker asks for them, come from the environment: SLUICE_TOKEN (a bearer token), or
+// SLUICE_USER and SLUICE_PASSWORD (basic authentication).
 #include <cstdlib>
 #include <iostream>
 #include <string>
@@ -9,12 +11,26 @@
 #include <grpcpp/grpcpp.h>
 
 #include "absl/status/status.h"
+#include "absl/strings/escaping.h"
+#include "absl/strings/str_cat.h"
 #include "tools/sluicectl/cli.h"
 #include "tools/sluicectl/commands.h"
 #include "tools/sluicectl/connect_client.h"
 
 namespace sluice::sluicectl {
 namespace {
+
+std::string AuthorizationFromEnvironment() {
+  const char* token = std::getenv("SLUICE_TOKEN");
+  if (token != nullptr && *token != '\0') return absl::StrCat("Bearer ", token);
+  const char* user = std::getenv("SLUICE_USER");
+  const char* password = std::getenv("SLUICE_PASSWORD");
+  if (user != nullptr && *user != '\0') {
+    return absl::StrCat("Basic ",
+                        absl::Base64Escape(absl::StrCat(user, ":", password ? password : "")));
+  }
+  return "";
+}
 
 int Run(int argc, char** argv) {
   GlobalDefaults defaults;
@@ -35,7 +51,7 @@ int Run(int argc, char** argv) {
   ConnectClient client(
       sluice::v1::ConnectService::NewStub(
           grpc::CreateChannel(inv->server, grpc::InsecureChannelCredentials())),
-      inv->timeout);
+      inv->timeout, AuthorizationFromEnvironment());
   Session session(client, inv->output, std::cout);
   absl::Status status = inv->command->run(*inv, session);
   std::cout.flush();
