@@ -133,6 +133,14 @@ void TaskMetrics::RecordOffsetCommitSkip() {
   skip_total_ += 1;
 }
 
+void TaskMetrics::RecordClientStatistics(std::string_view json) {
+  absl::StatusOr<KafkaClientStats> stats = ParseKafkaStatistics(json);
+  if (!stats.ok()) return;
+  absl::MutexLock lock(&mu_);
+  std::string client_id = stats->client_id;
+  clients_[client_id] = *std::move(stats);
+}
+
 TaskMetricsSnapshot TaskMetrics::Snapshot() const {
   const int64_t now = clock_();
   TaskMetricsSnapshot s;
@@ -194,6 +202,7 @@ TaskMetricsSnapshot TaskMetrics::Snapshot() const {
   s.offset_commit_skip_rate = skip_rate_.Rate(now);
   s.put_batch_max_time_ms = put_time_max_.Measure(now);
   s.put_batch_avg_time_ms = put_time_avg_.Measure(now);
+  for (const auto& [id, client] : clients_) s.clients.push_back(client);
   return s;
 }
 

@@ -12,10 +12,14 @@
 #include <atomic>
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <string>
+#include <string_view>
+#include <vector>
 
 #include "absl/base/thread_annotations.h"
 #include "absl/synchronization/mutex.h"
+#include "server/metrics/kafka_client_stats.h"
 #include "server/metrics/sampled_stat.h"
 
 namespace sluice::metrics {
@@ -89,6 +93,8 @@ struct TaskMetricsSnapshot {
   // Sluice's.
   std::array<int64_t, kPipelineStageCount> stage_records{};
   std::array<int64_t, kPipelineStageCount> stage_bytes{};
+  // The task's Kafka clients, as their last statistics said.
+  std::vector<KafkaClientStats> clients;
 };
 
 class TaskMetrics {
@@ -142,6 +148,10 @@ class TaskMetrics {
     Add(stage_records_[static_cast<int>(stage)], records);
     Add(stage_bytes_[static_cast<int>(stage)], bytes);
   }
+
+  // A statistics document of one of the task's librdkafka clients (its stats callback); kept
+  // until the next one of the same client. Ignored when it does not parse.
+  void RecordClientStatistics(std::string_view json) ABSL_LOCKS_EXCLUDED(mu_);
 
   TaskMetricsSnapshot Snapshot() const ABSL_LOCKS_EXCLUDED(mu_);
 
@@ -201,6 +211,7 @@ class TaskMetrics {
   double completion_total_ ABSL_GUARDED_BY(mu_) = 0;
   mutable SampledStat skip_rate_ ABSL_GUARDED_BY(mu_){SampledStat::Kind::kSum};
   double skip_total_ ABSL_GUARDED_BY(mu_) = 0;
+  std::map<std::string, KafkaClientStats> clients_ ABSL_GUARDED_BY(mu_);
 };
 
 }  // namespace sluice::metrics

@@ -33,6 +33,13 @@ class Families {
     }
     it->second.samples.push_back(Sample{std::move(labels), value});
   }
+  void Merge(const std::vector<MetricFamily>& more) {
+    for (const MetricFamily& family : more) {
+      for (const Sample& sample : family.samples) {
+        Add(family.name, family.help, family.type, sample.labels, sample.value);
+      }
+    }
+  }
   void Append(std::vector<MetricFamily>& out) {
     for (auto& [name, family] : families_) out.push_back(std::move(family));
   }
@@ -189,6 +196,9 @@ void AddTaskFamilies(Families& families, const TaskMetrics& task) {
                  MetricType::kCounter, std::move(stage_labels),
                  static_cast<double>(s.stage_bytes[i]));
   }
+  std::vector<MetricFamily> clients;
+  for (const KafkaClientStats& client : s.clients) AddKafkaClientFamilies(client, clients);
+  families.Merge(clients);
   families.Add("sluice_task_dead_letter_queue_records_total",
                "Records the task wrote to its dead letter queue.", MetricType::kCounter,
                {{"connector", task.connector()}, {"task", absl::StrCat(task.task())}},
