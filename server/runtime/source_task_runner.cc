@@ -198,6 +198,7 @@ absl::Status SourceTaskRunner::FillPolls() {
          polls_in_flight_ < kPollsInFlight) {
     if (!WriteLocked(poll)) return absl::UnavailableError("writing to the plugin stream failed");
     ++polls_in_flight_;
+    polls_sent_.push_back(absl::Now());
   }
   return absl::OkStatus();
 }
@@ -211,6 +212,8 @@ void SourceTaskRunner::OnDelivery(rd_kafka_t*, const rd_kafka_message_t* message
   uint64_t id = reinterpret_cast<uintptr_t>(message->_private);
   if (message->err == RD_KAFKA_RESP_ERR_NO_ERROR) {
     self->submitted_.Ack(id);
+    ++self->delivered_records_;
+    self->delivered_bytes_ += static_cast<int64_t>(message->key_len + message->len);
     return;
   }
   if (message->err == RD_KAFKA_RESP_ERR__PURGE_QUEUE ||
@@ -251,19 +254,23 @@ absl::Status SourceTaskRunner::ReplyOffsets(const pb::OffsetsRequest& request) {
 }
 
 absl::Status SourceTaskRunner::CommitOffsets() {
-  last_commit_ = absl::Now();
+  const absl::Time start = absl::Now();
+  last_commit_ = start;
   // Records skipped into the dead letter queue count as done only once their copy is durable.
   if (absl::Status s = pipeline_->FlushReports(options_.worker->offset_flush_timeout); !s.ok()) {
+    metrics().RecordCommit(false, absl::ToInt64Milliseconds(absl::Now() - start));
     return s;
   }
   SubmittedRecords::Committable committable = submitted_.TakeCommittable();
   if (committable.up_to_id == 0) return absl::OkStatus();
   if (!committable.writes.empty()) {
     if (absl::Status s = offsets_->Write(committable.writes); !s.ok()) {
+      metrics().RecordCommit(false, absl::ToInt64Milliseconds(absl::Now() - start));
       return absl::Status(s.code(), absl::StrCat("Committing offsets of task ",
                                                  options_.id.ToString(), ": ", s.message()));
     }
   }
+  metrics().RecordCommit(true, absl::ToInt64Milliseconds(absl::Now() - start));
   pb::SourceWorkerMessage committed;
   committed.mutable_committed()->set_up_to_record_id(committable.up_to_id);
   Write(committed);  // A plugin that went away no longer needs the ack.
@@ -405,6 +412,25 @@ absl::Status SourceTaskRunner::Produce(const pb::SourceBatch& batch) {
   return absl::OkStatus();
 }
 
+void SourceTaskRunner::RecordBatchMetrics(int records, size_t message_bytes, int64_t poll_ms) {
+  metrics::TaskMetrics& m = metrics();
+  if (records > 0) {
+    // Kafka Connect records a poll, and a batch, when the task's poll returned records.
+    m.RecordPoll(records, poll_ms);
+    m.RecordBatch(records);
+    m.RecordStage(metrics::PipelineStage::kPoll, records, static_cast<int64_t>(message_bytes));
+  }
+  const RecordPipeline::StageCounts counts = pipeline_->TakeStageCounts();
+  m.RecordStage(metrics::PipelineStage::kTransform, counts.transformed_records, 0);
+  m.RecordStage(metrics::PipelineStage::kConvert, counts.converted_records,
+                counts.converted_bytes);
+  m.RecordWrite(delivered_records_);
+  m.RecordStage(metrics::PipelineStage::kProduce, delivered_records_, delivered_bytes_);
+  delivered_records_ = 0;
+  delivered_bytes_ = 0;
+  m.RecordActiveCount(static_cast<int64_t>(submitted_.size()));
+}
+
 absl::Status SourceTaskRunner::RunLoop() {
   const std::string task = options_.id.ToString();
 
@@ -441,6 +467,7 @@ absl::Status SourceTaskRunner::RunLoop() {
   if (!conf.ok()) return conf.status();
   rd_kafka_conf_set_dr_msg_cb(*conf, &SourceTaskRunner::OnDelivery);
   rd_kafka_conf_set_opaque(*conf, this);
+  EnableClientStatistics<SourceTaskRunner>(*conf);
   absl::StatusOr<kafka::KafkaHandle> producer = kafka::NewClient(RD_KAFKA_PRODUCER, *conf);
   if (!producer.ok()) return producer.status();
   producer_ = *std::move(producer);
@@ -485,10 +512,11 @@ absl::Status SourceTaskRunner::RunLoop() {
       break;
     }
     result = ParsePluginMessage(bytes, &message);
+    const size_t message_bytes = bytes.Length();
     bytes.Clear();
     if (!result.ok()) break;  // the stream is cancelled below
     if (message.has_started()) {
-      options_.listener->OnTaskRunning(options_.id);
+      ReportRunning();
       {
         absl::MutexLock lock(&write_mu_);
         started_ = true;
@@ -498,9 +526,14 @@ absl::Status SourceTaskRunner::RunLoop() {
       result = ReplyOffsets(message.offsets_request());
     } else if (message.has_batch()) {
       int outstanding;
+      int64_t poll_ms = 0;
       {
         absl::MutexLock lock(&write_mu_);
         outstanding = --polls_in_flight_;
+        if (!polls_sent_.empty()) {
+          poll_ms = absl::ToInt64Milliseconds(absl::Now() - polls_sent_.front());
+          polls_sent_.pop_front();
+        }
       }
       if (paused() && !stopping()) {
         // The answer to a Poll sent before the pause: nothing is produced while paused, so it
@@ -525,6 +558,7 @@ absl::Status SourceTaskRunner::RunLoop() {
       held_.clear();
       if (result.ok()) result = Produce(message.batch());
       rd_kafka_poll(producer_.get(), 0);
+      RecordBatchMetrics(message.batch().records_size(), message_bytes, poll_ms);
       if (result.ok()) result = delivery_error_;
       if (result.ok()) result = FillPolls();
       if (result.ok() && (absl::Now() - last_commit_ >= options_.worker->offset_flush_interval ||
