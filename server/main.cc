@@ -42,6 +42,8 @@
 #include "server/gateway/gateway_supervisor.h"
 #include "server/herder/distributed_herder.h"
 #include "server/herder/standalone_herder.h"
+#include "server/metrics/process_metrics.h"
+#include "server/metrics/worker_metrics.h"
 #include "server/worker/connector_host.h"
 #include "server/kafka/client.h"
 #include "server/kafka/embedded_broker.h"
@@ -333,6 +335,9 @@ class ApiServers {
     service_.SetTopicTracking({worker->topic_tracking_enable, worker->topic_tracking_allow_reset});
   }
 
+  // The registry GET /metrics renders. REQUIRES: outlives the servers; called before StartGrpc.
+  void SetMetrics(const metrics::WorkerMetrics* metrics) { service_.SetMetrics(metrics); }
+
   // The gRPC server.
   void StartGrpc() {
     grpc::EnableDefaultHealthCheckService(true);
@@ -362,7 +367,8 @@ class ApiServers {
               {.binary = (std::filesystem::path(worker_->bin_dir) / "sluice-gateway").string(),
                .listen = *worker_->rest_listener,
                .backend = LocalDialAddress(grpc_address_),
-               .basic_auth_credentials_file = credentials_file});
+               .basic_auth_credentials_file = credentials_file,
+               .metrics_listen = worker_->metrics_listener.value_or("")});
       if (!started.ok()) Die(std::string(started.status().message()));
       gateway_ = *std::move(started);
     }
@@ -396,6 +402,30 @@ int WaitForSignal(sigset_t signals) {
   sigwait(&signals, &sig);
   spdlog::info("Received signal {}; shutting down", sig);
   return sig;
+}
+
+// The worker's metrics registry: statuses from `statuses` (as the herder published them), and
+// this process's process_* metrics.
+std::unique_ptr<metrics::WorkerMetrics> NewWorkerMetrics(const store::StatusStore* statuses,
+                                                         bool distributed,
+                                                         const std::string& client_id) {
+  metrics::WorkerMetrics::Options options;
+  options.connector_state = [statuses](const std::string& name) -> std::optional<std::string> {
+    std::optional<store::InstanceStatus> status = statuses->GetConnector(name);
+    if (!status.has_value()) return std::nullopt;
+    return std::string(store::StateName(status->state));
+  };
+  options.task_state = [statuses](const std::string& name,
+                                  int task) -> std::optional<std::string> {
+    std::optional<store::InstanceStatus> status = statuses->GetTask(name, task);
+    if (!status.has_value()) return std::nullopt;
+    return std::string(store::StateName(status->state));
+  };
+  options.distributed = distributed;
+  options.coordinator_client_id = client_id;
+  auto registry = std::make_unique<metrics::WorkerMetrics>(std::move(options));
+  registry->AddCollector(metrics::ProcessCollector());
+  return registry;
 }
 
 int RunStandalone(const std::vector<std::string>& args) {
@@ -433,6 +463,8 @@ int RunStandalone(const std::vector<std::string>& args) {
   const std::string worker_id = AdvertisedAddress(*worker).worker_id();
 
   worker::PluginConnectorHosts hosts(plugins.registry.get());
+  std::unique_ptr<metrics::WorkerMetrics> worker_metrics =
+      NewWorkerMetrics(&statuses, /*distributed=*/false, "");
   absl::StatusOr<std::unique_ptr<herder::StandaloneHerder>> herder =
       herder::StandaloneHerder::Create({.worker = &*worker,
                                         .bootstrap_servers = kafka.bootstrap,
@@ -443,12 +475,14 @@ int RunStandalone(const std::vector<std::string>& args) {
                                         .config_store = configs->get(),
                                         .status_store = &statuses,
                                         .hosts = &hosts,
-                                        .worker_id = worker_id});
+                                        .worker_id = worker_id,
+                                        .metrics = worker_metrics.get()});
   if (!herder.ok()) Die(std::string(herder.status().message()));
 
   logging::LoggerLevels logger_levels;
   ApiServers api(herder->get(), plugins.registry.get(), &*worker, &logger_levels,
                  kafka.cluster_id);
+  api.SetMetrics(worker_metrics.get());
   api.StartGrpc();
 
   // Connectors: the stored ones, then those on the command line (which replace stored ones of
@@ -589,6 +623,8 @@ int RunDistributed(const std::string& path) {
   }
 
   logging::LoggerLevels logger_levels;
+  std::unique_ptr<metrics::WorkerMetrics> worker_metrics =
+      NewWorkerMetrics(&statuses, /*distributed=*/true, client_id);
   absl::StatusOr<std::unique_ptr<herder::DistributedHerder>> herder =
       herder::DistributedHerder::Create(
           {.config = &*config,
@@ -608,12 +644,14 @@ int RunDistributed(const std::string& path) {
                [&logger_levels](const std::string& logger_namespace, const std::string& level) {
                  absl::StatusOr<logging::LogLevel> parsed = logging::ParseLogLevel(level);
                  if (parsed.ok()) logger_levels.SetLevel(logger_namespace, *parsed);
-               }});
+               },
+           .metrics = worker_metrics.get()});
   if (!herder.ok()) Die(std::string(herder.status().message()));
   listener.store(herder->get());
 
   ApiServers api(herder->get(), plugins.registry.get(), &worker, &logger_levels,
                  kafka.cluster_id);
+  api.SetMetrics(worker_metrics.get());
   api.StartGrpc();
   (*herder)->Start();
   api.StartRestAndAnnounce(worker_id, kafka.bootstrap, kafka.cluster_id);

@@ -37,6 +37,9 @@ absl::StatusOr<std::unique_ptr<process::ChildProcess>> GatewaySupervisor::Spawn(
     argv.insert(argv.end(),
                 {"--basic-auth-credentials-file", options_.basic_auth_credentials_file});
   }
+  if (!options_.metrics_listen.empty()) {
+    argv.insert(argv.end(), {"--metrics-listen", options_.metrics_listen});
+  }
   absl::StatusOr<std::unique_ptr<process::ChildProcess>> child = process::ChildProcess::Start(
       {.argv = std::move(argv),
        .description = "REST gateway",

@@ -26,6 +26,9 @@ class GatewaySupervisor {
     // A PropertyFileLoginModule credentials file: the gateway then requires HTTP basic
     // authentication (Kafka Connect's BasicAuthSecurityRestExtension). Empty: none.
     std::string basic_auth_credentials_file;
+    // host:port of a second listener serving only GET /metrics, without authentication
+    // (Sluice's metrics.listener). Empty: none.
+    std::string metrics_listen;
   };
 
   // Starts the gateway and waits until it listens. Unavailable when it exits first (e.g. the

@@ -56,6 +56,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	forwardCA := flags.String("forward-tls-ca-file", "", "PEM file of the CA certificates that sign other workers' REST listeners (default: the system's), for requests forwarded to an https leader")
 	forwardCert := flags.String("forward-tls-cert-file", "", "PEM client certificate presented to an https leader (with --forward-tls-key-file)")
 	forwardKey := flags.String("forward-tls-key-file", "", "PEM private key of --forward-tls-cert-file")
+	metricsListen := flags.String("metrics-listen", "", "HOST:PORT of a second listener that serves only GET /metrics (Prometheus), without authentication (port 0: any free port)")
 	credentialsFile := flags.String("basic-auth-credentials-file", "", "a PropertyFileLoginModule credentials file (user=password lines): every request but the internal endpoints needs HTTP basic authentication, as with Kafka Connect's BasicAuthSecurityRestExtension")
 	if err := flags.Parse(args); err != nil {
 		return err
@@ -112,11 +113,29 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		handler = kcrest.RequireBasicAuth(creds, h)
 	}
 	srv := &http.Server{Handler: handler, ReadHeaderTimeout: 30 * time.Second}
+	var metricsSrv *http.Server
+	var metricsLn net.Listener
+	if *metricsListen != "" {
+		metricsLn, err = net.Listen("tcp", *metricsListen)
+		if err != nil {
+			return fmt.Errorf("--metrics-listen: %v", err)
+		}
+		metricsSrv = &http.Server{
+			Handler:           kcrest.NewMetricsHandler(sluicev1.NewConnectServiceClient(conn), logger),
+			ReadHeaderTimeout: 30 * time.Second,
+		}
+	}
 	fmt.Fprintf(stdout, "SLUICE-GATEWAY|listening|%s\n", ln.Addr().String())
 	logger.Info("listening", "address", ln.Addr().String(), "backend", *backend)
 
-	served := make(chan error, 1)
+	served := make(chan error, 2)
 	go func() { served <- srv.Serve(ln) }()
+	if metricsSrv != nil {
+		fmt.Fprintf(stdout, "SLUICE-GATEWAY|metrics|%s\n", metricsLn.Addr().String())
+		logger.Info("serving metrics", "address", metricsLn.Addr().String())
+		go func() { served <- metricsSrv.Serve(metricsLn) }()
+		defer metricsSrv.Close()
+	}
 	select {
 	case err := <-served:
 		return err

@@ -72,6 +72,9 @@ func NewHandler(ctx context.Context, client sluicev1.ConnectServiceClient, logge
 	if err := mux.HandlePath(http.MethodGet, openapi.Path, serveDocument(doc)); err != nil {
 		return nil, err
 	}
+	if err := mux.HandlePath(http.MethodGet, MetricsPath, serveMetrics(client)); err != nil {
+		return nil, err
+	}
 	return &handler{mux: mux, logger: logger}, nil
 }
 
