@@ -6,6 +6,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "formats/json_tree.h"
+#include "server/metrics/worker_metrics.h"
 
 namespace sluice::metrics {
 
@@ -77,7 +78,9 @@ absl::StatusOr<KafkaClientStats> ParseKafkaStatistics(std::string_view json) {
 void AddKafkaClientFamilies(const KafkaClientStats& stats, std::vector<MetricFamily>& families) {
   if (stats.type != "producer" && stats.type != "consumer") return;
   const std::string& type = stats.type;
-  const Labels client = {{"clientid", stats.client_id}};
+  // Label values as the exporter takes them from the MBean names (JmxSanitize).
+  const std::string client_id = JmxSanitize(stats.client_id);
+  const Labels client = {{"clientid", client_id}};
   // Java's <type>-metrics group, through the rule kafka.(.+)<type=(.+)-metrics, client-id=(.*)>.
   const std::string help = absl::StrCat("Kafka ", type, " JMX metric type ", type);
   FamilyOf(families, absl::StrCat("kafka_", type, "_connection_count"), help, MetricType::kGauge)
@@ -98,7 +101,7 @@ void AddKafkaClientFamilies(const KafkaClientStats& stats, std::vector<MetricFam
         .samples.push_back({client, stats.msg_size});
   }
   for (const KafkaClientStats::Broker& broker : stats.brokers) {
-    const Labels labels = {{"clientid", stats.client_id}, {"broker", broker.name}};
+    const Labels labels = {{"clientid", client_id}, {"broker", broker.name}};
     FamilyOf(families, "sluice_kafka_broker_rtt_avg_seconds",
              "Average round-trip time of the client's requests to the broker (librdkafka's "
              "rtt.avg), in seconds.",
@@ -114,8 +117,8 @@ void AddKafkaClientFamilies(const KafkaClientStats& stats, std::vector<MetricFam
     // consumer-fetch-manager-metrics records-lag, per partition.
     FamilyOf(families, "kafka_consumer_fetch_manager_records_lag",
              "Kafka Consumer JMX metric type consumer-fetch-manager-metrics", MetricType::kGauge)
-        .samples.push_back({{{"clientid", stats.client_id},
-                             {"topic", lag.topic},
+        .samples.push_back({{{"clientid", client_id},
+                             {"topic", JmxSanitize(lag.topic)},
                              {"partition", absl::StrCat(lag.partition)}},
                             static_cast<double>(lag.lag)});
   }

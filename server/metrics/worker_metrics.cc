@@ -397,7 +397,8 @@ std::vector<MetricFamily> WorkerMetrics::Collect() const {
                     ? static_cast<double>(now - *last_rebalance_completed_ms_)
                     : std::numeric_limits<double>::infinity());
       // connect-coordinator-metrics (client-id tagged): the generic client rule names them.
-      const Labels client = {{"clientid", options_.coordinator_client_id}};
+      // A client id JMX cannot hold as is (the default, "connect-<host>:<port>") stays quoted.
+      const Labels client = {{"clientid", JmxSanitize(options_.coordinator_client_id)}};
       const std::string help = "Kafka connect JMX metric type connect-coordinator";
       families.Add("kafka_connect_coordinator_assigned_connectors", help, MetricType::kGauge,
                    client, static_cast<double>(assigned_connectors_));

@@ -179,7 +179,8 @@ TEST_F(WorkerMetricsTest, AFailedTaskKeepsItsMetricsUntilRemoved) {
 TEST_F(WorkerMetricsTest, DistributedWorkersHaveRebalanceAndCoordinatorMetrics) {
   WorkerMetrics::Options options = Options();
   options.distributed = true;
-  options.coordinator_client_id = "connect-worker-1";
+  // Kafka Connect's default client id, "connect-" and the worker id, needs quoting in JMX.
+  options.coordinator_client_id = "connect-worker-1:8083";
   WorkerMetrics metrics(options);
   std::string text = metrics.Render(Format::kPrometheusText);
   EXPECT_THAT(text, HasSubstr("kafka_connect_worker_rebalance_time_since_last_rebalance_ms "
@@ -206,9 +207,9 @@ TEST_F(WorkerMetricsTest, DistributedWorkersHaveRebalanceAndCoordinatorMetrics) 
   EXPECT_THAT(text, HasSubstr("kafka_connect_worker_rebalance_connect_protocol{"
                               "connect_protocol=\"SESSIONED\"} 1.0\n"));
   EXPECT_THAT(text, HasSubstr("kafka_connect_coordinator_assigned_connectors{clientid="
-                              "\"connect-worker-1\"} 2.0\n"));
+                              "\"\\\"connect-worker-1:8083\\\"\"} 2.0\n"));
   EXPECT_THAT(text, HasSubstr("kafka_connect_coordinator_assigned_tasks{clientid="
-                              "\"connect-worker-1\"} 5.0\n"));
+                              "\"\\\"connect-worker-1:8083\\\"\"} 5.0\n"));
 }
 
 TEST(JmxSanitizeTest, QuotesNamesJmxCannotHoldAsIs) {

@@ -4,14 +4,15 @@ FileStreamSink pipeline on the embedded broker and a sink whose task fails, and 
 own PromQL finds what it needs. One sluiced and one Prometheus for the whole module."""
 
 import pathlib
+import re
 import shutil
 import subprocess
-import time
 
 import pytest
 import requests
 
-from conftest import Sluiced, free_port, sink_config, source_config, wait_for, worker_props
+from conftest import BUILD, Sluiced, free_port, sink_config, source_config, wait_for, worker_props
+from distributed_harness import distributed_props
 
 # Every metric name the PromQL of Strimzi's Kafka Connect dashboard queries:
 # packaging/examples/metrics/grafana-dashboards/strimzi-kafka-connect.json in
@@ -248,3 +249,35 @@ def test_the_metrics_listener_serves_both_formats_and_nothing_else(setup):
     assert r.status_code == 200
     assert r.headers["Content-Type"] == "text/plain; version=0.0.4; charset=utf-8"
     assert "kafka_connect_worker_task_count 3.0\n" in r.text
+
+
+def test_a_distributed_worker_adds_rebalance_and_coordinator_metrics(tmp_path):
+    # Distributed mode on the embedded broker: a cluster of one, which rebalances as any does.
+    props = distributed_props(None, "metrics-cluster", **{
+        "plugin.path": str(BUILD / "plugins"), "grpc.listener": "127.0.0.1:0"})
+    del props["bootstrap.servers"]
+    worker = Sluiced(tmp_path, props, mode="distributed").start()
+    try:
+        (tmp_path / "in.txt").write_text("a\nb\n")
+        r = worker.post("/connectors", json=source_config("src", tmp_path / "in.txt", "t-dist"))
+        assert r.status_code == 201, r.text
+        worker.wait_running("src")
+        # Kafka Connect's default client id, connect-<worker id>, is quoted in its MBean name.
+        client = f'clientid="\\"connect-{worker.rest[len("http://"):]}\\""'
+
+        def assigned():
+            text = worker.get("/metrics").text
+            return text if f"kafka_connect_coordinator_assigned_tasks{{{client}}} 1.0\n" in text \
+                else None
+        text = wait_for(assigned, 30, "the task to be assigned")
+        assert f"kafka_connect_coordinator_assigned_connectors{{{client}}} 1.0\n" in text
+        assert "\nkafka_connect_worker_rebalance_rebalancing 0.0\n" in text
+        assert re.search(r"\nkafka_connect_worker_rebalance_completed_rebalances_total [1-9]", text)
+        assert re.search(r"\nkafka_connect_worker_rebalance_epoch [1-9]", text)
+        assert re.search(r"\nkafka_connect_worker_rebalance_rebalance_max_time_ms [0-9]", text)
+        assert ('kafka_connect_worker_rebalance_connect_protocol{connect_protocol="SESSIONED"} '
+                "1.0\n") in text
+        assert (f'kafka_connect_worker_rebalance_leader_name{{leader_name="{worker.rest}/"}} '
+                "1.0\n") in text
+    finally:
+        worker.stop()
