@@ -64,7 +64,7 @@ NOT_FROM_SLUICE = {
     # Sluice keeps no long-lived admin client: a task's is made only to create a topic.
     "kafka_admin_client_connection_count": "no long-lived admin client",
     # Distributed mode only, as in Kafka Connect (a standalone worker has no group coordinator
-    # and never rebalances); the unit tests check them.
+    # and never rebalances): test_a_distributed_worker_... below checks them.
     "kafka_connect_coordinator_assigned_connectors": "distributed only",
     "kafka_connect_coordinator_assigned_tasks": "distributed only",
     "kafka_connect_worker_rebalance_rebalancing": "distributed only",
