@@ -169,6 +169,10 @@ absl::StatusOr<WorkerConfig> ParseWorkerConfig(const ConfigMap& props, WorkerMod
       it != props.end() && !absl::StripAsciiWhitespace(it->second).empty()) {
     absl::StatusOr<std::string> address = MetricsListenerAddress(it->second);
     if (!address.ok()) return address.status();
+    if (!config.rest_listener.has_value()) {
+      return absl::InvalidArgumentError(
+          "metrics.listener needs a REST listener (listeners): the REST gateway serves both");
+    }
     config.metrics_listener = *address;
   }
   if (auto it = props.find("rest.advertised.host.name");

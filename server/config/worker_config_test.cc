@@ -65,6 +65,11 @@ TEST(WorkerConfig, ReadsTheMetricsListenerAndStatisticsInterval) {
   EXPECT_EQ(ParseWorkerConfig(props).status().message(),
             "Invalid value https://:9404 for configuration metrics.listener: expected "
             "http://host:port, e.g. http://:9404");
+
+  props["metrics.listener"] = "http://:9404";
+  props["listeners"] = "";
+  EXPECT_EQ(ParseWorkerConfig(props).status().message(),
+            "metrics.listener needs a REST listener (listeners): the REST gateway serves both");
 }
 
 TEST(WorkerConfig, NamesMissingRequiredKeys) {

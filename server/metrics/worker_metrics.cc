@@ -190,9 +190,11 @@ void AddTaskFamilies(Families& families, const TaskMetrics& task) {
     families.Add("sluice_task_stage_records_total",
                  "Records that passed each stage of the task's pipeline.", MetricType::kCounter,
                  stage_labels, static_cast<double>(s.stage_records[i]));
+    // Between the transforms records are Connect data, not bytes.
+    if (stage == PipelineStage::kTransform) continue;
     families.Add("sluice_task_stage_bytes_total",
-                 "Bytes of the records that passed each stage of the task's pipeline (their "
-                 "serialized keys and values).",
+                 "Bytes that passed each stage of the task's pipeline: the plugin's batches as "
+                 "received (poll) or sent (put), else the records' serialized keys and values.",
                  MetricType::kCounter, std::move(stage_labels),
                  static_cast<double>(s.stage_bytes[i]));
   }

@@ -137,6 +137,8 @@ TEST_F(WorkerMetricsTest, ConnectorsAndTasksUnderStrimzisNames) {
                               "stage=\"produce\",task=\"0\"} 2.0\n"));
   EXPECT_THAT(text, HasSubstr("sluice_task_stage_bytes_total{connector=\"src\","
                               "stage=\"produce\",task=\"0\"} 40.0\n"));
+  EXPECT_THAT(text, Not(HasSubstr("sluice_task_stage_bytes_total{connector=\"src\","
+                                  "stage=\"transform\"")));
   // The exporter's (.+-count) rule gives the -max and -avg attributes the same name.
   EXPECT_THAT(text,
               HasSubstr("kafka_connect_source_task_source_record_active_count{_objectname="
