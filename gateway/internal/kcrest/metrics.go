@@ -2,6 +2,7 @@ package kcrest
 
 import (
 	"context"
+	"encoding/json"
 	"log/slog"
 	"net/http"
 	"strconv"
@@ -12,10 +13,11 @@ import (
 	"google.golang.org/grpc/status"
 
 	sluicev1 "sluice.dev/gateway/gen/sluice/v1"
+	"sluice.dev/gateway/internal/openapi"
 )
 
 // MetricsPath is where Prometheus scrapes the worker's metrics.
-const MetricsPath = "/metrics"
+const MetricsPath = openapi.MetricsPath
 
 // metricsTimeout bounds one scrape's call to sluiced.
 const metricsTimeout = 10 * time.Second
@@ -29,15 +31,20 @@ func metricsFormat(accept string) sluicev1.GetMetricsRequest_Format {
 	return sluicev1.GetMetricsRequest_FORMAT_PROMETHEUS_TEXT
 }
 
-// writeMetrics answers a scrape with sluiced's exposition, or 503 when sluiced cannot give it.
+// writeMetrics answers a scrape with sluiced's exposition, or 503 in Kafka Connect's error shape
+// when sluiced cannot give it.
 func writeMetrics(client sluicev1.ConnectServiceClient, w http.ResponseWriter, r *http.Request) {
 	ctx, cancel := context.WithTimeout(r.Context(), metricsTimeout)
 	defer cancel()
 	answer, err := client.GetMetrics(ctx, &sluicev1.GetMetricsRequest{Format: metricsFormat(r.Header.Get("Accept"))})
 	if err != nil {
-		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+		body, _ := json.Marshal(map[string]any{
+			"error_code": http.StatusServiceUnavailable,
+			"message":    "Metrics unavailable: " + status.Convert(err).Message(),
+		})
+		w.Header().Set("Content-Type", "application/json")
 		w.WriteHeader(http.StatusServiceUnavailable)
-		_, _ = w.Write([]byte("metrics unavailable: " + status.Convert(err).Message() + "\n"))
+		_, _ = w.Write(body)
 		return
 	}
 	w.Header().Set("Content-Type", answer.GetContentType())

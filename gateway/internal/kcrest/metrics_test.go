@@ -90,7 +90,8 @@ func TestMetricsAnswer503WhenSluicedCannotGiveThem(t *testing.T) {
 	}), slog.New(slog.NewTextHandler(io.Discard, nil)))
 	rec := httptest.NewRecorder()
 	h.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/metrics", nil))
-	if rec.Code != http.StatusServiceUnavailable {
+	if rec.Code != http.StatusServiceUnavailable ||
+		rec.Body.String() != `{"error_code":503,"message":"Metrics unavailable: This worker has no metrics registry"}` {
 		t.Fatalf("got %d %s", rec.Code, rec.Body.String())
 	}
 }
