@@ -281,3 +281,126 @@ def test_a_distributed_worker_adds_rebalance_and_coordinator_metrics(tmp_path):
                 "1.0\n") in text
     finally:
         worker.stop()
+
+
+# ---- the names, derived from Strimzi's rules themselves --------------------------------------
+
+# The rules of Strimzi 1.2.0's kafka-connect-metrics.yaml that match kafka.connect MBeans, in
+# order (pattern, name, labels), as the JMX exporter applies them: the first rule whose pattern
+# matches "domain<key=value, ...><>attribute: value" anywhere wins; $n are its groups; names and
+# label names are made safe ([^a-zA-Z0-9:_] and runs of _ become one _) and lower-cased
+# (lowercaseOutputName, lowercaseOutputLabelNames).
+STRIMZI_CONNECT_RULES = [
+    (r"kafka.(.+)<type=(.+)-metrics, client-id=(.*)><>(.+-total)", "kafka_$2_$4",
+     {"clientId": "$3"}),
+    (r"kafka.(.+)<type=(.+)-metrics, client-id=(.*)><>(.+-avg|.+-bytes|.+-count|.+-ratio|.+-age"
+     r"|.+-flight|.+-threads|.+-connectors|.+-tasks|.+-ago)", "kafka_$2_$4", {"clientId": "$3"}),
+    (r"kafka.connect<type=connector-metrics, connector=(.+)><>(connector-class|connector-type"
+     r"|connector-version|status): (.+)", "kafka_connect_connector_$2",
+     {"connector": "$1", "$2": "$3"}),
+    (r"kafka.connect<type=connector-task-metrics, connector=(.+), task=(.+)><>status: ([a-z-]+)",
+     "kafka_connect_connector_task_status", {"connector": "$1", "task": "$2", "status": "$3"}),
+    (r"kafka.connect<type=(.+)-metrics, connector=(.+), task=(.+)><>(.+-total)",
+     "kafka_connect_$1_$4", {"connector": "$2", "task": "$3"}),
+    (r"kafka.connect<type=(.+)-metrics, connector=(.+), task=(.+)><>(.+-count|.+-ms|.+-ratio"
+     r"|.+-seq-no|.+-rate|.+-max|.+-avg|.+-failures|.+-requests|.+-timestamp|.+-logged"
+     r"|.+-errors|.+-retries|.+-skipped)", "kafka_connect_$1_$4", {"connector": "$2", "task": "$3"}),
+    (r"kafka.connect<type=connect-worker-metrics, connector=(.+)><>([a-z-]+)",
+     "kafka_connect_worker_$2", {"connector": "$1"}),
+    (r"kafka.connect<type=connect-worker-metrics><>([a-z-]+-total)", "kafka_connect_worker_$1", {}),
+    (r"kafka.connect<type=connect-worker-metrics><>([a-z-]+)", "kafka_connect_worker_$1", {}),
+]
+
+# The attributes Kafka Connect 3.9 registers for a standalone worker (ConnectMetricsRegistry and
+# where WorkerConnector, WorkerTask, WorkerSourceTask, WorkerSinkTask and ErrorHandlingMetrics
+# add them; the exactly-once transaction sizes and the never-registered sink-record-lag-max
+# left out). String attributes carry their value.
+WORKER_ATTRIBUTES = [
+    f"{kind}-startup-{what}" for kind in ("connector", "task")
+    for what in ("attempts-total", "success-total", "success-percentage", "failure-total",
+                 "failure-percentage")] + ["connector-count", "task-count"]
+WORKER_CONNECTOR_ATTRIBUTES = [f"connector-{state}-task-count" for state in (
+    "total", "running", "paused", "failed", "unassigned", "destroyed", "restarting")]
+TASK_ATTRIBUTES = ["running-ratio", "pause-ratio", "offset-commit-max-time-ms",
+                   "offset-commit-avg-time-ms", "batch-size-max", "batch-size-avg",
+                   "offset-commit-failure-percentage", "offset-commit-success-percentage"]
+SOURCE_ATTRIBUTES = ["source-record-poll-rate", "source-record-poll-total",
+                     "source-record-write-rate", "source-record-write-total",
+                     "poll-batch-max-time-ms", "poll-batch-avg-time-ms",
+                     "source-record-active-count", "source-record-active-count-max",
+                     "source-record-active-count-avg"]
+SINK_ATTRIBUTES = ["sink-record-read-rate", "sink-record-read-total", "sink-record-send-rate",
+                   "sink-record-send-total", "partition-count", "offset-commit-seq-no",
+                   "offset-commit-completion-rate", "offset-commit-completion-total",
+                   "offset-commit-skip-rate", "offset-commit-skip-total", "put-batch-max-time-ms",
+                   "put-batch-avg-time-ms", "sink-record-active-count",
+                   "sink-record-active-count-max", "sink-record-active-count-avg"]
+ERROR_ATTRIBUTES = ["total-record-failures", "total-record-errors", "total-records-skipped",
+                    "total-retries", "total-errors-logged", "deadletterqueue-produce-requests",
+                    "deadletterqueue-produce-failures", "last-error-timestamp"]
+
+
+def safe_name(name):
+    return re.sub(r"_+", "_", re.sub(r"[^a-zA-Z0-9:_]", "_", name)).lower()
+
+
+def exporter_sample(match_name):
+    """(name, labels) the JMX exporter makes of one MBean attribute under Strimzi's rules, or
+    None when no rule matches."""
+    for pattern, name, labels in STRIMZI_CONNECT_RULES:
+        m = re.match(r"^.*(?:" + pattern + r").*$", match_name)
+        if m:
+            def expand(template):
+                return re.sub(r"\$(\d)", lambda g: m.group(int(g.group(1))), template)
+            return safe_name(expand(name)), {safe_name(expand(k)): expand(v)
+                                             for k, v in labels.items()}
+    return None
+
+
+def scraped_samples(text):
+    samples = set()
+    for line in text.splitlines():
+        if not line or line.startswith("#"):
+            continue
+        m = re.match(r"^([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\{(.*)\})? \S+$", line)
+        assert m, line
+        labels = {k: re.sub(r"\\(.)", r"\1", v) for k, v in
+                  re.findall(r'([a-zA-Z_][a-zA-Z0-9_]*)="((?:[^"\\]|\\.)*)"', m.group(2) or "")}
+        labels.pop("_objectname", None)  # the exporter's tie-breaker, checked in unit tests
+        samples.add((m.group(1), frozenset(labels.items())))
+    return samples
+
+
+def test_every_kafka_connect_attribute_gets_the_name_strimzis_rules_give_it(setup):
+    _, _, metrics_url = setup
+    scraped = scraped_samples(requests.get(metrics_url + "/metrics", timeout=10).text)
+    attributes = [("kafka.connect<type=connect-worker-metrics><>", a, "0.0")
+                  for a in WORKER_ATTRIBUTES]
+    tasks = {"metrics-source": (SOURCE_ATTRIBUTES, "source-task"),
+             "metrics-sink": (SINK_ATTRIBUTES, "sink-task"),
+             "metrics-broken": (SINK_ATTRIBUTES, "sink-task")}
+    for connector, (own, group) in tasks.items():
+        attributes += [(f"kafka.connect<type=connect-worker-metrics, connector={connector}><>", a,
+                        "0.0") for a in WORKER_CONNECTOR_ATTRIBUTES]
+        bean = f"kafka.connect<type=connector-metrics, connector={connector}><>"
+        attributes += [(bean, "connector-type", group.split("-")[0]), (bean, "status", "running")]
+        task = f"connector={connector}, task=0><>"
+        attributes += [(f"kafka.connect<type=connector-task-metrics, {task}", a, "0.0")
+                       for a in TASK_ATTRIBUTES]
+        attributes += [(f"kafka.connect<type={group}-metrics, {task}", a, "0.0") for a in own]
+        attributes += [(f"kafka.connect<type=task-error-metrics, {task}", a, "0.0")
+                       for a in ERROR_ATTRIBUTES]
+    names = {name for name, _ in scraped}
+    for bean, attribute, value in attributes:
+        expected = exporter_sample(f"{bean}{attribute}: {value}")
+        if expected is None:
+            # No rule takes it (the tasks' offset commit percentages): not exported.
+            assert not any(n.endswith(safe_name(attribute)) for n in names), attribute
+            continue
+        name, labels = expected
+        if "status" in labels:  # the value is the state, whatever it is now
+            assert any(n == name and {k: v for k, v in ls if k != "status"} ==
+                       {k: v for k, v in labels.items() if k != "status"} for n, ls in scraped), (
+                bean, attribute, expected)
+        else:
+            assert (name, frozenset(labels.items())) in scraped, (bean, attribute, expected)
