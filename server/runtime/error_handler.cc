@@ -184,6 +184,9 @@ absl::Status ErrorHandler::Handle(const Failure& failure) {
   if (metrics_ != nullptr) {
     metrics_->RecordErrorTimestamp();
     metrics_->RecordError();
+    // RetryWithToleranceOperator counts a record whose retries ran out as skipped whatever
+    // errors.tolerance says; other failures only when tolerated (below).
+    if (convert::IsRetriable(failure.error)) metrics_->RecordSkipped();
   }
   Report(failure);
   if (!TolerableIn(failure.context.stage, failure.error)) {
@@ -191,7 +194,7 @@ absl::Status ErrorHandler::Handle(const Failure& failure) {
                         FailureTrace("Unhandled exception in error handler", failure));
   }
   if (config_.tolerance == config::ErrorTolerance::kAll) {
-    if (metrics_ != nullptr) metrics_->RecordSkipped();
+    if (metrics_ != nullptr && !convert::IsRetriable(failure.error)) metrics_->RecordSkipped();
     return absl::OkStatus();
   }
   return absl::Status(failure.error.code(), ToleranceExceededTrace(failure));
