@@ -349,15 +349,16 @@ absl::Status SinkTaskRunner::DeliverBatch(std::vector<rd_kafka_message_t*>& mess
   task_metrics.RecordStage(metrics::PipelineStage::kTransform, counts.transformed_records, 0);
   uncommitted_records_ += read;
   task_metrics.RecordActiveCount(uncommitted_records_);
-  // WorkerSinkTask records the batch (after transformations) and what it sends to put.
-  task_metrics.RecordBatch(batch->records_size());
-  task_metrics.RecordSend(batch->records_size());
   if (batch->records_size() == 0) return absl::OkStatus();
   put_batch_ = batch;
   const absl::Time put_start = absl::Now();
   absl::Status s = Send(put);
   if (s.ok()) s = Await(pb::SinkPluginMessage::kPutDone).status();
   if (s.ok()) {
+    // WorkerSinkTask.deliverMessages: once put returned, the batch (after transformations) is
+    // recorded, as sent, with the put's time.
+    task_metrics.RecordBatch(batch->records_size());
+    task_metrics.RecordSend(batch->records_size());
     task_metrics.RecordPut(absl::ToInt64Milliseconds(absl::Now() - put_start));
     task_metrics.RecordStage(metrics::PipelineStage::kPut, batch->records_size(),
                              static_cast<int64_t>(put.GetCachedSize()));
