@@ -97,12 +97,16 @@ absl::Status ProducerError(rd_kafka_resp_err_t err, std::string_view topic,
 void SubmittedRecords::Submit(uint64_t id, std::optional<std::string> offset_key,
                               std::optional<std::string> offset_value) {
   pending_.push_back({id, std::move(offset_key), std::move(offset_value), false});
+  ++unacked_;
 }
 
 void SubmittedRecords::Ack(uint64_t id) {
   if (pending_.empty() || id < pending_.front().id) return;
   uint64_t index = id - pending_.front().id;
-  if (index < pending_.size()) pending_[index].acked = true;
+  if (index < pending_.size() && !pending_[index].acked) {
+    pending_[index].acked = true;
+    --unacked_;
+  }
 }
 
 SubmittedRecords::Committable SubmittedRecords::TakeCommittable() {
@@ -428,7 +432,9 @@ void SourceTaskRunner::RecordBatchMetrics(int records, size_t message_bytes, int
   m.RecordStage(metrics::PipelineStage::kProduce, delivered_records_, delivered_bytes_);
   delivered_records_ = 0;
   delivered_bytes_ = 0;
-  m.RecordActiveCount(static_cast<int64_t>(submitted_.size()));
+  // After the batch's writes: what Kafka has not acknowledged yet (the count at the poll was
+  // recorded when the batch arrived).
+  m.RecordActiveCount(submitted_.unacked());
 }
 
 absl::Status SourceTaskRunner::RunLoop() {
@@ -552,6 +558,8 @@ absl::Status SourceTaskRunner::RunLoop() {
         }
         continue;
       }
+      // Kafka Connect's active count: the records polled and not yet written, at the poll.
+      metrics().RecordActiveCount(submitted_.unacked() + message.batch().records_size());
       for (const std::unique_ptr<pb::SourceBatch>& held : held_) {
         if (result.ok()) result = Produce(*held);
       }

@@ -40,6 +40,8 @@ class SubmittedRecords {
   void Ack(uint64_t id);
   bool empty() const { return pending_.empty(); }
   size_t size() const { return pending_.size(); }
+  // Submitted and not acknowledged yet (source-record-active-count).
+  int64_t unacked() const { return unacked_; }
 
   struct Committable {
     uint64_t up_to_id = 0;  // 0: nothing
@@ -56,6 +58,7 @@ class SubmittedRecords {
     bool acked = false;
   };
   std::deque<Pending> pending_;
+  int64_t unacked_ = 0;
 };
 
 class SourceTaskRunner final : public TaskRunner {
