@@ -1,11 +1,15 @@
 #include "server/metrics/worker_metrics.h"
 
+#include <unistd.h>
+
 #include <atomic>
 #include <memory>
 #include <string>
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+
+#include "server/metrics/process_metrics.h"
 
 namespace sluice::metrics {
 namespace {
@@ -212,6 +216,36 @@ TEST_F(WorkerMetricsTest, DistributedWorkersHaveRebalanceAndCoordinatorMetrics) 
                               "\"\\\"connect-worker-1:8083\\\"\"} 2.0\n"));
   EXPECT_THAT(text, HasSubstr("kafka_connect_coordinator_assigned_tasks{clientid="
                               "\"\\\"connect-worker-1:8083\\\"\"} 5.0\n"));
+}
+
+TEST_F(WorkerMetricsTest, PluginHostsAreReadFromProcAndTheirRestartsCounted) {
+  WorkerMetrics metrics(Options());
+  metrics.AddPluginHost("src", getpid());  // any live process will do: this one
+  std::string text = metrics.Render(Format::kPrometheusText);
+  EXPECT_THAT(text, HasSubstr("sluice_plugin_host_restarts_total{connector=\"src\"} 0.0\n"));
+  EXPECT_THAT(text, HasSubstr("sluice_plugin_host_resident_memory_bytes{connector=\"src\"} "));
+  EXPECT_THAT(text, HasSubstr("sluice_plugin_host_cpu_seconds_total{connector=\"src\"} "));
+  EXPECT_THAT(text, Not(HasSubstr("sluice_plugin_host_resident_memory_bytes{connector=\"src\"} "
+                                  "0.0\n")));
+
+  metrics.RemovePluginHost("src");
+  text = metrics.Render(Format::kPrometheusText);
+  EXPECT_THAT(text, Not(HasSubstr("sluice_plugin_host_resident_memory_bytes")));
+  metrics.AddPluginHost("src", getpid());
+  text = metrics.Render(Format::kPrometheusText);
+  EXPECT_THAT(text, HasSubstr("sluice_plugin_host_restarts_total{connector=\"src\"} 1.0\n"));
+}
+
+TEST(ProcessCollectorTest, GivesTheStandardProcessMetrics) {
+  std::vector<MetricFamily> families;
+  ProcessCollector()(families);
+  const std::string text = Render(families, Format::kPrometheusText);
+  for (const char* name :
+       {"process_cpu_seconds_total ", "process_resident_memory_bytes ",
+        "process_virtual_memory_bytes ", "process_start_time_seconds ", "process_open_fds "}) {
+    EXPECT_THAT(text, HasSubstr(std::string("\n") + name)) << name;
+  }
+  EXPECT_THAT(text, HasSubstr("# TYPE process_cpu_seconds_total counter\n"));
 }
 
 TEST(JmxSanitizeTest, QuotesNamesJmxCannotHoldAsIs) {
