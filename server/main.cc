@@ -46,6 +46,8 @@
 #include "server/gateway/gateway_supervisor.h"
 #include "server/herder/distributed_herder.h"
 #include "server/herder/standalone_herder.h"
+#include "server/metrics/process_metrics.h"
+#include "server/metrics/worker_metrics.h"
 #include "server/worker/connector_host.h"
 #include "server/kafka/client.h"
 #include "server/kafka/embedded_broker.h"
@@ -415,6 +417,9 @@ class ApiServers {
     service_.SetTopicTracking({worker->topic_tracking_enable, worker->topic_tracking_allow_reset});
   }
 
+  // The registry GET /metrics renders. REQUIRES: outlives the servers; called before StartGrpc.
+  void SetMetrics(const metrics::WorkerMetrics* metrics) { service_.SetMetrics(metrics); }
+
   // The gRPC server.
   void StartGrpc() {
     grpc::EnableDefaultHealthCheckService(true);
@@ -445,7 +450,8 @@ class ApiServers {
                .listen = *worker_->rest_listener,
                .backend = LocalDialAddress(grpc_address_),
                .basic_auth_credentials_file = credentials_file,
-               .backend_token_file = gateway_token_file_});
+               .backend_token_file = gateway_token_file_,
+               .metrics_listen = worker_->metrics_listener.value_or("")});
       if (!started.ok()) Die(std::string(started.status().message()));
       gateway_ = *std::move(started);
     }
@@ -481,6 +487,30 @@ int WaitForSignal(sigset_t signals) {
   sigwait(&signals, &sig);
   spdlog::info("Received signal {}; shutting down", sig);
   return sig;
+}
+
+// The worker's metrics registry: statuses from `statuses` (as the herder published them), and
+// this process's process_* metrics.
+std::unique_ptr<metrics::WorkerMetrics> NewWorkerMetrics(const store::StatusStore* statuses,
+                                                         bool distributed,
+                                                         const std::string& client_id) {
+  metrics::WorkerMetrics::Options options;
+  options.connector_state = [statuses](const std::string& name) -> std::optional<std::string> {
+    std::optional<store::InstanceStatus> status = statuses->GetConnector(name);
+    if (!status.has_value()) return std::nullopt;
+    return std::string(store::StateName(status->state));
+  };
+  options.task_state = [statuses](const std::string& name,
+                                  int task) -> std::optional<std::string> {
+    std::optional<store::InstanceStatus> status = statuses->GetTask(name, task);
+    if (!status.has_value()) return std::nullopt;
+    return std::string(store::StateName(status->state));
+  };
+  options.distributed = distributed;
+  options.coordinator_client_id = client_id;
+  auto registry = std::make_unique<metrics::WorkerMetrics>(std::move(options));
+  registry->AddCollector(metrics::ProcessCollector());
+  return registry;
 }
 
 int RunStandalone(const std::vector<std::string>& args) {
@@ -522,6 +552,8 @@ int RunStandalone(const std::vector<std::string>& args) {
   worker::PluginConnectorHosts hosts(
       plugins.registry.get(),
       [&access](const std::string& connector) { return access->SandboxLimitsOf(connector); });
+  std::unique_ptr<metrics::WorkerMetrics> worker_metrics =
+      NewWorkerMetrics(&statuses, /*distributed=*/false, "");
   absl::StatusOr<std::unique_ptr<herder::StandaloneHerder>> herder =
       herder::StandaloneHerder::Create({.worker = &*worker,
                                         .bootstrap_servers = kafka.bootstrap,
@@ -532,12 +564,14 @@ int RunStandalone(const std::vector<std::string>& args) {
                                         .config_store = configs->get(),
                                         .status_store = &statuses,
                                         .hosts = &hosts,
-                                        .worker_id = worker_id});
+                                        .worker_id = worker_id,
+                                        .metrics = worker_metrics.get()});
   if (!herder.ok()) Die(std::string(herder.status().message()));
 
   logging::LoggerLevels logger_levels;
   ApiServers api(herder->get(), plugins.registry.get(), &*worker, &logger_levels,
                  kafka.cluster_id, access.get(), gateway_token_file);
+  api.SetMetrics(worker_metrics.get());
   api.StartGrpc();
 
   // Connectors: the stored ones, then those on the command line (which replace stored ones of
@@ -682,6 +716,8 @@ int RunDistributed(const std::string& path) {
   }
 
   logging::LoggerLevels logger_levels;
+  std::unique_ptr<metrics::WorkerMetrics> worker_metrics =
+      NewWorkerMetrics(&statuses, /*distributed=*/true, client_id);
   absl::StatusOr<std::unique_ptr<herder::DistributedHerder>> herder =
       herder::DistributedHerder::Create(
           {.config = &*config,
@@ -701,12 +737,14 @@ int RunDistributed(const std::string& path) {
                [&logger_levels](const std::string& logger_namespace, const std::string& level) {
                  absl::StatusOr<logging::LogLevel> parsed = logging::ParseLogLevel(level);
                  if (parsed.ok()) logger_levels.SetLevel(logger_namespace, *parsed);
-               }});
+               },
+           .metrics = worker_metrics.get()});
   if (!herder.ok()) Die(std::string(herder.status().message()));
   listener.store(herder->get());
 
   ApiServers api(herder->get(), plugins.registry.get(), &worker, &logger_levels,
                  kafka.cluster_id, access.get(), gateway_token_file);
+  api.SetMetrics(worker_metrics.get());
   api.StartGrpc();
   (*herder)->Start();
   api.StartRestAndAnnounce(worker_id, kafka.bootstrap, kafka.cluster_id);

@@ -189,6 +189,12 @@ bool AccessControl::authentication_required() const {
          options_.client_certificate_required;
 }
 
+bool AccessControl::FromMetricsListener(const CallCredentials& credentials) const {
+  return credentials.metrics_listener && !options_.gateway_token.empty() &&
+         credentials.gateway_token.has_value() &&
+         SecretEquals(*credentials.gateway_token, options_.gateway_token);
+}
+
 absl::StatusOr<std::string> AccessControl::Authenticate(
     const CallCredentials& credentials) const {
   const bool via_gateway = !options_.gateway_token.empty() &&
@@ -280,6 +286,7 @@ absl::Status AccessControl::CheckConnector(const Caller& caller,
 }
 
 absl::Status AccessControl::CheckAdmin(const Caller& caller, absl::string_view action) const {
+  if (action.empty()) action = "do this";
   if (caller.admin) return absl::OkStatus();
   return absl::PermissionDeniedError(
       absl::StrCat("Principal ", caller.principal, " may not ", action, ": admins only"));

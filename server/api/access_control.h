@@ -57,6 +57,8 @@ inline constexpr char kUnauthenticatedMessage[] = "User cannot access the resour
 // gRPC metadata through which the gateway speaks for the REST caller.
 inline constexpr char kGatewayTokenMetadata[] = "x-sluice-gateway-token";
 inline constexpr char kGatewayPrincipalMetadata[] = "x-sluice-principal-bin";
+// The call serves a scrape of the gateway's metrics listener (metrics.listener).
+inline constexpr char kGatewayMetricsListenerMetadata[] = "x-sluice-metrics-listener";
 
 // What a call presents, read from its metadata and its connection.
 struct CallCredentials {
@@ -64,6 +66,7 @@ struct CallCredentials {
   std::optional<std::string> gateway_token;      // kGatewayTokenMetadata
   std::optional<std::string> gateway_principal;  // kGatewayPrincipalMetadata
   std::optional<std::string> certificate_subject;  // verified TLS client certificate, RFC 2253
+  bool metrics_listener = false;  // kGatewayMetricsListenerMetadata
 };
 
 struct Tenant {
@@ -116,6 +119,9 @@ class AccessControl {
   static std::unique_ptr<AccessControl> Open();
 
   bool authentication_required() const;
+
+  // Whether the gateway (with its token) says the call serves its metrics listener.
+  bool FromMetricsListener(const CallCredentials& credentials) const;
 
   // The calling principal. Unauthenticated (kUnauthenticatedMessage) for missing or wrong
   // credentials when authentication is required.

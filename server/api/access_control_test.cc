@@ -70,6 +70,15 @@ TEST_F(AccessControlTest, AuthenticatesBasicBearerCertificateAndGateway) {
             "bob");
 }
 
+TEST_F(AccessControlTest, BelievesTheMetricsListenerOnlyWithTheGatewaysToken) {
+  EXPECT_TRUE(control_->FromMetricsListener({.gateway_token = "gw-secret",
+                                             .metrics_listener = true}));
+  EXPECT_FALSE(control_->FromMetricsListener({.metrics_listener = true}));
+  EXPECT_FALSE(control_->FromMetricsListener({.gateway_token = "gw-wrong",
+                                              .metrics_listener = true}));
+  EXPECT_FALSE(control_->FromMetricsListener({.gateway_token = "gw-secret"}));
+}
+
 TEST_F(AccessControlTest, RefusesWrongMissingAndForgedCredentials) {
   for (const CallCredentials& c : {
            CallCredentials{},

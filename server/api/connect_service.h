@@ -13,6 +13,7 @@
 #include "server/herder/connector_validation.h"
 #include "server/herder/herder.h"
 #include "server/logging/logger_levels.h"
+#include "server/metrics/worker_metrics.h"
 #include "server/plugins/plugin_registry.h"
 #include "sluice/v1/connect.grpc.pb.h"
 
@@ -44,6 +45,9 @@ class ConnectServiceImpl final : public sluice::v1::ConnectService::Service {
   // Start-up has finished (connectors started): /health answers "healthy" from now on.
   void MarkReady() { ready_ = true; }
   void SetTopicTracking(TopicTracking tracking) { tracking_ = tracking; }
+  // The registry GetMetrics renders (set before serving; outlives the service). Without one,
+  // GetMetrics answers Unavailable.
+  void SetMetrics(const metrics::WorkerMetrics* metrics) { metrics_ = metrics; }
 
   grpc::Status GetServerInfo(grpc::ServerContext*, const sluice::v1::GetServerInfoRequest*,
                              sluice::v1::ServerInfo*) override;
@@ -126,6 +130,10 @@ class ConnectServiceImpl final : public sluice::v1::ConnectService::Service {
   grpc::Status SetLoggerLevel(grpc::ServerContext*, const sluice::v1::SetLoggerLevelRequest*,
                               sluice::v1::SetLoggerLevelResponse*) override;
 
+  // GET /metrics (Prometheus), in connect_service_metrics.cc.
+  grpc::Status GetMetrics(grpc::ServerContext*, const sluice::v1::GetMetricsRequest*,
+                          sluice::v1::MetricsExposition*) override;
+
  private:
   // `config` as GET shows it: with sluice.config.hide.passwords, the PASSWORD-typed values
   // (the connector's own keys, and client overrides) written literally become "[hidden]".
@@ -138,6 +146,7 @@ class ConnectServiceImpl final : public sluice::v1::ConnectService::Service {
   const ServerIdentity identity_;
   std::atomic<bool> ready_{false};
   TopicTracking tracking_;  // set before serving
+  const metrics::WorkerMetrics* metrics_ = nullptr;  // set before serving
 };
 
 }  // namespace sluice::api

@@ -35,6 +35,7 @@ CallCredentials CredentialsOf(const grpc::ServerContext& context) {
       .authorization = Metadata(context, "authorization"),
       .gateway_token = Metadata(context, kGatewayTokenMetadata),
       .gateway_principal = Metadata(context, kGatewayPrincipalMetadata),
+      .metrics_listener = Metadata(context, kGatewayMetricsListenerMetadata).has_value(),
   };
   // A client certificate counts only when the TLS handshake verified it.
   std::shared_ptr<const grpc::AuthContext> auth = context.auth_context();
@@ -71,7 +72,7 @@ grpc::Status GuardedConnectService::Guard(
     allowed = access_->CheckConnector(caller, rule.connector);
   }
   if (allowed.ok() && rule.need == Need::kAdmin) {
-    allowed = access_->CheckAdmin(caller, rule.change != nullptr ? rule.change : "do this");
+    allowed = access_->CheckAdmin(caller, rule.admin_action);
   }
   if (allowed.ok() && rule.new_config.has_value() && !caller.admin) {
     std::map<std::string, ConfigMap> configs;
@@ -328,8 +329,21 @@ grpc::Status GuardedConnectService::GetLogger(grpc::ServerContext* context,
 grpc::Status GuardedConnectService::SetLoggerLevel(grpc::ServerContext* context,
                                                    const v1::SetLoggerLevelRequest* request,
                                                    v1::SetLoggerLevelResponse* response) {
-  return Guard(context, {.need = Need::kAdmin, .change = "SetLoggerLevel"},
+  return Guard(context,
+               {.need = Need::kAdmin,
+                .change = "SetLoggerLevel",
+                .admin_action = "change logger levels"},
                SLUICE_DELEGATE(SetLoggerLevel));
+}
+
+grpc::Status GuardedConnectService::GetMetrics(grpc::ServerContext* context,
+                                               const v1::GetMetricsRequest* request,
+                                               v1::MetricsExposition* response) {
+  if (access_->FromMetricsListener(CredentialsOf(*context))) {
+    return service_->GetMetrics(context, request, response);
+  }
+  return Guard(context, {.need = Need::kAdmin, .admin_action = "read the worker's metrics"},
+               SLUICE_DELEGATE(GetMetrics));
 }
 
 #undef SLUICE_DELEGATE

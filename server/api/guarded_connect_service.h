@@ -8,7 +8,9 @@
 //     knows (an admin, or a member of a tenant, who sees only its tenant's connectors);
 //   - everything about one connector: a caller who owns it; creating or changing a config also
 //     keeps the tenant within its quotas;
-//   - logger level changes: an admin;
+//   - logger level changes, and the metrics (which name every connector): an admin; the
+//     metrics also through the gateway's own metrics listener (metrics.listener), which the
+//     operator opened to Prometheus without authentication;
 //   - the internal endpoints (task configs, zombie fencing): nothing, they are signed (KIP-507).
 //
 // Thread-safe.
@@ -75,6 +77,7 @@ class GuardedConnectService final : public sluice::v1::ConnectService::Service {
   SLUICE_GUARDED_RPC(ListLoggers, ListLoggersRequest, sluice::v1::ListLoggersResponse)
   SLUICE_GUARDED_RPC(GetLogger, GetLoggerRequest, sluice::v1::LoggerLevel)
   SLUICE_GUARDED_RPC(SetLoggerLevel, SetLoggerLevelRequest, sluice::v1::SetLoggerLevelResponse)
+  SLUICE_GUARDED_RPC(GetMetrics, GetMetricsRequest, sluice::v1::MetricsExposition)
 #undef SLUICE_GUARDED_RPC
 
  private:
@@ -85,6 +88,7 @@ class GuardedConnectService final : public sluice::v1::ConnectService::Service {
     Need need = Need::kOwner;
     std::string connector;   // kOwner: the connector the call is about
     const char* change = nullptr;  // a change: its audit action name
+    const char* admin_action = nullptr;  // kAdmin: what is refused to others, for the message
     // Create and config changes: the connector's config after the call, for the quotas.
     std::optional<ConfigMap> new_config;
   };

@@ -78,6 +78,25 @@ absl::StatusOr<std::string> RestListenerAddress(const std::string& listeners) {
   return absl::InvalidArgumentError("Configuration listeners names no http listener");
 }
 
+namespace {
+
+// metrics.listener: http://host:port (or host:port); the host may be empty (all interfaces).
+absl::StatusOr<std::string> MetricsListenerAddress(const std::string& value) {
+  absl::string_view rest = absl::StripAsciiWhitespace(value);
+  if (!absl::ConsumePrefix(&rest, "http://")) (void)absl::ConsumePrefix(&rest, "HTTP://");
+  size_t colon = rest.rfind(':');
+  int port = 0;
+  if (rest.find("://") != absl::string_view::npos || colon == absl::string_view::npos ||
+      !absl::SimpleAtoi(rest.substr(colon + 1), &port) || port < 0 || port > 65535) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "Invalid value ", value,
+        " for configuration metrics.listener: expected http://host:port, e.g. http://:9404"));
+  }
+  return std::string(rest);
+}
+
+}  // namespace
+
 absl::StatusOr<WorkerConfig> ParseWorkerConfig(const ConfigMap& props, WorkerMode mode) {
   WorkerConfig config;
   config.raw = props;
@@ -116,7 +135,8 @@ absl::StatusOr<WorkerConfig> ParseWorkerConfig(const ConfigMap& props, WorkerMod
            {"offset.flush.interval.ms", &config.offset_flush_interval},
            {"offset.flush.timeout.ms", &config.offset_flush_timeout},
            {"task.shutdown.graceful.timeout.ms", &config.task_shutdown_graceful_timeout},
-           {"sluice.plugin.call.timeout.ms", &config.plugin_call_timeout}}) {
+           {"sluice.plugin.call.timeout.ms", &config.plugin_call_timeout},
+           {"sluice.metrics.statistics.interval.ms", &config.metrics_statistics_interval}}) {
     if (absl::Status s = ReadMillis(props, key_name, *target); !s.ok()) return s;
   }
 
@@ -144,6 +164,16 @@ absl::StatusOr<WorkerConfig> ParseWorkerConfig(const ConfigMap& props, WorkerMod
   }
   if (auto it = props.find("grpc.listener"); it != props.end()) {
     config.grpc_listener = std::string(absl::StripAsciiWhitespace(it->second));
+  }
+  if (auto it = props.find("metrics.listener");
+      it != props.end() && !absl::StripAsciiWhitespace(it->second).empty()) {
+    absl::StatusOr<std::string> address = MetricsListenerAddress(it->second);
+    if (!address.ok()) return address.status();
+    if (!config.rest_listener.has_value()) {
+      return absl::InvalidArgumentError(
+          "metrics.listener needs a REST listener (listeners): the REST gateway serves both");
+    }
+    config.metrics_listener = *address;
   }
   if (auto it = props.find("rest.advertised.host.name");
       it != props.end() && !it->second.empty()) {

@@ -43,6 +43,12 @@ struct WorkerConfig {
   // The REST listener as host:port ("" host = all interfaces); unset = no REST gateway.
   std::optional<std::string> rest_listener;
   std::string grpc_listener = "0.0.0.0:8084";
+  // metrics.listener (Sluice's): host:port of a second HTTP listener serving only GET /metrics
+  // for Prometheus, without authentication; unset = /metrics on the REST listener only.
+  std::optional<std::string> metrics_listener;
+  // sluice.metrics.statistics.interval.ms: how often task clients' librdkafka statistics are
+  // taken for the kafka_producer_* / kafka_consumer_* metrics; 0 turns them off.
+  absl::Duration metrics_statistics_interval = absl::Seconds(15);
   std::optional<std::string> rest_advertised_host;
   std::optional<int> rest_advertised_port;
   // Active topic tracking (GET /connectors/{c}/topics) and its reset.

@@ -42,6 +42,36 @@ TEST(WorkerConfig, ReadsConvertersWithTheirPrefixedKeys) {
   EXPECT_EQ(config->plugin_path, (std::vector<std::string>{"/a", "/b"}));
 }
 
+TEST(WorkerConfig, ReadsTheMetricsListenerAndStatisticsInterval) {
+  absl::StatusOr<WorkerConfig> config = ParseWorkerConfig(Minimal());
+  ASSERT_TRUE(config.ok()) << config.status();
+  EXPECT_FALSE(config->metrics_listener.has_value());
+  EXPECT_EQ(config->metrics_statistics_interval, absl::Seconds(15));
+
+  ConfigMap props = Minimal();
+  props["metrics.listener"] = "http://:9404";
+  props["sluice.metrics.statistics.interval.ms"] = "0";
+  config = ParseWorkerConfig(props);
+  ASSERT_TRUE(config.ok()) << config.status();
+  EXPECT_EQ(config->metrics_listener, ":9404");
+  EXPECT_EQ(config->metrics_statistics_interval, absl::ZeroDuration());
+
+  props["metrics.listener"] = "127.0.0.1:9405";
+  config = ParseWorkerConfig(props);
+  ASSERT_TRUE(config.ok()) << config.status();
+  EXPECT_EQ(config->metrics_listener, "127.0.0.1:9405");
+
+  props["metrics.listener"] = "https://:9404";
+  EXPECT_EQ(ParseWorkerConfig(props).status().message(),
+            "Invalid value https://:9404 for configuration metrics.listener: expected "
+            "http://host:port, e.g. http://:9404");
+
+  props["metrics.listener"] = "http://:9404";
+  props["listeners"] = "";
+  EXPECT_EQ(ParseWorkerConfig(props).status().message(),
+            "metrics.listener needs a REST listener (listeners): the REST gateway serves both");
+}
+
 TEST(WorkerConfig, NamesMissingRequiredKeys) {
   ConfigMap props = Minimal();
   props.erase("value.converter");

@@ -40,6 +40,9 @@ absl::StatusOr<std::unique_ptr<process::ChildProcess>> GatewaySupervisor::Spawn(
   if (!options_.backend_token_file.empty()) {
     argv.insert(argv.end(), {"--backend-token-file", options_.backend_token_file});
   }
+  if (!options_.metrics_listen.empty()) {
+    argv.insert(argv.end(), {"--metrics-listen", options_.metrics_listen});
+  }
   absl::StatusOr<std::unique_ptr<process::ChildProcess>> child = process::ChildProcess::Start(
       {.argv = std::move(argv),
        .description = "REST gateway",

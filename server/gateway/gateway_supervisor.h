@@ -29,6 +29,9 @@ class GatewaySupervisor {
     // A 0600 file holding the secret with which the gateway speaks for the REST caller it
     // authenticated (server/api/access_control.h). Empty: none.
     std::string backend_token_file;
+    // host:port of a second listener serving only GET /metrics, without authentication
+    // (Sluice's metrics.listener). Empty: none.
+    std::string metrics_listen;
   };
 
   // Starts the gateway and waits until it listens. Unavailable when it exits first (e.g. the

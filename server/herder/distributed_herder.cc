@@ -110,7 +110,8 @@ absl::StatusOr<std::unique_ptr<DistributedHerder>> DistributedHerder::Create(Opt
                               .registry = herder->options_.registry,
                               .hosts = herder->options_.hosts,
                               .offsets = herder->options_.offsets,
-                              .listener = herder.get()});
+                              .listener = herder.get(),
+                              .metrics = herder->options_.metrics});
   herder->assignor_ = distributed::NewConnectAssignor(
       herder->options_.config->scheduled_rebalance_max_delay, herder->options_.now);
   {
@@ -191,6 +192,7 @@ void DistributedHerder::Shutdown() {
 // ---- The membership's callbacks -------------------------------------------------------------
 
 void DistributedHerder::OnJoinPrepare() {
+  if (options_.metrics != nullptr) options_.metrics->RebalanceStarted();
   absl::MutexLock lock(&mu_);
   resolved_ = false;
   // Java's onJoinPrepare under the eager protocol revokes everything; under the cooperative ones
@@ -584,6 +586,17 @@ void DistributedHerder::HandleAssignment(const MemberAssignment& received) {
   spdlog::info("Finished starting connectors and tasks");
 
   const bool revoked = !revoked_connectors.empty() || !revoked_tasks.empty();
+  if (options_.metrics != nullptr) {
+    // Kafka Connect's HerderMetrics (connect-protocol is the enum's name) and the
+    // coordinator's assigned-connectors / assigned-tasks.
+    options_.metrics->SetConnectProtocol(
+        absl::AsciiStrToUpper(std::string(distributed::ProtocolName(received.protocol))));
+    absl::MutexLock lock(&mu_);
+    options_.metrics->RebalanceSucceeded(
+        received.generation, received.assignment.leader_url,
+        static_cast<int>(distributed::ConnectorsOf(assignment_->assignment.assigned).size()),
+        static_cast<int>(distributed::TasksOf(assignment_->assignment.assigned).size()));
+  }
   {
     absl::MutexLock lock(&mu_);
     resolved_ = !revoked;

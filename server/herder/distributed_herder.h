@@ -104,6 +104,8 @@ class DistributedHerder final : public Herder, public worker::WorkerListener {
         on_logger_level;
     // The clock (tests move it to check key rotation and scheduled rebalances).
     std::function<absl::Time()> now = [] { return absl::Now(); };
+    // Kafka Connect's worker metrics, which the worker records into; may be null.
+    metrics::WorkerMetrics* metrics = nullptr;
   };
 
   // REQUIRES: the pointers in `options` outlive the herder.

@@ -39,7 +39,8 @@ absl::StatusOr<std::unique_ptr<StandaloneHerder>> StandaloneHerder::Create(Optio
                               .registry = o.registry,
                               .hosts = o.hosts,
                               .offsets = o.offsets,
-                              .listener = herder.get()});
+                              .listener = herder.get(),
+                              .metrics = o.metrics});
   store::ClusterConfigState stored = herder->options_.config_store->Snapshot();
   absl::MutexLock lock(&herder->mu_);
   for (auto& [name, config] : stored.connectors) {

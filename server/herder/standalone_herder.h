@@ -59,6 +59,8 @@ class StandaloneHerder final : public Herder, public worker::WorkerListener {
     store::StatusStore* status_store = nullptr;
     worker::ConnectorHosts* hosts = nullptr;  // where connectors run
     std::string worker_id;  // host:port, shown in statuses
+    // Kafka Connect's worker metrics, which the worker records into; may be null.
+    metrics::WorkerMetrics* metrics = nullptr;
   };
 
   // Takes the config store's connectors (without starting them).

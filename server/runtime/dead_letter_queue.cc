@@ -111,6 +111,9 @@ void DeadLetterQueueReporter::OnDelivery(rd_kafka_t*, const rd_kafka_message_t* 
   }
   spdlog::error("Could not produce message to dead letter queue. topic={}: {}", self->topic_,
                 rd_kafka_err2str(message->err));
+  if (self->options_.metrics != nullptr) {
+    self->options_.metrics->RecordDeadLetterQueueProduceFailed();
+  }
   if (self->delivery_error_.ok()) {
     self->delivery_error_ = absl::InternalError(
         absl::StrCat("Could not produce message to dead letter queue. topic=", self->topic_, ": ",
@@ -166,6 +169,7 @@ void DeadLetterQueueReporter::Report(const Failure& failure) {
     value_size = source_json.size();
   }
   if (headers == nullptr) headers = rd_kafka_headers_new(errors.dlq_context_headers ? 10 : 0);
+  if (options_.metrics != nullptr) options_.metrics->RecordDeadLetterQueueProduceRequest();
 
   if (errors.dlq_context_headers) {
     if (consumed != nullptr) {
@@ -211,6 +215,7 @@ void DeadLetterQueueReporter::Report(const Failure& failure) {
     rd_kafka_headers_destroy(headers);
     spdlog::error("Could not produce message to dead letter queue. topic={}: {}", topic_,
                   rd_kafka_err2str(err));
+    if (options_.metrics != nullptr) options_.metrics->RecordDeadLetterQueueProduceFailed();
     if (delivery_error_.ok()) {
       delivery_error_ = absl::InternalError(
           absl::StrCat("Could not produce message to dead letter queue. topic=", topic_, ": ",

@@ -42,6 +42,8 @@ class DeadLetterQueueReporter final : public ErrorReporter {
     // Creates the topic when missing; may be null (the topic must exist or be auto-created).
     kafka::TopicAdmin* admin = nullptr;
     absl::Duration admin_timeout = absl::Seconds(30);
+    // Counts deadletterqueue-produce-requests / -failures; may be null.
+    metrics::TaskMetrics* metrics = nullptr;
   };
 
   // Ensures the topic and creates the producer. Errors: the topic could not be created ("Could

@@ -175,22 +175,40 @@ bool ErrorHandler::ShouldRetry(const absl::Status& error, int attempt, absl::Tim
 
 void ErrorHandler::Report(const Failure& failure) {
   ++failures_;
+  // LogReporter counts what it logs.
+  if (metrics_ != nullptr && config_.log_enable) metrics_->RecordErrorLogged();
   for (const std::unique_ptr<ErrorReporter>& reporter : reporters_) reporter->Report(failure);
 }
 
 absl::Status ErrorHandler::Handle(const Failure& failure) {
+  if (metrics_ != nullptr) {
+    metrics_->RecordErrorTimestamp();
+    metrics_->RecordError();
+    // RetryWithToleranceOperator counts a record whose retries ran out as skipped whatever
+    // errors.tolerance says; other failures only when tolerated (below).
+    if (convert::IsRetriable(failure.error)) metrics_->RecordSkipped();
+  }
   Report(failure);
   if (!TolerableIn(failure.context.stage, failure.error)) {
     return absl::Status(failure.error.code(),
                         FailureTrace("Unhandled exception in error handler", failure));
   }
-  if (config_.tolerance == config::ErrorTolerance::kAll) return absl::OkStatus();
+  if (config_.tolerance == config::ErrorTolerance::kAll) {
+    if (metrics_ != nullptr && !convert::IsRetriable(failure.error)) metrics_->RecordSkipped();
+    return absl::OkStatus();
+  }
   return absl::Status(failure.error.code(), ToleranceExceededTrace(failure));
 }
 
 absl::Status ErrorHandler::Failed(const Failure& failure) {
+  // RetryWithToleranceOperator.executeFailed: a failure; an error only when not tolerated.
+  if (metrics_ != nullptr) {
+    metrics_->RecordErrorTimestamp();
+    metrics_->RecordFailure();
+  }
   Report(failure);
   if (config_.tolerance == config::ErrorTolerance::kAll) return absl::OkStatus();
+  if (metrics_ != nullptr) metrics_->RecordError();
   return absl::Status(failure.error.code(), ToleranceExceededTrace(failure));
 }
 

@@ -32,6 +32,7 @@
 #include "absl/synchronization/notification.h"
 #include "absl/time/time.h"
 #include "server/config/connector_config.h"
+#include "server/metrics/task_metrics.h"
 #include "sluice/sdk/records.h"
 
 namespace sluice::runtime {
@@ -123,6 +124,8 @@ class ErrorHandler {
                      Operation&& operation) {
     absl::StatusOr<T> result = Retry<T>(operation);
     if (result.ok()) return std::optional<T>(*std::move(result));
+    // As RetryWithToleranceOperator: a failed operation is an error; the record is skipped
+    // when the failure is tolerated.
     absl::Status handled = Handle(Failure{context, result.status(), original});
     if (!handled.ok()) return handled;
     return std::optional<T>();
@@ -132,6 +135,9 @@ class ErrorHandler {
   // delivery failure, a sink plugin's errant record). Reports it; OK when tolerated, else the
   // task's failure.
   absl::Status Failed(const Failure& failure);
+
+  // Where Kafka Connect's task-error-metrics are counted; may be null (not counted).
+  void set_metrics(metrics::TaskMetrics* metrics) { metrics_ = metrics; }
 
   // How many records failed (tolerated or not) since the task started.
   int64_t failures() const { return failures_; }
@@ -143,7 +149,11 @@ class ErrorHandler {
     const absl::Time start = absl::Now();
     for (int attempt = 1;; ++attempt) {
       absl::StatusOr<T> result = operation();
-      if (result.ok() || !ShouldRetry(result.status(), attempt, start)) return result;
+      if (result.ok()) return result;
+      // Every failed attempt is a failure (total-record-failures); each retry is counted.
+      if (metrics_ != nullptr) metrics_->RecordFailure();
+      if (!ShouldRetry(result.status(), attempt, start)) return result;
+      if (metrics_ != nullptr) metrics_->RecordRetry();
     }
   }
   // After a failed attempt: false when it must not be retried (not retriable, out of time,
@@ -160,6 +170,7 @@ class ErrorHandler {
   absl::Notification own_stop_;  // used when no `stop` is given
   absl::Notification* const stop_;
   int64_t failures_ = 0;
+  metrics::TaskMetrics* metrics_ = nullptr;
 };
 
 // The trace of a task that failed because a failure was not tolerated: Kafka Connect's

@@ -166,5 +166,58 @@ TEST(ErrorHandler, FailedReportsAndFollowsTolerance) {
                   .ok());
 }
 
+// Kafka Connect's task-error-metrics. The expected counts were printed by Kafka 3.9.1's own
+// RetryWithToleranceOperator and ErrorHandlingMetrics, run through the same calls: a retriable
+// failure twice and then success, a DataException in the value converter, and a failure reported
+// afterwards (executeFailed), under each errors.tolerance.
+TEST(ErrorHandler, CountsTaskErrorMetricsAsKafkaConnectDoes) {
+  for (config::ErrorTolerance tolerance : {config::ErrorTolerance::kAll,
+                                           config::ErrorTolerance::kNone}) {
+    const bool all = tolerance == config::ErrorTolerance::kAll;
+    config::ErrorHandlingConfig config;
+    config.tolerance = tolerance;
+    config.retry_timeout = absl::Seconds(10);
+    Fixture f(config);
+    metrics::TaskMetrics m("c", 0, metrics::TaskKind::kSink);
+    f.handler->set_metrics(&m);
+
+    int calls = 0;
+    ASSERT_TRUE(f.handler
+                    ->Execute<int>(kTransform, {},
+                                   [&] {
+                                     return ++calls < 3 ? absl::StatusOr<int>(
+                                                              convert::RetriableError("not yet"))
+                                                        : absl::StatusOr<int>(1);
+                                   })
+                    .ok());
+    metrics::TaskMetricsSnapshot s = m.Snapshot();
+    EXPECT_EQ(s.total_record_failures, 2);
+    EXPECT_EQ(s.total_retries, 2);
+    EXPECT_EQ(s.total_record_errors, 0);
+    EXPECT_EQ(s.total_records_skipped, 0);
+
+    ErrorHandler::Outcome<int> bad = f.handler->Execute<int>(
+        {Stage::kValueConverter, "x", ""}, {},
+        [] { return absl::StatusOr<int>(convert::DataError("bad")); });
+    EXPECT_EQ(bad.ok(), all);
+    s = m.Snapshot();
+    EXPECT_EQ(s.total_record_failures, 3);
+    EXPECT_EQ(s.total_record_errors, 1);
+    EXPECT_EQ(s.total_records_skipped, all ? 1 : 0);
+    EXPECT_GT(s.last_error_timestamp, 0);
+
+    absl::Status late = f.handler->Failed(
+        Failure{{Stage::kKafkaProduce, "x", ""}, convert::DataError("late"), {}});
+    EXPECT_EQ(late.ok(), all);
+    s = m.Snapshot();
+    EXPECT_EQ(s.total_record_failures, 4);
+    EXPECT_EQ(s.total_record_errors, all ? 1 : 2);
+    EXPECT_EQ(s.total_records_skipped, all ? 1 : 0);
+    EXPECT_EQ(s.total_retries, 2);
+    // No error log configured: nothing logged.
+    EXPECT_EQ(s.total_errors_logged, 0);
+  }
+}
+
 }  // namespace
 }  // namespace sluice::runtime

@@ -154,6 +154,7 @@ absl::StatusOr<std::unique_ptr<RecordPipeline>> RecordPipeline::Create(Options o
     dlq.errors = &errors;
     dlq.producer_settings = p.options_.dlq_producer_settings;
     dlq.admin = p.options_.dlq_admin;
+    dlq.metrics = p.options_.metrics;
     absl::StatusOr<std::unique_ptr<DeadLetterQueueReporter>> reporter =
         DeadLetterQueueReporter::Create(std::move(dlq));
     if (!reporter.ok()) return reporter.status();
@@ -163,6 +164,7 @@ absl::StatusOr<std::unique_ptr<RecordPipeline>> RecordPipeline::Create(Options o
   p.keep_originals_ = !errors.dlq_topic.empty() || (errors.log_enable && errors.log_include_messages);
   p.errors_ = std::make_unique<ErrorHandler>(task, errors, std::move(reporters),
                                              p.options_.stop, p.options_.retry_sleeper);
+  p.errors_->set_metrics(p.options_.metrics);
   return pipeline;
 }
 
@@ -204,6 +206,7 @@ absl::StatusOr<std::optional<ProducerRecord>> RecordPipeline::ProcessSource(Sour
     if (!kept.ok()) return kept.status();
     if (!*kept) return std::nullopt;
   }
+  ++stage_counts_.transformed_records;
 
   ProducerRecord out;
   using Headers = std::vector<std::pair<std::string, std::optional<std::string>>>;
@@ -243,6 +246,10 @@ absl::StatusOr<std::optional<ProducerRecord>> RecordPipeline::ProcessSource(Sour
         absl::StrCat("org.apache.kafka.common.InvalidRecordException: Invalid record timestamp ",
                      *r.timestamp));
   }
+  ++stage_counts_.converted_records;
+  stage_counts_.converted_bytes += static_cast<int64_t>(
+      ((*key)->has_value() ? (*key)->value().size() : 0) +
+      ((*value)->has_value() ? (*value)->value().size() : 0));
   out.topic = std::move(r.topic);
   out.partition = r.kafka_partition;
   out.key = **std::move(key);
@@ -265,6 +272,8 @@ absl::StatusOr<std::optional<SinkRecord>> RecordPipeline::ProcessSink(
       [&] { return value_.converter->ToConnectData(topic, Bytes(m.payload, m.len)); });
   if (!value.ok()) return value.status();
   if (!value->has_value()) return std::nullopt;
+  ++stage_counts_.converted_records;
+  stage_counts_.converted_bytes += static_cast<int64_t>(m.key_len + m.len);
 
   transforms::ConnectRecord r;
   rd_kafka_headers_t* raw_headers = nullptr;
@@ -313,6 +322,7 @@ absl::StatusOr<std::optional<SinkRecord>> RecordPipeline::ProcessSink(
     if (!kept.ok()) return kept.status();
     if (!*kept) return std::nullopt;
   }
+  ++stage_counts_.transformed_records;
 
   SinkRecord out;
   out.topic = std::move(r.topic);

@@ -64,6 +64,8 @@ class RecordPipeline {
     absl::Notification* stop = nullptr;
     // Tests: how the error handler waits between retries.
     ErrorHandler::Sleeper retry_sleeper;
+    // The task's metrics (error handling, dead letter queue); may be null.
+    metrics::TaskMetrics* metrics = nullptr;
   };
 
   // Builds the converters, the transform chain (Transformation.configure of each, with its
@@ -120,6 +122,19 @@ class RecordPipeline {
 
   explicit RecordPipeline(Options options) : options_(std::move(options)) {}
 
+ public:
+  // Records (and bytes of their serialized keys and values) that came out of the converters
+  // and out of the transform chain since the last call, for the task's stage metrics: plain
+  // counters on the runner thread, handed to the metrics once per batch.
+  struct StageCounts {
+    int64_t converted_records = 0;
+    int64_t converted_bytes = 0;
+    int64_t transformed_records = 0;
+  };
+  StageCounts TakeStageCounts() { return std::exchange(stage_counts_, StageCounts{}); }
+
+ private:
+
   // Runs the transform chain on `record`; false when dropped (or failed and tolerated).
   absl::StatusOr<bool> Transform(transforms::ConnectRecord& record,
                                  const OriginalRecord& original);
@@ -133,6 +148,7 @@ class RecordPipeline {
   DeadLetterQueueReporter* dlq_ = nullptr;  // owned by errors_
   std::unique_ptr<ErrorHandler> errors_;
   bool keep_originals_ = false;
+  StageCounts stage_counts_;
 };
 
 }  // namespace sluice::runtime

@@ -135,8 +135,10 @@ absl::StatusOr<pb::SinkPluginMessage> SinkTaskRunner::Await(pb::SinkPluginMessag
 }
 
 absl::Status SinkTaskRunner::Commit() {
-  last_commit_ = absl::Now();
+  const absl::Time start = absl::Now();
+  last_commit_ = start;
   if (consumed_.empty()) return absl::OkStatus();
+  metrics().RecordOffsetSequenceNumber(++commit_seq_no_);
   pb::SinkWorkerMessage pre_commit;
   wire::TopicPartitionOffsetsToProto(consumed_, pre_commit.mutable_pre_commit()->mutable_offsets());
   if (absl::Status s = Send(pre_commit); !s.ok()) return s;
@@ -162,10 +164,17 @@ absl::Status SinkTaskRunner::Commit() {
                                           : RD_KAFKA_RESP_ERR_NO_ERROR;
   // A failed commit is retried at the next interval; the records are safe in Kafka (and are
   // delivered again if the partition moves first: at least once).
+  const int64_t commit_ms = absl::ToInt64Milliseconds(absl::Now() - start);
   if (err != RD_KAFKA_RESP_ERR_NO_ERROR && err != RD_KAFKA_RESP_ERR__NO_OFFSET) {
     spdlog::warn("Task {}: {}", options_.id.ToString(),
                  std::string(kafka::ToStatus(err, "Committing consumer offsets").message()));
+    metrics().RecordCommit(false, commit_ms);
   } else {
+    // Commits are synchronous here: each completes in turn, none is ever skipped as late.
+    metrics().RecordCommit(true, commit_ms);
+    metrics().RecordOffsetCommitCompletion();
+    uncommitted_records_ = 0;
+    metrics().RecordActiveCount(0);
     // The broker answers each partition on its own.
     for (int i = 0; i < list->cnt; ++i) {
       const rd_kafka_topic_partition_t& p = list->elems[i];
@@ -245,6 +254,7 @@ absl::Status SinkTaskRunner::OnRebalance(rd_kafka_resp_err_t err,
       options_.listener->OnTopicUsed(options_.id, tp.topic);
     }
     if (consumer_paused_) SetConsumption(opened, true);
+    metrics().RecordPartitionCount(static_cast<int64_t>(assigned_.size()));
     pb::SinkWorkerMessage open;
     AddPartitions(opened, open.mutable_open()->mutable_partitions());
     return Send(open);
@@ -261,6 +271,7 @@ absl::Status SinkTaskRunner::OnRebalance(rd_kafka_resp_err_t err,
     assigned_.erase(std::remove(assigned_.begin(), assigned_.end(), tp), assigned_.end());
   }
   rd_kafka_assign(consumer_.get(), nullptr);
+  metrics().RecordPartitionCount(static_cast<int64_t>(assigned_.size()));
   if (!committed.ok()) return committed;
   pb::SinkWorkerMessage close;
   AddPartitions(closed, close.mutable_close()->mutable_partitions());
@@ -305,7 +316,10 @@ absl::Status SinkTaskRunner::DeliverBatch(std::vector<rd_kafka_message_t*>& mess
   pb::SinkWorkerMessage& put = *google::protobuf::Arena::CreateMessage<pb::SinkWorkerMessage>(&arena_);
   pb::SinkBatch* batch = put.mutable_put();
   batch_originals_.clear();
+  metrics::TaskMetrics& task_metrics = metrics();
+  int64_t consumed_bytes = 0;
   for (rd_kafka_message_t* m : messages) {
+    consumed_bytes += static_cast<int64_t>(m->key_len + m->len);
     // Every consumed record counts as handed over, also one a transform dropped or errors.tolerance
     // skipped (Kafka Connect commits past them too).
     consumed_[TopicPartition{rd_kafka_topic_name(m->rkt), m->partition}] = m->offset + 1;
@@ -326,10 +340,29 @@ absl::Status SinkTaskRunner::DeliverBatch(std::vector<rd_kafka_message_t*>& mess
     wire::SinkRecordToProto(**record, schemas_, batch);
     batch_originals_.push_back(m);
   }
+  const int64_t read = static_cast<int64_t>(messages.size());
+  task_metrics.RecordRead(read);
+  task_metrics.RecordStage(metrics::PipelineStage::kConsume, read, consumed_bytes);
+  const RecordPipeline::StageCounts counts = pipeline_->TakeStageCounts();
+  task_metrics.RecordStage(metrics::PipelineStage::kConvert, counts.converted_records,
+                           counts.converted_bytes);
+  task_metrics.RecordStage(metrics::PipelineStage::kTransform, counts.transformed_records, 0);
+  uncommitted_records_ += read;
+  task_metrics.RecordActiveCount(uncommitted_records_);
   if (batch->records_size() == 0) return absl::OkStatus();
   put_batch_ = batch;
+  const absl::Time put_start = absl::Now();
   absl::Status s = Send(put);
   if (s.ok()) s = Await(pb::SinkPluginMessage::kPutDone).status();
+  if (s.ok()) {
+    // WorkerSinkTask.deliverMessages: once put returned, the batch (after transformations) is
+    // recorded, as sent, with the put's time.
+    task_metrics.RecordBatch(batch->records_size());
+    task_metrics.RecordSend(batch->records_size());
+    task_metrics.RecordPut(absl::ToInt64Milliseconds(absl::Now() - put_start));
+    task_metrics.RecordStage(metrics::PipelineStage::kPut, batch->records_size(),
+                             static_cast<int64_t>(put.GetCachedSize()));
+  }
   put_batch_ = nullptr;
   batch_originals_.clear();
   return s;
@@ -387,6 +420,7 @@ absl::Status SinkTaskRunner::RunLoop() {
   if (!conf.ok()) return conf.status();
   rd_kafka_conf_set_rebalance_cb(*conf, &SinkTaskRunner::RebalanceCallback);
   rd_kafka_conf_set_opaque(*conf, this);
+  EnableClientStatistics<SinkTaskRunner>(*conf);
   absl::StatusOr<kafka::KafkaHandle> consumer = kafka::NewClient(RD_KAFKA_CONSUMER, *conf);
   if (!consumer.ok()) return consumer.status();
   consumer_ = *std::move(consumer);
@@ -403,7 +437,7 @@ absl::Status SinkTaskRunner::RunLoop() {
   absl::Status result = Send(start);
   if (result.ok()) result = Await(pb::SinkPluginMessage::kStarted).status();
   if (result.ok()) {
-    options_.listener->OnTaskRunning(options_.id);
+    ReportRunning();
     result = Subscribe();
   }
 

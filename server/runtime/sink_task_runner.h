@@ -85,6 +85,10 @@ class SinkTaskRunner final : public TaskRunner {
   bool closing_ = false;  // the consumer is closing: the plugin stream is done
   absl::Status callback_error_;  // an error inside the rebalance callback
   absl::Time last_commit_;
+  // Records consumed since the last commit (sink-record-active-count) and the commits asked
+  // for (offset-commit-seq-no); runner thread.
+  int64_t uncommitted_records_ = 0;
+  int64_t commit_seq_no_ = 0;
 };
 
 }  // namespace sluice::runtime

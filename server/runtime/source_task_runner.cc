@@ -97,12 +97,16 @@ absl::Status ProducerError(rd_kafka_resp_err_t err, std::string_view topic,
 void SubmittedRecords::Submit(uint64_t id, std::optional<std::string> offset_key,
                               std::optional<std::string> offset_value) {
   pending_.push_back({id, std::move(offset_key), std::move(offset_value), false});
+  ++unacked_;
 }
 
 void SubmittedRecords::Ack(uint64_t id) {
   if (pending_.empty() || id < pending_.front().id) return;
   uint64_t index = id - pending_.front().id;
-  if (index < pending_.size()) pending_[index].acked = true;
+  if (index < pending_.size() && !pending_[index].acked) {
+    pending_[index].acked = true;
+    --unacked_;
+  }
 }
 
 SubmittedRecords::Committable SubmittedRecords::TakeCommittable() {
@@ -198,6 +202,7 @@ absl::Status SourceTaskRunner::FillPolls() {
          polls_in_flight_ < kPollsInFlight) {
     if (!WriteLocked(poll)) return absl::UnavailableError("writing to the plugin stream failed");
     ++polls_in_flight_;
+    polls_sent_.push_back(absl::Now());
   }
   return absl::OkStatus();
 }
@@ -211,6 +216,8 @@ void SourceTaskRunner::OnDelivery(rd_kafka_t*, const rd_kafka_message_t* message
   uint64_t id = reinterpret_cast<uintptr_t>(message->_private);
   if (message->err == RD_KAFKA_RESP_ERR_NO_ERROR) {
     self->submitted_.Ack(id);
+    ++self->delivered_records_;
+    self->delivered_bytes_ += static_cast<int64_t>(message->key_len + message->len);
     return;
   }
   if (message->err == RD_KAFKA_RESP_ERR__PURGE_QUEUE ||
@@ -251,19 +258,23 @@ absl::Status SourceTaskRunner::ReplyOffsets(const pb::OffsetsRequest& request) {
 }
 
 absl::Status SourceTaskRunner::CommitOffsets() {
-  last_commit_ = absl::Now();
+  const absl::Time start = absl::Now();
+  last_commit_ = start;
   // Records skipped into the dead letter queue count as done only once their copy is durable.
   if (absl::Status s = pipeline_->FlushReports(options_.worker->offset_flush_timeout); !s.ok()) {
+    metrics().RecordCommit(false, absl::ToInt64Milliseconds(absl::Now() - start));
     return s;
   }
   SubmittedRecords::Committable committable = submitted_.TakeCommittable();
   if (committable.up_to_id == 0) return absl::OkStatus();
   if (!committable.writes.empty()) {
     if (absl::Status s = offsets_->Write(committable.writes); !s.ok()) {
+      metrics().RecordCommit(false, absl::ToInt64Milliseconds(absl::Now() - start));
       return absl::Status(s.code(), absl::StrCat("Committing offsets of task ",
                                                  options_.id.ToString(), ": ", s.message()));
     }
   }
+  metrics().RecordCommit(true, absl::ToInt64Milliseconds(absl::Now() - start));
   pb::SourceWorkerMessage committed;
   committed.mutable_committed()->set_up_to_record_id(committable.up_to_id);
   Write(committed);  // A plugin that went away no longer needs the ack.
@@ -405,6 +416,27 @@ absl::Status SourceTaskRunner::Produce(const pb::SourceBatch& batch) {
   return absl::OkStatus();
 }
 
+void SourceTaskRunner::RecordBatchMetrics(int records, size_t message_bytes, int64_t poll_ms) {
+  metrics::TaskMetrics& m = metrics();
+  if (records > 0) {
+    // Kafka Connect records a poll, and a batch, when the task's poll returned records.
+    m.RecordPoll(records, poll_ms);
+    m.RecordBatch(records);
+    m.RecordStage(metrics::PipelineStage::kPoll, records, static_cast<int64_t>(message_bytes));
+  }
+  const RecordPipeline::StageCounts counts = pipeline_->TakeStageCounts();
+  m.RecordStage(metrics::PipelineStage::kTransform, counts.transformed_records, 0);
+  m.RecordStage(metrics::PipelineStage::kConvert, counts.converted_records,
+                counts.converted_bytes);
+  m.RecordWrite(delivered_records_);
+  m.RecordStage(metrics::PipelineStage::kProduce, delivered_records_, delivered_bytes_);
+  delivered_records_ = 0;
+  delivered_bytes_ = 0;
+  // After the batch's writes: what Kafka has not acknowledged yet (the count at the poll was
+  // recorded when the batch arrived).
+  m.RecordActiveCount(submitted_.unacked());
+}
+
 absl::Status SourceTaskRunner::RunLoop() {
   const std::string task = options_.id.ToString();
 
@@ -441,6 +473,7 @@ absl::Status SourceTaskRunner::RunLoop() {
   if (!conf.ok()) return conf.status();
   rd_kafka_conf_set_dr_msg_cb(*conf, &SourceTaskRunner::OnDelivery);
   rd_kafka_conf_set_opaque(*conf, this);
+  EnableClientStatistics<SourceTaskRunner>(*conf);
   absl::StatusOr<kafka::KafkaHandle> producer = kafka::NewClient(RD_KAFKA_PRODUCER, *conf);
   if (!producer.ok()) return producer.status();
   producer_ = *std::move(producer);
@@ -485,10 +518,11 @@ absl::Status SourceTaskRunner::RunLoop() {
       break;
     }
     result = ParsePluginMessage(bytes, &message);
+    const size_t message_bytes = bytes.Length();
     bytes.Clear();
     if (!result.ok()) break;  // the stream is cancelled below
     if (message.has_started()) {
-      options_.listener->OnTaskRunning(options_.id);
+      ReportRunning();
       {
         absl::MutexLock lock(&write_mu_);
         started_ = true;
@@ -498,9 +532,14 @@ absl::Status SourceTaskRunner::RunLoop() {
       result = ReplyOffsets(message.offsets_request());
     } else if (message.has_batch()) {
       int outstanding;
+      int64_t poll_ms = 0;
       {
         absl::MutexLock lock(&write_mu_);
         outstanding = --polls_in_flight_;
+        if (!polls_sent_.empty()) {
+          poll_ms = absl::ToInt64Milliseconds(absl::Now() - polls_sent_.front());
+          polls_sent_.pop_front();
+        }
       }
       if (paused() && !stopping()) {
         // The answer to a Poll sent before the pause: nothing is produced while paused, so it
@@ -519,12 +558,15 @@ absl::Status SourceTaskRunner::RunLoop() {
         }
         continue;
       }
+      // Kafka Connect's active count: the records polled and not yet written, at the poll.
+      metrics().RecordActiveCount(submitted_.unacked() + message.batch().records_size());
       for (const std::unique_ptr<pb::SourceBatch>& held : held_) {
         if (result.ok()) result = Produce(*held);
       }
       held_.clear();
       if (result.ok()) result = Produce(message.batch());
       rd_kafka_poll(producer_.get(), 0);
+      RecordBatchMetrics(message.batch().records_size(), message_bytes, poll_ms);
       if (result.ok()) result = delivery_error_;
       if (result.ok()) result = FillPolls();
       if (result.ok() && (absl::Now() - last_commit_ >= options_.worker->offset_flush_interval ||

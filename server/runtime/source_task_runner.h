@@ -40,6 +40,8 @@ class SubmittedRecords {
   void Ack(uint64_t id);
   bool empty() const { return pending_.empty(); }
   size_t size() const { return pending_.size(); }
+  // Submitted and not acknowledged yet (source-record-active-count).
+  int64_t unacked() const { return unacked_; }
 
   struct Committable {
     uint64_t up_to_id = 0;  // 0: nothing
@@ -56,6 +58,7 @@ class SubmittedRecords {
     bool acked = false;
   };
   std::deque<Pending> pending_;
+  int64_t unacked_ = 0;
 };
 
 class SourceTaskRunner final : public TaskRunner {
@@ -90,6 +93,8 @@ class SourceTaskRunner final : public TaskRunner {
   absl::Status FillPolls() ABSL_LOCKS_EXCLUDED(write_mu_);
   std::string OffsetKey(const Value& partition) const;
   static void OnDelivery(rd_kafka_t* rk, const rd_kafka_message_t* message, void* opaque);
+  // Hands what the last batch did to the task's metrics (once per batch).
+  void RecordBatchMetrics(int records, size_t message_bytes, int64_t poll_ms);
 
   store::OffsetStore* const offsets_;
 
@@ -104,6 +109,9 @@ class SourceTaskRunner final : public TaskRunner {
   // Kafka's producer estimates its size, that is sent.
   int64_t max_request_size_ = 0;
   absl::Time last_commit_;
+  // Acknowledged by Kafka since the last RecordBatchMetrics (delivery reports, runner thread).
+  int64_t delivered_records_ = 0;
+  int64_t delivered_bytes_ = 0;
 
   absl::Mutex write_mu_;  // one writer at a time on the stream (runner thread and Stop)
   std::unique_ptr<grpc::ClientContext> context_;
@@ -112,6 +120,8 @@ class SourceTaskRunner final : public TaskRunner {
   bool closed_ ABSL_GUARDED_BY(write_mu_) = false;  // Finish() was called
   bool started_ ABSL_GUARDED_BY(write_mu_) = false;  // the plugin task answered Started
   int polls_in_flight_ ABSL_GUARDED_BY(write_mu_) = 0;
+  // When each outstanding Poll was sent (poll-batch-*-time-ms).
+  std::deque<absl::Time> polls_sent_ ABSL_GUARDED_BY(write_mu_);
   uint64_t next_record_id_ = 1;
   // Batches polled before a pause and answered after it, produced when the task resumes.
   std::vector<std::unique_ptr<sluice::plugin::v1::SourceBatch>> held_;

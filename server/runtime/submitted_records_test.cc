@@ -26,6 +26,22 @@ TEST(SubmittedRecords, CommitsOnlyTheAcknowledgedPrefix) {
   EXPECT_TRUE(records.empty());
 }
 
+TEST(SubmittedRecords, CountsWhatKafkaHasNotAcknowledgedOnce) {
+  SubmittedRecords records;
+  records.Submit(1, "p", "1");
+  records.Submit(2, "p", "2");
+  records.Submit(3, "p", "3");
+  EXPECT_EQ(records.unacked(), 3);
+  records.Ack(2);
+  records.Ack(2);  // a second report of the same record
+  EXPECT_EQ(records.unacked(), 2);
+  records.Ack(1);
+  records.TakeCommittable();
+  EXPECT_EQ(records.unacked(), 1);
+  records.Ack(3);
+  EXPECT_EQ(records.unacked(), 0);
+}
+
 TEST(SubmittedRecords, KeepsTheLatestOffsetOfEachPartitionAndSkipsRecordsWithout) {
   SubmittedRecords records;
   records.Submit(10, "a", "1");

@@ -19,7 +19,23 @@ absl::string_view Av(std::string_view s) { return absl::string_view(s.data(), s.
 
 }  // namespace
 
+TaskRunner::TaskRunner(TaskRunnerOptions options)
+    : options_(std::move(options)),
+      metrics_(options_.metrics != nullptr
+                   ? options_.metrics
+                   : std::make_shared<metrics::TaskMetrics>(
+                         options_.id.connector, options_.id.task,
+                         options_.connector != nullptr &&
+                                 options_.connector->type == config::ConnectorType::kSink
+                             ? metrics::TaskKind::kSink
+                             : metrics::TaskKind::kSource)) {}
+
 TaskRunner::~TaskRunner() { StopAndJoin(); }
+
+void TaskRunner::ReportRunning() {
+  metrics_->ChangeState(paused() ? metrics::TaskState::kPaused : metrics::TaskState::kRunning);
+  options_.listener->OnTaskRunning(options_.id);
+}
 
 void TaskRunner::StopAndJoin() {
   if (!thread_.joinable()) return;
@@ -37,7 +53,14 @@ bool TaskRunner::Stop(absl::Duration timeout) {
 }
 
 void TaskRunner::SetPaused(bool paused) {
-  if (paused_.exchange(paused) != paused) OnPausedChanged();
+  if (paused_.exchange(paused) != paused) {
+    // Kafka Connect's task metrics follow the task's own state: running or paused once started.
+    const metrics::TaskState state = metrics_->state();
+    if (state == metrics::TaskState::kRunning || state == metrics::TaskState::kPaused) {
+      metrics_->ChangeState(paused ? metrics::TaskState::kPaused : metrics::TaskState::kRunning);
+    }
+    OnPausedChanged();
+  }
 }
 
 void TaskRunner::PauseApplied(bool paused) {
@@ -139,6 +162,7 @@ absl::Status TaskRunner::CreatePipeline(const ConfigMap& producer) {
   o.dlq_admin = admin_.get();
   o.stop = &stop_requested_;
   o.retry_sleeper = options_.retry_sleeper;
+  o.metrics = metrics_.get();
   absl::StatusOr<std::unique_ptr<RecordPipeline>> pipeline = RecordPipeline::Create(std::move(o));
   if (!pipeline.ok()) {
     // A trace's first line is the exception, as in Kafka Connect's; the task goes below it.
@@ -158,6 +182,7 @@ void TaskRunner::Run() {
     options_.listener->OnTaskStopped(options_.id);
   } else {
     spdlog::error("Task {} failed: {}", options_.id.ToString(), std::string(status.message()));
+    metrics_->ChangeState(metrics::TaskState::kFailed);
     options_.listener->OnTaskFailed(options_.id, std::string(status.message()));
   }
   done_.Notify();

@@ -22,6 +22,7 @@
 #include "server/config/worker_config.h"
 #include "server/kafka/client_configs.h"
 #include "server/kafka/topic_admin.h"
+#include "server/metrics/task_metrics.h"
 #include "server/plugins/plugin_process.h"
 #include "server/runtime/record_pipeline.h"
 #include "sluice/plugin/v1/plugin.grpc.pb.h"
@@ -70,6 +71,9 @@ struct TaskRunnerOptions {
   // The host the stream runs in, to explain a broken stream (its exit); may be null.
   plugins::PluginProcess* process = nullptr;
   TaskStatusListener* listener = nullptr;
+  // Where the task's metrics go (shared with the worker's metrics registry); may be null: the
+  // runner then keeps them for itself.
+  std::shared_ptr<metrics::TaskMetrics> metrics;
 };
 
 // Owns one task thread, which runs RunLoop() and reports how it ended to the listener: stopped
@@ -98,7 +102,30 @@ class TaskRunner {
   bool AwaitPauseApplied(absl::Duration timeout) ABSL_LOCKS_EXCLUDED(pause_mu_);
 
  protected:
-  explicit TaskRunner(TaskRunnerOptions options) : options_(std::move(options)) {}
+  explicit TaskRunner(TaskRunnerOptions options);
+  // The task's metrics. Never null.
+  metrics::TaskMetrics& metrics() const { return *metrics_; }
+  // The plugin task started (the listener hears it, the metrics' state is running).
+  void ReportRunning();
+  // Turns on librdkafka's statistics for a client of this task (every
+  // sluice.metrics.statistics.interval.ms, unless 0), into the task's metrics. `conf`'s opaque
+  // must be this runner, as a `Runner*`.
+  template <typename Runner>
+  void EnableClientStatistics(rd_kafka_conf_t* conf) const {
+    const int64_t interval_ms =
+        absl::ToInt64Milliseconds(options_.worker->metrics_statistics_interval);
+    if (interval_ms <= 0) return;
+    char error[256];
+    if (rd_kafka_conf_set(conf, "statistics.interval.ms", absl::StrCat(interval_ms).c_str(), error,
+                          sizeof(error)) != RD_KAFKA_CONF_OK) {
+      return;
+    }
+    rd_kafka_conf_set_stats_cb(conf, [](rd_kafka_t*, char* json, size_t size, void* opaque) {
+      const TaskRunner* self = static_cast<Runner*>(opaque);
+      self->metrics().RecordClientStatistics(std::string_view(json, size));
+      return 0;  // librdkafka frees `json`
+    });
+  }
   // The task's loop, on the runner thread. OK when it ended because Stop was asked for.
   virtual absl::Status RunLoop() = 0;
   // Called by Stop (on the caller's thread) after stopping() became true.
@@ -134,6 +161,7 @@ class TaskRunner {
 
   const TaskRunnerOptions options_;
   const config::ConnectorConfig& connector() const { return *options_.connector; }
+  const std::shared_ptr<metrics::TaskMetrics> metrics_;
   std::unique_ptr<kafka::TopicAdmin> admin_;      // runner thread only; may be null
   std::unique_ptr<RecordPipeline> pipeline_;      // runner thread only
   absl::Notification stop_requested_;             // notified by Stop (ends the pipeline's retries)

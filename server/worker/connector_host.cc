@@ -117,6 +117,11 @@ class PluginConnectorHost final : public ConnectorHost {
     return std::make_unique<runtime::SinkTaskRunner>(std::move(options));
   }
 
+  std::optional<pid_t> Pid() const override {
+    if (process_->exit_info().has_value()) return std::nullopt;
+    return process_->pid();
+  }
+
   std::optional<std::string> ExitDescription() const override {
     std::optional<plugins::ExitInfo> exit = process_->exit_info();
     if (!exit.has_value()) return std::nullopt;

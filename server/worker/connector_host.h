@@ -77,6 +77,8 @@ class ConnectorHost {
   virtual void OnExit(std::function<void(const std::string& description)> callback) = 0;
   // Asks the host to shut down, waits up to `grace`, then kills it. Idempotent.
   virtual void Stop(absl::Duration grace) = 0;
+  // The host's process id while it runs (its metrics); nullopt when it has no process.
+  virtual std::optional<pid_t> Pid() const { return std::nullopt; }
 };
 
 // Starts connector hosts. Thread-safe.

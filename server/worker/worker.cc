@@ -31,17 +31,20 @@ absl::Status Worker::StartConnectorHost(const std::string& name, const ConfigMap
   const plugins::ConnectorPlugin* plugin = options_.registry->Find(class_name);
   if (plugin == nullptr) {
     const std::string message = options_.registry->UnknownClassMessage(class_name);
+    if (options_.metrics != nullptr) options_.metrics->RecordConnectorStartup(false);
     options_.listener->OnConnectorFailed(name, message);
     return absl::NotFoundError(message);
   }
   absl::StatusOr<ConfigMap> resolved = Resolve(config);
   if (!resolved.ok()) {
+    if (options_.metrics != nullptr) options_.metrics->RecordConnectorStartup(false);
     options_.listener->OnConnectorFailed(name, std::string(resolved.status().message()));
     return resolved.status();
   }
   absl::StatusOr<config::ConnectorConfig> parsed =
       config::ConnectorConfig::Parse(*resolved, plugin->type, *options_.worker);
   if (!parsed.ok()) {
+    if (options_.metrics != nullptr) options_.metrics->RecordConnectorStartup(false);
     options_.listener->OnConnectorFailed(name, std::string(parsed.status().message()));
     return parsed.status();
   }
@@ -49,6 +52,7 @@ absl::Status Worker::StartConnectorHost(const std::string& name, const ConfigMap
   if (!host.ok()) {
     const std::string message =
         absl::StrCat("Could not start the plugin host: ", host.status().message());
+    if (options_.metrics != nullptr) options_.metrics->RecordConnectorStartup(false);
     options_.listener->OnConnectorFailed(name, message);
     return absl::Status(host.status().code(), message);
   }
@@ -60,6 +64,15 @@ absl::Status Worker::StartConnectorHost(const std::string& name, const ConfigMap
   rt->parsed = std::make_shared<const config::ConnectorConfig>(*std::move(parsed));
   rt->host->OnExit(std::move(on_exit));
   rt->events = rt->host->SubscribeEvents(std::move(on_event));
+  if (options_.metrics != nullptr) {
+    // Kafka Connect's Worker.startConnector counts a connector started once its WorkerConnector
+    // exists; the instance starts after.
+    options_.metrics->RecordConnectorStartup(true);
+    options_.metrics->AddConnector({name, plugin->class_name,
+                                    std::string(config::ConnectorTypeName(plugin->type)),
+                                    plugin->version});
+    if (std::optional<pid_t> pid = rt->host->Pid()) options_.metrics->AddPluginHost(name, *pid);
+  }
   absl::MutexLock lock(&mu_);
   runtimes_[name] = std::move(rt);
   return absl::OkStatus();
@@ -107,6 +120,11 @@ void Worker::StopConnectorHost(const std::string& name) {
     rt->host->Stop(absl::ZeroDuration());
   }
   for (auto& [task, runner] : rt->runners) runner->Join();
+  if (options_.metrics != nullptr) {
+    for (auto& [task, runner] : rt->runners) options_.metrics->RemoveTask(name, task);
+    options_.metrics->RemoveConnector(name);
+    options_.metrics->RemovePluginHost(name);
+  }
   rt->runners.clear();
   if (!rt->host->ExitDescription().has_value()) {
     absl::Status s = rt->host->StopConnector(absl::Seconds(5));
@@ -220,6 +238,7 @@ bool Worker::StartTask(const std::string& name, int task, const ConfigMap& task_
     // lowered (or enforced) fails each of its tasks that starts.
     const std::string message = TooManyTasksMessage(name, task_count, rt.parsed->tasks_max);
     spdlog::error("Failed to start task {}-{}: {}", name, task, message);
+    if (options_.metrics != nullptr) options_.metrics->RecordTaskStartup(false);
     options_.listener->OnTaskFailed(o.id, message);
     return false;
   }
@@ -227,6 +246,7 @@ bool Worker::StartTask(const std::string& name, int task, const ConfigMap& task_
   if (!resolved.ok()) {
     spdlog::error("Failed to start task {}-{}: {}", name, task,
                   std::string(resolved.status().message()));
+    if (options_.metrics != nullptr) options_.metrics->RecordTaskStartup(false);
     options_.listener->OnTaskFailed(o.id, std::string(resolved.status().message()));
     return false;
   }
@@ -237,6 +257,13 @@ bool Worker::StartTask(const std::string& name, int task, const ConfigMap& task_
   o.ensure_topic = options_.ensure_topic;
   o.topic_admin_factory = options_.topic_admin_factory;
   o.listener = options_.listener;
+  if (options_.metrics != nullptr) {
+    o.metrics = options_.metrics->AddTask(name, task,
+                                          rt.plugin->type == plugins::ConnectorType::kSink
+                                              ? metrics::TaskKind::kSink
+                                              : metrics::TaskKind::kSource);
+    options_.metrics->RecordTaskStartup(true);
+  }
   std::unique_ptr<runtime::TaskRunner> runner =
       rt.host->NewTaskRunner(std::move(o), rt.plugin->type, options_.offsets);
   runner->SetPaused(paused);
@@ -257,7 +284,9 @@ void Worker::StopTask(const std::string& name, int task) {
   }
   it->second->Join();
   rt.runners.erase(it);
+  if (options_.metrics != nullptr) options_.metrics->RemoveTask(name, task);
 }
+
 
 std::vector<int> Worker::Tasks(const std::string& name) const {
   Runtime& rt = RuntimeOf(name);

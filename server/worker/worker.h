@@ -24,6 +24,7 @@
 #include "server/config/connector_config.h"
 #include "server/config/worker_config.h"
 #include "server/kafka/topic_admin.h"
+#include "server/metrics/worker_metrics.h"
 #include "server/plugins/plugin_registry.h"
 #include "server/runtime/task_runner.h"
 #include "server/store/offset_store.h"
@@ -56,6 +57,8 @@ class Worker {
     ConnectorHosts* hosts = nullptr;
     store::OffsetStore* offsets = nullptr;  // source tasks' offsets
     WorkerListener* listener = nullptr;
+    // Kafka Connect's worker, connector and task metrics; may be null (no metrics).
+    metrics::WorkerMetrics* metrics = nullptr;
   };
 
   // REQUIRES: the pointers in `options` outlive the worker.

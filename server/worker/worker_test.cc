@@ -13,6 +13,7 @@ namespace {
 
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
+using ::testing::Not;
 using ::testing::StartsWith;
 
 class WorkerTest : public ::testing::Test {
@@ -142,6 +143,44 @@ TEST_F(WorkerTest, ATaskOfTooManyConfigsDoesNotStart) {
   EXPECT_FALSE(worker_->StartTask("c", 1, {{"n", "1"}}, 2, false));
   EXPECT_EQ(listener_.Reports("c-1").back().trace, TooManyTasksMessage("c", 2, 1));
   EXPECT_TRUE(worker_->Tasks("c").empty());
+}
+
+TEST_F(WorkerTest, RegistersItsConnectorsAndTasksWithTheMetricsRegistry) {
+  metrics::WorkerMetrics metrics({});
+  Worker worker(Worker::Options{.worker = &config_,
+                                .bootstrap_servers = "unused:9092",
+                                .registry = registry_.get(),
+                                .hosts = &hosts_,
+                                .offsets = &offsets_,
+                                .listener = &listener_,
+                                .metrics = &metrics});
+  ASSERT_TRUE(worker.StartConnectorHost("c", Source(), [](const std::string&) {},
+                                        [](const ConnectorEvent&) {})
+                  .ok());
+  absl::StatusOr<std::vector<ConfigMap>> tasks = worker.StartConnector("c");
+  ASSERT_TRUE(tasks.ok()) << tasks.status();
+  ASSERT_TRUE(worker.StartTask("c", 0, (*tasks)[0], 1, /*paused=*/false));
+  EXPECT_TRUE(listener_.AwaitReport("c-0", "task running"));
+  EXPECT_FALSE(worker.StartTask("c", 1, (*tasks)[0], 2, /*paused=*/false));
+
+  std::string text = metrics.Render(metrics::Format::kPrometheusText);
+  EXPECT_THAT(text, HasSubstr("\nkafka_connect_worker_connector_count 1.0\n"));
+  EXPECT_THAT(text, HasSubstr("\nkafka_connect_worker_task_count 1.0\n"));
+  EXPECT_THAT(text, HasSubstr("\nkafka_connect_worker_connector_startup_success_total 1.0\n"));
+  EXPECT_THAT(text, HasSubstr("\nkafka_connect_worker_task_startup_success_total 1.0\n"));
+  EXPECT_THAT(text, HasSubstr("\nkafka_connect_worker_task_startup_failure_total 1.0\n"));
+  EXPECT_THAT(text, HasSubstr("\nkafka_connect_worker_task_startup_failure_percentage 0.5\n"));
+  EXPECT_THAT(text, HasSubstr("kafka_connect_connector_connector_class{connector=\"c\","
+                              "connector_class=\"org.apache.kafka.connect.file."
+                              "FileStreamSourceConnector\"} 1.0\n"));
+  EXPECT_THAT(text, HasSubstr("kafka_connect_connector_task_status{connector=\"c\","
+                              "status=\"running\",task=\"0\"} 1.0\n"));
+
+  worker.StopConnectorHost("c");
+  text = metrics.Render(metrics::Format::kPrometheusText);
+  EXPECT_THAT(text, HasSubstr("\nkafka_connect_worker_connector_count 0.0\n"));
+  EXPECT_THAT(text, HasSubstr("\nkafka_connect_worker_task_count 0.0\n"));
+  EXPECT_THAT(text, Not(HasSubstr("connector=\"c\"")));
 }
 
 TEST_F(WorkerTest, PausedTasksReportPauseApplied) {

@@ -14,7 +14,8 @@ import pytest
 import requests
 
 import kcapi
-from conftest import BUILD, Sluiced, sink_config, source_config, wait_for, worker_props
+from conftest import (BUILD, Sluiced, free_port, sink_config, source_config, wait_for,
+                      worker_props)
 
 EXTENSION = "org.apache.kafka.connect.rest.basic.auth.extension.BasicAuthSecurityRestExtension"
 LOGIN_MODULE = "org.apache.kafka.connect.rest.basic.auth.extension.PropertyFileLoginModule"
@@ -49,7 +50,9 @@ def worker(tmp_path_factory):
             "lab": {"principals": ["dave"], "sandbox": {"memory.bytes": 512 << 20}},
         }}))
     audit = d / "audit.log"
+    metrics_port = free_port()
     props = worker_props(d, **{
+        "metrics.listener": f"http://127.0.0.1:{metrics_port}",
         "rest.extension.classes": EXTENSION,
         "sluice.auth.bearer.tokens.file": str(tokens),
         "sluice.auth.policy.file": str(policy),
@@ -67,6 +70,7 @@ def worker(tmp_path_factory):
             os.environ["KAFKA_OPTS"] = saved
     s.audit = audit
     s.dir = d
+    s.metrics_url = f"http://127.0.0.1:{metrics_port}/metrics"
     yield s
     s.kill()
 
@@ -146,6 +150,20 @@ def test_tenants_see_and_manage_only_their_own_connectors(worker):
     # Without credentials: Kafka Connect's 401.
     r = call(worker, "GET", "/connectors")
     assert (r.status_code, r.text) == (401, UNAUTHORIZED)
+
+
+def test_metrics_are_the_admins_and_the_metrics_listeners(worker):
+    # The metrics name every connector: on the REST listener only admins read them.
+    assert (call(worker, "GET", "/metrics").status_code, call(worker, "GET", "/metrics").text) == (
+        401, UNAUTHORIZED)
+    r = call(worker, "GET", "/metrics", "alice")
+    assert r.status_code == 403 and r.json()["message"] == (
+        "Principal alice may not read the worker's metrics: admins only")
+    r = call(worker, "GET", "/metrics", "admin")
+    assert r.status_code == 200 and "kafka_connect_worker_connector_count" in r.text
+    # The metrics listener, which the operator opens to Prometheus, needs no credentials.
+    r = requests.get(worker.metrics_url, timeout=30)
+    assert r.status_code == 200 and "kafka_connect_worker_connector_count" in r.text
 
 
 def test_quotas_hold_a_tenant_to_its_connectors_and_tasks(worker):

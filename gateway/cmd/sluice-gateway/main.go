@@ -58,6 +58,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	forwardCert := flags.String("forward-tls-cert-file", "", "PEM client certificate presented to an https leader (with --forward-tls-key-file)")
 	forwardKey := flags.String("forward-tls-key-file", "", "PEM private key of --forward-tls-cert-file")
 	backendTokenFile := flags.String("backend-token-file", "", "a file holding the secret with which the gateway speaks to sluiced for the REST caller it authenticated (sluiced writes it)")
+	metricsListen := flags.String("metrics-listen", "", "HOST:PORT of a second listener that serves only GET /metrics (Prometheus), without authentication (port 0: any free port)")
 	credentialsFile := flags.String("basic-auth-credentials-file", "", "a PropertyFileLoginModule credentials file (user=password lines): every request but the internal endpoints needs HTTP basic authentication, as with Kafka Connect's BasicAuthSecurityRestExtension")
 	if err := flags.Parse(args); err != nil {
 		return err
@@ -85,8 +86,18 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 
 	// Answers can be larger than gRPC's default 4 MiB receive limit (GET /connectors?expand=info
 	// over many connectors); sluiced's sends are not limited.
-	conn, err := grpc.NewClient(*backend, grpc.WithTransportCredentials(insecure.NewCredentials()),
-		grpc.WithDefaultCallOptions(grpc.MaxCallRecvMsgSize(maxAnswerBytes)))
+	dialOptions := []grpc.DialOption{grpc.WithTransportCredentials(insecure.NewCredentials()),
+		grpc.WithDefaultCallOptions(grpc.MaxCallRecvMsgSize(maxAnswerBytes))}
+	if *backendTokenFile != "" {
+		// Every call speaks for the REST caller the gateway authenticated.
+		token, err := os.ReadFile(*backendTokenFile)
+		if err != nil {
+			return fmt.Errorf("--backend-token-file: %v", err)
+		}
+		dialOptions = append(dialOptions,
+			grpc.WithUnaryInterceptor(kcrest.BackendIdentity(strings.TrimSpace(string(token)))))
+	}
+	conn, err := grpc.NewClient(*backend, dialOptions...)
 	if err != nil {
 		return fmt.Errorf("backend %q: %v", *backend, err)
 	}
@@ -96,15 +107,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	if err != nil {
 		return err
 	}
-	handlerOptions := []kcrest.Option{kcrest.WithForwarding(kcrest.ForwardOptions{TLS: forwardTLS})}
-	if *backendTokenFile != "" {
-		token, err := os.ReadFile(*backendTokenFile)
-		if err != nil {
-			return fmt.Errorf("--backend-token-file: %v", err)
-		}
-		handlerOptions = append(handlerOptions, kcrest.WithBackendToken(strings.TrimSpace(string(token))))
-	}
-	h, err := kcrest.NewHandler(ctx, sluicev1.NewConnectServiceClient(conn), logger, handlerOptions...)
+	h, err := kcrest.NewHandler(ctx, sluicev1.NewConnectServiceClient(conn), logger,
+		kcrest.WithForwarding(kcrest.ForwardOptions{TLS: forwardTLS}))
 	if err != nil {
 		return err
 	}
@@ -121,11 +125,29 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		handler = kcrest.RequireBasicAuth(creds, h)
 	}
 	srv := &http.Server{Handler: handler, ReadHeaderTimeout: 30 * time.Second}
+	var metricsSrv *http.Server
+	var metricsLn net.Listener
+	if *metricsListen != "" {
+		metricsLn, err = net.Listen("tcp", *metricsListen)
+		if err != nil {
+			return fmt.Errorf("--metrics-listen: %v", err)
+		}
+		metricsSrv = &http.Server{
+			Handler:           kcrest.NewMetricsHandler(sluicev1.NewConnectServiceClient(conn), logger),
+			ReadHeaderTimeout: 30 * time.Second,
+		}
+	}
 	fmt.Fprintf(stdout, "SLUICE-GATEWAY|listening|%s\n", ln.Addr().String())
 	logger.Info("listening", "address", ln.Addr().String(), "backend", *backend)
 
-	served := make(chan error, 1)
+	served := make(chan error, 2)
 	go func() { served <- srv.Serve(ln) }()
+	if metricsSrv != nil {
+		fmt.Fprintf(stdout, "SLUICE-GATEWAY|metrics|%s\n", metricsLn.Addr().String())
+		logger.Info("serving metrics", "address", metricsLn.Addr().String())
+		go func() { served <- metricsSrv.Serve(metricsLn) }()
+		defer metricsSrv.Close()
+	}
 	select {
 	case err := <-served:
 		return err

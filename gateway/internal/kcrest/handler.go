@@ -23,8 +23,7 @@ import (
 type Option func(*handlerOptions)
 
 type handlerOptions struct {
-	forward      ForwardOptions
-	backendToken string
+	forward ForwardOptions
 }
 
 // WithForwarding sets how requests are forwarded to the leader (forward.go).
@@ -62,9 +61,6 @@ func NewHandler(ctx context.Context, client sluicev1.ConnectServiceClient, logge
 		runtime.WithMiddlewares(prepareRequest),
 		runtime.WithDisablePathLengthFallback(),
 	}
-	if options.backendToken != "" {
-		muxOptions = append(muxOptions, runtime.WithMetadata(identityMetadata(options.backendToken)))
-	}
 	mux := runtime.NewServeMux(muxOptions...)
 	if err := sluicev1.RegisterConnectServiceHandlerClient(ctx, mux, client); err != nil {
 		return nil, err
@@ -75,6 +71,9 @@ func NewHandler(ctx context.Context, client sluicev1.ConnectServiceClient, logge
 	}
 	// Registered on the ServeMux so that another method gets the same 405 as every route.
 	if err := mux.HandlePath(http.MethodGet, openapi.Path, serveDocument(doc)); err != nil {
+		return nil, err
+	}
+	if err := mux.HandlePath(http.MethodGet, MetricsPath, serveMetrics(client)); err != nil {
 		return nil, err
 	}
 	return &handler{mux: mux, logger: logger}, nil

@@ -2,8 +2,8 @@ package kcrest
 
 import (
 	"context"
-	"net/http"
 
+	"google.golang.org/grpc"
 	"google.golang.org/grpc/metadata"
 )
 
@@ -16,9 +16,18 @@ import (
 const (
 	gatewayTokenMetadataKey     = "x-sluice-gateway-token"
 	gatewayPrincipalMetadataKey = "x-sluice-principal-bin" // binary: a principal may be UTF-8
+	// The call serves a scrape of the metrics listener, which has no authentication.
+	metricsListenerMetadataKey = "x-sluice-metrics-listener"
 )
 
 type principalKey struct{}
+
+type metricsListenerKey struct{}
+
+// forMetricsListener marks ctx as serving a scrape of the metrics listener.
+func forMetricsListener(ctx context.Context) context.Context {
+	return context.WithValue(ctx, metricsListenerKey{}, true)
+}
 
 // WithPrincipal returns ctx naming the authenticated principal of its request.
 func WithPrincipal(ctx context.Context, principal string) context.Context {
@@ -31,18 +40,18 @@ func PrincipalFrom(ctx context.Context) string {
 	return p
 }
 
-// WithBackendToken makes every call to sluiced carry token and the request's principal.
-func WithBackendToken(token string) Option {
-	return func(o *handlerOptions) { o.backendToken = token }
-}
-
-// identityMetadata is the ServeMux metadata annotator for WithBackendToken.
-func identityMetadata(token string) func(context.Context, *http.Request) metadata.MD {
-	return func(_ context.Context, r *http.Request) metadata.MD {
-		md := metadata.MD{gatewayTokenMetadataKey: []string{token}}
-		if p := PrincipalFrom(r.Context()); p != "" {
-			md[gatewayPrincipalMetadataKey] = []string{p}
+// BackendIdentity is the gRPC client interceptor that makes every call to sluiced carry token
+// and the principal of the request the call serves (its context's).
+func BackendIdentity(token string) grpc.UnaryClientInterceptor {
+	return func(ctx context.Context, method string, req, reply any, cc *grpc.ClientConn,
+		invoker grpc.UnaryInvoker, opts ...grpc.CallOption) error {
+		pairs := []string{gatewayTokenMetadataKey, token}
+		if p := PrincipalFrom(ctx); p != "" {
+			pairs = append(pairs, gatewayPrincipalMetadataKey, p)
 		}
-		return md
+		if listener, _ := ctx.Value(metricsListenerKey{}).(bool); listener {
+			pairs = append(pairs, metricsListenerMetadataKey, "1")
+		}
+		return invoker(metadata.AppendToOutgoingContext(ctx, pairs...), method, req, reply, cc, opts...)
 	}
 }

@@ -34,6 +34,9 @@ import (
 // Path is where the gateway serves the document.
 const Path = "/openapi.json"
 
+// MetricsPath is where the gateway serves the worker's metrics (kcrest serves it; described here).
+const MetricsPath = "/metrics"
+
 // Document returns the corrected document, built from the embedded generated one on first use.
 // An error means the corrections no longer fit the generated document (a bug caught by tests).
 func Document() ([]byte, error) { return document() }
@@ -327,6 +330,25 @@ var corrections = []correction{
 			"responses": object{
 				"200":     object{"description": "The document.", "schema": object{"type": "object"}},
 				"default": object{"description": "An error.", "schema": ref("ErrorMessage")},
+			},
+		}}
+		return nil
+	}},
+	{"GET /metrics, which the gateway serves itself (GetMetrics has no HTTP rule: its body is text)", func(doc map[string]any) error {
+		paths, err := child(doc, "paths")
+		if err != nil {
+			return err
+		}
+		paths[MetricsPath] = object{"get": object{
+			"summary": "GET /metrics : the worker's metrics for Prometheus, in the text format 0.0.4, or " +
+				"OpenMetrics 1.0.0 when the Accept header asks for application/openmetrics-text.",
+			"operationId": "GetMetrics",
+			"tags":        []any{"ConnectService"},
+			"produces": []any{"text/plain; version=0.0.4; charset=utf-8",
+				"application/openmetrics-text; version=1.0.0; charset=utf-8"},
+			"responses": object{
+				"200":     object{"description": "The metrics.", "schema": object{"type": "string"}},
+				"default": object{"description": "An error (503: sluiced could not give them).", "schema": ref("ErrorMessage")},
 			},
 		}}
 		return nil

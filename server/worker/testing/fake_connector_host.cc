@@ -16,7 +16,7 @@ class FakeTaskRunner final : public runtime::TaskRunner {
  protected:
   absl::Status RunLoop() override {
     PauseApplied(paused());
-    options_.listener->OnTaskRunning(options_.id);
+    ReportRunning();
     stop_requested_.WaitForNotification();
     return absl::OkStatus();
   }
