@@ -115,7 +115,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	}
 	defer conn.Close()
 
-	forwardTLS, err := forwardTLSConfig(*forwardCA, *forwardCert, *forwardKey)
+	forwardTLS, err := forwardTLSConfig(*forwardCA, *forwardCert, *forwardKey, logger)
 	if err != nil {
 		return err
 	}
@@ -169,7 +169,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 
 // forwardTLSConfig is the TLS client configuration for requests forwarded to an https leader:
 // nil (Go's defaults: the system's roots, the host name checked) unless files are given.
-func forwardTLSConfig(caFile, certFile, keyFile string) (*tls.Config, error) {
+func forwardTLSConfig(caFile, certFile, keyFile string, logger *slog.Logger) (*tls.Config, error) {
 	if caFile == "" && certFile == "" && keyFile == "" {
 		return nil, nil
 	}
@@ -188,11 +188,14 @@ func forwardTLSConfig(caFile, certFile, keyFile string) (*tls.Config, error) {
 		return nil, errors.New("--forward-tls-cert-file and --forward-tls-key-file go together")
 	}
 	if certFile != "" {
-		cert, err := tls.LoadX509KeyPair(certFile, keyFile)
+		// Read again when the files change (sluiced renews its key pair in place).
+		pair, err := tlsfiles.NewKeyPair(certFile, keyFile, logger)
 		if err != nil {
 			return nil, fmt.Errorf("--forward-tls-cert-file: %v", err)
 		}
-		cfg.Certificates = []tls.Certificate{cert}
+		cfg.GetClientCertificate = func(*tls.CertificateRequestInfo) (*tls.Certificate, error) {
+			return pair.Certificate(), nil
+		}
 	}
 	return cfg, nil
 }
