@@ -60,6 +60,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	forwardCA := flags.String("forward-tls-ca-file", "", "PEM file of the CA certificates that sign other workers' REST listeners (default: the system's), for requests forwarded to an https leader")
 	forwardCert := flags.String("forward-tls-cert-file", "", "PEM client certificate presented to an https leader (with --forward-tls-key-file)")
 	forwardKey := flags.String("forward-tls-key-file", "", "PEM private key of --forward-tls-cert-file")
+	forwardNoHostnameCheck := flags.Bool("forward-tls-no-hostname-check", false, "verify an https leader's certificate chain against --forward-tls-ca-file but not its host name (Kafka's ssl.endpoint.identification.algorithm=\"\")")
 	credentialsFile := flags.String("basic-auth-credentials-file", "", "a PropertyFileLoginModule credentials file (user=password lines): every request but the internal endpoints needs HTTP basic authentication, as with Kafka Connect's BasicAuthSecurityRestExtension")
 	tlsCert := flags.String("tls-cert-file", "", "PEM certificate chain: serve REST over https (with --tls-key-file); read again when the file changes")
 	tlsKey := flags.String("tls-key-file", "", "PEM private key of --tls-cert-file")
@@ -115,7 +116,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	}
 	defer conn.Close()
 
-	forwardTLS, err := forwardTLSConfig(*forwardCA, *forwardCert, *forwardKey, logger)
+	forwardTLS, err := forwardTLSConfig(*forwardCA, *forwardCert, *forwardKey, *forwardNoHostnameCheck, logger)
 	if err != nil {
 		return err
 	}
@@ -169,7 +170,18 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 
 // forwardTLSConfig is the TLS client configuration for requests forwarded to an https leader:
 // nil (Go's defaults: the system's roots, the host name checked) unless files are given.
-func forwardTLSConfig(caFile, certFile, keyFile string, logger *slog.Logger) (*tls.Config, error) {
+func forwardTLSConfig(caFile, certFile, keyFile string, noHostnameCheck bool, logger *slog.Logger) (*tls.Config, error) {
+	if noHostnameCheck {
+		if caFile == "" {
+			return nil, errors.New("--forward-tls-no-hostname-check needs --forward-tls-ca-file")
+		}
+		// The chain is verified against the CA file as it is at each connection, the name not.
+		cfg, err := tlsfiles.ClientConfig(tlsfiles.ClientOptions{CAFile: caFile, CertFile: certFile, KeyFile: keyFile}, logger)
+		if err != nil {
+			return nil, fmt.Errorf("--forward-tls-ca-file: %v", err)
+		}
+		return cfg, nil
+	}
 	if caFile == "" && certFile == "" && keyFile == "" {
 		return nil, nil
 	}

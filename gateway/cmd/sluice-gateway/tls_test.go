@@ -105,6 +105,7 @@ func TestRefusesIncompleteTLSFlags(t *testing.T) {
 		{[]string{"--tls-cert-file", certFile, "--tls-key-file", keyFile, "--tls-min-version", "1.1"}, `--tls-min-version: TLS version "1.1": expected 1.2 or 1.3`},
 		{[]string{"--tls-cert-file", certFile, "--tls-key-file", keyFile, "--tls-client-auth", "required"}, "--tls-cert-file: client certificates are requested but no CA file verifies them"},
 		{[]string{"--backend-tls-cert-file", certFile, "--backend-tls-key-file", keyFile}, "--backend-tls-cert-file and --backend-tls-key-file need --backend-tls-ca-file"},
+		{[]string{"--forward-tls-no-hostname-check"}, "--forward-tls-no-hostname-check needs --forward-tls-ca-file"},
 	} {
 		args := append([]string{"--listen", "127.0.0.1:0", "--backend", "unix:///nonexistent/sluiced.sock"}, tc.args...)
 		err := run(context.Background(), args, strings.NewReader(""), io.Discard, io.Discard)
