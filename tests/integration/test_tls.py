@@ -4,17 +4,19 @@ clients against a real sluiced: requests with verify=<CA>, Python gRPC with
 ssl_channel_credentials, and raw TLS handshakes to read the serial of the certificate served.
 The certificates are made here with the openssl CLI (and keytool for the Java stores)."""
 
-import ssl
+import os
 import socket
+import ssl
 import subprocess
 
 import grpc
 import pytest
 import requests
 
-from conftest import free_port, wait_for, worker_props
+from conftest import BUILD, free_port, wait_for, worker_props
 
 P12_PASSWORD = "p12-secret"
+SLUICECTL = BUILD / "bin" / "sluicectl"
 
 
 class Pki:
@@ -165,6 +167,17 @@ def test_pem_stores_client_auth_required_on_rest_and_grpc_and_certificate_reload
     # Plain http to the https port: Go's TLS listener answers 400 and closes.
     r = requests.get(s.rest + "/", timeout=10)
     assert r.status_code == 400 and "HTTP request to an HTTPS server" in r.text, r.text
+
+    # sluicectl with --server https://... and its SLUICE_TLS_* files.
+    env = {"PATH": os.environ["PATH"], "SLUICE_TLS_CA_FILE": str(pki.ca),
+           "SLUICE_TLS_CERT_FILE": str(alice[1]), "SLUICE_TLS_KEY_FILE": str(alice[0])}
+    r = subprocess.run([str(SLUICECTL), "--server", f"https://{s.grpc}", "list"], env=env,
+                       capture_output=True, text=True, timeout=30)
+    assert (r.returncode, r.stderr) == (0, ""), r
+    del env["SLUICE_TLS_CERT_FILE"], env["SLUICE_TLS_KEY_FILE"]
+    r = subprocess.run([str(SLUICECTL), "--server", f"https://{s.grpc}", "list"], env=env,
+                       capture_output=True, text=True, timeout=30)
+    assert r.returncode == 3, r  # unreachable: the listener wants a client certificate
 
     # gRPC: the same rules.
     assert grpc_server_info(s.grpc, pki.ca, alice) == "3.9.0"
