@@ -204,15 +204,19 @@ def test_pem_stores_client_auth_required_on_rest_and_grpc_and_certificate_reload
     assert s.alive()
 
 
-def test_pkcs12_stores_under_listeners_https_prefix_and_reload(sluiced_factory, workdir, pki,
-                                                              grpc_stubs):
+def test_pkcs12_stores_under_listeners_https_prefix_client_auth_requested_and_reload(
+        sluiced_factory, workdir, pki, grpc_stubs):
     key, cert = pki.issue("p12-worker", "localhost", 4001)
     keystore = pki.pkcs12("p12-worker", key, cert)
+    alice = pki.issue("alice", "alice", 2001)
+    mallory = pki.issue("mallory", "mallory", 3001, ca=pki.rogue_ca, ca_key=pki.rogue_key)
     props = worker_props(workdir, **{
         "listeners": f"https://127.0.0.1:{free_port()}",
+        "grpc.listener": "https://127.0.0.1:0",
         # Kafka Connect's all-or-nothing rule: with listeners.https.* keys, the plain ssl.*
         # keys count for nothing (this ssl.client.auth=required included).
         "ssl.client.auth": "required",
+        "listeners.https.ssl.client.auth": "requested",
         "listeners.https.ssl.keystore.type": "PKCS12",
         "listeners.https.ssl.keystore.location": str(keystore),
         "listeners.https.ssl.keystore.password": P12_PASSWORD,
@@ -222,12 +226,19 @@ def test_pkcs12_stores_under_listeners_https_prefix_and_reload(sluiced_factory, 
         "listeners.https.ssl.truststore.password": P12_PASSWORD,
     })
     s = sluiced_factory(props=props).start()
-    r = requests.get(https_url(s, "/connectors"), verify=str(pki.ca), timeout=10)
-    assert (r.status_code, r.json()) == (200, []), r.text
+    # requested: a client without a certificate is served, one with a certificate the trust
+    # store verifies too, one with a certificate it does not verify is not.
+    for client in (None, alice):
+        r = requests.get(https_url(s, "/connectors"), verify=str(pki.ca), timeout=10,
+                         cert=(str(client[1]), str(client[0])) if client else None)
+        assert (r.status_code, r.json()) == (200, []), r.text
+        assert grpc_server_info(s.grpc, pki.ca, client) == "3.9.0"
+    with pytest.raises(requests.exceptions.ConnectionError):
+        requests.get(https_url(s, "/connectors"), verify=str(pki.ca), timeout=10,
+                     cert=(str(mallory[1]), str(mallory[0])))
+    assert grpc_server_info(s.grpc, pki.ca, mallory) == grpc.StatusCode.UNAVAILABLE
     with pytest.raises(requests.exceptions.SSLError, match="CERTIFICATE_VERIFY_FAILED"):
         requests.get(https_url(s, "/"), verify=str(pki.rogue_ca), timeout=10)
-    # The gRPC listener stays plaintext (a bare host:port).
-    assert grpc_server_info(s.grpc) == "3.9.0"
 
     rest_port = port_of(s.rest)
     assert served_serial(rest_port, pki.ca) == 4001
