@@ -35,6 +35,13 @@ std::optional<std::string> Find(const ConfigMap& values, const std::string& key)
   return it->second;
 }
 
+// ConfigDef's PASSWORD: surrounding blanks trimmed as for a STRING.
+std::optional<std::string> Password(const ConfigMap& values, const std::string& key) {
+  std::optional<std::string> v = Find(values, key);
+  if (!v.has_value()) return std::nullopt;
+  return std::string(absl::StripAsciiWhitespace(*v));
+}
+
 // ConfigDef's STRING: surrounding blanks trimmed.
 std::string Trimmed(const ConfigMap& values, const std::string& key) {
   std::optional<std::string> v = Find(values, key);
@@ -102,12 +109,12 @@ absl::StatusOr<TlsSettings> ParseTlsSettings(const ConfigMap& props) {
   tls.truststore_type = *truststore_type;
 
   tls.keystore_location = Trimmed(values, "ssl.keystore.location");
-  tls.keystore_password = Find(values, "ssl.keystore.password");
-  tls.key_password = Find(values, "ssl.key.password");
+  tls.keystore_password = Password(values, "ssl.keystore.password");
+  tls.key_password = Password(values, "ssl.key.password");
   tls.keystore_certificate_chain = Trimmed(values, "ssl.keystore.certificate.chain");
   tls.keystore_key = Trimmed(values, "ssl.keystore.key");
   tls.truststore_location = Trimmed(values, "ssl.truststore.location");
-  tls.truststore_password = Find(values, "ssl.truststore.password");
+  tls.truststore_password = Password(values, "ssl.truststore.password");
   tls.truststore_certificates = Trimmed(values, "ssl.truststore.certificates");
 
   // Kafka's rules for PEM given inline (DefaultSslEngineFactory).

@@ -20,8 +20,11 @@ ConfigMap Https(ConfigMap extra) {
 }
 
 TEST(TlsSettings, HttpsListenerReadsPlainSslKeysWithKafkasDefaults) {
+  // Passwords are trimmed, as ConfigDef trims a PASSWORD; the protocol's case does not matter.
   absl::StatusOr<WorkerConfig> config = ParseWorkerConfig(
-      Https({{"ssl.keystore.location", "/etc/w.p12"}, {"ssl.keystore.password", "pw"}}));
+      Https({{"listeners", "HTTPS://127.0.0.1:8443"},
+             {"ssl.keystore.location", "/etc/w.p12"},
+             {"ssl.keystore.password", " pw "}}));
   ASSERT_TRUE(config.ok()) << config.status();
   EXPECT_EQ(config->rest_listener, "127.0.0.1:8443");
   EXPECT_EQ(config->rest_advertised_protocol, "https");

@@ -59,10 +59,13 @@ absl::StatusOr<RestListener> ParseRestListener(const std::string& listeners) {
   for (const std::string& listener : SplitList(listeners)) {
     absl::string_view rest = listener;
     RestListener parsed;
-    if (absl::ConsumePrefix(&rest, "https://") || absl::ConsumePrefix(&rest, "HTTPS://")) {
+    // The protocol is case-insensitive, as in Kafka Connect's RestServer.
+    if (absl::StartsWithIgnoreCase(rest, "https://")) {
       parsed.scheme = "https";
-    } else if (absl::ConsumePrefix(&rest, "http://") || absl::ConsumePrefix(&rest, "HTTP://")) {
+      rest.remove_prefix(8);
+    } else if (absl::StartsWithIgnoreCase(rest, "http://")) {
       parsed.scheme = "http";
+      rest.remove_prefix(7);
     } else {
       return absl::InvalidArgumentError(absl::StrCat(
           "Invalid value ", listener,
