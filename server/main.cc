@@ -28,6 +28,9 @@
 #include <grpcpp/ext/proto_server_reflection_plugin.h>
 #include <grpcpp/grpcpp.h>
 #include <grpcpp/health_check_service_interface.h>
+#include <grpcpp/security/server_credentials.h>
+#include <grpcpp/security/tls_certificate_provider.h>
+#include <grpcpp/security/tls_credentials_options.h>
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 
@@ -65,6 +68,7 @@
 #include "server/kafka/client_configs.h"
 #include "server/kafka/internal_topics.h"
 #include "server/kafka/jaas_config.h"
+#include "server/tls/tls_material.h"
 
 namespace sluice {
 namespace {
@@ -328,16 +332,10 @@ absl::StatusOr<std::string> BasicAuthCredentialsFile(const config::WorkerConfig&
 }
 
 // Whether the gRPC listener requires a verified client certificate (an https grpc.listener with
-// ssl.client.auth=required, listeners.https.ssl.client.auth taking precedence).
+// ssl.client.auth=required).
 bool GrpcRequiresClientCertificate(const config::WorkerConfig& worker) {
-  if (!absl::StartsWith(worker.grpc_listener, "https://")) return false;
-  for (const char* key : {"listeners.https.ssl.client.auth", "ssl.client.auth"}) {
-    auto it = worker.raw.find(key);
-    if (it != worker.raw.end()) {
-      return absl::AsciiStrToLower(absl::StripAsciiWhitespace(it->second)) == "required";
-    }
-  }
-  return false;
+  return worker.grpc_tls.has_value() &&
+         worker.grpc_tls->client_auth == config::TlsSettings::ClientAuth::kRequired;
 }
 
 // 32 random bytes, hex.
@@ -402,6 +400,97 @@ std::unique_ptr<api::AccessControl> StartAccessControl(const config::WorkerConfi
   return *std::move(control);
 }
 
+// How often the gRPC server looks at the PEM files for a renewed certificate (TlsMaterialRunner
+// looks at the key and trust stores as often): a renewal reaches new connections within about
+// two seconds.
+constexpr unsigned int kTlsRefreshSeconds = 1;
+
+// The TLS material of the https listeners (REST, gRPC), kept current in a private directory;
+// null when no listener serves TLS.
+std::unique_ptr<tls::TlsMaterialRunner> StartTlsMaterial(const config::WorkerConfig& worker) {
+  const std::optional<config::TlsSettings>& settings =
+      worker.rest_tls.has_value() ? worker.rest_tls : worker.grpc_tls;
+  if (!settings.has_value()) return nullptr;
+  absl::StatusOr<std::unique_ptr<tls::TlsMaterialRunner>> material =
+      tls::TlsMaterialRunner::Start({.settings = *settings,
+                                     .poll_interval = absl::Seconds(kTlsRefreshSeconds)});
+  if (!material.ok()) Die(std::string(material.status().message()));
+  return *std::move(material);
+}
+
+const char* TlsVersionName(config::TlsSettings::TlsVersion version) {
+  return version == config::TlsSettings::TlsVersion::kTls13 ? "1.3" : "1.2";
+}
+
+// The gRPC listener's credentials: TLS from the material's files (watched, so that a renewed
+// certificate is served without a restart) when grpc.listener is https, else plaintext.
+std::shared_ptr<grpc::ServerCredentials> GrpcCredentials(const config::WorkerConfig& worker,
+                                                         const tls::TlsMaterialRunner* material) {
+  if (!worker.grpc_tls.has_value() || material == nullptr) {
+    return grpc::InsecureServerCredentials();
+  }
+  const config::TlsSettings::ClientAuth auth = worker.grpc_tls->client_auth;
+  const bool verify_clients = auth != config::TlsSettings::ClientAuth::kNone;
+  auto provider = std::make_shared<grpc::experimental::FileWatcherCertificateProvider>(
+      material->key_file(), material->cert_file(), verify_clients ? material->ca_file() : "",
+      kTlsRefreshSeconds);
+  grpc::experimental::TlsServerCredentialsOptions options(provider);
+  options.watch_identity_key_cert_pairs();
+  if (verify_clients) options.watch_root_certs();
+  options.set_cert_request_type(
+      auth == config::TlsSettings::ClientAuth::kRequired
+          ? GRPC_SSL_REQUEST_AND_REQUIRE_CLIENT_CERTIFICATE_AND_VERIFY
+          : auth == config::TlsSettings::ClientAuth::kRequested
+                ? GRPC_SSL_REQUEST_CLIENT_CERTIFICATE_AND_VERIFY
+                : GRPC_SSL_DONT_REQUEST_CLIENT_CERTIFICATE);
+  return grpc::experimental::TlsServerCredentials(options);
+}
+
+// The gateway's TLS options: REST over https, its dial to this worker's gRPC over TLS, and
+// requests it forwards to an https leader (with this worker's trust store, and its key pair for
+// a leader that asks for a client certificate, as Kafka Connect's RestClient does).
+void SetGatewayTls(const config::WorkerConfig& worker, const tls::TlsMaterialRunner* material,
+                   gateway::GatewaySupervisor::Options& options) {
+  if (material == nullptr) return;
+  if (worker.rest_tls.has_value()) {
+    const config::TlsSettings& rest = *worker.rest_tls;
+    options.tls_cert_file = material->cert_file();
+    options.tls_key_file = material->key_file();
+    options.tls_client_auth = config::ClientAuthName(rest.client_auth);
+    if (rest.client_auth != config::TlsSettings::ClientAuth::kNone) {
+      options.tls_client_ca_file = material->ca_file();
+    }
+    options.tls_min_version = TlsVersionName(rest.min_version);
+    options.tls_max_version = TlsVersionName(rest.max_version);
+    options.forward_tls_ca_file = material->ca_file();
+    options.forward_tls_cert_file = material->cert_file();
+    options.forward_tls_key_file = material->key_file();
+    options.forward_tls_verify_hostname = !rest.endpoint_identification_algorithm.empty();
+  }
+  if (worker.grpc_tls.has_value()) {
+    // The gateway trusts this worker's own certificate whoever signed it.
+    options.backend_tls_ca_file = material->peer_ca_file();
+    if (worker.grpc_tls->client_auth == config::TlsSettings::ClientAuth::kRequired) {
+      options.backend_tls_cert_file = material->cert_file();
+      options.backend_tls_key_file = material->key_file();
+    }
+  }
+}
+
+// The herder's client for requests to other workers (task configs to an https leader): this
+// worker's trust store, and its key pair for a leader that asks for a client certificate.
+distributed::RestClientOptions HerderRestClientOptions(const config::WorkerConfig& worker,
+                                                       const tls::TlsMaterialRunner* material) {
+  distributed::RestClientOptions options;
+  if (material != nullptr && worker.rest_tls.has_value()) {
+    options.ca_file = material->ca_file();
+    options.cert_file = material->cert_file();
+    options.key_file = material->key_file();
+    options.verify_host = !worker.rest_tls->endpoint_identification_algorithm.empty();
+  }
+  return options;
+}
+
 // The gRPC API and the REST gateway in front of it.
 class ApiServers {
  public:
@@ -419,6 +508,8 @@ class ApiServers {
 
   // The registry GET /metrics renders. REQUIRES: outlives the servers; called before StartGrpc.
   void SetMetrics(const metrics::WorkerMetrics* metrics) { service_.SetMetrics(metrics); }
+  // The TLS material of the https listeners (null: none); it outlives this object.
+  void SetTlsMaterial(const tls::TlsMaterialRunner* material) { tls_material_ = material; }
 
   // The gRPC server.
   void StartGrpc() {
@@ -426,7 +517,7 @@ class ApiServers {
     grpc::reflection::InitProtoReflectionServerBuilderPlugin();
     grpc::ServerBuilder builder;
     int grpc_port = 0;
-    builder.AddListeningPort(worker_->grpc_listener, grpc::InsecureServerCredentials(),
+    builder.AddListeningPort(worker_->grpc_listener, GrpcCredentials(*worker_, tls_material_),
                              &grpc_port);
     builder.RegisterService(&guarded_);
     server_ = builder.BuildAndStart();
@@ -444,21 +535,26 @@ class ApiServers {
       absl::StatusOr<std::string> credentials = BasicAuthCredentialsFile(*worker_);
       if (!credentials.ok()) Die(std::string(credentials.status().message()));
       const std::string& credentials_file = *credentials;
+      gateway::GatewaySupervisor::Options options{
+          .binary = (std::filesystem::path(worker_->bin_dir) / "sluice-gateway").string(),
+          .listen = *worker_->rest_listener,
+          .backend = LocalDialAddress(grpc_address_),
+          .basic_auth_credentials_file = credentials_file,
+          .backend_token_file = gateway_token_file_,
+          .metrics_listen = worker_->metrics_listener.value_or("")};
+      SetGatewayTls(*worker_, tls_material_, options);
       absl::StatusOr<std::unique_ptr<gateway::GatewaySupervisor>> started =
-          gateway::GatewaySupervisor::Start(
-              {.binary = (std::filesystem::path(worker_->bin_dir) / "sluice-gateway").string(),
-               .listen = *worker_->rest_listener,
-               .backend = LocalDialAddress(grpc_address_),
-               .basic_auth_credentials_file = credentials_file,
-               .backend_token_file = gateway_token_file_,
-               .metrics_listen = worker_->metrics_listener.value_or("")});
+          gateway::GatewaySupervisor::Start(std::move(options));
       if (!started.ok()) Die(std::string(started.status().message()));
       gateway_ = *std::move(started);
     }
     service_.MarkReady();
-    spdlog::info("Sluice worker {} is up: Kafka {} (cluster {}), gRPC {}{}", worker_id, bootstrap,
-                 cluster_id, grpc_address_,
-                 gateway_ ? absl::StrCat(", REST http://", gateway_->address()) : "");
+    spdlog::info("Sluice worker {} is up: Kafka {} (cluster {}), gRPC {}{}{}", worker_id,
+                 bootstrap, cluster_id, worker_->grpc_tls.has_value() ? "https://" : "",
+                 grpc_address_,
+                 gateway_ ? absl::StrCat(", REST ", worker_->rest_tls.has_value() ? "https" : "http",
+                                         "://", gateway_->address())
+                          : "");
     // One machine-readable line for scripts and tests.
     std::printf("SLUICED|ready|rest=%s|grpc=%s|kafka=%s\n",
                 gateway_ ? gateway_->address().c_str() : "", grpc_address_.c_str(),
@@ -480,6 +576,7 @@ class ApiServers {
   std::unique_ptr<grpc::Server> server_;
   std::string grpc_address_;
   std::unique_ptr<gateway::GatewaySupervisor> gateway_;
+  const tls::TlsMaterialRunner* tls_material_ = nullptr;
 };
 
 int WaitForSignal(sigset_t signals) {
@@ -520,6 +617,7 @@ int RunStandalone(const std::vector<std::string>& args) {
   absl::StatusOr<config::WorkerConfig> worker = config::ParseWorkerConfig(*props);
   if (!worker.ok()) Die(absl::StrCat(args[1], ": ", worker.status().message()));
   if (worker->bin_dir.empty()) worker->bin_dir = ExecutableDir();
+  const std::unique_ptr<tls::TlsMaterialRunner> tls_material = StartTlsMaterial(*worker);
 
   std::vector<formats::ConnectorFile> connector_files;
   for (size_t i = 2; i < args.size(); ++i) {
@@ -572,6 +670,7 @@ int RunStandalone(const std::vector<std::string>& args) {
   ApiServers api(herder->get(), plugins.registry.get(), &*worker, &logger_levels,
                  kafka.cluster_id, access.get(), gateway_token_file);
   api.SetMetrics(worker_metrics.get());
+  api.SetTlsMaterial(tls_material.get());
   api.StartGrpc();
 
   // Connectors: the stored ones, then those on the command line (which replace stored ones of
@@ -607,6 +706,7 @@ int RunDistributed(const std::string& path) {
   }
   config::WorkerConfig& worker = config->worker;
   if (worker.bin_dir.empty()) worker.bin_dir = ExecutableDir();
+  const std::unique_ptr<tls::TlsMaterialRunner> tls_material = StartTlsMaterial(worker);
   absl::StatusOr<distributed::ConnectProtocolCompatibility> protocol =
       distributed::ParseConnectProtocolSetting(config->connect_protocol);
   if (!protocol.ok()) Die(std::string(protocol.status().message()));
@@ -627,8 +727,8 @@ int RunDistributed(const std::string& path) {
   }
   const Advertised advertised = AdvertisedAddress(worker);
   const std::string worker_id = advertised.worker_id();
-  const std::string advertised_url =
-      absl::StrCat("http://", advertised.host, ":", advertised.port, "/");
+  const std::string advertised_url = absl::StrCat(worker.rest_advertised_protocol, "://",
+                                                 advertised.host, ":", advertised.port, "/");
 
   // The three internal topics, created compacted when missing and checked when present (on the
   // embedded broker, whose mock answers no admin calls, created directly).
@@ -733,6 +833,7 @@ int RunDistributed(const std::string& path) {
            .membership_factory = membership,
            .advertised_url = advertised_url,
            .worker_id = worker_id,
+           .rest_client = HerderRestClientOptions(worker, tls_material.get()),
            .on_logger_level =
                [&logger_levels](const std::string& logger_namespace, const std::string& level) {
                  absl::StatusOr<logging::LogLevel> parsed = logging::ParseLogLevel(level);
@@ -745,6 +846,7 @@ int RunDistributed(const std::string& path) {
   ApiServers api(herder->get(), plugins.registry.get(), &worker, &logger_levels,
                  kafka.cluster_id, access.get(), gateway_token_file);
   api.SetMetrics(worker_metrics.get());
+  api.SetTlsMaterial(tls_material.get());
   api.StartGrpc();
   (*herder)->Start();
   api.StartRestAndAnnounce(worker_id, kafka.bootstrap, kafka.cluster_id);

@@ -318,7 +318,7 @@ TEST(DistributedConfig, AcceptsHeaderRulesAndListenersKafkaConnectAccepts) {
     SCOPED_TRACE(rules);
     ParseOk(With({{"response.http.headers.config", rules}}));
   }
-  ParseOk(With({{"listeners", "http://:8083,https://:8443"}, {"admin.listeners", ""}}));
+  ParseOk(With({{"listeners", "http://:8083,http://:8084"}, {"admin.listeners", ""}}));
 }
 
 TEST(DistributedConfig, NamesTheFirstMissingRequiredKeyInJavasOrder) {
@@ -620,10 +620,12 @@ TEST(DistributedConfig, ReportsTheFirstBadKeyInJavasDefinitionOrder) {
 }
 
 TEST(DistributedConfig, AppliesSluicesOwnChecksOfSharedKeysAfterJavas) {
-  // Kafka Connect accepts an https listener; Sluice's REST gateway does not serve one yet.
-  EXPECT_EQ(std::string(
-                ParseDistributedConfig(With({{"listeners", "https://:8443"}})).status().message()),
-            "Listener https://:8443: https listeners are not supported yet");
+  // Kafka Connect accepts an http and an https listener at once; Sluice's gateway serves one.
+  EXPECT_EQ(std::string(ParseDistributedConfig(With({{"listeners", "http://:8083,https://:8443"}}))
+                            .status()
+                            .message()),
+            "Invalid value http://:8083,https://:8443 for configuration listeners: Sluice serves "
+            "one REST listener, http or https, not both; name one");
   // Java's checks come first.
   EXPECT_EQ(std::string(ParseDistributedConfig(
                             With({{"listeners", "https://:8443"}, {"group.id", std::nullopt}}))

@@ -54,14 +54,19 @@ absl::StatusOr<ConverterSetting> ReadConverter(const ConfigMap& props, const std
 
 }  // namespace
 
-absl::StatusOr<std::string> RestListenerAddress(const std::string& listeners) {
+absl::StatusOr<RestListener> ParseRestListener(const std::string& listeners) {
+  std::optional<RestListener> first;
   for (const std::string& listener : SplitList(listeners)) {
     absl::string_view rest = listener;
-    if (absl::ConsumePrefix(&rest, "https://")) {
-      return absl::InvalidArgumentError(
-          absl::StrCat("Listener ", listener, ": https listeners are not supported yet"));
-    }
-    if (!absl::ConsumePrefix(&rest, "http://") && !absl::ConsumePrefix(&rest, "HTTP://")) {
+    RestListener parsed;
+    // The protocol is case-insensitive, as in Kafka Connect's RestServer.
+    if (absl::StartsWithIgnoreCase(rest, "https://")) {
+      parsed.scheme = "https";
+      rest.remove_prefix(8);
+    } else if (absl::StartsWithIgnoreCase(rest, "http://")) {
+      parsed.scheme = "http";
+      rest.remove_prefix(7);
+    } else {
       return absl::InvalidArgumentError(absl::StrCat(
           "Invalid value ", listener,
           " for configuration listeners: expected PROTOCOL://host:port, e.g. http://:8083"));
@@ -73,9 +78,31 @@ absl::StatusOr<std::string> RestListenerAddress(const std::string& listeners) {
       return absl::InvalidArgumentError(
           absl::StrCat("Invalid value ", listener, " for configuration listeners: bad port"));
     }
-    return std::string(rest);
+    parsed.address = std::string(rest);
+    if (!first.has_value()) {
+      first = std::move(parsed);
+    } else if (first->scheme != parsed.scheme) {
+      // One gateway serves one scheme.
+      return absl::InvalidArgumentError(absl::StrCat(
+          "Invalid value ", listeners,
+          " for configuration listeners: Sluice serves one REST listener, http or https, not "
+          "both; name one"));
+    }
   }
-  return absl::InvalidArgumentError("Configuration listeners names no http listener");
+  if (!first.has_value()) {
+    return absl::InvalidArgumentError("Configuration listeners names no http listener");
+  }
+  return *first;
+}
+
+absl::StatusOr<std::string> RestListenerAddress(const std::string& listeners) {
+  absl::StatusOr<RestListener> listener = ParseRestListener(listeners);
+  if (!listener.ok()) return listener.status();
+  if (listener->scheme != "http") {
+    return absl::InvalidArgumentError(
+        absl::StrCat("Configuration listeners (", listeners, ") names no http listener"));
+  }
+  return listener->address;
 }
 
 namespace {
@@ -158,12 +185,44 @@ absl::StatusOr<WorkerConfig> ParseWorkerConfig(const ConfigMap& props, WorkerMod
   std::string listeners = "http://:8083";
   if (auto it = props.find("listeners"); it != props.end()) listeners = it->second;
   if (!SplitList(listeners).empty()) {
-    absl::StatusOr<std::string> address = RestListenerAddress(listeners);
-    if (!address.ok()) return address.status();
-    config.rest_listener = *address;
+    absl::StatusOr<RestListener> listener = ParseRestListener(listeners);
+    if (!listener.ok()) return listener.status();
+    config.rest_listener = listener->address;
+    config.rest_advertised_protocol = listener->scheme;
+    if (listener->scheme == "https") {
+      absl::StatusOr<TlsSettings> tls = ParseTlsSettings(props);
+      if (!tls.ok()) return tls.status();
+      config.rest_tls = *std::move(tls);
+    }
   }
   if (auto it = props.find("grpc.listener"); it != props.end()) {
-    config.grpc_listener = std::string(absl::StripAsciiWhitespace(it->second));
+    absl::string_view grpc = absl::StripAsciiWhitespace(it->second);
+    if (absl::ConsumePrefix(&grpc, "https://")) {
+      absl::StatusOr<TlsSettings> tls = ParseTlsSettings(props);
+      if (!tls.ok()) return tls.status();
+      // gRPC 1.51's TLS credentials serve TLSv1.2 and TLSv1.3 and cannot be narrowed.
+      if (tls->min_version != TlsSettings::TlsVersion::kTls12 ||
+          tls->max_version != TlsSettings::TlsVersion::kTls13) {
+        return absl::InvalidArgumentError(
+            "grpc.listener=https://...: the gRPC listener serves both TLSv1.2 and TLSv1.3; "
+            "ssl.protocol / ssl.enabled.protocols can narrow only the REST listener's versions");
+      }
+      config.grpc_tls = *std::move(tls);
+    } else {
+      absl::ConsumePrefix(&grpc, "http://");
+    }
+    config.grpc_listener = std::string(grpc);
+  }
+  if (auto it = props.find("rest.advertised.listener");
+      it != props.end() && !absl::StripAsciiWhitespace(it->second).empty()) {
+    std::string protocol = absl::AsciiStrToLower(absl::StripAsciiWhitespace(it->second));
+    if (protocol != "http" && protocol != "https") {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "Invalid value ", it->second,
+          " for configuration rest.advertised.listener: Sluice's workers advertise http or "
+          "https"));
+    }
+    config.rest_advertised_protocol = protocol;
   }
   if (auto it = props.find("metrics.listener");
       it != props.end() && !absl::StripAsciiWhitespace(it->second).empty()) {

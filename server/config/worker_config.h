@@ -15,6 +15,7 @@
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "server/config/config_providers.h"
+#include "server/config/tls_settings.h"
 #include "sluice/sdk/config_def.h"
 
 namespace sluice::config {
@@ -76,6 +77,15 @@ struct WorkerConfig {
   // config.providers: resolves ${provider:[path:]key} in connector and task configs when they
   // are used (null: none configured).
   std::shared_ptr<const ConfigProviders> config_providers;
+  // listeners=https://...: the REST listener serves TLS with these settings (listeners.https.*
+  // or ssl.*, see tls_settings.h); unset for an http listener.
+  std::optional<TlsSettings> rest_tls;
+  // grpc.listener=https://host:port: the gRPC listener serves TLS with the same settings
+  // (grpc_listener then holds host:port); unset for a plaintext listener.
+  std::optional<TlsSettings> grpc_tls;
+  // The scheme of this worker's advertised URL: rest.advertised.listener, else the REST
+  // listener's ("http" or "https").
+  std::string rest_advertised_protocol = "http";
 };
 
 // Which worker the properties configure: a standalone worker keeps offsets (and Sluice's
@@ -92,6 +102,15 @@ absl::StatusOr<WorkerConfig> ParseWorkerConfig(const ConfigMap& props,
 
 // "http://host:port" / "http://:port" -> "host:port" (the first http listener of `listeners`).
 absl::StatusOr<std::string> RestListenerAddress(const std::string& listeners);
+
+// The REST listener named by `listeners`: its scheme ("http" or "https") and host:port.
+// Sluice serves one REST listener: InvalidArgument for a bad URL, another scheme, or more than
+// one listener.
+struct RestListener {
+  std::string scheme;
+  std::string address;
+};
+absl::StatusOr<RestListener> ParseRestListener(const std::string& listeners);
 
 }  // namespace sluice::config
 

@@ -77,6 +77,7 @@ absl::StatusOr<RestResponse> RestClient::Send(const RestRequest& request) const 
                      static_cast<curl_off_t>(request.body->size()));
   }
   if (!options_.ca_file.empty()) curl_easy_setopt(c, CURLOPT_CAINFO, options_.ca_file.c_str());
+  if (!options_.verify_host) curl_easy_setopt(c, CURLOPT_SSL_VERIFYHOST, 0L);
   if (!options_.cert_file.empty()) {
     curl_easy_setopt(c, CURLOPT_SSLCERT, options_.cert_file.c_str());
     curl_easy_setopt(c, CURLOPT_SSLKEY, options_.key_file.c_str());

@@ -42,6 +42,9 @@ struct RestClientOptions {
   std::string ca_file;
   std::string cert_file;
   std::string key_file;
+  // Whether the other worker's certificate must name the host of its URL (Kafka's
+  // ssl.endpoint.identification.algorithm=https, the default; "" turns the check off).
+  bool verify_host = true;
 };
 
 class RestClient {

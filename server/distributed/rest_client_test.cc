@@ -4,9 +4,16 @@
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
+#include <openssl/evp.h>
+#include <openssl/pem.h>
+#include <openssl/ssl.h>
+#include <openssl/x509v3.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
 #include <thread>
 
 #include "absl/strings/match.h"
@@ -141,6 +148,129 @@ TEST(RestClient, NoAnswerIsAnIoError) {
   ASSERT_TRUE(absl::IsUnavailable(r.status()));
   EXPECT_THAT(std::string(r.status().message()),
               StartsWith("IO Error trying to forward REST request: "));
+}
+
+// A self-signed certificate for `dns_name` (only), its key, and a one-request https server
+// presenting it on 127.0.0.1.
+class OneShotTlsServer {
+ public:
+  OneShotTlsServer(const std::string& dns_name, std::string response)
+      : response_(std::move(response)) {
+    key_ = EVP_EC_gen("P-256");
+    cert_ = X509_new();
+    X509_set_version(cert_, 2);
+    ASN1_INTEGER_set(X509_get_serialNumber(cert_), 1);
+    X509_gmtime_adj(X509_getm_notBefore(cert_), -60);
+    X509_gmtime_adj(X509_getm_notAfter(cert_), 3600);
+    X509_NAME* name = X509_get_subject_name(cert_);
+    X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_ASC,
+                               reinterpret_cast<const unsigned char*>(dns_name.c_str()), -1, -1,
+                               0);
+    X509_set_issuer_name(cert_, name);
+    X509_set_pubkey(cert_, key_);
+    const std::string san = "DNS:" + dns_name;
+    X509_EXTENSION* ext =
+        X509V3_EXT_conf_nid(nullptr, nullptr, NID_subject_alt_name, san.c_str());
+    X509_add_ext(cert_, ext, -1);
+    X509_EXTENSION_free(ext);
+    X509_sign(cert_, key_, EVP_sha256());
+    ca_file_ = (std::filesystem::temp_directory_path() /
+                absl::StrCat("rest_client_test_ca_", ::getpid(), "_", port_seq_++, ".pem"))
+                   .string();
+    FILE* f = std::fopen(ca_file_.c_str(), "w");
+    PEM_write_X509(f, cert_);
+    std::fclose(f);
+
+    ctx_ = SSL_CTX_new(TLS_server_method());
+    SSL_CTX_use_certificate(ctx_, cert_);
+    SSL_CTX_use_PrivateKey(ctx_, key_);
+    listener_ = ::socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    ::bind(listener_, reinterpret_cast<sockaddr*>(&addr), sizeof(addr));
+    ::listen(listener_, 1);
+    socklen_t len = sizeof(addr);
+    ::getsockname(listener_, reinterpret_cast<sockaddr*>(&addr), &len);
+    port_ = ntohs(addr.sin_port);
+    thread_ = std::thread([this] { Serve(); });
+  }
+  ~OneShotTlsServer() {
+    ::shutdown(listener_, SHUT_RDWR);
+    thread_.join();
+    ::close(listener_);
+    SSL_CTX_free(ctx_);
+    X509_free(cert_);
+    EVP_PKEY_free(key_);
+    std::filesystem::remove(ca_file_);
+  }
+  std::string url(const std::string& path) const {
+    return absl::StrCat("https://127.0.0.1:", port_, path);
+  }
+  const std::string& ca_file() const { return ca_file_; }
+
+ private:
+  void Serve() {
+    int fd = ::accept(listener_, nullptr, nullptr);
+    if (fd < 0) return;
+    SSL* ssl = SSL_new(ctx_);
+    SSL_set_fd(ssl, fd);
+    if (SSL_accept(ssl) == 1) {
+      std::string request;
+      char buf[4096];
+      while (request.find("\r\n\r\n") == std::string::npos) {
+        int n = SSL_read(ssl, buf, sizeof(buf));
+        if (n <= 0) break;
+        request.append(buf, static_cast<size_t>(n));
+      }
+      SSL_write(ssl, response_.data(), static_cast<int>(response_.size()));
+      SSL_shutdown(ssl);
+    }
+    SSL_free(ssl);
+    ::close(fd);
+  }
+
+  static inline int port_seq_ = 0;
+  const std::string response_;
+  EVP_PKEY* key_ = nullptr;
+  X509* cert_ = nullptr;
+  SSL_CTX* ctx_ = nullptr;
+  std::string ca_file_;
+  int listener_ = -1;
+  int port_ = 0;
+  std::thread thread_;
+};
+
+TEST(RestClient, HttpsChecksTheCertificateAndItsHostNameUnlessTurnedOff) {
+  constexpr char kOk[] = "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\n[]";
+  {
+    // The certificate names worker.example, the URL 127.0.0.1:
+    // ssl.endpoint.identification.algorithm=https refuses it.
+    OneShotTlsServer server("worker.example", kOk);
+    absl::StatusOr<RestResponse> r =
+        RestClient({.ca_file = server.ca_file()}).Send({.url = server.url("/connectors")});
+    EXPECT_EQ(r.status().code(), absl::StatusCode::kUnavailable);
+    EXPECT_THAT(r.status().message(), StartsWith("IO Error trying to forward REST request: "));
+  }
+  {
+    // ssl.endpoint.identification.algorithm="": the chain is checked, the name not.
+    OneShotTlsServer server("worker.example", kOk);
+    absl::StatusOr<RestResponse> r =
+        RestClient({.ca_file = server.ca_file(), .verify_host = false})
+            .Send({.url = server.url("/connectors")});
+    ASSERT_TRUE(r.ok()) << r.status();
+    EXPECT_EQ(r->status, 200);
+    EXPECT_EQ(r->body, "[]");
+  }
+  {
+    // A certificate the CA file does not hold is refused with the name check off too.
+    OneShotTlsServer other("worker.example", kOk);
+    OneShotTlsServer server("worker.example", kOk);
+    absl::StatusOr<RestResponse> r =
+        RestClient({.ca_file = other.ca_file(), .verify_host = false})
+            .Send({.url = server.url("/connectors")});
+    EXPECT_EQ(r.status().code(), absl::StatusCode::kUnavailable);
+  }
 }
 
 }  // namespace

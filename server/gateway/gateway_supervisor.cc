@@ -2,6 +2,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include <initializer_list>
+#include <utility>
 #include <vector>
 
 #include "absl/strings/match.h"
@@ -43,6 +45,22 @@ absl::StatusOr<std::unique_ptr<process::ChildProcess>> GatewaySupervisor::Spawn(
   if (!options_.metrics_listen.empty()) {
     argv.insert(argv.end(), {"--metrics-listen", options_.metrics_listen});
   }
+  for (const auto& [flag, value] : std::initializer_list<std::pair<const char*, const std::string*>>{
+           {"--tls-cert-file", &options_.tls_cert_file},
+           {"--tls-key-file", &options_.tls_key_file},
+           {"--tls-client-ca-file", &options_.tls_client_ca_file},
+           {"--tls-client-auth", &options_.tls_client_auth},
+           {"--tls-min-version", &options_.tls_min_version},
+           {"--tls-max-version", &options_.tls_max_version},
+           {"--backend-tls-ca-file", &options_.backend_tls_ca_file},
+           {"--backend-tls-cert-file", &options_.backend_tls_cert_file},
+           {"--backend-tls-key-file", &options_.backend_tls_key_file},
+           {"--forward-tls-ca-file", &options_.forward_tls_ca_file},
+           {"--forward-tls-cert-file", &options_.forward_tls_cert_file},
+           {"--forward-tls-key-file", &options_.forward_tls_key_file}}) {
+    if (!value->empty()) argv.insert(argv.end(), {flag, *value});
+  }
+  if (!options_.forward_tls_verify_hostname) argv.push_back("--forward-tls-no-hostname-check");
   absl::StatusOr<std::unique_ptr<process::ChildProcess>> child = process::ChildProcess::Start(
       {.argv = std::move(argv),
        .description = "REST gateway",

@@ -32,6 +32,29 @@ class GatewaySupervisor {
     // host:port of a second listener serving only GET /metrics, without authentication
     // (Sluice's metrics.listener). Empty: none.
     std::string metrics_listen;
+    // REST over https (empty tls_cert_file: plain http): the PEM certificate chain and key,
+    // which the gateway reads again when they change; the CA file that verifies client
+    // certificates, ssl.client.auth ("none", "requested", "required") and the TLS versions
+    // served ("1.2" / "1.3"; "" = both).
+    std::string tls_cert_file;
+    std::string tls_key_file;
+    std::string tls_client_ca_file;
+    std::string tls_client_auth;
+    std::string tls_min_version;
+    std::string tls_max_version;
+    // sluiced's gRPC over TLS (empty backend_tls_ca_file: plaintext): the CA file that verifies
+    // its certificate, and the client key pair presented when it requires one.
+    std::string backend_tls_ca_file;
+    std::string backend_tls_cert_file;
+    std::string backend_tls_key_file;
+    // Requests forwarded to an https leader: the CA file (default: the system's) and the client
+    // key pair presented when the leader asks for one.
+    std::string forward_tls_ca_file;
+    std::string forward_tls_cert_file;
+    std::string forward_tls_key_file;
+    // Whether the leader's certificate must name its host (Kafka's
+    // ssl.endpoint.identification.algorithm; false: the chain is verified, not the name).
+    bool forward_tls_verify_hostname = true;
   };
 
   // Starts the gateway and waits until it listens. Unavailable when it exits first (e.g. the

@@ -339,35 +339,6 @@ int64_t AsInteger(const ConfigValue& value) {
   return 0;
 }
 
-// PEM text as Kafka accepts it (Java's PEM parser ignores whitespace inside a block, so a
-// certificate given on one line works) rewritten as OpenSSL reads it: each block's base64 body
-// on lines of 64 characters.
-std::string NormalizePem(std::string_view text) {
-  std::string out;
-  size_t pos = 0;
-  while (true) {
-    const size_t begin = text.find("-----BEGIN ", pos);
-    if (begin == std::string_view::npos) break;
-    const size_t label_end = text.find("-----", begin + 11);
-    if (label_end == std::string_view::npos) break;
-    const std::string_view label = text.substr(begin + 11, label_end - begin - 11);
-    const std::string end_marker = absl::StrCat("-----END ", Av(label), "-----");
-    const size_t end = text.find(end_marker, label_end + 5);
-    if (end == std::string_view::npos) break;
-    std::string body;
-    for (char c : text.substr(label_end + 5, end - label_end - 5)) {
-      if (!absl::ascii_isspace(static_cast<unsigned char>(c))) body.push_back(c);
-    }
-    absl::StrAppend(&out, "-----BEGIN ", Av(label), "-----\n");
-    for (size_t i = 0; i < body.size(); i += 64) {
-      absl::StrAppend(&out, body.substr(i, 64), "\n");
-    }
-    absl::StrAppend(&out, end_marker, "\n");
-    pos = end + end_marker.size();
-  }
-  return out.empty() ? std::string(text) : out;
-}
-
 class Translator {
  public:
   Translator(ClientType type, const ConfigMap& java) : type_(type), java_(java) {}

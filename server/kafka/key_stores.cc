@@ -15,6 +15,7 @@
 #include <string_view>
 #include <vector>
 
+#include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 
 namespace sluice::kafka {
@@ -254,6 +255,35 @@ absl::StatusOr<std::string> Pkcs12Certificates(std::string_view bytes, const std
 }
 
 }  // namespace
+
+// PEM text as Kafka accepts it (Java's PEM parser ignores whitespace inside a block, so a
+// certificate given on one line works) rewritten as OpenSSL reads it: each block's base64 body
+// on lines of 64 characters.
+std::string NormalizePem(std::string_view text) {
+  std::string out;
+  size_t pos = 0;
+  while (true) {
+    const size_t begin = text.find("-----BEGIN ", pos);
+    if (begin == std::string_view::npos) break;
+    const size_t label_end = text.find("-----", begin + 11);
+    if (label_end == std::string_view::npos) break;
+    const std::string_view label = text.substr(begin + 11, label_end - begin - 11);
+    const std::string end_marker = absl::StrCat("-----END ", absl::string_view(label.data(), label.size()), "-----");
+    const size_t end = text.find(end_marker, label_end + 5);
+    if (end == std::string_view::npos) break;
+    std::string body;
+    for (char c : text.substr(label_end + 5, end - label_end - 5)) {
+      if (!absl::ascii_isspace(static_cast<unsigned char>(c))) body.push_back(c);
+    }
+    absl::StrAppend(&out, "-----BEGIN ", absl::string_view(label.data(), label.size()), "-----\n");
+    for (size_t i = 0; i < body.size(); i += 64) {
+      absl::StrAppend(&out, body.substr(i, 64), "\n");
+    }
+    absl::StrAppend(&out, end_marker, "\n");
+    pos = end + end_marker.size();
+  }
+  return out.empty() ? std::string(text) : out;
+}
 
 absl::StatusOr<KeyStoreFormat> SniffKeyStore(const std::string& path) {
   absl::StatusOr<std::string> bytes = ReadFile(path);

@@ -13,6 +13,7 @@
 
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include "absl/status/statusor.h"
 
@@ -31,6 +32,11 @@ absl::StatusOr<KeyStoreFormat> SniffKeyStore(const std::string& path);
 // certificates.
 absl::StatusOr<std::string> TrustedCertificatesPem(const std::string& path,
                                                    const std::optional<std::string>& password);
+
+// PEM text as Kafka accepts it (Java's PEM parser ignores whitespace inside a block, so a
+// certificate given on one line works) rewritten as OpenSSL reads it; text without a PEM block
+// is returned as it is.
+std::string NormalizePem(std::string_view text);
 
 }  // namespace sluice::kafka
 

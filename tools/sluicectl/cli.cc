@@ -15,7 +15,10 @@ constexpr absl::string_view kProgram = "sluicectl";
 // Global options, shown in every help text.
 constexpr absl::string_view kGlobalOptionsHelp =
     "Global options:\n"
-    "  --server HOST:PORT   sluiced's gRPC address (env SLUICE_SERVER; default localhost:8084)\n"
+    "  --server HOST:PORT   sluiced's gRPC address (env SLUICE_SERVER; default localhost:8084);\n"
+    "                       https://HOST:PORT for a TLS listener, verified with the CA file\n"
+    "                       SLUICE_TLS_CA_FILE (default: the system's), with the client\n"
+    "                       certificate SLUICE_TLS_CERT_FILE and key SLUICE_TLS_KEY_FILE\n"
     "  -o, --output FORMAT  table (default), wide (more columns) or json (the response as\n"
     "                       proto JSON with proto field names)\n"
     "  --timeout DURATION   deadline of each call, e.g. 10s (default), 500ms, 1m\n"

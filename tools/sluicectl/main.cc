@@ -4,14 +4,21 @@
 // the worker asks for them, come from the environment: SLUICE_TOKEN (a bearer token), or
 // SLUICE_USER and SLUICE_PASSWORD (basic authentication).
 #include <cstdlib>
+#include <fstream>
+#include <initializer_list>
 #include <iostream>
+#include <memory>
+#include <sstream>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include <grpcpp/grpcpp.h>
 
 #include "absl/status/status.h"
 #include "absl/strings/escaping.h"
+#include "absl/status/statusor.h"
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "tools/sluicectl/cli.h"
 #include "tools/sluicectl/commands.h"
@@ -32,6 +39,39 @@ std::string AuthorizationFromEnvironment() {
   return "";
 }
 
+absl::StatusOr<std::string> ReadEnvFile(const char* variable) {
+  const char* path = std::getenv(variable);
+  if (path == nullptr || *path == '\0') return std::string();
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return absl::InvalidArgumentError(absl::StrCat(variable, ": cannot read ", path));
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+// The channel's credentials for `server`: TLS for "https://host:port" (the prefix is removed
+// from `server`), verified with SLUICE_TLS_CA_FILE (default: gRPC's roots) and presenting
+// SLUICE_TLS_CERT_FILE / SLUICE_TLS_KEY_FILE when set; plaintext otherwise.
+absl::StatusOr<std::shared_ptr<grpc::ChannelCredentials>> ChannelCredentials(std::string& server) {
+  constexpr absl::string_view kHttps = "https://";
+  if (!absl::StartsWith(server, kHttps)) return grpc::InsecureChannelCredentials();
+  server = server.substr(kHttps.size());
+  grpc::SslCredentialsOptions options;
+  for (auto [variable, target] : std::initializer_list<std::pair<const char*, std::string*>>{
+           {"SLUICE_TLS_CA_FILE", &options.pem_root_certs},
+           {"SLUICE_TLS_CERT_FILE", &options.pem_cert_chain},
+           {"SLUICE_TLS_KEY_FILE", &options.pem_private_key}}) {
+    absl::StatusOr<std::string> pem = ReadEnvFile(variable);
+    if (!pem.ok()) return pem.status();
+    *target = *std::move(pem);
+  }
+  if (options.pem_cert_chain.empty() != options.pem_private_key.empty()) {
+    return absl::InvalidArgumentError(
+        "SLUICE_TLS_CERT_FILE and SLUICE_TLS_KEY_FILE go together");
+  }
+  return grpc::SslCredentials(options);
+}
+
 int Run(int argc, char** argv) {
   GlobalDefaults defaults;
   if (const char* server = std::getenv("SLUICE_SERVER"); server != nullptr && *server != '\0') {
@@ -48,9 +88,14 @@ int Run(int argc, char** argv) {
     return static_cast<int>(ExitCode::kOk);
   }
 
+  absl::StatusOr<std::shared_ptr<grpc::ChannelCredentials>> credentials =
+      ChannelCredentials(inv->server);
+  if (!credentials.ok()) {
+    std::cerr << "error: " << credentials.status().message() << "\n";
+    return static_cast<int>(ExitCode::kUsage);
+  }
   ConnectClient client(
-      sluice::v1::ConnectService::NewStub(
-          grpc::CreateChannel(inv->server, grpc::InsecureChannelCredentials())),
+      sluice::v1::ConnectService::NewStub(grpc::CreateChannel(inv->server, *credentials)),
       inv->timeout, AuthorizationFromEnvironment());
   Session session(client, inv->output, std::cout);
   absl::Status status = inv->command->run(*inv, session);

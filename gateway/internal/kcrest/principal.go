@@ -2,6 +2,7 @@ package kcrest
 
 import (
 	"context"
+	"net/http"
 
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/metadata"
@@ -54,4 +55,15 @@ func BackendIdentity(token string) grpc.UnaryClientInterceptor {
 		}
 		return invoker(metadata.AppendToOutgoingContext(ctx, pairs...), method, req, reply, cc, opts...)
 	}
+}
+
+// WithCertificatePrincipal wraps next so that a request on a TLS connection with a verified client
+// certificate is made as the certificate's subject (ClientCertPrincipal).
+func WithCertificatePrincipal(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if p := ClientCertPrincipal(r.TLS); p != "" {
+			r = r.WithContext(WithPrincipal(r.Context(), p))
+		}
+		next.ServeHTTP(w, r)
+	})
 }
