@@ -324,3 +324,45 @@ def test_client_certificates_name_the_principal_on_rest_and_grpc(
         assert r.status == 403 and "Principal CN=bob of tenant payments" in r.body["message"]
     finally:
         client.close()
+
+
+def test_basic_authentication_over_tls_on_rest_and_grpc(
+        sluiced_factory, workdir, pki, grpc_stubs, monkeypatch):
+    import base64
+
+    import kcapi
+    server_key, server_cert = pki.issue("worker-basic", "localhost", 7001)
+    keystore = workdir / "worker-keystore.pem"
+    write_pem_keystore(keystore, server_key, server_cert)
+    credentials = workdir / "credentials.properties"
+    credentials.write_text("alice=alice-secret\n")
+    jaas = workdir / "jaas.conf"
+    jaas.write_text("KafkaConnect {\n  org.apache.kafka.connect.rest.basic.auth.extension."
+                    f'PropertyFileLoginModule required\n  file="{credentials}";\n}};\n')
+    monkeypatch.setenv("KAFKA_OPTS", f"-Djava.security.auth.login.config={jaas}")
+    props = worker_props(workdir, **{
+        "listeners": f"https://127.0.0.1:{free_port()}",
+        "grpc.listener": "https://127.0.0.1:0",
+        "ssl.keystore.type": "PEM",
+        "ssl.keystore.location": str(keystore),
+        "rest.extension.classes": "org.apache.kafka.connect.rest.basic.auth.extension."
+                                  "BasicAuthSecurityRestExtension",
+    })
+    s = sluiced_factory(props=props).start()
+    url = https_url(s, "/connectors")
+    # REST over https: the right, a wrong and no credentials.
+    r = requests.get(url, verify=str(pki.ca), auth=("alice", "alice-secret"), timeout=10)
+    assert (r.status_code, r.json()) == (200, []), r.text
+    for auth in (None, ("alice", "wrong"), ("mallory", "alice-secret")):
+        r = requests.get(url, verify=str(pki.ca), auth=auth, timeout=10)
+        assert (r.status_code, r.text) == (401, "User cannot access the resource."), auth
+    # gRPC over TLS: the same credentials as metadata.
+    creds = grpc.ssl_channel_credentials(root_certificates=pki.ca.read_bytes())
+    for password, status in (("alice-secret", 200), ("wrong", 401), (None, 401)):
+        metadata = [] if password is None else [
+            ("authorization", "Basic " + base64.b64encode(f"alice:{password}".encode()).decode())]
+        client = kcapi.GrpcApi(s.grpc, credentials=creds, auth_metadata=metadata)
+        try:
+            assert client.list_connectors().status == status, password
+        finally:
+            client.close()
