@@ -28,7 +28,7 @@ from ._wire import (IncomingSchemas, OutgoingSchemas, offsets_from_proto, partit
                     value_from_proto, value_to_proto)
 from .config import ConfigException, ConfigKey, ConfigValueResult
 from .connector import (Connector, ConnectorContext, OffsetReadError, OffsetStorageReader,
-                        SinkConnector, SinkRecord, SinkTask, SinkTaskContext, SourceConnector,
+                        SinkRecord, SinkTask, SinkTaskContext, SourceConnector,
                         SourceRecord, SourceTask, SourceTaskContext, TopicPartition)
 from .log import CONNECTOR_TASK, LogFanout, task_scope
 from .plugin import Plugin
