@@ -15,7 +15,6 @@ import (
 	"google.golang.org/grpc/credentials/insecure"
 	"google.golang.org/grpc/metadata"
 	"google.golang.org/grpc/status"
-	"google.golang.org/grpc/test/bufconn"
 	"google.golang.org/protobuf/proto"
 	"google.golang.org/protobuf/reflect/protoreflect"
 	"google.golang.org/protobuf/reflect/protoregistry"
@@ -113,20 +112,8 @@ type gateway struct {
 
 func newGateway(t *testing.T, respond func(method string, req proto.Message) reply) *gateway {
 	t.Helper()
-	fake := &fakeConnect{respond: respond}
-	lis := bufconn.Listen(1 << 20)
-	gs := grpc.NewServer(grpc.UnknownServiceHandler(fake.handle))
-	go func() { _ = gs.Serve(lis) }()
-	t.Cleanup(gs.Stop)
-
-	conn, err := grpc.NewClient("passthrough:///fake-sluiced",
-		grpc.WithContextDialer(func(ctx context.Context, _ string) (net.Conn, error) { return lis.DialContext(ctx) }),
-		grpc.WithTransportCredentials(insecure.NewCredentials()))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { conn.Close() })
-	h, err := NewHandler(context.Background(), sluicev1.NewConnectServiceClient(conn),
+	fake, client := startFake(t, respond)
+	h, err := NewHandler(context.Background(), client,
 		slog.New(slog.NewTextHandler(io.Discard, nil)))
 	if err != nil {
 		t.Fatal(err)

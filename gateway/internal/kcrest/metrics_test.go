@@ -99,6 +99,13 @@ func TestMetricsAnswer503WhenSluicedCannotGiveThem(t *testing.T) {
 // newFakeClient is a ConnectService client of an in-process fake sluiced answering with respond.
 func newFakeClient(t *testing.T, respond func(method string, req proto.Message) reply) sluicev1.ConnectServiceClient {
 	t.Helper()
+	_, client := startFake(t, respond)
+	return client
+}
+
+// startFake starts an in-process fake sluiced answering with respond, and a client of it.
+func startFake(t *testing.T, respond func(method string, req proto.Message) reply) (*fakeConnect, sluicev1.ConnectServiceClient) {
+	t.Helper()
 	fake := &fakeConnect{respond: respond}
 	lis := bufconn.Listen(1 << 20)
 	gs := grpc.NewServer(grpc.UnknownServiceHandler(fake.handle))
@@ -111,5 +118,5 @@ func newFakeClient(t *testing.T, respond func(method string, req proto.Message) 
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { conn.Close() })
-	return sluicev1.NewConnectServiceClient(conn)
+	return fake, sluicev1.NewConnectServiceClient(conn)
 }
