@@ -26,6 +26,7 @@
 #include <vector>
 
 #include <grpcpp/ext/proto_server_reflection_plugin.h>
+#include <openssl/rand.h>
 #include <grpcpp/grpcpp.h>
 #include <grpcpp/health_check_service_interface.h>
 #include <grpcpp/security/server_credentials.h>
@@ -338,12 +339,12 @@ bool GrpcRequiresClientCertificate(const config::WorkerConfig& worker) {
          worker.grpc_tls->client_auth == config::TlsSettings::ClientAuth::kRequired;
 }
 
-// 32 random bytes, hex.
+// 32 random bytes, hex (OpenSSL's generator, as the session keys use).
 absl::StatusOr<std::string> RandomToken() {
-  std::ifstream urandom("/dev/urandom", std::ios::binary);
-  char bytes[32];
-  if (!urandom.read(bytes, sizeof(bytes))) return absl::InternalError("Could not read /dev/urandom");
-  return absl::BytesToHexString(absl::string_view(bytes, sizeof(bytes)));
+  unsigned char bytes[32];
+  if (RAND_bytes(bytes, sizeof(bytes)) != 1) return absl::InternalError("No random bytes");
+  return absl::BytesToHexString(
+      absl::string_view(reinterpret_cast<const char*>(bytes), sizeof(bytes)));
 }
 
 // Who may use the API (server/api/access_control.h), from the worker's keys: the basic-auth
