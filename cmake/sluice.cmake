@@ -45,6 +45,9 @@ function(sluice_plugin)
   target_include_directories(sluice_plugin_${ARG_NAME} PRIVATE
     ${CMAKE_SOURCE_DIR} ${CMAKE_SOURCE_DIR}/sdk/cpp/include)
   target_link_libraries(sluice_plugin_${ARG_NAME} PRIVATE absl::status absl::statusor ${ARG_DEPS})
+  # A changed manifest relinks the plugin, so that the copy below runs again.
+  set_property(TARGET sluice_plugin_${ARG_NAME} APPEND PROPERTY
+    LINK_DEPENDS ${CMAKE_CURRENT_SOURCE_DIR}/${ARG_MANIFEST})
   add_custom_command(TARGET sluice_plugin_${ARG_NAME} POST_BUILD
     COMMAND ${CMAKE_COMMAND} -E copy_if_different ${CMAKE_CURRENT_SOURCE_DIR}/${ARG_MANIFEST}
             ${ARG_OUTPUT_DIR}/sluice-plugin.json)

@@ -15,6 +15,8 @@
 #include <cstdint>
 #include <cstdio>
 #include <cstring>
+#include <filesystem>
+#include <fstream>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -23,8 +25,10 @@
 #include <grpcpp/grpcpp.h>
 
 #include "absl/status/status.h"
+#include "absl/strings/ascii.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
 #include "plugin-host/loader.h"
 #include "sdk/cpp/wire/codec.h"
 #include "plugin-host/manifest.h"
@@ -47,7 +51,11 @@ struct Options {
 
 constexpr char kUsage[] =
     "usage: sluice-plugin-host --plugin-dir DIR --socket-dir DIR [--label NAME]\n"
-    "       [--limit-memory-bytes N] [--limit-cpu-seconds N] [--limit-open-files N]";
+    "       [--limit-memory-bytes N] [--limit-cpu-seconds N] [--limit-open-files N]\n"
+    "       [--sandbox [--network] [--no-namespaces] [--no-landlock] [--no-seccomp]\n"
+    "        [--read PATH]... [--write PATH]... [--write-dir DIR]... [--hide DIR]\n"
+    "        [--cgroup CONTROLLER=DIR]...]\n"
+    "       sluice-plugin-host --probe";
 
 absl::StatusOr<Options> ParseArgs(int argc, char** argv) {
   Options options;
@@ -69,6 +77,37 @@ absl::StatusOr<Options> ParseArgs(int argc, char** argv) {
       ++i;
       continue;
     }
+    if (bool* flag = arg == "--sandbox"         ? &options.sandbox.full
+                     : arg == "--network"       ? &options.sandbox.network
+                     : arg == "--no-namespaces" ? &options.sandbox.namespaces
+                     : arg == "--no-landlock"   ? &options.sandbox.landlock
+                     : arg == "--no-seccomp"    ? &options.sandbox.seccomp
+                                                : nullptr) {
+      *flag = !arg.starts_with("--no-");
+      continue;
+    }
+    std::string value;
+    if (arg == "--read" || arg == "--write" || arg == "--write-dir" || arg == "--hide" ||
+        arg == "--cgroup") {
+      if (i + 1 >= argc) return absl::InvalidArgumentError(absl::StrCat(arg, " needs a value"));
+      value = argv[++i];
+      if (arg == "--read") {
+        options.sandbox.read_paths.push_back(value);
+      } else if (arg == "--write") {
+        options.sandbox.write_paths.push_back(value);
+      } else if (arg == "--write-dir") {
+        options.sandbox.write_dirs.push_back(value);
+      } else if (arg == "--hide") {
+        options.sandbox.hide_dir = value;
+      } else {
+        size_t eq = value.find('=');
+        if (eq == std::string::npos || eq == 0 || eq + 1 == value.size()) {
+          return absl::InvalidArgumentError("--cgroup needs CONTROLLER=DIR");
+        }
+        options.sandbox.cgroups.push_back({value.substr(0, eq), value.substr(eq + 1)});
+      }
+      continue;
+    }
     if (arg == "--plugin-dir") {
       target = &options.plugin_dir;
     } else if (arg == "--socket-dir") {
@@ -83,6 +122,8 @@ absl::StatusOr<Options> ParseArgs(int argc, char** argv) {
   }
   if (options.plugin_dir.empty()) return absl::InvalidArgumentError("--plugin-dir is required");
   if (options.socket_dir.empty()) return absl::InvalidArgumentError("--socket-dir is required");
+  // In the full sandbox the socket directory is the host's own: it stays visible and writable.
+  if (options.sandbox.full) options.sandbox.private_dir = options.socket_dir;
   return options;
 }
 
@@ -92,6 +133,54 @@ void SetUpLogging(const std::string& label) {
                                    label.empty() ? "-" : label, "] %v"));
   logger->flush_on(spdlog::level::trace);
   spdlog::set_default_logger(logger);
+}
+
+// The files an exec plugin's runtime reads besides the system's (SystemReadPaths): the
+// installation its command belongs to (for /opt/venv/bin/python: /opt/venv, and the Python that
+// the venv's symlink leads to), an interpreter named by a #! line, and the manifest's own
+// "sandbox.read" paths.
+std::vector<std::string> RuntimeReadPaths(const PluginManifest& manifest,
+                                          const std::string& plugin_dir) {
+  namespace fs = std::filesystem;
+  std::vector<std::string> paths;
+  auto add_installation = [&paths](const fs::path& program) {
+    std::error_code ec;
+    for (const fs::path& p : {program, fs::canonical(program, ec)}) {
+      if (p.empty()) continue;
+      fs::path prefix = p.parent_path().parent_path();  // <prefix>/bin/<program>
+      paths.push_back((prefix.empty() || prefix == "/" ? p.parent_path() : prefix).string());
+    }
+  };
+  if (manifest.runtime == PluginRuntime::kExec) {
+    fs::path program = manifest.command[0];
+    if (program.is_relative() && manifest.command[0].find('/') != std::string::npos) {
+      program = fs::path(plugin_dir) / program;
+    } else if (program.is_relative()) {
+      const char* path_env = std::getenv("PATH");
+      for (absl::string_view dir : absl::StrSplit(path_env ? path_env : "", ':')) {
+        fs::path candidate = fs::path(std::string(dir)) / program;
+        if (!dir.empty() && access(candidate.c_str(), X_OK) == 0) {
+          program = candidate;
+          break;
+        }
+      }
+    }
+    if (program.is_absolute()) {
+      add_installation(program);
+      std::ifstream script(program);
+      std::string first_line;
+      if (std::getline(script, first_line) && first_line.starts_with("#!")) {
+        absl::string_view interpreter =
+            absl::StripLeadingAsciiWhitespace(absl::string_view(first_line).substr(2));
+        interpreter = interpreter.substr(0, interpreter.find(' '));
+        if (!interpreter.empty()) add_installation(fs::path(std::string(interpreter)));
+      }
+    }
+  }
+  for (const std::string& extra : manifest.sandbox.read) {
+    paths.push_back(fs::path(extra).is_absolute() ? extra : plugin_dir + "/" + extra);
+  }
+  return paths;
 }
 
 // exec runtime: the command replaces this process and speaks the protocol itself.
@@ -136,6 +225,10 @@ void WaitForShutdown(int wake_fd) {
 }
 
 int Run(int argc, char** argv) {
+  if (argc == 2 && std::string_view(argv[1]) == "--probe") {
+    std::printf("%s\n", ProbeJson().c_str());
+    return 0;
+  }
   absl::StatusOr<Options> options = ParseArgs(argc, argv);
   if (!options.ok()) {
     std::fprintf(stderr, "sluice-plugin-host: %s\n%s\n",
@@ -150,6 +243,9 @@ int Run(int argc, char** argv) {
     return kExitSetupFailed;
   }
   options->sandbox.plugin_dir = options->plugin_dir;
+  for (std::string& path : RuntimeReadPaths(*manifest, options->plugin_dir)) {
+    options->sandbox.read_paths.push_back(std::move(path));
+  }
   if (absl::Status sandboxed = EnterSandbox(options->sandbox); !sandboxed.ok()) {
     spdlog::error("{}", std::string(sandboxed.message()));
     return kExitSetupFailed;

@@ -32,6 +32,51 @@ absl::StatusOr<std::string> GetString(simdjson::dom::object object, absl::string
   return std::string(value);
 }
 
+absl::Status ParseSandbox(simdjson::dom::element element, absl::string_view source,
+                          SandboxDeclaration& out) {
+  constexpr char kShape[] =
+      "\"sandbox\" must be {\"read\": [paths], \"paths\": {class: {key: \"read\"|\"write\"|\"directory\"}}}";
+  simdjson::dom::object sandbox;
+  if (element.get(sandbox) != simdjson::SUCCESS) return Invalid(source, kShape);
+  for (auto [field, value] : sandbox) {
+    if (field == "read") {
+      simdjson::dom::array paths;
+      if (value.get(paths) != simdjson::SUCCESS) return Invalid(source, kShape);
+      for (simdjson::dom::element item : paths) {
+        std::string_view path;
+        if (item.get(path) != simdjson::SUCCESS || path.empty()) return Invalid(source, kShape);
+        out.read.emplace_back(path);
+      }
+    } else if (field == "paths") {
+      simdjson::dom::object classes;
+      if (value.get(classes) != simdjson::SUCCESS) return Invalid(source, kShape);
+      for (auto [class_name, keys_element] : classes) {
+        simdjson::dom::object keys;
+        if (keys_element.get(keys) != simdjson::SUCCESS) return Invalid(source, kShape);
+        for (auto [key, access_element] : keys) {
+          std::string_view access;
+          if (access_element.get(access) != simdjson::SUCCESS) return Invalid(source, kShape);
+          PathUse use;
+          if (access == "read") {
+            use = PathUse::kRead;
+          } else if (access == "write") {
+            use = PathUse::kWrite;
+          } else if (access == "directory") {
+            use = PathUse::kDirectory;
+          } else {
+            return Invalid(source, kShape);
+          }
+          out.path_keys[std::string(class_name)][std::string(key)] = use;
+        }
+      }
+    } else {
+      return Invalid(source,
+                     absl::StrCat("unknown \"sandbox\" field \"", std::string(field), "\""));
+    }
+  }
+  return absl::OkStatus();
+}
+
 }  // namespace
 
 absl::StatusOr<PluginManifest> ParseManifest(absl::string_view json, absl::string_view source) {
@@ -81,6 +126,10 @@ absl::StatusOr<PluginManifest> ParseManifest(absl::string_view json, absl::strin
   } else {
     return Invalid(source, absl::StrCat("unknown runtime \"", *runtime,
                                         "\" (expected \"native\" or \"exec\")"));
+  }
+  simdjson::dom::element sandbox;
+  if (object["sandbox"].get(sandbox) == simdjson::SUCCESS) {
+    if (absl::Status s = ParseSandbox(sandbox, source, manifest.sandbox); !s.ok()) return s;
   }
   return manifest;
 }
