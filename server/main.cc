@@ -236,12 +236,15 @@ void StartPlugins(const config::WorkerConfig& worker, Plugins& p) {
   std::string socket_template = (std::filesystem::temp_directory_path() / "sluice-XXXXXX").string();
   if (::mkdtemp(socket_template.data()) == nullptr) Die("Could not create a socket directory");
   p.socket_dir = socket_template;
+  absl::StatusOr<plugins::SandboxSettings> sandbox = plugins::ParseSandboxSettings(worker.raw);
+  if (!sandbox.ok()) Die(std::string(sandbox.status().message()));
   absl::StatusOr<std::unique_ptr<plugins::PluginRegistry>> registry =
       plugins::PluginRegistry::Create(
           {.plugin_path = worker.plugin_path,
            .host_binary = (std::filesystem::path(worker.bin_dir) / "sluice-plugin-host").string(),
            .socket_dir = p.socket_dir,
-           .call_timeout = worker.plugin_call_timeout});
+           .call_timeout = worker.plugin_call_timeout,
+           .sandbox = *std::move(sandbox)});
   if (!registry.ok()) Die(std::string(registry.status().message()));
   p.registry = *std::move(registry);
 }

@@ -131,6 +131,8 @@ class ConnectServiceImpl final : public sluice::v1::ConnectService::Service {
                               sluice::v1::SetLoggerLevelResponse*) override;
 
   // GET /metrics (Prometheus), in connect_service_metrics.cc.
+  grpc::Status GetSandbox(grpc::ServerContext*, const sluice::v1::GetSandboxRequest*,
+                          sluice::v1::SandboxStatus*) override;
   grpc::Status GetMetrics(grpc::ServerContext*, const sluice::v1::GetMetricsRequest*,
                           sluice::v1::MetricsExposition*) override;
 

@@ -346,6 +346,12 @@ grpc::Status GuardedConnectService::GetMetrics(grpc::ServerContext* context,
                SLUICE_DELEGATE(GetMetrics));
 }
 
+grpc::Status GuardedConnectService::GetSandbox(grpc::ServerContext* context,
+                                               const v1::GetSandboxRequest* request,
+                                               v1::SandboxStatus* response) {
+  return Guard(context, {.need = Need::kAuthenticated}, SLUICE_DELEGATE(GetSandbox));
+}
+
 #undef SLUICE_DELEGATE
 
 }  // namespace sluice::api

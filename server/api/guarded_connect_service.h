@@ -78,6 +78,7 @@ class GuardedConnectService final : public sluice::v1::ConnectService::Service {
   SLUICE_GUARDED_RPC(GetLogger, GetLoggerRequest, sluice::v1::LoggerLevel)
   SLUICE_GUARDED_RPC(SetLoggerLevel, SetLoggerLevelRequest, sluice::v1::SetLoggerLevelResponse)
   SLUICE_GUARDED_RPC(GetMetrics, GetMetricsRequest, sluice::v1::MetricsExposition)
+  SLUICE_GUARDED_RPC(GetSandbox, GetSandboxRequest, sluice::v1::SandboxStatus)
 #undef SLUICE_GUARDED_RPC
 
  private:

@@ -682,6 +682,46 @@ ConfigDef FrameworkConfigDef(plugins::ConnectorType type) {
 
 namespace {
 
+// Sluice's sandbox policy (server/plugins/sandbox_policy.h): its keys are listed, in their own
+// group, only when the config sets one (a config written for Kafka Connect validates as there);
+// a declared path outside sluice.sandbox.paths.allowed is an error of its own key.
+void ValidateSandboxPolicy(const plugins::PluginRegistry& registry,
+                           const plugins::ConnectorPlugin& plugin, const ConfigMap& config,
+                           ValidatedConfig& out) {
+  plugins::PolicyErrors errors = registry.SandboxErrors(plugin, config);
+  const bool listed = std::any_of(config.begin(), config.end(), [](const auto& entry) {
+    return absl::StartsWith(entry.first, plugins::kSandboxPrefix);
+  });
+  if (listed) {
+    for (const ConfigKey& key : plugins::SandboxConfigKeys()) {
+      ValidationEntry entry;
+      entry.definition = key;
+      entry.value.name = key.name;
+      if (auto it = config.find(key.name); it != config.end()) entry.value.value = it->second;
+      if (auto it = errors.find(key.name); it != errors.end()) {
+        entry.value.errors = it->second;
+        errors.erase(it);
+      }
+      out.error_count += static_cast<int>(entry.value.errors.size());
+      out.entries.push_back(std::move(entry));
+    }
+    if (std::find(out.groups.begin(), out.groups.end(), "Sandbox") == out.groups.end()) {
+      out.groups.push_back("Sandbox");
+    }
+  }
+  for (auto& [name, messages] : errors) {
+    const std::string& key = name;
+    auto entry = std::find_if(out.entries.begin(), out.entries.end(),
+                              [&key](const ValidationEntry& e) { return e.value.name == key; });
+    if (entry == out.entries.end()) {
+      out.entries.push_back({std::nullopt, ConfigValueResult{.name = key}});
+      entry = std::prev(out.entries.end());
+    }
+    for (std::string& message : messages) entry->value.errors.push_back(std::move(message));
+    out.error_count += static_cast<int>(messages.size());
+  }
+}
+
 // ValidateConnectorConfig of a config whose variables are resolved.
 absl::StatusOr<ValidatedConfig> ValidateResolved(plugins::PluginRegistry& registry,
                                                  const config::WorkerConfig& worker,
@@ -888,6 +928,7 @@ absl::StatusOr<ValidatedConfig> ValidateResolved(plugins::PluginRegistry& regist
                                : ConverterConfigDef(resolved.name);
     if (def != nullptr) ValidateConverterSettings(config, property, *def, type, out);
   }
+  ValidateSandboxPolicy(registry, *plugin, config, out);
   return out;
 }
 

@@ -2,9 +2,14 @@
 
 #include <spdlog/spdlog.h>
 
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
+#include <filesystem>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "plugin-host/sandbox/environment.h"
 #include "sdk/cpp/wire/codec.h"
 #include "absl/strings/str_split.h"
 
@@ -27,29 +32,75 @@ absl::StatusOr<std::unique_ptr<PluginProcess>> PluginProcess::Start(
     return absl::InvalidArgumentError(
         "PluginProcessOptions needs host_binary, plugin_dir and socket_dir");
   }
+  const SandboxPolicy& policy = options.sandbox;
+  std::unique_ptr<PrivateDir> private_dir;
+  std::unique_ptr<HostCgroup> cgroup;
+  std::string socket_dir = options.socket_dir;
+  if (policy.full) {
+    std::string name_template = absl::StrCat(options.socket_dir, "/h-XXXXXX");
+    if (mkdtemp(name_template.data()) == nullptr) {
+      return absl::InternalError(absl::StrCat("Cannot make a private directory for ",
+                                              Description(options.label), " in ",
+                                              options.socket_dir, ": ", std::strerror(errno)));
+    }
+    private_dir = std::make_unique<PrivateDir>(name_template);
+    socket_dir = name_template;
+    if (options.support != nullptr) {
+      absl::StatusOr<std::unique_ptr<HostCgroup>> made = HostCgroup::Create(*options.support, policy);
+      if (!made.ok()) return made.status();
+      cgroup = *std::move(made);
+    }
+  }
   std::vector<std::string> argv = {options.host_binary, "--plugin-dir", options.plugin_dir,
-                                   "--socket-dir", options.socket_dir};
+                                   "--socket-dir", socket_dir};
   if (!options.label.empty()) {
     argv.push_back("--label");
     argv.push_back(options.label);
   }
-  for (const auto& [flag, value] : {std::pair{"--limit-memory-bytes", options.limits.memory_bytes},
-                                    std::pair{"--limit-cpu-seconds", options.limits.cpu_seconds},
-                                    std::pair{"--limit-open-files", options.limits.open_files}}) {
+  // Without the full sandbox, a memory ceiling can only be an address-space limit.
+  for (const auto& [flag, value] :
+       {std::pair{"--limit-memory-bytes", policy.full ? 0 : policy.memory_bytes},
+        std::pair{"--limit-cpu-seconds", policy.cpu_seconds},
+        std::pair{"--limit-open-files", options.open_files}}) {
     if (value > 0) {
       argv.push_back(flag);
       argv.push_back(absl::StrCat(value));
     }
   }
+  if (policy.full) {
+    argv.insert(argv.end(), {"--sandbox", "--hide", options.socket_dir});
+    for (const auto& [on, flag] : {std::pair{policy.network, "--network"},
+                                   std::pair{!policy.namespaces, "--no-namespaces"},
+                                   std::pair{!policy.landlock, "--no-landlock"},
+                                   std::pair{!policy.seccomp, "--no-seccomp"}}) {
+      if (on) argv.push_back(flag);
+    }
+    for (const std::string& path : policy.read_paths) argv.insert(argv.end(), {"--read", path});
+    for (const std::string& path : policy.write_paths) argv.insert(argv.end(), {"--write", path});
+    for (const std::string& path : policy.write_dirs) {
+      argv.insert(argv.end(), {"--write-dir", path});
+    }
+    if (cgroup != nullptr) {
+      for (const auto& [controller, dir] : cgroup->dirs()) {
+        argv.insert(argv.end(), {"--cgroup", absl::StrCat(controller, "=", dir)});
+      }
+    }
+  }
+  // The host starts with the plugin's environment, not the worker's: even /proc/<pid>/environ
+  // of the host shows nothing of the worker's.
+  std::vector<std::string> env = plugin_host::EnvironmentStrings(plugin_host::ScrubbedEnvironment(
+      plugin_host::CurrentEnvironment(), options.plugin_dir,
+      policy.full ? absl::StrCat(socket_dir, "/tmp") : ""));
   absl::StatusOr<std::unique_ptr<process::ChildProcess>> child =
       process::ChildProcess::Start({.argv = std::move(argv),
                                     .description = Description(options.label),
                                     .handshake_prefix = kHandshakePrefix,
                                     .handshake_timeout = options.handshake_timeout,
-                                    .destroy_grace = options.destroy_grace});
+                                    .destroy_grace = options.destroy_grace,
+                                    .env = std::move(env)});
   if (!child.ok()) return child.status();
-  auto process =
-      std::unique_ptr<PluginProcess>(new PluginProcess(std::move(options), *std::move(child)));
+  auto process = std::unique_ptr<PluginProcess>(new PluginProcess(
+      std::move(options), std::move(cgroup), std::move(private_dir), *std::move(child)));
   const std::string& handshake = process->child_->handshake();
   std::string who = absl::StrCat(Description(process->options_.label), " (pid ", process->pid(),
                                  ")");
@@ -72,6 +123,11 @@ absl::StatusOr<std::unique_ptr<PluginProcess>> PluginProcess::Start(
   process->stub_ = pb::Plugin::NewStub(process->channel_);
   spdlog::info("{} serves the plugin protocol on {}", who, process->socket_path_);
   return process;
+}
+
+PrivateDir::~PrivateDir() {
+  std::error_code ec;
+  std::filesystem::remove_all(path_, ec);
 }
 
 PluginProcess::~PluginProcess() = default;  // ChildProcess closes stdin, waits, kills, reaps

@@ -41,6 +41,8 @@
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
+#include "server/plugins/cgroups.h"
+#include "server/plugins/sandbox_policy.h"
 #include "server/process/child_process.h"
 #include "sluice/plugin/v1/plugin.grpc.pb.h"
 
@@ -48,9 +50,10 @@ namespace sluice::plugins {
 
 inline constexpr int kPluginProtocolVersion = 1;
 
-// Ceilings the host's sandbox puts on it and everything it starts (setrlimit; 0: none beyond
-// the sandbox's defaults). memory_bytes caps the address space (RLIMIT_AS), so it must leave
-// room for the host's thread stacks and its gRPC runtime (about 200 MiB of address space).
+// A tenant's ceilings on its connectors' hosts (access_control.h; 0: none). In the full sandbox
+// memory_bytes caps the host's memory cgroup; with only the minimal sandbox
+// (sluice.sandbox.enabled=false) it caps the address space (RLIMIT_AS), which must leave room
+// for the host's thread stacks and its gRPC runtime (about 200 MiB of address space).
 struct SandboxLimits {
   int64_t memory_bytes = 0;
   int64_t cpu_seconds = 0;  // RLIMIT_CPU: SIGXCPU, then SIGKILL, past it
@@ -64,7 +67,12 @@ struct PluginProcessOptions {
   std::string plugin_dir;   // directory holding sluice-plugin.json
   std::string socket_dir;   // private directory (0700) for the unix socket
   std::string label;        // e.g. the connector name, for logs and the trace
-  SandboxLimits limits;
+  int64_t open_files = 0;   // RLIMIT_NOFILE ceiling (0: the sandbox's own cap)
+  // The host's sandbox (sandbox_policy.h). With policy.full, the host gets a private directory
+  // of its own under socket_dir (its socket and temporary files; removed when it ends), its
+  // cgroups when `support` offers controllers, and socket_dir is hidden from it.
+  SandboxPolicy sandbox;
+  const SandboxSupport* support = nullptr;
   absl::Duration handshake_timeout = absl::Seconds(10);
   // How long the destructor waits, after closing the host's stdin, before SIGKILL.
   absl::Duration destroy_grace = absl::Seconds(2);
@@ -73,6 +81,17 @@ struct PluginProcessOptions {
 // How a host ended; Describe() reads "Plugin host for connector 'x' (pid N) was killed by
 // signal 11 (Segmentation fault). Last lines of its stderr: ...".
 using ExitInfo = process::ExitInfo;
+
+// A directory removed with everything in it when destroyed.
+class PrivateDir {
+ public:
+  explicit PrivateDir(std::string path) : path_(std::move(path)) {}
+  ~PrivateDir();
+  const std::string& path() const { return path_; }
+
+ private:
+  const std::string path_;
+};
 
 class PluginProcess {
  public:
@@ -106,10 +125,18 @@ class PluginProcess {
   void CloseStdin() { child_->CloseStdin(); }
 
  private:
-  PluginProcess(PluginProcessOptions options, std::unique_ptr<process::ChildProcess> child)
-      : options_(std::move(options)), child_(std::move(child)) {}
+  PluginProcess(PluginProcessOptions options, std::unique_ptr<HostCgroup> cgroup,
+                std::unique_ptr<PrivateDir> private_dir,
+                std::unique_ptr<process::ChildProcess> child)
+      : options_(std::move(options)),
+        private_dir_(std::move(private_dir)),
+        cgroup_(std::move(cgroup)),
+        child_(std::move(child)) {}
 
   const PluginProcessOptions options_;
+  // Declared before child_: they go after it, once the host is reaped.
+  std::unique_ptr<PrivateDir> private_dir_;
+  std::unique_ptr<HostCgroup> cgroup_;
   std::unique_ptr<process::ChildProcess> child_;
   std::string socket_path_;
   std::shared_ptr<grpc::Channel> channel_;

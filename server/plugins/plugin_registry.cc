@@ -10,6 +10,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "plugin-host/manifest.h"
 #include "sdk/cpp/wire/codec.h"
 #include "sluice/sdk/internal/check.h"
 
@@ -79,6 +80,7 @@ absl::StatusOr<std::unique_ptr<PluginRegistry>> PluginRegistry::Create(Options o
     std::sort(children.begin(), children.end());
     dirs.insert(dirs.end(), children.begin(), children.end());
   }
+  registry->ProbeSandbox();
   for (const std::string& dir : dirs) {
     if (absl::Status s = registry->Describe(dir); !s.ok()) {
       spdlog::error("Skipping plugin {}: {}", dir, std::string(s.message()));
@@ -122,7 +124,58 @@ PluginRegistry::~PluginRegistry() {
     absl::MutexLock lock(&host->mu);
     // A host replaced after a timeout leaves an empty entry.
     if (host->process != nullptr) host->process->Stop(absl::Seconds(2));
+    host->process.reset();
   }
+  RemoveCgroupBases(support_);
+}
+
+void PluginRegistry::ProbeSandbox() {
+  if (!options_.sandbox.enabled) {
+    spdlog::warn("Sandbox: sluice.sandbox.enabled=false: plugin hosts run without namespaces, "
+                 "Landlock, seccomp or cgroups");
+    return;
+  }
+  absl::StatusOr<std::unique_ptr<process::ChildProcess>> probe = process::ChildProcess::Start(
+      {.argv = {options_.host_binary, "--probe"},
+       .description = "The plugin host's sandbox probe",
+       .handshake_prefix = "{",
+       .handshake_timeout = absl::Seconds(10)});
+  absl::StatusOr<SandboxSupport> support =
+      probe.ok() ? ParseProbe((*probe)->handshake()) : probe.status();
+  if (!support.ok()) {
+    spdlog::error("Sandbox: cannot probe this machine ({}); assuming no kernel isolation",
+                  std::string(support.status().message()));
+    support = SandboxSupport{};
+  }
+  support_ = *std::move(support);
+  DetectCgroups(support_);
+  std::vector<std::string> missing = support_.Missing();
+  if (missing.empty()) {
+    spdlog::info("Sandbox: namespaces, Landlock (ABI {}), seccomp and cgroups are all available",
+                 support_.landlock_abi);
+    return;
+  }
+  for (const std::string& line : missing) {
+    spdlog::warn("SANDBOX PROTECTION MISSING on this machine: {}", line);
+  }
+}
+
+PluginProcessOptions PluginRegistry::HostOptions(const std::string& plugin_dir,
+                                                 const std::string& label,
+                                                 SandboxPolicy policy) const {
+  return {.host_binary = options_.host_binary,
+          .plugin_dir = plugin_dir,
+          .socket_dir = options_.socket_dir,
+          .label = label,
+          .sandbox = std::move(policy),
+          .support = &support_};
+}
+
+PolicyErrors PluginRegistry::SandboxErrors(const ConnectorPlugin& plugin,
+                                           const ConfigMap& config) const {
+  PolicyErrors errors;
+  (void)ResolvePolicy(options_.sandbox, support_, {}, plugin.path_keys, config, errors);
+  return errors;
 }
 
 PluginRegistry::ValidationHost& PluginRegistry::ValidationHostOf(
@@ -133,11 +186,10 @@ PluginRegistry::ValidationHost& PluginRegistry::ValidationHostOf(
 }
 
 absl::Status PluginRegistry::Describe(const std::string& plugin_dir) {
-  absl::StatusOr<std::unique_ptr<PluginProcess>> host =
-      PluginProcess::Start({.host_binary = options_.host_binary,
-                            .plugin_dir = plugin_dir,
-                            .socket_dir = options_.socket_dir,
-                            .label = ""});
+  absl::StatusOr<plugin_host::PluginManifest> manifest = plugin_host::ReadManifest(plugin_dir);
+  if (!manifest.ok()) return manifest.status();
+  absl::StatusOr<std::unique_ptr<PluginProcess>> host = PluginProcess::Start(
+      HostOptions(plugin_dir, "", DefaultPolicy(options_.sandbox, support_)));
   if (!host.ok()) return host.status();
   std::set<std::string> capabilities;
   if (absl::Status s = Handshake(**host, options_.call_timeout, &capabilities); !s.ok()) return s;
@@ -164,6 +216,13 @@ absl::Status PluginRegistry::Describe(const std::string& plugin_dir) {
     }
     plugin.plugin_name = response.plugin_name();
     plugin.plugin_dir = plugin_dir;
+    // The manifest names a class by its full name or an alias.
+    for (const auto& [name, keys] : manifest->sandbox.path_keys) {
+      if (name == plugin.class_name ||
+          std::find(plugin.aliases.begin(), plugin.aliases.end(), name) != plugin.aliases.end()) {
+        plugin.path_keys.insert(keys.begin(), keys.end());
+      }
+    }
     spdlog::info("Plugin {} ({}): {} connector {} version {}", response.plugin_name(), plugin_dir,
                  ConnectorTypeName(plugin.type), plugin.class_name, plugin.version);
     connectors_.push_back(std::move(plugin));
@@ -230,11 +289,8 @@ absl::StatusOr<std::vector<ConfigValueResult>> PluginRegistry::Validate(
 absl::StatusOr<PluginProcess*> PluginRegistry::StartedLocked(ValidationHost& host,
                                                              const std::string& plugin_dir) {
   if (host.process == nullptr || host.process->exit_info().has_value()) {
-    absl::StatusOr<std::unique_ptr<PluginProcess>> fresh =
-        PluginProcess::Start({.host_binary = options_.host_binary,
-                              .plugin_dir = plugin_dir,
-                              .socket_dir = options_.socket_dir,
-                              .label = ""});
+    absl::StatusOr<std::unique_ptr<PluginProcess>> fresh = PluginProcess::Start(
+        HostOptions(plugin_dir, "", DefaultPolicy(options_.sandbox, support_)));
     if (!fresh.ok()) return fresh.status();
     std::set<std::string> capabilities;
     if (absl::Status s = Handshake(**fresh, options_.call_timeout, &capabilities); !s.ok()) {
@@ -316,13 +372,26 @@ absl::StatusOr<bool> PluginRegistry::AlterOffsets(const ConnectorPlugin& plugin,
 }
 
 absl::StatusOr<std::unique_ptr<PluginProcess>> PluginRegistry::StartHost(
-    const ConnectorPlugin& plugin, const std::string& label, SandboxLimits limits) {
+    const ConnectorPlugin& plugin, const std::string& label, const ConfigMap& config,
+    SandboxLimits limits) {
+  PolicyErrors errors;
+  SandboxPolicy policy = ResolvePolicy(
+      options_.sandbox, support_,
+      {.memory_bytes = limits.memory_bytes, .cpu_seconds = limits.cpu_seconds}, plugin.path_keys,
+      config, errors);
+  if (!errors.empty()) {
+    std::vector<std::string> lines;
+    for (const auto& [key, messages] : errors) {
+      for (const std::string& message : messages) lines.push_back(message);
+    }
+    return absl::FailedPreconditionError(
+        absl::StrCat("The connector's sandbox policy cannot be applied: ",
+                     absl::StrJoin(lines, "; ")));
+  }
+  PluginProcessOptions host_options = HostOptions(plugin.plugin_dir, label, std::move(policy));
+  host_options.open_files = limits.open_files;
   absl::StatusOr<std::unique_ptr<PluginProcess>> host =
-      PluginProcess::Start({.host_binary = options_.host_binary,
-                            .plugin_dir = plugin.plugin_dir,
-                            .socket_dir = options_.socket_dir,
-                            .label = label,
-                            .limits = limits});
+      PluginProcess::Start(std::move(host_options));
   if (!host.ok()) return host.status();
   if (absl::Status s = Handshake(**host, options_.call_timeout); !s.ok()) return s;
   return host;

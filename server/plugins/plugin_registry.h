@@ -39,6 +39,9 @@ struct ConnectorPlugin {
   std::vector<ConfigKey> config;  // the connector's own keys, in definition order
   std::string plugin_name;
   std::string plugin_dir;
+  // Config keys whose values are paths the connector reads (false) or writes (true): the
+  // manifest's sandbox.paths for this class; the sandbox grants exactly those.
+  PathKeys path_keys;
 };
 
 class PluginRegistry {
@@ -48,6 +51,9 @@ class PluginRegistry {
     std::string host_binary;
     std::string socket_dir;
     absl::Duration call_timeout = absl::Seconds(30);
+    // sluice.sandbox.*; with `enabled`, Create probes what the machine offers (the host's
+    // --probe, the cgroups) and logs each protection that is missing.
+    SandboxSettings sandbox;
   };
 
   // Scans and describes. Fails only for a plugin.path entry that does not exist.
@@ -84,15 +90,29 @@ class PluginRegistry {
                                         const std::string& connector_name,
                                         const ConfigMap& config, const SinkOffsetChanges& offsets);
 
-  // Starts a dedicated host for one connector of `plugin` and completes the handshake.
+  // Starts a dedicated host for one connector of `plugin` with `config` (resolved) and
+  // completes the handshake. The host's sandbox follows the connector's policy
+  // (sandbox_policy.h) within the tenant's `limits`; FailedPrecondition naming each problem when
+  // the policy asks for more than its ceilings or for what this machine cannot enforce.
   absl::StatusOr<std::unique_ptr<PluginProcess>> StartHost(const ConnectorPlugin& plugin,
                                                            const std::string& label,
+                                                           const ConfigMap& config = {},
                                                            SandboxLimits limits = {});
+
+  // The errors of `config`'s sandbox policy, by key (validate shows them).
+  PolicyErrors SandboxErrors(const ConnectorPlugin& plugin, const ConfigMap& config) const;
+  // What this machine enforces (GET /sluice/sandbox).
+  const SandboxSupport& sandbox_support() const { return support_; }
 
   const Options& options() const { return options_; }
 
  private:
   explicit PluginRegistry(Options options) : options_(std::move(options)) {}
+  // Probes the machine (sandbox enabled) and fills support_.
+  void ProbeSandbox();
+  // Options for a host of `plugin_dir` under `policy`.
+  PluginProcessOptions HostOptions(const std::string& plugin_dir, const std::string& label,
+                                   SandboxPolicy policy) const;
   absl::Status Describe(const std::string& plugin_dir);
   // One validation host per plugin directory, with the capabilities its handshake named. Each
   // serves one call at a time, under its own lock: a plugin stuck in a call holds up only
@@ -113,6 +133,7 @@ class PluginRegistry {
                                     sluice::plugin::v1::AlterOffsetsRequest request);
 
   const Options options_;
+  SandboxSupport support_;                   // immutable after Create
   std::vector<ConnectorPlugin> connectors_;  // immutable after Create
   std::map<std::string, size_t, std::less<>> by_name_;  // every accepted name -> index
 

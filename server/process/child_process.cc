@@ -105,8 +105,14 @@ absl::StatusOr<std::unique_ptr<ChildProcess>> ChildProcess::Start(ChildProcessOp
   for (std::string& arg : args) argv.push_back(arg.data());
   argv.push_back(nullptr);
 
+  std::vector<std::string> env_strings = options.env.value_or(std::vector<std::string>());
+  std::vector<char*> envp;
+  for (std::string& entry : env_strings) envp.push_back(entry.data());
+  envp.push_back(nullptr);
+
   pid_t pid = 0;
-  int spawned = posix_spawn(&pid, args[0].c_str(), &actions, &attr, argv.data(), environ);
+  int spawned = posix_spawn(&pid, args[0].c_str(), &actions, &attr, argv.data(),
+                            options.env.has_value() ? envp.data() : environ);
   posix_spawn_file_actions_destroy(&actions);
   posix_spawnattr_destroy(&attr);
   if (spawned != 0) {

@@ -39,6 +39,8 @@ struct ChildProcessOptions {
   std::string handshake_prefix;
   absl::Duration handshake_timeout = absl::Seconds(10);
   absl::Duration destroy_grace = absl::Seconds(2);
+  // "NAME=value" strings: the child's whole environment. Unset: the worker's.
+  std::optional<std::vector<std::string>> env;
 };
 
 struct ExitInfo {

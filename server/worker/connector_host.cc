@@ -144,10 +144,9 @@ class PluginConnectorHost final : public ConnectorHost {
 }  // namespace
 
 absl::StatusOr<std::unique_ptr<ConnectorHost>> PluginConnectorHosts::Start(
-    const plugins::ConnectorPlugin& plugin, const std::string& name) {
-  absl::StatusOr<std::unique_ptr<plugins::PluginProcess>> process =
-      registry_->StartHost(plugin, name,
-                           limits_of_ ? limits_of_(name) : plugins::SandboxLimits{});
+    const plugins::ConnectorPlugin& plugin, const std::string& name, const ConfigMap& config) {
+  absl::StatusOr<std::unique_ptr<plugins::PluginProcess>> process = registry_->StartHost(
+      plugin, name, config, limits_of_ ? limits_of_(name) : plugins::SandboxLimits{});
   if (!process.ok()) return process.status();
   return std::make_unique<PluginConnectorHost>(*std::move(process));
 }

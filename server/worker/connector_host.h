@@ -85,9 +85,11 @@ class ConnectorHost {
 class ConnectorHosts {
  public:
   virtual ~ConnectorHosts() = default;
-  // A host for connector `name` of `plugin`, ready for calls.
+  // A host for connector `name` of `plugin` with `config` (resolved; its sandbox policy comes
+  // from it), ready for calls.
   virtual absl::StatusOr<std::unique_ptr<ConnectorHost>> Start(
-      const plugins::ConnectorPlugin& plugin, const std::string& name) = 0;
+      const plugins::ConnectorPlugin& plugin, const std::string& name,
+      const ConfigMap& config) = 0;
 };
 
 // The real hosts: sluice-plugin-host processes started by the plugin registry, spoken to over
@@ -101,7 +103,8 @@ class PluginConnectorHosts final : public ConnectorHosts {
       std::function<plugins::SandboxLimits(const std::string& connector)> limits_of = nullptr)
       : registry_(registry), limits_of_(std::move(limits_of)) {}
   absl::StatusOr<std::unique_ptr<ConnectorHost>> Start(const plugins::ConnectorPlugin& plugin,
-                                                       const std::string& name) override;
+                                                       const std::string& name,
+                                                       const ConfigMap& config) override;
 
  private:
   plugins::PluginRegistry* const registry_;

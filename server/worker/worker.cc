@@ -48,7 +48,8 @@ absl::Status Worker::StartConnectorHost(const std::string& name, const ConfigMap
     options_.listener->OnConnectorFailed(name, std::string(parsed.status().message()));
     return parsed.status();
   }
-  absl::StatusOr<std::unique_ptr<ConnectorHost>> host = options_.hosts->Start(*plugin, name);
+  absl::StatusOr<std::unique_ptr<ConnectorHost>> host =
+      options_.hosts->Start(*plugin, name, *resolved);
   if (!host.ok()) {
     const std::string message =
         absl::StrCat("Could not start the plugin host: ", host.status().message());

@@ -53,7 +53,7 @@ FakeConnectorScript FakeConnectorHosts::ScriptOf(const std::string& name) {
 }
 
 absl::StatusOr<std::unique_ptr<ConnectorHost>> FakeConnectorHosts::Start(
-    const plugins::ConnectorPlugin& plugin, const std::string& name) {
+    const plugins::ConnectorPlugin& plugin, const std::string& name, const ConfigMap& config) {
   FakeConnectorScript script = ScriptOf(name);
   if (!script.host_start.ok()) return script.host_start;
   auto host = std::make_unique<FakeConnectorHost>(this, name);

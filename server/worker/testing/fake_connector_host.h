@@ -37,7 +37,8 @@ class FakeConnectorHosts final : public ConnectorHosts {
   // The script for connector `name` (default: everything succeeds, one task).
   void Script(const std::string& name, FakeConnectorScript script) ABSL_LOCKS_EXCLUDED(mu_);
   absl::StatusOr<std::unique_ptr<ConnectorHost>> Start(const plugins::ConnectorPlugin& plugin,
-                                                       const std::string& name) override
+                                                       const std::string& name,
+                                                       const ConfigMap& config) override
       ABSL_LOCKS_EXCLUDED(mu_);
 
   // The last host started for `name` (null when none or it was destroyed).

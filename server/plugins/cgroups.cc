@@ -1,0 +1,234 @@
+#include "server/plugins/cgroups.h"
+
+#include <signal.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <atomic>
+#include <cerrno>
+#include <chrono>
+#include <cmath>
+#include <cstring>
+#include <fstream>
+#include <map>
+#include <sstream>
+#include <thread>
+
+#include <spdlog/spdlog.h>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+
+namespace sluice::plugins {
+namespace {
+
+constexpr const char* kControllers[] = {"memory", "cpu", "pids"};
+
+std::string ReadText(const std::string& path) {
+  std::ifstream in(path);
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+bool WriteText(const std::string& path, const std::string& text) {
+  std::ofstream out(path);
+  out << text;
+  out.flush();
+  return static_cast<bool>(out);
+}
+
+std::string Trimmed(const std::string& text) {
+  return std::string(absl::StripAsciiWhitespace(text));
+}
+
+bool MakeDir(const std::string& path) { return mkdir(path.c_str(), 0755) == 0 || errno == EEXIST; }
+
+bool HasWord(absl::string_view list, absl::string_view word, char sep) {
+  for (absl::string_view item : absl::StrSplit(list, sep)) {
+    if (item == word) return true;
+  }
+  return false;
+}
+
+CgroupController* ControllerOf(SandboxSupport& support, absl::string_view name) {
+  if (name == "memory") return &support.memory;
+  if (name == "cpu") return &support.cpu;
+  return &support.pids;
+}
+
+std::atomic<int> next_host{0};
+
+}  // namespace
+
+void DetectCgroups(SandboxSupport& support, const std::string& proc_self,
+                   const std::string& root) {
+  // /proc/self/cgroup: "7:memory:/a/b", "0::/a" (v2).
+  std::map<std::string, std::string> v1_paths;
+  std::string v2_path;
+  bool has_v2 = false;
+  for (absl::string_view line : absl::StrSplit(ReadText(proc_self + "/cgroup"), '\n')) {
+    std::vector<std::string> parts = absl::StrSplit(line, absl::MaxSplits(':', 2));
+    if (parts.size() != 3) continue;
+    if (parts[0] == "0" && parts[1].empty()) {
+      v2_path = parts[2];
+      has_v2 = true;
+      continue;
+    }
+    for (absl::string_view controller : absl::StrSplit(parts[1], ',')) {
+      v1_paths[std::string(controller)] = parts[2];
+    }
+  }
+  // /proc/self/mountinfo: "id parent dev root mountpoint opts ... - fstype source superopts".
+  std::map<std::string, std::pair<std::string, std::string>> v1_mounts;  // controller -> root, mp
+  std::string v2_mount;
+  std::string v2_root = "/";
+  for (absl::string_view line : absl::StrSplit(ReadText(proc_self + "/mountinfo"), '\n')) {
+    std::vector<std::string> fields = absl::StrSplit(line, ' ');
+    auto dash = std::find(fields.begin(), fields.end(), "-");
+    if (fields.size() < 5 || dash == fields.end() || std::distance(dash, fields.end()) < 4) {
+      continue;
+    }
+    const std::string& fstype = *(dash + 1);
+    const std::string& super_options = *(dash + 3);
+    if (fstype == "cgroup2") {
+      v2_mount = fields[4];
+      v2_root = fields[3];
+    } else if (fstype == "cgroup") {
+      for (const char* controller : kControllers) {
+        if (HasWord(super_options, controller, ',')) {
+          v1_mounts[controller] = {fields[3], fields[4]};
+        }
+      }
+    }
+  }
+  // The worker's own cgroup directory, from a mount's root and the path /proc/self/cgroup names.
+  auto own_dir = [&root](const std::string& mount_root, const std::string& mountpoint,
+                         std::string path) {
+    if (mount_root != "/" && path.compare(0, mount_root.size(), mount_root) == 0) {
+      path = path.substr(mount_root.size());
+    }
+    if (path == "/") path.clear();
+    return absl::StrCat(root, mountpoint, path);
+  };
+  const std::string base_name = absl::StrCat("sluice-", getpid());
+  for (const char* name : kControllers) {
+    CgroupController* controller = ControllerOf(support, name);
+    *controller = {};
+    if (auto mount = v1_mounts.find(name); mount != v1_mounts.end() && v1_paths.contains(name)) {
+      std::string dir = own_dir(mount->second.first, mount->second.second, v1_paths[name]);
+      std::string base = absl::StrCat(dir, "/", base_name);
+      if (MakeDir(base)) {
+        *controller = {.version = 1, .base_dir = base};
+      } else {
+        spdlog::warn("sandbox: cannot make the cgroup {}: {}", base, std::strerror(errno));
+      }
+      continue;
+    }
+    if (!has_v2 || v2_mount.empty()) continue;
+    std::string dir = own_dir(v2_root, v2_mount, v2_path);
+    if (!HasWord(Trimmed(ReadText(dir + "/cgroup.controllers")), name, ' ')) continue;
+    // A v2 cgroup hands controllers to its children only when it holds no process itself
+    // (the root excepted): enable them for sluice-<pid>, whose children are the hosts.
+    std::string base = absl::StrCat(dir, "/", base_name);
+    std::string enable = absl::StrCat("+", name);
+    if (!MakeDir(base) ||
+        (!HasWord(Trimmed(ReadText(dir + "/cgroup.subtree_control")), name, ' ') &&
+                           !WriteText(dir + "/cgroup.subtree_control", enable)) ||
+        !WriteText(base + "/cgroup.subtree_control", enable)) {
+      spdlog::warn("sandbox: cannot delegate the cgroup v2 {} controller below {}: {}", name,
+                   dir, std::strerror(errno));
+      continue;
+    }
+    *controller = {.version = 2, .base_dir = base};
+  }
+}
+
+void RemoveCgroupBases(const SandboxSupport& support) {
+  for (const CgroupController* c : {&support.memory, &support.cpu, &support.pids}) {
+    if (c->version != 0) rmdir(c->base_dir.c_str());
+  }
+}
+
+absl::StatusOr<std::unique_ptr<HostCgroup>> HostCgroup::Create(const SandboxSupport& support,
+                                                               const SandboxPolicy& policy) {
+  auto cgroup = std::unique_ptr<HostCgroup>(new HostCgroup());
+  const std::string name = absl::StrCat("host-", next_host.fetch_add(1));
+  std::string unified;
+  auto dir_for = [&](const CgroupController& c, const char* controller) -> std::string {
+    if (c.version == 2) {
+      if (unified.empty()) {
+        unified = absl::StrCat(c.base_dir, "/", name);
+        if (!MakeDir(unified)) return "";
+        cgroup->dirs_.emplace_back("unified", unified);
+      }
+      return unified;
+    }
+    std::string dir = absl::StrCat(c.base_dir, "/", name);
+    if (!MakeDir(dir)) return "";
+    cgroup->dirs_.emplace_back(controller, dir);
+    return dir;
+  };
+  auto fail = [](const std::string& what) {
+    return absl::InternalError(absl::StrCat("sandbox: ", what, ": ", std::strerror(errno)));
+  };
+  if (support.memory.version != 0) {
+    std::string dir = dir_for(support.memory, "memory");
+    if (dir.empty()) return fail("cannot make a memory cgroup");
+    if (policy.memory_bytes > 0) {
+      const std::string limit = absl::StrCat(policy.memory_bytes);
+      if (support.memory.version == 1) {
+        if (!WriteText(dir + "/memory.limit_in_bytes", limit)) return fail("memory.limit_in_bytes");
+        // Swap counts against the limit too, where swap accounting exists.
+        if (access((dir + "/memory.memsw.limit_in_bytes").c_str(), F_OK) == 0) {
+          (void)WriteText(dir + "/memory.memsw.limit_in_bytes", limit);
+        }
+      } else {
+        if (!WriteText(dir + "/memory.max", limit)) return fail("memory.max");
+        (void)WriteText(dir + "/memory.swap.max", "0");
+      }
+    }
+  }
+  if (support.pids.version != 0) {
+    std::string dir = dir_for(support.pids, "pids");
+    if (dir.empty()) return fail("cannot make a pids cgroup");
+    if (policy.processes > 0 && !WriteText(dir + "/pids.max", absl::StrCat(policy.processes))) {
+      return fail("pids.max");
+    }
+  }
+  if (support.cpu.version != 0 && policy.cpu_cores > 0) {
+    std::string dir = dir_for(support.cpu, "cpu");
+    if (dir.empty()) return fail("cannot make a cpu cgroup");
+    constexpr int64_t kPeriodUs = 100000;
+    const int64_t quota = std::max<int64_t>(1000, std::llround(policy.cpu_cores * kPeriodUs));
+    if (support.cpu.version == 1) {
+      if (!WriteText(dir + "/cpu.cfs_period_us", absl::StrCat(kPeriodUs)) ||
+          !WriteText(dir + "/cpu.cfs_quota_us", absl::StrCat(quota))) {
+        return fail("cpu.cfs_quota_us");
+      }
+    } else if (!WriteText(dir + "/cpu.max", absl::StrCat(quota, " ", kPeriodUs))) {
+      return fail("cpu.max");
+    }
+  }
+  return cgroup;
+}
+
+HostCgroup::~HostCgroup() {
+  // The host's pid namespace ends with it, but its processes may still be on their way out.
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(2);
+  for (const auto& [controller, dir] : dirs_) {
+    while (rmdir(dir.c_str()) != 0 && errno == EBUSY &&
+           std::chrono::steady_clock::now() < deadline) {
+      for (absl::string_view pid_text : absl::StrSplit(ReadText(dir + "/cgroup.procs"), '\n')) {
+        pid_t pid = 0;
+        if (absl::SimpleAtoi(pid_text, &pid) && pid > 0) kill(pid, SIGKILL);
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+  }
+}
+
+}  // namespace sluice::plugins
