@@ -7,6 +7,7 @@
 #include <signal.h>
 #include <spdlog/spdlog.h>
 #include <stdlib.h>
+#include <sys/inotify.h>
 #include <sys/mount.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
@@ -15,6 +16,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
@@ -23,6 +25,7 @@
 #include <sstream>
 #include <string_view>
 #include <tuple>
+#include <utility>
 #include <vector>
 
 #include "absl/strings/ascii.h"
@@ -285,8 +288,47 @@ CgroupFiles FilesOf(const std::vector<CgroupDir>& cgroups) {
   return files;
 }
 
+// Files to write that the sandbox made before the plugin ran (Landlock rules name existing
+// paths). One the plugin never opened is removed when the host ends, so that a task that failed
+// before it started leaves no file behind, as in Kafka Connect, where the task makes its file.
+struct MadeFiles {
+  int inotify_fd = -1;
+  std::vector<std::pair<int, std::string>> watches;  // watch descriptor, path
+};
+
+// Reads the events queued on `made`; returns the watch descriptors that saw an open.
+std::vector<int> DrainOpens(const MadeFiles& made) {
+  std::vector<int> opened;
+  if (made.inotify_fd < 0) return opened;
+  alignas(inotify_event) char buffer[4096];
+  while (true) {
+    ssize_t n = read(made.inotify_fd, buffer, sizeof(buffer));
+    if (n <= 0) break;
+    for (ssize_t at = 0; at < n;) {
+      const auto* event = reinterpret_cast<const inotify_event*>(buffer + at);
+      if (event->mask & IN_OPEN) opened.push_back(event->wd);
+      at += static_cast<ssize_t>(sizeof(inotify_event) + event->len);
+    }
+  }
+  return opened;
+}
+
+void RemoveUnopened(const MadeFiles& made) {
+  if (made.inotify_fd < 0) return;
+  const std::vector<int> opened = DrainOpens(made);
+  for (const auto& [wd, path] : made.watches) {
+    if (std::find(opened.begin(), opened.end(), wd) != opened.end()) continue;
+    struct stat st = {};
+    if (stat(path.c_str(), &st) == 0 && S_ISREG(st.st_mode) && st.st_size == 0) {
+      unlink(path.c_str());
+    }
+  }
+  close(made.inotify_fd);
+}
+
 // Runs in the parent, outside the sandbox, until the child ends; then exits as it did.
-[[noreturn]] void Supervise(pid_t child, int sock, const SandboxOptions& options) {
+[[noreturn]] void Supervise(pid_t child, int sock, const SandboxOptions& options,
+                             const MadeFiles& made) {
   const CgroupFiles files = FilesOf(options.cgroups);
   const int64_t memory_limit = files.memory_limit.empty() ? -1 : ReadNumber(files.memory_limit);
   const int64_t pids_limit = files.pids_events.empty() ? -1 : ReadNumber(files.pids_limit);
@@ -319,6 +361,9 @@ CgroupFiles FilesOf(const std::vector<CgroupDir>& cgroups) {
       if (fd >= 0) notify_fd = fd;
       close(sock);
       sock = -1;
+      // The child has set up its sandbox (opening the paths its rules name); what opens the
+      // made files from now on is the plugin.
+      (void)DrainOpens(made);
     }
     if (fds[2].revents & POLLIN) {
       absl::StatusOr<std::string> call = ReceiveDeniedSyscall(notify_fd, [&](const std::string& name) {
@@ -355,6 +400,7 @@ CgroupFiles FilesOf(const std::vector<CgroupDir>& cgroups) {
     spdlog::error("sandbox: CPU time limit of {} s exceeded; the plugin was killed",
                   options.cpu_seconds);
   }
+  RemoveUnopened(made);
   spdlog::default_logger()->flush();
   if (WIFSIGNALED(status)) {
     int sig = WTERMSIG(status);
@@ -372,9 +418,16 @@ CgroupFiles FilesOf(const std::vector<CgroupDir>& cgroups) {
 absl::Status EnterFull(const SandboxOptions& options) {
   // A file or directory to write that does not exist yet is made now, while the host may still
   // create them (the connector would at its start anyway); Landlock rules name existing paths.
+  // The supervisor removes a made file the plugin never opened (MadeFiles).
+  MadeFiles made;
   for (const std::string& path : options.write_paths) {
-    int fd = open(path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0666);
-    if (fd >= 0) close(fd);
+    int fd = open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
+    if (fd < 0) continue;  // it exists (or cannot be made: the plugin's own open says why)
+    close(fd);
+    if (made.inotify_fd < 0) made.inotify_fd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
+    if (made.inotify_fd < 0) continue;
+    int wd = inotify_add_watch(made.inotify_fd, path.c_str(), IN_OPEN);
+    if (wd >= 0) made.watches.emplace_back(wd, path);
   }
   for (const std::string& path : options.write_dirs) {
     std::error_code ignored;
@@ -405,9 +458,10 @@ absl::Status EnterFull(const SandboxOptions& options) {
   if (child < 0) return ErrnoError("fork");
   if (child > 0) {
     close(sv[1]);
-    Supervise(child, sv[0], options);
+    Supervise(child, sv[0], options, made);
   }
   close(sv[0]);
+  if (made.inotify_fd >= 0) close(made.inotify_fd);
   // The child dies with its supervisor (which dies with the worker's kill of the host's process
   // group); the kernel then ends everything else in the pid namespace.
   if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) != 0) return ErrnoError("PR_SET_PDEATHSIG");
