@@ -12,29 +12,6 @@ namespace sluice::plugin_host {
 
 namespace pb = ::sluice::plugin::v1;
 
-namespace {
-
-std::vector<TopicPartition> FromProto(
-    const google::protobuf::RepeatedPtrField<pb::TopicPartition>& partitions) {
-  std::vector<TopicPartition> out;
-  out.reserve(partitions.size());
-  for (const pb::TopicPartition& p : partitions) {
-    out.push_back(TopicPartition{.topic = p.topic(), .partition = p.partition()});
-  }
-  return out;
-}
-
-void ToProto(const std::vector<TopicPartition>& partitions,
-             google::protobuf::RepeatedPtrField<pb::TopicPartition>* out) {
-  for (const TopicPartition& p : partitions) {
-    pb::TopicPartition* tp = out->Add();
-    tp->set_topic(p.topic);
-    tp->set_partition(p.partition);
-  }
-}
-
-}  // namespace
-
 class SinkTaskSession::Context final : public SinkTaskContext {
  public:
   Context(SinkTaskSession* session, const ConfigMap& configs)
@@ -42,12 +19,12 @@ class SinkTaskSession::Context final : public SinkTaskContext {
   const ConfigMap& configs() const override { return configs_; }
   void Pause(const std::vector<TopicPartition>& partitions) override {
     pb::SinkPluginMessage message;
-    ToProto(partitions, message.mutable_pause()->mutable_partitions());
+    wire::TopicPartitionsToProto(partitions, message.mutable_pause()->mutable_partitions());
     session_->Write(message);
   }
   void Resume(const std::vector<TopicPartition>& partitions) override {
     pb::SinkPluginMessage message;
-    ToProto(partitions, message.mutable_resume()->mutable_partitions());
+    wire::TopicPartitionsToProto(partitions, message.mutable_resume()->mutable_partitions());
     session_->Write(message);
   }
   void ReportErrant(const SinkRecord& record, std::string_view error) override {
@@ -156,12 +133,12 @@ bool SinkTaskSession::Handle(const pb::SinkWorkerMessage& message, bool* stop_re
   pb::SinkPluginMessage answer;
   switch (message.msg_case()) {
     case pb::SinkWorkerMessage::kOpen: {
-      std::vector<TopicPartition> partitions = FromProto(message.open().partitions());
+      std::vector<TopicPartition> partitions = wire::TopicPartitionsFromProto(message.open().partitions());
       status = CallPlugin("SinkTask::Open", task_id_, [&] { return task_->Open(partitions); });
       break;
     }
     case pb::SinkWorkerMessage::kClose: {
-      std::vector<TopicPartition> partitions = FromProto(message.close().partitions());
+      std::vector<TopicPartition> partitions = wire::TopicPartitionsFromProto(message.close().partitions());
       status = CallPlugin("SinkTask::Close", task_id_, [&] { return task_->Close(partitions); });
       break;
     }

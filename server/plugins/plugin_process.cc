@@ -130,6 +130,16 @@ PrivateDir::~PrivateDir() {
   std::filesystem::remove_all(path_, ec);
 }
 
+absl::StatusOr<SandboxSupport> ProbeSandboxSupport(const std::string& host_binary) {
+  absl::StatusOr<std::unique_ptr<process::ChildProcess>> probe = process::ChildProcess::Start(
+      {.argv = {host_binary, "--probe"},
+       .description = "The plugin host's sandbox probe",
+       .handshake_prefix = "{",
+       .handshake_timeout = absl::Seconds(10)});
+  if (!probe.ok()) return probe.status();
+  return ParseProbe((*probe)->handshake());
+}
+
 PluginProcess::~PluginProcess() = default;  // ChildProcess closes stdin, waits, kills, reaps
 
 void PluginProcess::Stop(absl::Duration grace) {

@@ -93,6 +93,10 @@ class PrivateDir {
   const std::string path_;
 };
 
+// What this machine's kernel offers the host's sandbox: runs `host_binary --probe`. Cgroups are
+// not detected here (DetectCgroups, which also makes the worker's cgroup directories).
+absl::StatusOr<SandboxSupport> ProbeSandboxSupport(const std::string& host_binary);
+
 class PluginProcess {
  public:
   // Spawns the host and connects to the socket its handshake names. Unavailable when the host

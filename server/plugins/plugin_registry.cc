@@ -135,13 +135,7 @@ void PluginRegistry::ProbeSandbox() {
                  "Landlock, seccomp or cgroups");
     return;
   }
-  absl::StatusOr<std::unique_ptr<process::ChildProcess>> probe = process::ChildProcess::Start(
-      {.argv = {options_.host_binary, "--probe"},
-       .description = "The plugin host's sandbox probe",
-       .handshake_prefix = "{",
-       .handshake_timeout = absl::Seconds(10)});
-  absl::StatusOr<SandboxSupport> support =
-      probe.ok() ? ParseProbe((*probe)->handshake()) : probe.status();
+  absl::StatusOr<SandboxSupport> support = ProbeSandboxSupport(options_.host_binary);
   if (!support.ok()) {
     spdlog::error("Sandbox: cannot probe this machine ({}); assuming no kernel isolation",
                   std::string(support.status().message()));

@@ -25,15 +25,6 @@ std::vector<TopicPartition> ToPartitions(const rd_kafka_topic_partition_list_t* 
   return out;
 }
 
-void AddPartitions(const std::vector<TopicPartition>& partitions,
-                   google::protobuf::RepeatedPtrField<pb::TopicPartition>* out) {
-  for (const TopicPartition& tp : partitions) {
-    pb::TopicPartition* p = out->Add();
-    p->set_topic(tp.topic);
-    p->set_partition(tp.partition);
-  }
-}
-
 }  // namespace
 
 namespace {
@@ -256,7 +247,7 @@ absl::Status SinkTaskRunner::OnRebalance(rd_kafka_resp_err_t err,
     if (consumer_paused_) SetConsumption(opened, true);
     metrics().RecordPartitionCount(static_cast<int64_t>(assigned_.size()));
     pb::SinkWorkerMessage open;
-    AddPartitions(opened, open.mutable_open()->mutable_partitions());
+    wire::TopicPartitionsToProto(opened, open.mutable_open()->mutable_partitions());
     return Send(open);
   }
   // Revoked (or lost): flush and commit what the plugin has, then close those partitions.
@@ -274,7 +265,7 @@ absl::Status SinkTaskRunner::OnRebalance(rd_kafka_resp_err_t err,
   metrics().RecordPartitionCount(static_cast<int64_t>(assigned_.size()));
   if (!committed.ok()) return committed;
   pb::SinkWorkerMessage close;
-  AddPartitions(closed, close.mutable_close()->mutable_partitions());
+  wire::TopicPartitionsToProto(closed, close.mutable_close()->mutable_partitions());
   return Send(close);
 }
 
@@ -487,7 +478,7 @@ absl::Status SinkTaskRunner::RunLoop() {
     result = Commit();
     if (result.ok() && !assigned_.empty()) {
       pb::SinkWorkerMessage close;
-      AddPartitions(assigned_, close.mutable_close()->mutable_partitions());
+      wire::TopicPartitionsToProto(assigned_, close.mutable_close()->mutable_partitions());
       result = Send(close);
     }
     if (result.ok()) {

@@ -2,8 +2,10 @@
 REST gateway) on free ports in per-test directories, the embedded broker or a real Apache Kafka
 broker started by tools/kafka, and helpers that wait on conditions with deadlines."""
 
+import json
 import os
 import pathlib
+import shutil
 import signal
 import subprocess
 import sys
@@ -123,6 +125,28 @@ class Sluiced(WorkerProcess):
             lambda s: s["connector"]["state"] == "RUNNING" and len(s["tasks"]) == tasks
             and all(t["state"] == "RUNNING" for t in s["tasks"]),
             timeout, "RUNNING status")
+
+
+def install_python_plugin(workdir, plugin_src):
+    """A copy of the Python plugin folder `plugin_src` under `workdir` whose manifest's command runs
+    a virtualenv's python with sluice_sdk installed by `pip install ./sdk/python` (the build hook
+    generates the protocol modules): the plugin host scrubs the environment, so the command must
+    find the SDK by itself. The venv sees the system's grpcio and grpcio-tools (tools/setup
+    installs them). Returns the copy's path."""
+    workdir = pathlib.Path(workdir)
+    venv = workdir / "venv"
+    if not (venv / "bin" / "python").exists():
+        subprocess.run([sys.executable, "-m", "venv", "--system-site-packages", "--without-pip",
+                        str(venv)], check=True)
+        subprocess.run([sys.executable, "-m", "pip", "--python", str(venv / "bin" / "python"),
+                        "install", "-q", "--no-build-isolation", "--no-deps",
+                        str(REPO / "sdk" / "python")], check=True, timeout=300)
+    plugin = workdir / "pyplugins" / pathlib.Path(plugin_src).name
+    shutil.copytree(plugin_src, plugin)
+    manifest = json.loads((plugin / "sluice-plugin.json").read_text())
+    manifest["command"] = [str(venv / "bin" / "python"), *manifest["command"][1:]]
+    (plugin / "sluice-plugin.json").write_text(json.dumps(manifest))
+    return plugin
 
 
 def worker_props(workdir, **overrides):

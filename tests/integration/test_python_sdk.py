@@ -4,35 +4,18 @@ source writing into the embedded broker and read back by FileStreamSink, and Fil
 lines written to a file by its Python sink."""
 
 import json
-import pathlib
-import shutil
-import subprocess
-import sys
 
 import pytest
 
-from conftest import BUILD, REPO, read_lines, sink_config, source_config, wait_for, worker_props
+from conftest import (BUILD, REPO, install_python_plugin, read_lines, sink_config, source_config,
+                      wait_for, worker_props)
 
 
 @pytest.fixture
 def python_plugins(workdir):
-    """A plugin.path entry holding the demo plugin, whose command is a virtualenv's python with
-    sluice_sdk installed by `pip install ./sdk/python` (the build hook generates the protocol
-    modules). The venv sees the system's grpcio and grpcio-tools (tools/setup installs them)."""
-    venv = workdir / "venv"
-    subprocess.run([sys.executable, "-m", "venv", "--system-site-packages", "--without-pip",
-                    str(venv)], check=True)
-    python = venv / "bin" / "python"
-    subprocess.run([sys.executable, "-m", "pip", "--python", str(python), "install", "-q",
-                    "--no-build-isolation", "--no-deps", str(REPO / "sdk" / "python")],
-                   check=True, timeout=300)
-    plugins = workdir / "pyplugins"
-    demo = plugins / "python-demo"
-    shutil.copytree(REPO / "sdk" / "python" / "examples" / "demo", demo)
-    manifest = json.loads((demo / "sluice-plugin.json").read_text())
-    manifest["command"] = [str(python), "main.py"]
-    (demo / "sluice-plugin.json").write_text(json.dumps(manifest))
-    return plugins
+    """A plugin.path entry holding the demo plugin, run by a virtualenv's python with sluice_sdk
+    installed (conftest.install_python_plugin)."""
+    return install_python_plugin(workdir, REPO / "sdk" / "python" / "examples" / "demo").parent
 
 
 @pytest.fixture

@@ -747,6 +747,24 @@ ConfigValueResult ConfigValueResultFromProto(const pb::ConfigValueResult& proto)
   return result;
 }
 
+void TopicPartitionsToProto(const std::vector<TopicPartition>& partitions,
+                            google::protobuf::RepeatedPtrField<pb::TopicPartition>* out) {
+  out->Reserve(static_cast<int>(partitions.size()));
+  for (const TopicPartition& tp : partitions) {
+    pb::TopicPartition* p = out->Add();
+    p->set_topic(tp.topic);
+    p->set_partition(tp.partition);
+  }
+}
+
+std::vector<TopicPartition> TopicPartitionsFromProto(
+    const google::protobuf::RepeatedPtrField<pb::TopicPartition>& proto) {
+  std::vector<TopicPartition> out;
+  out.reserve(proto.size());
+  for (const pb::TopicPartition& p : proto) out.push_back({p.topic(), p.partition()});
+  return out;
+}
+
 void TopicPartitionOffsetsToProto(
     const TopicPartitionOffsets& offsets,
     google::protobuf::RepeatedPtrField<pb::TopicPartitionOffset>* out) {

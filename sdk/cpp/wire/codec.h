@@ -88,6 +88,11 @@ ConfigKey ConfigKeyFromProto(const pb::ConfigKeyDefinition& proto);
 void ConfigValueResultToProto(const ConfigValueResult& result, pb::ConfigValueResult* out);
 ConfigValueResult ConfigValueResultFromProto(const pb::ConfigValueResult& proto);
 
+void TopicPartitionsToProto(const std::vector<TopicPartition>& partitions,
+                            google::protobuf::RepeatedPtrField<pb::TopicPartition>* out);
+std::vector<TopicPartition> TopicPartitionsFromProto(
+    const google::protobuf::RepeatedPtrField<pb::TopicPartition>& proto);
+
 void TopicPartitionOffsetsToProto(const TopicPartitionOffsets& offsets,
                                   google::protobuf::RepeatedPtrField<pb::TopicPartitionOffset>* out);
 TopicPartitionOffsets TopicPartitionOffsetsFromProto(
