@@ -817,7 +817,8 @@ bool DistributedHerder::EnsureHost(const std::string& name) {
     if (c == snapshot_.connectors.end()) return false;
     config = c->second;
     auto it = hosts_.find(name);
-    if (it != hosts_.end() && worker_->HostAlive(name)) {
+    // A host stays while its sandbox policy is the one the config asks for.
+    if (it != hosts_.end() && worker_->HostAlive(name) && worker_->HostFits(name, config)) {
       new_hosts_.erase(name);
       return true;
     }

@@ -285,12 +285,13 @@ absl::StatusOr<PutResult> StandaloneHerder::PutConnectorConfig(
       target = it->second.target;
     }
   }
-  // As in Kafka Connect, a started connector whose plugin stays the same is reconfigured where it
-  // runs: its instance restarts with the new config and its tasks are replaced only once it has
+  // As in Kafka Connect, a started connector whose plugin (and, in Sluice, sandbox policy) stays
+  // the same is reconfigured where it runs: its instance restarts with the new config and its tasks are replaced only once it has
   // generated their new configs (a connector that fails there keeps its tasks running).
   // Anything else stops and starts again.
   const bool in_place = !created && target == store::TargetState::kStarted &&
-                        worker_->HostAlive(name) && worker_->PluginOf(name) == validated->plugin;
+                        worker_->HostAlive(name) && worker_->PluginOf(name) == validated->plugin &&
+                        worker_->HostFits(name, config);
   if (!created && !in_place) StopRuntime(name, *slot, State::kUnassigned);
   {
     absl::MutexLock lock(&mu_);

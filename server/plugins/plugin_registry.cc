@@ -365,6 +365,17 @@ absl::StatusOr<bool> PluginRegistry::AlterOffsets(const ConnectorPlugin& plugin,
   }
 }
 
+bool PluginRegistry::SameSandbox(const ConnectorPlugin& plugin, const ConfigMap& a,
+                                 const ConfigMap& b) const {
+  PolicyErrors errors_a;
+  PolicyErrors errors_b;
+  const SandboxPolicy policy_a =
+      ResolvePolicy(options_.sandbox, support_, {}, plugin.path_keys, a, errors_a);
+  const SandboxPolicy policy_b =
+      ResolvePolicy(options_.sandbox, support_, {}, plugin.path_keys, b, errors_b);
+  return policy_a == policy_b && errors_a == errors_b;
+}
+
 absl::StatusOr<std::unique_ptr<PluginProcess>> PluginRegistry::StartHost(
     const ConnectorPlugin& plugin, const std::string& label, const ConfigMap& config,
     SandboxLimits limits) {

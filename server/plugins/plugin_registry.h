@@ -99,6 +99,9 @@ class PluginRegistry {
                                                            const ConfigMap& config = {},
                                                            SandboxLimits limits = {});
 
+  // Whether connectors of `plugin` with configs `a` and `b` (resolved) get the same sandbox
+  // policy, errors included.
+  bool SameSandbox(const ConnectorPlugin& plugin, const ConfigMap& a, const ConfigMap& b) const;
   // The errors of `config`'s sandbox policy, by key (validate shows them).
   PolicyErrors SandboxErrors(const ConnectorPlugin& plugin, const ConfigMap& config) const;
   // What this machine enforces (GET /sluice/sandbox).

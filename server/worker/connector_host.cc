@@ -151,4 +151,9 @@ absl::StatusOr<std::unique_ptr<ConnectorHost>> PluginConnectorHosts::Start(
   return std::make_unique<PluginConnectorHost>(*std::move(process));
 }
 
+bool PluginConnectorHosts::SameSandbox(const plugins::ConnectorPlugin& plugin,
+                                       const ConfigMap& running, const ConfigMap& next) const {
+  return registry_->SameSandbox(plugin, running, next);
+}
+
 }  // namespace sluice::worker

@@ -90,6 +90,13 @@ class ConnectorHosts {
   virtual absl::StatusOr<std::unique_ptr<ConnectorHost>> Start(
       const plugins::ConnectorPlugin& plugin, const std::string& name,
       const ConfigMap& config) = 0;
+  // Whether a host started for `running` (resolved) would run under the same sandbox policy
+  // with `next`: when not, a reconfigured connector needs a new host (Landlock's grants, for
+  // one, are fixed when the host starts).
+  virtual bool SameSandbox(const plugins::ConnectorPlugin& /*plugin*/,
+                           const ConfigMap& /*running*/, const ConfigMap& /*next*/) const {
+    return true;
+  }
 };
 
 // The real hosts: sluice-plugin-host processes started by the plugin registry, spoken to over
@@ -105,6 +112,8 @@ class PluginConnectorHosts final : public ConnectorHosts {
   absl::StatusOr<std::unique_ptr<ConnectorHost>> Start(const plugins::ConnectorPlugin& plugin,
                                                        const std::string& name,
                                                        const ConfigMap& config) override;
+  bool SameSandbox(const plugins::ConnectorPlugin& plugin, const ConfigMap& running,
+                   const ConfigMap& next) const override;
 
  private:
   plugins::PluginRegistry* const registry_;

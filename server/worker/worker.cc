@@ -90,6 +90,20 @@ bool Worker::HostAlive(const std::string& name) const {
   return it != runtimes_.end() && !it->second->host->ExitDescription().has_value();
 }
 
+bool Worker::HostFits(const std::string& name, const ConfigMap& config) const {
+  const plugins::ConnectorPlugin* plugin;
+  ConfigMap running;
+  {
+    absl::MutexLock lock(&mu_);
+    auto it = runtimes_.find(name);
+    if (it == runtimes_.end()) return false;
+    plugin = it->second->plugin;
+    running = it->second->config;
+  }
+  absl::StatusOr<ConfigMap> resolved = Resolve(config);
+  return resolved.ok() && options_.hosts->SameSandbox(*plugin, running, *resolved);
+}
+
 const plugins::ConnectorPlugin* Worker::PluginOf(const std::string& name) const {
   absl::MutexLock lock(&mu_);
   auto it = runtimes_.find(name);

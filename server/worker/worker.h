@@ -80,6 +80,9 @@ class Worker {
       ABSL_LOCKS_EXCLUDED(mu_);
   // Whether `name` has a host that has not exited.
   bool HostAlive(const std::string& name) const ABSL_LOCKS_EXCLUDED(mu_);
+  // Whether `name`'s host runs under the sandbox policy `config` asks for (false without a
+  // host): a reconfigured connector keeps its host only then.
+  bool HostFits(const std::string& name, const ConfigMap& config) const ABSL_LOCKS_EXCLUDED(mu_);
   // The plugin of `name`'s host; null when it has none.
   const plugins::ConnectorPlugin* PluginOf(const std::string& name) const
       ABSL_LOCKS_EXCLUDED(mu_);
