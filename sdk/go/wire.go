@@ -4,6 +4,7 @@ package sluice
 // records). Schemas travel once per stream and direction (SchemaDefinition), then by id.
 
 import (
+	"fmt"
 	"time"
 
 	"google.golang.org/protobuf/proto"
@@ -667,4 +668,58 @@ func offsetsFromProto(ps []*pb.TopicPartitionOffset) map[TopicPartition]int64 {
 		out[TopicPartition{Topic: p.GetTopic(), Partition: p.GetPartition()}] = p.GetOffset()
 	}
 	return out
+}
+
+// RoundTrip sends value through the wire conversion and back, as the worker's side would see it
+// (integers of their schema's width, or int64 when schemaless; MAPs as map[string]any or Map).
+// Used by test kits; a *DataError when the value does not fit its schema.
+func RoundTrip(value any, schema *Schema) (any, error) {
+	if schema != nil {
+		if err := ValidateValue(schema, value); err != nil {
+			return nil, err
+		}
+	}
+	p, err := ValueToProto(value, schema)
+	if err != nil {
+		return nil, err
+	}
+	var s *Schema
+	if schema != nil {
+		// The worker defines the schema from its wire form.
+		ps, err := SchemaToProto(schema)
+		if err != nil {
+			return nil, err
+		}
+		if s, err = SchemaFromProto(ps); err != nil {
+			return nil, err
+		}
+	}
+	return ValueFromProto(p, s)
+}
+
+// CheckSourceRecord checks a record as the SDK converts it for the worker and as the worker
+// checks it: a topic, map or nil source partition and offset, keys, values and headers that fit
+// their schemas.
+func CheckSourceRecord(r *SourceRecord) error {
+	if r.Topic == "" {
+		return dataErrorf("a source record needs a topic")
+	}
+	for _, h := range r.Headers {
+		if h.Schema != nil {
+			if err := ValidateValue(h.Schema, h.Value); err != nil {
+				return fmt.Errorf("header %s: %w", h.Key, err)
+			}
+		}
+	}
+	if r.KeySchema != nil {
+		if err := ValidateValue(r.KeySchema, r.Key); err != nil {
+			return fmt.Errorf("key: %w", err)
+		}
+	}
+	if r.ValueSchema != nil {
+		if err := ValidateValue(r.ValueSchema, r.Value); err != nil {
+			return fmt.Errorf("value: %w", err)
+		}
+	}
+	return sourceRecordToProto(r, 1, newOutgoingSchemas(), &pb.SourceBatch{})
 }
