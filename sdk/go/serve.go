@@ -687,6 +687,7 @@ func (s *service) SourceTask(stream grpc.BidiStreamingServer[pb.SourceWorkerMess
 	s.addSession(ss)
 	defer s.removeSession(ss)
 	defer close(ss.done)
+	defer cancel() // a Poll in progress returns when the stream ends
 	go ss.read()
 	go ss.run()
 	return pump(stream.Context(), ss.out, ss.abort, stream.Send)
