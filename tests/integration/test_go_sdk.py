@@ -222,10 +222,13 @@ def test_http_sink_without_network_fails_its_task(worker, workdir, endpoint):
     assert endpoint.answered[200] == 0
 
 
-def kill_host(worker, connector):
+def kill_host(worker, connector, out):
+    """SIGKILLs the connector's plugin host, restarts the connector once it is FAILED, and
+    returns how many distinct lines `out` had at the kill."""
     pid = host_pid(worker, connector)
     assert pid is not None, f"no plugin host for {connector}"
     os.kill(pid, signal.SIGKILL)
+    at_kill = len(set(read_lines(out)))
     status = worker.wait_status(connector, lambda st: st["tasks"]
                                 and st["tasks"][0]["state"] == "FAILED", 30,
                                 f"{connector} FAILED after the kill")
@@ -234,6 +237,7 @@ def kill_host(worker, connector):
     assert r.status_code == 202, r.text
     worker.wait_running(connector)
     assert host_pid(worker, connector) not in (None, pid)
+    return at_kill
 
 
 def test_kill_9_of_the_go_plugin_hosts_mid_stream_loses_no_record(worker, workdir):
@@ -248,13 +252,11 @@ def test_kill_9_of_the_go_plugin_hosts_mid_stream_loses_no_record(worker, workdi
 
     wait_for(lambda: len(read_lines(out)) >= 500, 60, "500 lines before killing the source's host",
              interval=0.02)
-    kill_host(worker, "seq")
+    assert kill_host(worker, "seq", out) < total, "the sequence ended before the first kill"
     written = len(read_lines(out))
     wait_for(lambda: len(read_lines(out)) >= written + 500, 60,
              "500 more lines before killing the sink's host", interval=0.02)
-    kill_host(worker, "lines")
-    at_second_kill = len(set(read_lines(out)))
-    assert at_second_kill < total, "the sequence ended before the second kill"
+    assert kill_host(worker, "lines", out) < total, "the sequence ended before the second kill"
 
     expected = {f"seq {n}" for n in range(total)}
     wait_for(lambda: set(read_lines(out)) >= expected, 120, "every sequence number in out.txt",
