@@ -41,6 +41,7 @@ def test_example_passes_every_check(tmp_path):
     manifest = json.loads((plugin_dir / "sluice-plugin.json").read_text())
     if manifest.get("runtime") == "exec" and manifest["command"][0] in ("python3", "python"):
         plugin_dir = install_python_plugin(tmp_path, plugin_dir)
+    config = with_http_endpoint(tmp_path, config)
 
     code, results = run_checker(plugin_dir, "--config", config)
     failed = {key: results[key] for key in outcomes(results, "fail")}
@@ -109,3 +110,30 @@ def test_rulebreaker_is_reported_with_exactly_its_violations(tmp_path):
     assert {("source.records", source), ("source.start", source), ("sink.put", sink),
             ("sink.stop", sink), ("task.error", sink), ("shutdown", source),
             ("shutdown", sink), ("shutdown", "")} <= passed
+
+
+def with_http_endpoint(tmp_path, config):
+    """For a config naming "${http_endpoint}" (the HTTP sink's): a local HTTP server that takes
+    every JSON batch but refuses (400) one holding a record with a null value, and a copy of the
+    config with its URL in place. Other configs are returned as they are."""
+    text = pathlib.Path(config).read_text()
+    if "${http_endpoint}" not in text:
+        return config
+    import threading
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_POST(self):  # noqa: N802
+            batch = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
+            self.send_response(400 if any(r.get("value") is None for r in batch) else 200)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+
+        def log_message(self, *args):
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    copy = tmp_path / "plugin-check-config.json"
+    copy.write_text(text.replace("${http_endpoint}", f"http://127.0.0.1:{server.server_address[1]}"))
+    return copy
