@@ -336,3 +336,30 @@ def source(name, file, topic="t-src", **extra):
 def info(name, config, tasks, type_):
     return {"name": name, "config": config, "tasks": [{"connector": name, "task": t} for t in tasks],
             "type": type_}
+
+
+def host_pid(sluiced, connector):
+    """The pid of `connector`'s plugin host: sluiced's child started with --label <connector>."""
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/cmdline", "rb") as f:
+                args = f.read().split(b"\0")
+            with open(f"/proc/{entry}/stat") as f:
+                ppid = int(f.read().rsplit(")", 1)[1].split()[1])
+        except (OSError, ValueError, IndexError):
+            continue
+        if (ppid == sluiced.proc.pid and b"--label" in args
+                and args[args.index(b"--label") + 1] == connector.encode()):
+            return int(entry)
+    return None
+
+
+def child_pids(pid):
+    """The pids of `pid`'s children."""
+    try:
+        with open(f"/proc/{pid}/task/{pid}/children") as f:
+            return [int(c) for c in f.read().split()]
+    except OSError:
+        return []

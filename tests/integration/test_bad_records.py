@@ -11,7 +11,7 @@ import time
 
 import pytest
 
-from conftest import BUILD, read_lines, sink_config, source_config, wait_for, worker_props
+from conftest import BUILD, host_pid, read_lines, sink_config, source_config, wait_for, worker_props
 
 GRACEFUL_S = 5  # task.shutdown.graceful.timeout.ms below
 # What one connector's stop may take by the worker's own rules (StandaloneHerder::StopRuntime):
@@ -63,21 +63,6 @@ def failed_task(status):
 def proc_pids():
     return [int(p) for p in os.listdir("/proc") if p.isdigit()]
 
-
-def host_pid(sluiced, connector):
-    """The pid of `connector`'s plugin host: sluiced's child started with --label <connector>."""
-    for pid in proc_pids():
-        try:
-            with open(f"/proc/{pid}/cmdline", "rb") as f:
-                args = f.read().split(b"\0")
-            with open(f"/proc/{pid}/stat") as f:
-                ppid = int(f.read().rsplit(")", 1)[1].split()[1])
-        except (OSError, ValueError, IndexError):
-            continue
-        if (ppid == sluiced.proc.pid and b"--label" in args
-                and args[args.index(b"--label") + 1] == connector.encode()):
-            return pid
-    return None
 
 
 def peak_rss_mib(pid):

@@ -13,7 +13,7 @@ import time
 
 import pytest
 
-from conftest import BUILD, read_lines, wait_for, worker_props
+from conftest import BUILD, host_pid, read_lines, wait_for, worker_props
 
 TOPIC = "orders"
 DLQ = "orders-dlq"
@@ -127,23 +127,6 @@ def sink(workdir):
         "errors.deadletterqueue.topic.replication.factor": "1",
         "errors.deadletterqueue.context.headers.enable": "true"}}
 
-
-def host_pid(sluiced, connector):
-    """The pid of `connector`'s plugin host: sluiced's child started with --label <connector>."""
-    for entry in os.listdir("/proc"):
-        if not entry.isdigit():
-            continue
-        try:
-            with open(f"/proc/{entry}/cmdline", "rb") as f:
-                args = f.read().split(b"\0")
-            with open(f"/proc/{entry}/stat") as f:
-                ppid = int(f.read().rsplit(")", 1)[1].split()[1])
-        except (OSError, ValueError, IndexError):
-            continue
-        if (ppid == sluiced.proc.pid and b"--label" in args
-                and args[args.index(b"--label") + 1] == connector.encode()):
-            return int(entry)
-    return None
 
 
 def read_dlq(bootstrap, wanted, timeout):

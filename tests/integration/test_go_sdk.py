@@ -13,7 +13,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-from conftest import BUILD, read_lines, wait_for, worker_props
+from conftest import BUILD, host_pid, read_lines, wait_for, worker_props
 
 GOSMALL = BUILD / "test-plugins" / "gosmall"
 
@@ -23,23 +23,6 @@ def worker(sluiced_factory, workdir):
     props = worker_props(workdir, **{"plugin.path": f"{BUILD / 'plugins'},{GOSMALL}"})
     return sluiced_factory(props=props).start()
 
-
-def host_pid(sluiced, connector):
-    """The pid of `connector`'s plugin host: sluiced's child started with --label <connector>."""
-    for entry in os.listdir("/proc"):
-        if not entry.isdigit():
-            continue
-        try:
-            with open(f"/proc/{entry}/cmdline", "rb") as f:
-                args = f.read().split(b"\0")
-            with open(f"/proc/{entry}/stat") as f:
-                ppid = int(f.read().rsplit(")", 1)[1].split()[1])
-        except (OSError, ValueError, IndexError):
-            continue
-        if (ppid == sluiced.proc.pid and b"--label" in args
-                and args[args.index(b"--label") + 1] == connector.encode()):
-            return int(entry)
-    return None
 
 
 def sequence(name, topic, count, **extra):

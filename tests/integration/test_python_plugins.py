@@ -10,7 +10,8 @@ import signal
 
 import pytest
 
-from conftest import BUILD, REPO, install_python_plugin, read_lines, sink_config, wait_for, worker_props
+from conftest import (BUILD, REPO, child_pids, host_pid, install_python_plugin, read_lines,
+                      sink_config, wait_for, worker_props)
 
 STRING_CONVERTER = "org.apache.kafka.connect.storage.StringConverter"
 DATAGEN = "io.confluent.kafka.connect.datagen.DatagenConnector"
@@ -31,40 +32,21 @@ def worker(sluiced_factory, workdir, pysmall):
     return sluiced_factory(props).start()
 
 
-def children(pid):
-    try:
-        with open(f"/proc/{pid}/task/{pid}/children") as f:
-            return [int(c) for c in f.read().split()]
-    except OSError:
-        return []
-
 
 def plugin_pid(sluiced, connector):
     """The pid of the Python process running `connector`'s plugin: a descendant of the plugin
     host (sluiced's child started with --label <connector>) whose command line runs main.py."""
-    for entry in os.listdir("/proc"):
-        if not entry.isdigit():
-            continue
+    host = host_pid(sluiced, connector)
+    todo = [host] if host is not None else []
+    while todo:
+        pid = todo.pop()
         try:
-            with open(f"/proc/{entry}/cmdline", "rb") as f:
-                args = f.read().split(b"\0")
-            with open(f"/proc/{entry}/stat") as f:
-                ppid = int(f.read().rsplit(")", 1)[1].split()[1])
-        except (OSError, ValueError, IndexError):
-            continue
-        if not (ppid == sluiced.proc.pid and b"--label" in args
-                and args[args.index(b"--label") + 1] == connector.encode()):
-            continue
-        todo = [int(entry)]
-        while todo:
-            pid = todo.pop()
-            try:
-                with open(f"/proc/{pid}/cmdline", "rb") as f:
-                    if b"main.py" in f.read().split(b"\0"):
-                        return pid
-            except OSError:
-                pass
-            todo.extend(children(pid))
+            with open(f"/proc/{pid}/cmdline", "rb") as f:
+                if b"main.py" in f.read().split(b"\0"):
+                    return pid
+        except OSError:
+            pass
+        todo.extend(child_pids(pid))
     return None
 
 
