@@ -1691,6 +1691,23 @@ void DistributedHerder::OnTaskFailed(const runtime::TaskId& id, const std::strin
   options_.status_store->PutTaskSafe(id.connector, id.task, Status(State::kFailed, trace));
 }
 
+absl::StatusOr<ConnectorResources> DistributedHerder::GetConnectorResources(
+    const std::string& name) const {
+  store::ClusterConfigState snapshot = options_.config_store->Snapshot();
+  auto it = snapshot.connectors.find(name);
+  if (it == snapshot.connectors.end()) {
+    return absl::NotFoundError(absl::StrCat("Connector ", name, " not found"));
+  }
+  ConnectorResources out;
+  out.name = name;
+  out.worker_id = options_.worker_id;
+  config::SupervisionErrors errors;
+  out.restart_enabled =
+      config::ParseSupervision(it->second, options_.config->worker.watchdog, errors).restart.enabled;
+  out.host = worker_->ResourcesOf(name);
+  return out;
+}
+
 void DistributedHerder::OnTaskStopped(const runtime::TaskId& id) {
   options_.status_store->PutTaskSafe(id.connector, id.task,
                                      Status(State::kUnassigned, std::nullopt));

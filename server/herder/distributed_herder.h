@@ -176,6 +176,10 @@ class DistributedHerder final : public Herder, public worker::WorkerListener {
                                                int task) const override;
   absl::StatusOr<std::vector<TaskInfo>> GetTasks(const std::string& name) const override;
   std::vector<std::string> GetActiveTopics(const std::string& name) const override;
+  // What this worker runs of the connector; automatic restarts are not made in distributed mode
+  // (yet), so its restart counts are empty.
+  absl::StatusOr<ConnectorResources> GetConnectorResources(const std::string& name) const
+      override;
   void ResetActiveTopics(const std::string& name) override;
   absl::Status PutTaskConfigs(
       const std::string& name, const std::vector<ConfigMap>& configs,
