@@ -1,8 +1,10 @@
-// ConnectService's GetSandbox: what the plugin sandbox enforces on this worker
-// (server/plugins/sandbox_policy.h).
+// ConnectService's Sluice-only reads of the sandbox: GetSandbox, what it enforces on this
+// worker (server/plugins/sandbox_policy.h), and GetConnectorResources, what a connector's plugin
+// host uses, its limits and its automatic restarts.
 #include "server/api/connect_service.h"
 #include "server/plugins/plugin_registry.h"
 #include "server/api/status_mapping.h"
+#include "absl/time/time.h"
 
 namespace sluice::api {
 

@@ -1,6 +1,7 @@
 #include "server/herder/restart_scheduler.h"
 
 #include <set>
+#include <algorithm>
 #include <vector>
 
 #include <spdlog/spdlog.h>

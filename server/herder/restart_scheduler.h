@@ -15,6 +15,7 @@
 #define SLUICE_SERVER_HERDER_RESTART_SCHEDULER_H_
 
 #include <functional>
+#include <cstdint>
 #include <map>
 #include <optional>
 #include <string>
