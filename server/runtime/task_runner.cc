@@ -208,6 +208,8 @@ void TaskRunner::Run() {
       status = absl::DeadlineExceededError(*trace);
     }
   }
+  // The task is over: a call it left outstanding must not kill the host later.
+  DisarmWatchdog();
   if (status.ok()) {
     options_.listener->OnTaskStopped(options_.id);
   } else {
