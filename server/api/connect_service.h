@@ -133,6 +133,9 @@ class ConnectServiceImpl final : public sluice::v1::ConnectService::Service {
   // GET /metrics (Prometheus), in connect_service_metrics.cc.
   grpc::Status GetSandbox(grpc::ServerContext*, const sluice::v1::GetSandboxRequest*,
                           sluice::v1::SandboxStatus*) override;
+  grpc::Status GetConnectorResources(grpc::ServerContext*,
+                                     const sluice::v1::GetConnectorResourcesRequest*,
+                                     sluice::v1::ConnectorResources*) override;
   grpc::Status GetMetrics(grpc::ServerContext*, const sluice::v1::GetMetricsRequest*,
                           sluice::v1::MetricsExposition*) override;
 

@@ -352,6 +352,12 @@ grpc::Status GuardedConnectService::GetSandbox(grpc::ServerContext* context,
   return Guard(context, {.need = Need::kAuthenticated}, SLUICE_DELEGATE(GetSandbox));
 }
 
+grpc::Status GuardedConnectService::GetConnectorResources(
+    grpc::ServerContext* context, const v1::GetConnectorResourcesRequest* request,
+    v1::ConnectorResources* response) {
+  return Guard(context, {.connector = request->name()}, SLUICE_DELEGATE(GetConnectorResources));
+}
+
 #undef SLUICE_DELEGATE
 
 }  // namespace sluice::api

@@ -79,6 +79,8 @@ class GuardedConnectService final : public sluice::v1::ConnectService::Service {
   SLUICE_GUARDED_RPC(SetLoggerLevel, SetLoggerLevelRequest, sluice::v1::SetLoggerLevelResponse)
   SLUICE_GUARDED_RPC(GetMetrics, GetMetricsRequest, sluice::v1::MetricsExposition)
   SLUICE_GUARDED_RPC(GetSandbox, GetSandboxRequest, sluice::v1::SandboxStatus)
+  SLUICE_GUARDED_RPC(GetConnectorResources, GetConnectorResourcesRequest,
+                     sluice::v1::ConnectorResources)
 #undef SLUICE_GUARDED_RPC
 
  private:

@@ -195,6 +195,11 @@ absl::StatusOr<ConnectorConfig> ConnectorConfig::Parse(const ConfigMap& raw, Con
   absl::StatusOr<bool> enforce = Bool(raw, "tasks.max.enforce", true);
   if (!enforce.ok()) return enforce.status();
   c.tasks_max_enforce = *enforce;
+  SupervisionErrors supervision_errors;
+  c.supervision = ParseSupervision(raw, worker.watchdog, supervision_errors);
+  if (!supervision_errors.empty()) {
+    return absl::InvalidArgumentError(supervision_errors.begin()->second.front());
+  }
 
   for (auto [key, target] : {std::pair{"key.converter", &c.key_converter},
                              std::pair{"value.converter", &c.value_converter},

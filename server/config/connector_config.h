@@ -111,6 +111,9 @@ struct ConnectorConfig {
   // topic.creation.enable is false or the connector has no topic.creation.* key.
   std::vector<TopicCreationGroup> topic_creation;
 
+  // Sluice's watchdog deadlines and automatic restarts (supervision_config.h).
+  SupervisionConfig supervision;
+
   ConfigMap raw;  // the config as stored, given to the plugin
 
   // Parses a config that validation accepted. InvalidArgument, with Kafka Connect's message,

@@ -167,6 +167,10 @@ absl::StatusOr<WorkerConfig> ParseWorkerConfig(const ConfigMap& props, WorkerMod
     if (absl::Status s = ReadMillis(props, key_name, *target); !s.ok()) return s;
   }
 
+  absl::StatusOr<WatchdogSettings> watchdog = ParseWatchdogSettings(props);
+  if (!watchdog.ok()) return watchdog.status();
+  config.watchdog = *watchdog;
+
   if (auto it = props.find("plugin.path"); it != props.end()) {
     config.plugin_path = SplitList(it->second);
   }

@@ -15,6 +15,7 @@
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "server/config/config_providers.h"
+#include "server/config/supervision_config.h"
 #include "server/config/tls_settings.h"
 #include "sluice/sdk/config_def.h"
 
@@ -69,6 +70,8 @@ struct WorkerConfig {
   std::string bin_dir;
   // Deadline for calls into a plugin that are not long polls (start, validate, stop).
   absl::Duration plugin_call_timeout = absl::Seconds(30);
+  // sluice.task.watchdog.*: deadlines of task calls answered on streams (supervision_config.h).
+  WatchdogSettings watchdog;
   // Kept as given, for GET / and logs.
   ConfigMap raw;
   // sluice.config.hide.passwords: GET /connectors/{c}/config (and a connector's info) shows the

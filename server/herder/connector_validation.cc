@@ -722,6 +722,35 @@ void ValidateSandboxPolicy(const plugins::PluginRegistry& registry,
   }
 }
 
+// Sluice's supervision keys (server/config/supervision_config.h), like the sandbox's: listed in
+// their own group only when the config sets one; a bad value is an error of its key.
+void ValidateSupervision(const config::WorkerConfig& worker, const ConfigMap& config,
+                         ValidatedConfig& out) {
+  const bool listed = std::any_of(config.begin(), config.end(), [](const auto& entry) {
+    return absl::StartsWith(entry.first, config::kRestartPrefix) ||
+           absl::StartsWith(entry.first, config::kWatchdogPrefix);
+  });
+  if (!listed) return;
+  config::SupervisionErrors errors;
+  (void)config::ParseSupervision(config, worker.watchdog, errors);
+  for (const ConfigKey& key : config::SupervisionConfigKeys()) {
+    ValidationEntry entry;
+    entry.definition = key;
+    entry.value.name = key.name;
+    if (auto it = config.find(key.name); it != config.end()) {
+      entry.value.value = it->second;
+    } else {
+      entry.value.value = key.default_value;
+    }
+    if (auto it = errors.find(key.name); it != errors.end()) entry.value.errors = it->second;
+    out.error_count += static_cast<int>(entry.value.errors.size());
+    out.entries.push_back(std::move(entry));
+  }
+  if (std::find(out.groups.begin(), out.groups.end(), "Supervision") == out.groups.end()) {
+    out.groups.push_back("Supervision");
+  }
+}
+
 // ValidateConnectorConfig of a config whose variables are resolved.
 absl::StatusOr<ValidatedConfig> ValidateResolved(plugins::PluginRegistry& registry,
                                                  const config::WorkerConfig& worker,
@@ -929,6 +958,7 @@ absl::StatusOr<ValidatedConfig> ValidateResolved(plugins::PluginRegistry& regist
     if (def != nullptr) ValidateConverterSettings(config, property, *def, type, out);
   }
   ValidateSandboxPolicy(registry, *plugin, config, out);
+  ValidateSupervision(worker, config, out);
   return out;
 }
 

@@ -102,6 +102,13 @@ absl::StatusOr<std::unique_ptr<DistributedHerder>> DistributedHerder::Create(Opt
   if (!protocol.ok()) return protocol.status();
   std::unique_ptr<DistributedHerder> herder(new DistributedHerder(std::move(options)));
   herder->protocol_setting_ = *protocol;
+  herder->restarts_ = std::make_unique<RestartScheduler>(RestartScheduler::Options{
+      .restart =
+          [h = herder.get()](const std::string& name) {
+            absl::MutexLock lock(&h->mu_);
+            h->auto_restarts_.insert(name);
+            h->wake_.SignalAll();
+          }});
   herder->worker_ = std::make_unique<worker::Worker>(
       worker::Worker::Options{.worker = &herder->options_.config->worker,
                               .bootstrap_servers = herder->options_.bootstrap_servers,
@@ -155,6 +162,7 @@ void DistributedHerder::Start() {
 }
 
 void DistributedHerder::Shutdown() {
+  if (restarts_ != nullptr) restarts_->Stop();
   {
     absl::MutexLock lock(&mu_);
     if (stopping_ || !started_) {
@@ -351,6 +359,7 @@ void DistributedHerder::Run() {
         if (stopping_ || revoke_all_ || !assignments_.empty() || needs_rebalance_ ||
             !connector_updates_.empty() || !target_state_updates_.empty() ||
             !task_config_updates_.empty() || restart_requests_pending_ || !events_.empty() ||
+            !auto_restarts_.empty() ||
             now >= scheduled_rebalance_) {
           return true;
         }
@@ -418,6 +427,16 @@ void DistributedHerder::Run() {
     }
     MaybeRotateSessionKey();
     ProcessRestartRequests();
+    {
+      std::set<std::string> due;
+      {
+        absl::MutexLock lock(&mu_);
+        due.swap(auto_restarts_);
+      }
+      for (const std::string& name : due) {
+        ApplyRestart(store::RestartRequest{name, /*only_failed=*/true, /*include_tasks=*/true});
+      }
+    }
     // Connector events.
     while (true) {
       std::pair<std::string, worker::ConnectorEvent> event;
@@ -1671,12 +1690,22 @@ bool DistributedHerder::OwnsTask(const std::string& name, int task) const {
 void DistributedHerder::OnConnectorRunning(const std::string& name) {
   if (!OwnsConnector(name)) return;
   options_.status_store->PutConnector(name, Status(State::kRunning, std::nullopt));
+  restarts_->OnRunning(name, kConnectorInstance);
+}
+
+config::RestartPolicy DistributedHerder::RestartPolicyOf(const std::string& name) const {
+  store::ClusterConfigState snapshot = options_.config_store->Snapshot();
+  auto it = snapshot.connectors.find(name);
+  if (it == snapshot.connectors.end()) return config::RestartPolicy();  // deleted: none
+  config::SupervisionErrors errors;  // validation refused bad values before they were stored
+  return config::ParseSupervision(it->second, options_.config->worker.watchdog, errors).restart;
 }
 
 void DistributedHerder::OnConnectorFailed(const std::string& name, const std::string& trace) {
   spdlog::error("Connector {} failed: {}", name, trace);
   if (!OwnsConnector(name)) return;
   options_.status_store->PutConnectorSafe(name, Status(State::kFailed, trace));
+  restarts_->OnFailed(name, kConnectorInstance, RestartPolicyOf(name));
 }
 
 void DistributedHerder::OnTaskRunning(const runtime::TaskId& id) {
@@ -1686,10 +1715,30 @@ void DistributedHerder::OnTaskRunning(const runtime::TaskId& id) {
     if (TargetOf(snapshot_, id.connector) == store::TargetState::kPaused) state = State::kPaused;
   }
   options_.status_store->PutTask(id.connector, id.task, Status(state, std::nullopt));
+  restarts_->OnRunning(id.connector, id.task);
 }
 
 void DistributedHerder::OnTaskFailed(const runtime::TaskId& id, const std::string& trace) {
   options_.status_store->PutTaskSafe(id.connector, id.task, Status(State::kFailed, trace));
+  restarts_->OnFailed(id.connector, id.task, RestartPolicyOf(id.connector));
+}
+
+absl::StatusOr<ConnectorResources> DistributedHerder::GetConnectorResources(
+    const std::string& name) const {
+  store::ClusterConfigState snapshot = options_.config_store->Snapshot();
+  auto it = snapshot.connectors.find(name);
+  if (it == snapshot.connectors.end()) {
+    return absl::NotFoundError(absl::StrCat("Connector ", name, " not found"));
+  }
+  ConnectorResources out;
+  out.name = name;
+  out.worker_id = options_.worker_id;
+  config::SupervisionErrors errors;
+  out.restart_enabled =
+      config::ParseSupervision(it->second, options_.config->worker.watchdog, errors).restart.enabled;
+  out.host = worker_->ResourcesOf(name);
+  out.restarts = restarts_->CountsOf(name);
+  return out;
 }
 
 void DistributedHerder::OnTaskStopped(const runtime::TaskId& id) {

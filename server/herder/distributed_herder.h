@@ -176,6 +176,9 @@ class DistributedHerder final : public Herder, public worker::WorkerListener {
                                                int task) const override;
   absl::StatusOr<std::vector<TaskInfo>> GetTasks(const std::string& name) const override;
   std::vector<std::string> GetActiveTopics(const std::string& name) const override;
+  // What this worker runs of the connector, and the automatic restarts this worker made of it.
+  absl::StatusOr<ConnectorResources> GetConnectorResources(const std::string& name) const
+      override;
   void ResetActiveTopics(const std::string& name) override;
   absl::Status PutTaskConfigs(
       const std::string& name, const std::vector<ConfigMap>& configs,
@@ -352,6 +355,14 @@ class DistributedHerder final : public Herder, public worker::WorkerListener {
   void RunForwarder() ABSL_LOCKS_EXCLUDED(mu_);
   std::deque<Forward> forwards_ ABSL_GUARDED_BY(mu_);
   std::thread forwarder_;
+
+  // Automatic restarts (sluice.restart.*): each worker restarts what it runs of a connector that
+  // failed, as it applies a restart request (ApplyRestart with onlyFailed and includeTasks),
+  // on the herder thread. Created by Create, stopped first by Shutdown.
+  std::unique_ptr<RestartScheduler> restarts_;
+  std::set<std::string> auto_restarts_ ABSL_GUARDED_BY(mu_);
+  // The connector's restart policy, from the config topic's view.
+  config::RestartPolicy RestartPolicyOf(const std::string& name) const;
 
   // Connector events queued by the worker's hosts, handled on the herder thread.
   std::deque<std::pair<std::string, worker::ConnectorEvent>> events_ ABSL_GUARDED_BY(mu_);

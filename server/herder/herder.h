@@ -26,8 +26,10 @@
 #include "absl/status/statusor.h"
 #include "server/distributed/request_signature.h"
 #include "server/herder/request_target.h"
+#include "server/herder/restart_scheduler.h"
 #include "server/kafka/consumer_groups.h"
 #include "server/store/status_store.h"
+#include "server/worker/worker.h"
 #include "sluice/sdk/config_def.h"
 #include "sluice/sdk/connector.h"
 #include "sluice/sdk/data.h"
@@ -44,6 +46,16 @@ struct ConnectorStatus {
   InstanceStatus connector;
   std::map<int, InstanceStatus> tasks;  // only tasks that have reported
   std::string type;                     // "source", "sink" or "unknown"
+};
+
+// Sluice's GET /sluice/connectors/{name}/resources: what the connector's plugin host on this
+// worker uses, the limits it runs under, and the automatic restarts made for it.
+struct ConnectorResources {
+  std::string name;
+  std::string worker_id;
+  std::optional<worker::HostResources> host;  // none: no host runs here for it
+  bool restart_enabled = false;
+  std::map<int, RestartCounts> restarts;  // kConnectorInstance: the connector instance
 };
 
 struct ConnectorInfo {
@@ -151,6 +163,10 @@ class Herder {
   virtual std::vector<std::string> GetActiveTopics(const std::string& name) const = 0;
   // PUT /connectors/{name}/topics/reset: forgets them.
   virtual void ResetActiveTopics(const std::string& name) = 0;
+
+  // GET /sluice/connectors/{name}/resources (Sluice's). NotFound "Connector {name} not found".
+  virtual absl::StatusOr<ConnectorResources> GetConnectorResources(
+      const std::string& name) const = 0;
 
   // Internal endpoints (Kafka Connect's InternalConnectResource): requests workers of one
   // cluster send each other. `signature` is the request's KIP-507 signature over the body as

@@ -31,6 +31,16 @@ constexpr absl::Duration kPauseTimeout = absl::Seconds(5);
 absl::StatusOr<std::unique_ptr<StandaloneHerder>> StandaloneHerder::Create(Options options) {
   auto herder = std::unique_ptr<StandaloneHerder>(new StandaloneHerder(std::move(options)));
   const Options& o = herder->options_;
+  herder->restarts_ = std::make_unique<RestartScheduler>(RestartScheduler::Options{
+      .restart =
+          [h = herder.get()](const std::string& name) {
+            // As a user's POST /connectors/{name}/restart?includeTasks=true&onlyFailed=true.
+            absl::StatusOr<RestartResult> restarted = h->RestartConnector(name, true, true);
+            if (!restarted.ok() && !absl::IsNotFound(restarted.status())) {
+              spdlog::error("Automatic restart of connector {} failed: {}", name,
+                            std::string(restarted.status().message()));
+            }
+          }});
   herder->worker_ = std::make_unique<worker::Worker>(
       worker::Worker::Options{.worker = o.worker,
                               .bootstrap_servers = o.bootstrap_servers,
@@ -85,6 +95,7 @@ void StandaloneHerder::Shutdown() {
     shut_down_ = true;  // from now on nothing starts
     slots.assign(slots_.begin(), slots_.end());
   }
+  if (restarts_ != nullptr) restarts_->Stop();
   for (auto& [name, slot] : slots) {
     absl::MutexLock op(&slot->mu);
     StopRuntime(name, *slot, State::kUnassigned);
@@ -364,6 +375,7 @@ absl::Status StandaloneHerder::DeleteConnector(const std::string& name) {
   }
   options_.status_store->RemoveConnector(name);
   options_.status_store->RemoveTopics(name);
+  restarts_->Forget(name);
   spdlog::info("Deleted connector {}", name);
   return absl::OkStatus();
 }
@@ -466,6 +478,30 @@ void StandaloneHerder::SetTaskStatusesUnlessFailed(const std::string& name, Stat
 
 void StandaloneHerder::OnConnectorRunning(const std::string& name) {
   SetConnectorStatus(name, State::kRunning, std::nullopt);
+  restarts_->OnRunning(name, kConnectorInstance);
+}
+
+config::RestartPolicy StandaloneHerder::RestartPolicyLocked(const Connector& c) const {
+  config::SupervisionErrors errors;  // validation refused bad values before they were stored
+  return config::ParseSupervision(c.config, options_.worker->watchdog, errors).restart;
+}
+
+absl::StatusOr<ConnectorResources> StandaloneHerder::GetConnectorResources(
+    const std::string& name) const {
+  ConnectorResources out;
+  {
+    absl::MutexLock lock(&mu_);
+    auto it = connectors_.find(name);
+    if (it == connectors_.end()) {
+      return absl::NotFoundError(absl::StrCat("Connector ", name, " not found"));
+    }
+    out.restart_enabled = RestartPolicyLocked(it->second).enabled;
+  }
+  out.name = name;
+  out.worker_id = options_.worker_id;
+  out.host = worker_->ResourcesOf(name);
+  out.restarts = restarts_->CountsOf(name);
+  return out;
 }
 
 void StandaloneHerder::OnConnectorFailed(const std::string& name, const std::string& trace) {
@@ -475,6 +511,11 @@ void StandaloneHerder::OnConnectorFailed(const std::string& name, const std::str
 void StandaloneHerder::FailConnector(const std::string& name, const std::string& trace) {
   spdlog::error("Connector {} failed: {}", name, trace);
   SetConnectorStatus(name, State::kFailed, trace);
+  absl::MutexLock lock(&mu_);
+  auto it = connectors_.find(name);
+  if (it != connectors_.end() && !shut_down_) {
+    restarts_->OnFailed(name, kConnectorInstance, RestartPolicyLocked(it->second));
+  }
 }
 
 void StandaloneHerder::OnHostExit(const std::string& name, uint64_t generation,
@@ -485,6 +526,8 @@ void StandaloneHerder::OnHostExit(const std::string& name, uint64_t generation,
   spdlog::error("The plugin host of connector {} died: {}", name, trace);
   options_.status_store->PutConnector(name, Status(State::kFailed, trace));
   SetTaskStatusesUnlessFailed(name, State::kFailed, trace);
+  // The tasks' runners report their own failures as their streams break.
+  if (!shut_down_) restarts_->OnFailed(name, kConnectorInstance, RestartPolicyLocked(it->second));
 }
 
 absl::Status StandaloneHerder::RequestAnswer(const std::string& name, Slot& slot,
@@ -907,6 +950,7 @@ void StandaloneHerder::OnTaskRunning(const runtime::TaskId& id) {
   // A task started while its connector is paused starts paused (Kafka Connect's onPause).
   State state = it->second.target == store::TargetState::kPaused ? State::kPaused : State::kRunning;
   options_.status_store->PutTask(id.connector, id.task, Status(state, std::nullopt));
+  restarts_->OnRunning(id.connector, id.task);
 }
 
 void StandaloneHerder::OnTaskFailed(const runtime::TaskId& id, const std::string& trace) {
@@ -914,6 +958,7 @@ void StandaloneHerder::OnTaskFailed(const runtime::TaskId& id, const std::string
   auto it = connectors_.find(id.connector);
   if (it == connectors_.end()) return;
   options_.status_store->PutTask(id.connector, id.task, Status(State::kFailed, trace));
+  if (!shut_down_) restarts_->OnFailed(id.connector, id.task, RestartPolicyLocked(it->second));
 }
 
 void StandaloneHerder::OnTopicUsed(const runtime::TaskId& id, const std::string& topic) {

@@ -30,6 +30,7 @@
 #include "server/herder/herder.h"
 #include "server/herder/connector_offsets.h"
 #include "server/herder/connector_validation.h"
+#include "server/herder/restart_scheduler.h"
 #include "server/kafka/client.h"
 #include "server/kafka/topic_admin.h"
 #include "server/config/connector_config.h"
@@ -188,6 +189,10 @@ class StandaloneHerder final : public Herder, public worker::WorkerListener {
   // PUT /connectors/{name}/topics/reset: forgets them.
   void ResetActiveTopics(const std::string& name) override ABSL_LOCKS_EXCLUDED(mu_);
 
+  // GET /sluice/connectors/{name}/resources.
+  absl::StatusOr<ConnectorResources> GetConnectorResources(const std::string& name) const
+      override ABSL_LOCKS_EXCLUDED(mu_);
+
   // Kafka Connect's standalone worker takes neither: Unimplemented with its messages.
   absl::Status PutTaskConfigs(
       const std::string& name, const std::vector<ConfigMap>& configs,
@@ -277,6 +282,9 @@ class StandaloneHerder final : public Herder, public worker::WorkerListener {
   ConnectorInfo InfoLocked(const Connector& c) const ABSL_SHARED_LOCKS_REQUIRED(mu_);
   void OnHostExit(const std::string& name, uint64_t generation, const std::string& trace)
       ABSL_LOCKS_EXCLUDED(mu_);
+  // The connector's restart policy (sluice.restart.*). REQUIRES: it exists.
+  config::RestartPolicy RestartPolicyLocked(const Connector& c) const
+      ABSL_SHARED_LOCKS_REQUIRED(mu_);
 
   // Connector events (task reconfiguration requests, raised errors) are queued by the runtime's
   // reader and handled one at a time on events_thread_, which takes the connector's lock like
@@ -298,6 +306,8 @@ class StandaloneHerder final : public Herder, public worker::WorkerListener {
   const Options options_;
   const ConnectorOffsets offsets_;
   std::unique_ptr<worker::Worker> worker_;  // created by Create, with this as its listener
+  // Automatic restarts (sluice.restart.*): created by Create, stopped first by Shutdown.
+  std::unique_ptr<RestartScheduler> restarts_;
 
   mutable absl::Mutex mu_;  // the state below; never held across a call into a plugin
   std::map<std::string, std::shared_ptr<Slot>> slots_ ABSL_GUARDED_BY(mu_);

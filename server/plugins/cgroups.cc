@@ -21,6 +21,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "absl/strings/strip.h"
 
 namespace sluice::plugins {
 namespace {
@@ -214,6 +215,66 @@ absl::StatusOr<std::unique_ptr<HostCgroup>> HostCgroup::Create(const SandboxSupp
     }
   }
   return cgroup;
+}
+
+namespace {
+
+std::optional<int64_t> ReadNumber(const std::string& path) {
+  int64_t value = 0;
+  if (!absl::SimpleAtoi(Trimmed(ReadText(path)), &value)) return std::nullopt;
+  return value;
+}
+
+}  // namespace
+
+std::string HostCgroup::Version() const {
+  for (const auto& [controller, dir] : dirs_) {
+    if (controller == "unified") return "v2";
+  }
+  return "v1";
+}
+
+std::optional<int64_t> HostCgroup::MemoryBytes() const {
+  for (const auto& [controller, dir] : dirs_) {
+    if (controller == "memory") return ReadNumber(dir + "/memory.usage_in_bytes");
+    if (controller == "unified" && access((dir + "/memory.current").c_str(), F_OK) == 0) {
+      return ReadNumber(dir + "/memory.current");
+    }
+  }
+  return std::nullopt;
+}
+
+std::optional<int64_t> HostCgroup::Tasks() const {
+  for (const auto& [controller, dir] : dirs_) {
+    if ((controller == "pids" || controller == "unified") &&
+        access((dir + "/pids.current").c_str(), F_OK) == 0) {
+      return ReadNumber(dir + "/pids.current");
+    }
+  }
+  return std::nullopt;
+}
+
+std::optional<double> HostCgroup::CpuSeconds() const {
+  for (const auto& [controller, dir] : dirs_) {
+    if (controller != "unified") continue;
+    for (absl::string_view line : absl::StrSplit(ReadText(dir + "/cpu.stat"), '\n')) {
+      int64_t usec = 0;
+      if (absl::ConsumePrefix(&line, "usage_usec ") && absl::SimpleAtoi(line, &usec)) {
+        return static_cast<double>(usec) / 1e6;
+      }
+    }
+  }
+  return std::nullopt;
+}
+
+std::vector<pid_t> HostCgroup::Pids() const {
+  std::vector<pid_t> pids;
+  if (dirs_.empty()) return pids;
+  for (absl::string_view text : absl::StrSplit(ReadText(dirs_.front().second + "/cgroup.procs"), '\n')) {
+    pid_t pid = 0;
+    if (absl::SimpleAtoi(text, &pid) && pid > 0) pids.push_back(pid);
+  }
+  return pids;
 }
 
 HostCgroup::~HostCgroup() {

@@ -14,7 +14,10 @@
 #ifndef SLUICE_SERVER_PLUGINS_CGROUPS_H_
 #define SLUICE_SERVER_PLUGINS_CGROUPS_H_
 
+#include <sys/types.h>
+
 #include <memory>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -44,6 +47,17 @@ class HostCgroup {
 
   // What the host joins: {"memory", dir}, {"cpu", dir}, {"pids", dir} (v1) or {"unified", dir}.
   const std::vector<std::pair<std::string, std::string>>& dirs() const { return dirs_; }
+
+  // What the cgroup counts, where it has the controller (nullopt otherwise): memory in use
+  // (v1 memory.usage_in_bytes, v2 memory.current), tasks (pids.current: processes and threads),
+  // CPU time (v2 cpu.stat usage_usec; v1 keeps it in cpuacct, which hosts do not join), and the
+  // processes in it (cgroup.procs, as the worker's pid namespace numbers them).
+  std::optional<int64_t> MemoryBytes() const;
+  std::optional<int64_t> Tasks() const;
+  std::optional<double> CpuSeconds() const;
+  std::vector<pid_t> Pids() const;
+  // "v1" or "v2".
+  std::string Version() const;
 
  private:
   HostCgroup() = default;

@@ -2,15 +2,20 @@
 
 #include <spdlog/spdlog.h>
 
+#include <unistd.h>
+
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
+#include <fstream>
+#include <iterator>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
 #include "plugin-host/sandbox/environment.h"
 #include "sdk/cpp/wire/codec.h"
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_split.h"
 
 namespace sluice::plugins {
@@ -138,6 +143,73 @@ absl::StatusOr<SandboxSupport> ProbeSandboxSupport(const std::string& host_binar
        .handshake_timeout = absl::Seconds(10)});
   if (!probe.ok()) return probe.status();
   return ParseProbe((*probe)->handshake());
+}
+
+namespace {
+
+// The fields of /proc/<pid>/stat after the command name, from field 3 (state) on.
+std::vector<std::string> StatFields(pid_t pid) {
+  std::ifstream in(absl::StrCat("/proc/", pid, "/stat"));
+  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  const size_t close = text.rfind(')');
+  if (close == std::string::npos || close + 2 > text.size()) return {};
+  return absl::StrSplit(text.substr(close + 2), ' ', absl::SkipEmpty());
+}
+
+int64_t Field(const std::vector<std::string>& fields, int number) {  // number as in proc(5)
+  int64_t value = 0;
+  const size_t index = static_cast<size_t>(number - 3);
+  if (index < fields.size()) (void)absl::SimpleAtoi(fields[index], &value);
+  return value;
+}
+
+// The host and the processes of its session (the host calls setsid; its sandbox's processes
+// stay in the session).
+std::vector<pid_t> SessionPids(pid_t host) {
+  std::vector<pid_t> pids = {host};
+  std::error_code ec;
+  for (const auto& entry : std::filesystem::directory_iterator("/proc", ec)) {
+    pid_t pid = 0;
+    if (!absl::SimpleAtoi(entry.path().filename().string(), &pid) || pid == host) continue;
+    if (Field(StatFields(pid), 6) == host) pids.push_back(pid);
+  }
+  return pids;
+}
+
+}  // namespace
+
+std::optional<HostUsage> PluginProcess::Usage() const {
+  if (exit_info().has_value()) return std::nullopt;
+  HostUsage usage;
+  usage.pid = pid();
+  std::vector<pid_t> pids;
+  if (cgroup_ != nullptr) pids = cgroup_->Pids();
+  if (pids.empty()) pids = SessionPids(pid());
+  const int64_t ticks = sysconf(_SC_CLK_TCK);
+  const int64_t page = sysconf(_SC_PAGESIZE);
+  int64_t rss_pages = 0, cpu_ticks = 0, threads = 0;
+  for (pid_t p : pids) {
+    std::vector<std::string> fields = StatFields(p);
+    if (fields.empty()) continue;  // gone meanwhile
+    ++usage.processes;
+    cpu_ticks += Field(fields, 14) + Field(fields, 15) + Field(fields, 16) + Field(fields, 17);
+    threads += Field(fields, 20);
+    rss_pages += Field(fields, 24);
+  }
+  usage.memory_bytes = rss_pages * page;
+  usage.cpu_seconds = ticks > 0 ? static_cast<double>(cpu_ticks) / static_cast<double>(ticks) : 0;
+  usage.tasks = threads;
+  usage.measured_by = "procfs";
+  if (cgroup_ != nullptr) {
+    const std::string version = absl::StrCat("cgroup ", cgroup_->Version());
+    if (std::optional<int64_t> memory = cgroup_->MemoryBytes()) {
+      usage.memory_bytes = *memory;
+      usage.measured_by = version;
+    }
+    if (std::optional<int64_t> tasks = cgroup_->Tasks()) usage.tasks = *tasks;
+    if (std::optional<double> cpu = cgroup_->CpuSeconds()) usage.cpu_seconds = *cpu;
+  }
+  return usage;
 }
 
 PluginProcess::~PluginProcess() = default;  // ChildProcess closes stdin, waits, kills, reaps

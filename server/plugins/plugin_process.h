@@ -78,6 +78,19 @@ struct PluginProcessOptions {
   absl::Duration destroy_grace = absl::Seconds(2);
 };
 
+// What a host uses now. Memory: its memory cgroup's count when it has one, else the resident
+// sets of its processes added up; tasks: its pids cgroup's count (processes and threads, what
+// sluice.sandbox.processes limits) or the threads of its processes; CPU: its cgroup v2 count,
+// else the user and system time of its processes and their reaped children (/proc).
+struct HostUsage {
+  pid_t pid = 0;
+  int64_t memory_bytes = 0;
+  double cpu_seconds = 0;
+  int64_t tasks = 0;
+  int64_t processes = 0;
+  std::string measured_by;  // "cgroup v1", "cgroup v2" or "procfs"
+};
+
 // How a host ended; Describe() reads "Plugin host for connector 'x' (pid N) was killed by
 // signal 11 (Segmentation fault). Last lines of its stderr: ...".
 using ExitInfo = process::ExitInfo;
@@ -113,6 +126,11 @@ class PluginProcess {
   pid_t pid() const { return child_->pid(); }
   const std::string& socket_path() const { return socket_path_; }
 
+  // What the host uses now (HostUsage); nullopt once it has exited.
+  std::optional<HostUsage> Usage() const;
+  // The sandbox policy it was started with (its limits).
+  const SandboxPolicy& policy() const { return options_.sandbox; }
+
   // Set once the host has exited and was reaped.
   std::optional<ExitInfo> exit_info() const { return child_->exit_info(); }
   std::optional<ExitInfo> WaitForExit(absl::Duration timeout) {
@@ -125,6 +143,9 @@ class PluginProcess {
   // Asks the host to shut down (Shutdown RPC, then closing its stdin), waits up to `grace`,
   // then kills its process group. Always reaps.
   void Stop(absl::Duration grace);
+  // SIGKILLs the host's process group at once (the watchdog's way); `reason` goes into its
+  // exit description. A no-op once it was reaped.
+  void Kill(const std::string& reason) { child_->Kill(reason); }
   // Closing stdin is how the host learns the worker let go of it.
   void CloseStdin() { child_->CloseStdin(); }
 

@@ -70,6 +70,7 @@ std::string ExitInfo::Describe() const {
   } else {
     absl::StrAppend(&text, " exited with code ", exit_code, ".");
   }
+  if (!kill_reason.empty()) absl::StrAppend(&text, " The worker killed it: ", kill_reason, ".");
   if (!stderr_tail.empty()) absl::StrAppend(&text, " Last lines of its stderr:\n", stderr_tail);
   return text;
 }
@@ -194,9 +195,10 @@ void ChildProcess::CloseStdin() {
   stdin_fd_ = -1;
 }
 
-void ChildProcess::Kill() {
+void ChildProcess::Kill(const std::string& reason) {
   absl::MutexLock lock(&mu_);
   if (exit_info_.has_value()) return;  // reaped: the pid may belong to someone else now
+  if (kill_reason_.empty()) kill_reason_ = reason;
   // Not reaped yet, so the pid (and the process group it leads) is still ours.
   kill(-pid_, SIGKILL);
   kill(pid_, SIGKILL);
@@ -339,6 +341,7 @@ void ChildProcess::Monitor() {
   {
     absl::MutexLock lock(&mu_);
     info.stderr_tail = absl::StrJoin(stderr_tail_, "\n");
+    info.kill_reason = kill_reason_;
     exit_info_ = info;
     callbacks.swap(on_exit_);
   }

@@ -50,6 +50,8 @@ struct ExitInfo {
   std::string stderr_tail;  // the last lines the child wrote to stderr, '\n'-separated
   std::string description;
   pid_t pid = 0;
+  // Why the worker killed it (Kill with a reason), e.g. "Task x-0 did not answer poll ...".
+  std::string kill_reason;
   // e.g. "Plugin host for connector 'x' (pid 123) was killed by signal 11 (Segmentation
   // fault). Last lines of its stderr:\n..."
   std::string Describe() const;
@@ -77,8 +79,9 @@ class ChildProcess {
   // Closes stdin (asking the child to exit), waits up to `grace`, then SIGKILLs; always reaps.
   void Stop(absl::Duration grace);
   void CloseStdin() ABSL_LOCKS_EXCLUDED(mu_);
-  // SIGKILLs the child and its process group (unless it was reaped already).
-  void Kill() ABSL_LOCKS_EXCLUDED(mu_);
+  // SIGKILLs the child and its process group (unless it was reaped already). A non-empty
+  // `reason` is kept for the exit description (the first reason given wins).
+  void Kill(const std::string& reason = "") ABSL_LOCKS_EXCLUDED(mu_);
 
  private:
   ChildProcess(ChildProcessOptions options, pid_t pid, int pidfd, int stdin_fd, int stdout_fd,
@@ -99,6 +102,7 @@ class ChildProcess {
   std::optional<std::string> handshake_ ABSL_GUARDED_BY(mu_);
   std::deque<std::string> stderr_tail_ ABSL_GUARDED_BY(mu_);
   std::optional<ExitInfo> exit_info_ ABSL_GUARDED_BY(mu_);  // set when reaped
+  std::string kill_reason_ ABSL_GUARDED_BY(mu_);
   std::vector<std::function<void(const ExitInfo&)>> on_exit_ ABSL_GUARDED_BY(mu_);
   std::thread monitor_;  // reads the pipes, then reaps; joined by the destructor
 };

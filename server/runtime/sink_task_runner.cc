@@ -132,8 +132,10 @@ absl::Status SinkTaskRunner::Commit() {
   metrics().RecordOffsetSequenceNumber(++commit_seq_no_);
   pb::SinkWorkerMessage pre_commit;
   wire::TopicPartitionOffsetsToProto(consumed_, pre_commit.mutable_pre_commit()->mutable_offsets());
+  ArmWatchdog(WatchedCall::kFlush);
   if (absl::Status s = Send(pre_commit); !s.ok()) return s;
   absl::StatusOr<pb::SinkPluginMessage> done = Await(pb::SinkPluginMessage::kPreCommitDone);
+  DisarmWatchdog();
   if (!done.ok()) return done.status();
   TopicPartitionOffsets committable =
       wire::TopicPartitionOffsetsFromProto(done->pre_commit_done().offsets());
@@ -343,8 +345,10 @@ absl::Status SinkTaskRunner::DeliverBatch(std::vector<rd_kafka_message_t*>& mess
   if (batch->records_size() == 0) return absl::OkStatus();
   put_batch_ = batch;
   const absl::Time put_start = absl::Now();
+  ArmWatchdog(WatchedCall::kPut);
   absl::Status s = Send(put);
   if (s.ok()) s = Await(pb::SinkPluginMessage::kPutDone).status();
+  DisarmWatchdog();
   if (s.ok()) {
     // WorkerSinkTask.deliverMessages: once put returned, the batch (after transformations) is
     // recorded, as sent, with the put's time.

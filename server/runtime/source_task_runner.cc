@@ -201,6 +201,8 @@ absl::Status SourceTaskRunner::FillPolls() {
   while (started_ && !paused() && !stopping() && !stop_sent_ && !closed_ &&
          polls_in_flight_ < kPollsInFlight) {
     if (!WriteLocked(poll)) return absl::UnavailableError("writing to the plugin stream failed");
+    // The plugin works on the oldest outstanding Poll: time it from when it was first asked.
+    if (polls_in_flight_ == 0) ArmWatchdog(WatchedCall::kPoll);
     ++polls_in_flight_;
     polls_sent_.push_back(absl::Now());
   }
@@ -536,6 +538,12 @@ absl::Status SourceTaskRunner::RunLoop() {
       {
         absl::MutexLock lock(&write_mu_);
         outstanding = --polls_in_flight_;
+        // The next outstanding Poll, if any, is what the plugin works on from now.
+        if (outstanding > 0) {
+          ArmWatchdog(WatchedCall::kPoll);
+        } else {
+          DisarmWatchdog();
+        }
         if (!polls_sent_.empty()) {
           poll_ms = absl::ToInt64Milliseconds(absl::Now() - polls_sent_.front());
           polls_sent_.pop_front();

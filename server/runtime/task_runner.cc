@@ -28,7 +28,31 @@ TaskRunner::TaskRunner(TaskRunnerOptions options)
                          options_.connector != nullptr &&
                                  options_.connector->type == config::ConnectorType::kSink
                              ? metrics::TaskKind::kSink
-                             : metrics::TaskKind::kSource)) {}
+                             : metrics::TaskKind::kSource)) {
+  if (options_.watchdog != nullptr) {
+    plugins::PluginProcess* process = options_.process;
+    const std::string task = options_.id.ToString();
+    watch_ = options_.watchdog->NewWatch(task, [process, task](const std::string& trace) {
+      // Killing the host's process group ends the task's stream: the runner thread then fails
+      // the task with the watch's trace (Run).
+      if (process != nullptr) {
+        process->Kill(trace.substr(trace.find("Task ")));
+      }
+    });
+  }
+}
+
+void TaskRunner::ArmWatchdog(WatchedCall call) {
+  if (watch_ == nullptr) return;
+  const config::TaskCallDeadlines& d = connector().supervision.deadlines;
+  watch_->Arm(call, call == WatchedCall::kPoll  ? d.poll
+                    : call == WatchedCall::kPut ? d.put
+                                                : d.flush);
+}
+
+void TaskRunner::DisarmWatchdog() {
+  if (watch_ != nullptr) watch_->Disarm();
+}
 
 TaskRunner::~TaskRunner() { StopAndJoin(); }
 
@@ -178,6 +202,14 @@ absl::Status TaskRunner::CreatePipeline(const ConfigMap& producer) {
 
 void TaskRunner::Run() {
   absl::Status status = RunLoop();
+  if (!status.ok() && watch_ != nullptr) {
+    // The broken stream was the watchdog's doing: say so, rather than "killed by signal 9".
+    if (std::optional<std::string> trace = watch_->fired()) {
+      status = absl::DeadlineExceededError(*trace);
+    }
+  }
+  // The task is over: a call it left outstanding must not kill the host later.
+  DisarmWatchdog();
   if (status.ok()) {
     options_.listener->OnTaskStopped(options_.id);
   } else {

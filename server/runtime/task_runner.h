@@ -25,6 +25,7 @@
 #include "server/metrics/task_metrics.h"
 #include "server/plugins/plugin_process.h"
 #include "server/runtime/record_pipeline.h"
+#include "server/runtime/task_watchdog.h"
 #include "sluice/plugin/v1/plugin.grpc.pb.h"
 #include "sluice/sdk/config_def.h"
 
@@ -71,6 +72,10 @@ struct TaskRunnerOptions {
   // The host the stream runs in, to explain a broken stream (its exit); may be null.
   plugins::PluginProcess* process = nullptr;
   TaskStatusListener* listener = nullptr;
+  // The worker's watchdog over task calls (poll, put, flush); may be null (not watched). When a
+  // call outlives its deadline (the connector's supervision.deadlines) the watchdog kills
+  // `process` and the task fails with the watchdog's trace.
+  TaskWatchdog* watchdog = nullptr;
   // Where the task's metrics go (shared with the worker's metrics registry); may be null: the
   // runner then keeps them for itself.
   std::shared_ptr<metrics::TaskMetrics> metrics;
@@ -126,6 +131,10 @@ class TaskRunner {
       return 0;  // librdkafka frees `json`
     });
   }
+  // Starts timing `call` (the plugin was just handed it), with the connector's deadline for it.
+  void ArmWatchdog(WatchedCall call);
+  // The plugin answered.
+  void DisarmWatchdog();
   // The task's loop, on the runner thread. OK when it ended because Stop was asked for.
   virtual absl::Status RunLoop() = 0;
   // Called by Stop (on the caller's thread) after stopping() became true.
@@ -169,6 +178,7 @@ class TaskRunner {
  private:
   void Run();
 
+  std::unique_ptr<TaskWatchdog::Watch> watch_;  // null without a watchdog
   std::thread thread_;
   std::atomic<bool> stopping_{false};
   std::atomic<bool> paused_{false};

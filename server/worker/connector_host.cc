@@ -122,6 +122,9 @@ class PluginConnectorHost final : public ConnectorHost {
     return process_->pid();
   }
 
+  std::optional<plugins::HostUsage> Usage() const override { return process_->Usage(); }
+  std::optional<plugins::SandboxPolicy> Policy() const override { return process_->policy(); }
+
   std::optional<std::string> ExitDescription() const override {
     std::optional<plugins::ExitInfo> exit = process_->exit_info();
     if (!exit.has_value()) return std::nullopt;

@@ -79,6 +79,10 @@ class ConnectorHost {
   virtual void Stop(absl::Duration grace) = 0;
   // The host's process id while it runs (its metrics); nullopt when it has no process.
   virtual std::optional<pid_t> Pid() const { return std::nullopt; }
+  // What the host uses now; nullopt when it has no process or has exited.
+  virtual std::optional<plugins::HostUsage> Usage() const { return std::nullopt; }
+  // The sandbox policy the host runs under (its limits); nullopt when it has no process.
+  virtual std::optional<plugins::SandboxPolicy> Policy() const { return std::nullopt; }
 };
 
 // Starts connector hosts. Thread-safe.

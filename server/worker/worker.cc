@@ -1,6 +1,7 @@
 #include "server/worker/worker.h"
 
 #include <algorithm>
+#include <tuple>
 
 #include <spdlog/spdlog.h>
 
@@ -16,6 +17,68 @@ std::string TooManyTasksMessage(const std::string& name, size_t tasks, int max_t
                       "permitted by reconfiguring the connector with 'tasks.max.enforce' set to "
                       "false; however, this option will be removed in a future release of Kafka "
                       "Connect.");
+}
+
+Worker::Worker(Options options) : options_(std::move(options)) {
+  if (options_.usage_check_interval > absl::ZeroDuration()) {
+    usage_thread_ = std::thread([this] {
+      while (true) {
+        {
+          absl::MutexLock lock(&usage_mu_);
+          if (usage_mu_.AwaitWithTimeout(absl::Condition(&usage_stop_),
+                                         options_.usage_check_interval)) {
+            return;
+          }
+        }
+        CheckUsage();
+      }
+    });
+  }
+}
+
+Worker::~Worker() {
+  {
+    absl::MutexLock lock(&usage_mu_);
+    usage_stop_ = true;
+  }
+  if (usage_thread_.joinable()) usage_thread_.join();
+}
+
+std::optional<HostResources> Worker::ResourcesOf(const std::string& name) const {
+  absl::MutexLock lock(&mu_);  // keeps the runtime alive while its host is measured
+  auto it = runtimes_.find(name);
+  if (it == runtimes_.end()) return std::nullopt;
+  std::optional<plugins::HostUsage> usage = it->second->host->Usage();
+  std::optional<plugins::SandboxPolicy> policy = it->second->host->Policy();
+  if (!usage.has_value() || !policy.has_value()) return std::nullopt;
+  return HostResources{*std::move(usage), *std::move(policy)};
+}
+
+void Worker::CheckUsage() {
+  absl::MutexLock lock(&mu_);
+  for (auto& [name, rt] : runtimes_) {
+    std::optional<plugins::HostUsage> usage = rt->host->Usage();
+    std::optional<plugins::SandboxPolicy> policy = rt->host->Policy();
+    if (!usage.has_value() || !policy.has_value()) continue;
+    std::set<std::string>& near = near_limits_[name];
+    for (const auto& [what, used, limit] :
+         {std::tuple{std::string("memory"), usage->memory_bytes, policy->memory_bytes},
+          std::tuple{std::string("processes"), usage->tasks, policy->processes}}) {
+      if (limit <= 0) continue;
+      const double share = static_cast<double>(used) / static_cast<double>(limit);
+      if (share >= 0.9 && !near.contains(what)) {
+        near.insert(what);
+        spdlog::warn("The plugin host of connector {} (pid {}) uses {} of its {} limit of {} "
+                     "({}%): at the limit the sandbox ends it",
+                     name, usage->pid, used, what, limit, static_cast<int>(share * 100));
+      } else if (share < 0.8) {
+        near.erase(what);
+      }
+    }
+  }
+  for (auto it = near_limits_.begin(); it != near_limits_.end();) {
+    it = runtimes_.contains(it->first) ? std::next(it) : near_limits_.erase(it);
+  }
 }
 
 Worker::Runtime& Worker::RuntimeOf(const std::string& name) const {
@@ -130,7 +193,8 @@ void Worker::StopConnectorHost(const std::string& name) {
                   all_stopped;
   }
   if (!all_stopped) {
-    spdlog::warn("Tasks of connector {} did not stop within {}; killing its plugin host", name,
+    spdlog::warn("Tasks of connector {} did not stop within {} "
+                 "(task.shutdown.graceful.timeout.ms); the watchdog kills its plugin host", name,
                  absl::FormatDuration(grace));
     rt->host->Stop(absl::ZeroDuration());
   }
@@ -272,6 +336,7 @@ bool Worker::StartTask(const std::string& name, int task, const ConfigMap& task_
   o.ensure_topic = options_.ensure_topic;
   o.topic_admin_factory = options_.topic_admin_factory;
   o.listener = options_.listener;
+  o.watchdog = &watchdog_;
   if (options_.metrics != nullptr) {
     o.metrics = options_.metrics->AddTask(name, task,
                                           rt.plugin->type == plugins::ConnectorType::kSink
@@ -293,8 +358,8 @@ void Worker::StopTask(const std::string& name, int task) {
   if (it == rt.runners.end()) return;
   const absl::Duration grace = options_.worker->task_shutdown_graceful_timeout;
   if (!it->second->Stop(grace)) {
-    spdlog::warn("Task {}-{} did not stop within {}; killing its plugin host", name, task,
-                 absl::FormatDuration(grace));
+    spdlog::warn("Task {}-{} did not stop within {} (task.shutdown.graceful.timeout.ms); the "
+                 "watchdog kills its plugin host", name, task, absl::FormatDuration(grace));
     rt.host->Stop(absl::ZeroDuration());
   }
   it->second->Join();

@@ -13,6 +13,9 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <optional>
+#include <set>
+#include <thread>
 #include <string>
 #include <vector>
 
@@ -45,6 +48,12 @@ class WorkerListener : public runtime::TaskStatusListener {
 // Kafka Connect's TooManyTasksException message.
 std::string TooManyTasksMessage(const std::string& name, size_t tasks, int max_tasks);
 
+// What a connector's plugin host on this worker uses, and the limits it runs under.
+struct HostResources {
+  plugins::HostUsage usage;
+  plugins::SandboxPolicy policy;
+};
+
 class Worker {
  public:
   struct Options {
@@ -59,12 +68,15 @@ class Worker {
     WorkerListener* listener = nullptr;
     // Kafka Connect's worker, connector and task metrics; may be null (no metrics).
     metrics::WorkerMetrics* metrics = nullptr;
+    // How often the hosts' usage is checked against their limits (a WARN at 90% of one); zero:
+    // never.
+    absl::Duration usage_check_interval = absl::Seconds(5);
   };
 
   // REQUIRES: the pointers in `options` outlive the worker.
-  explicit Worker(Options options) : options_(std::move(options)) {}
+  explicit Worker(Options options);
   // REQUIRES: every connector was stopped (StopConnectorHost).
-  ~Worker() = default;
+  ~Worker();
   Worker(const Worker&) = delete;
   Worker& operator=(const Worker&) = delete;
 
@@ -133,6 +145,14 @@ class Worker {
       ABSL_LOCKS_EXCLUDED(mu_);
   void ResumeTasks(const std::string& name) ABSL_LOCKS_EXCLUDED(mu_);
 
+  // What `name`'s plugin host uses and its limits; nullopt without a running host. Thread-safe,
+  // unlike the calls above it may overlap anything.
+  std::optional<HostResources> ResourcesOf(const std::string& name) const
+      ABSL_LOCKS_EXCLUDED(mu_);
+  // Logs a WARN for each host at 90% or more of a limit (memory, processes), once per crossing
+  // (again after it fell below 80%). The usage thread calls it every usage_check_interval.
+  void CheckUsage() ABSL_LOCKS_EXCLUDED(mu_);
+
  private:
   // What runs for one connector. Touched only by the (serialised) calls for that connector.
   struct Runtime {
@@ -159,8 +179,15 @@ class Worker {
                                  const absl::Status& status);
 
   const Options options_;
+  // Times the task calls of every runner (declared first: it outlives their watches).
+  runtime::TaskWatchdog watchdog_;
   mutable absl::Mutex mu_;  // the map, not the runtimes in it
   std::map<std::string, std::unique_ptr<Runtime>> runtimes_ ABSL_GUARDED_BY(mu_);
+  // The limits each connector's host is near (CheckUsage): "memory", "processes".
+  std::map<std::string, std::set<std::string>> near_limits_ ABSL_GUARDED_BY(mu_);
+  absl::Mutex usage_mu_;
+  bool usage_stop_ ABSL_GUARDED_BY(usage_mu_) = false;
+  std::thread usage_thread_;  // runs CheckUsage; joined by the destructor
 };
 
 }  // namespace sluice::worker

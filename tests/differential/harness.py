@@ -246,7 +246,7 @@ class Worker:
                  "offset.storage.file.filename": str(self.dir / "offsets"),
                  "listeners": f"http://127.0.0.1:{port}"}
         if self.system == "sluice":
-            props["plugin.path"] = str(BUILD / "plugins")
+            props["plugin.path"] = str(BUILD / "plugins" / "file")  # as Java ships
             props["grpc.listener"] = "127.0.0.1:0"
         return props, port
 

@@ -114,7 +114,7 @@ class SluiceWorker(Sluiced, ClusterRest):
 
     def __init__(self, workdir, props, name):
         props = dict(props)
-        props.setdefault("plugin.path", str(BUILD / "plugins"))
+        props.setdefault("plugin.path", str(BUILD / "plugins" / "file"))  # as Java ships
         props.setdefault("grpc.listener", "127.0.0.1:0")
         super().__init__(workdir, props, mode="distributed")
         self.name = name

@@ -172,6 +172,29 @@ def test_spinning_meets_the_cpu_limits(env):
     assert "CPU time limit of 2 s exceeded" in failed_trace(env, "h-spin", timeout=90)
 
 
+def test_hanging_in_poll_meets_the_watchdog(env):
+    # The connector lowers its poll deadline (within the worker's sluice.task.watchdog.max.ms).
+    config = {"connector.class": "HostileSource", "tasks.max": "1", "topic": "h-hang-t",
+              "attack": "hang", "sluice.task.watchdog.poll.ms": "3000"}
+    r = env["worker"].post("/connectors", json={"name": "h-hang", "config": config})
+    assert r.status_code == 201, r.text
+    # The host's exit may mark the task FAILED (with the host's exit) a moment before its runner
+    # reports the watchdog's trace, which is the one that stays.
+    prefix = "org.apache.kafka.connect.errors.ConnectException: Task h-hang-0"
+    trace = wait_for(lambda: (lambda t: t if t.startswith(prefix) else None)(
+        failed_trace(env, "h-hang")), 60, "the watchdog's trace")
+    assert trace.startswith(
+        "org.apache.kafka.connect.errors.ConnectException: Task h-hang-0 did not answer poll "
+        "within 3000 ms; its plugin host was killed by the watchdog "
+        "(sluice.task.watchdog.poll.ms)"), trace
+    status = env["worker"].get("/connectors/h-hang/status").json()
+    assert status["connector"]["state"] == "FAILED"
+    assert "was killed by signal 9" in status["connector"]["trace"]
+    assert "The worker killed it: Task h-hang-0 did not answer poll" in status["connector"]["trace"]
+    assert "Watchdog: task h-hang-0 did not answer poll within 3000 ms" in env["worker"].log()
+    assert env["worker"].alive()
+
+
 def test_a_policy_above_the_ceiling_is_refused_by_validate_and_create(env):
     worker = env["worker"]
     config = {"connector.class": "HostileSource", "sluice.sandbox.memory.bytes": str(64 << 30)}

@@ -12,6 +12,9 @@
 //   mode=none      (default) keeps going.
 // sluice.test.CrashySinkConnector (alias CrashySink) does the same in Put, once it has received
 // `after.records` records in total.
+// The source also takes `fail.before.record` (0, the default: always): the failure applies only
+// to a task that starts before that record, so that after a few restarts, each resuming from the
+// stored offset, the task runs on (tests of automatic restarts).
 // Both connectors take `hang`: "start" makes the connector's Start block forever, "validate"
 // makes validating the config block forever (the key's validator), "none" (default) neither;
 // for tests of the worker's deadlines on plugin calls.
@@ -84,6 +87,18 @@ ConfigKey AfterRecordsKey() {
   while (true) std::this_thread::sleep_for(std::chrono::hours(1));
 }
 
+ConfigKey FailBeforeRecordKey() {
+  ConfigKey key;
+  key.name = "fail.before.record";
+  key.type = ConfigType::kLong;
+  key.default_value = "0";
+  key.validator = validators::AtLeast(0);
+  key.validator_doc = "[0,...]";
+  key.importance = ConfigImportance::kLow;
+  key.documentation = "Fail only when the task starts before this record (0: always)";
+  return key;
+}
+
 ConfigKey HangKey() {
   ConfigKey key;
   key.name = "hang";
@@ -135,6 +150,7 @@ struct Settings {
   std::string topic;
   Mode mode = Mode::kNone;
   int64_t after_records = 10;
+  int64_t fail_before_record = 0;
 };
 
 absl::StatusOr<Settings> ParseSettings(const ConfigDef& def, const ConfigMap& config) {
@@ -144,6 +160,9 @@ absl::StatusOr<Settings> ParseSettings(const ConfigDef& def, const ConfigMap& co
   if (parsed->Has("topic")) settings.topic = parsed->GetString("topic");
   settings.mode = ParseMode(parsed->GetString("mode"));
   settings.after_records = parsed->GetLong("after.records");
+  if (parsed->Has("fail.before.record")) {
+    settings.fail_before_record = parsed->GetLong("fail.before.record");
+  }
   return settings;
 }
 
@@ -159,6 +178,7 @@ ConfigDef SourceConfig() {
   def.Define(std::move(topic));
   def.Define(ModeKey());
   def.Define(AfterRecordsKey());
+  def.Define(FailBeforeRecordKey());
   def.Define(HangKey());
   return def;
 }
@@ -215,6 +235,9 @@ class CrashySourceTask final : public SourceTask {
       if (n != nullptr && n->is_integer()) next_ = n->integer() + 1;
     }
     Log(LogLevel::kInfo, kLogger, absl::StrCat("crashy source starts at record ", next_));
+    if (settings_.fail_before_record > 0 && next_ >= settings_.fail_before_record) {
+      settings_.mode = Mode::kNone;  // started late enough: it runs on
+    }
     return absl::OkStatus();
   }
 
