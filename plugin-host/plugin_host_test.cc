@@ -217,8 +217,9 @@ TEST_F(PluginHostTest, DescribesTheCrashyPlugin) {
   EXPECT_THAT(source.aliases(), ElementsAre("CrashySource", "CrashySourceConnector"));
   EXPECT_EQ(source.version(), "0.1.0");
   auto keys = KeysOf(source);
-  ASSERT_EQ(keys.size(), 4u);
+  ASSERT_EQ(keys.size(), 5u);
   EXPECT_FALSE(keys["topic"]->has_default_value()) << "topic is required";
+  EXPECT_EQ(keys["fail.before.record"]->default_value(), "0");
   EXPECT_EQ(keys["hang"]->default_value(), "none");
   EXPECT_EQ(keys["mode"]->default_value(), "none");
   EXPECT_THAT(keys["mode"]->recommended_values(),
@@ -240,8 +241,9 @@ TEST_F(PluginHostTest, ValidateReportsErrorsPerKey) {
   ASSERT_TRUE(status.ok()) << status.error_message();
   std::map<std::string, pb::ConfigValueResult> values;
   for (const pb::ConfigValueResult& v : response.values()) values[v.name()] = v;
-  ASSERT_EQ(values.size(), 4u);
+  ASSERT_EQ(values.size(), 5u);
   EXPECT_EQ(values["hang"].errors_size(), 0);
+  EXPECT_EQ(values["fail.before.record"].errors_size(), 0);
   EXPECT_EQ(values["topic"].errors_size(), 1);
   EXPECT_THAT(values["topic"].errors(0), HasSubstr("topic"));
   EXPECT_EQ(values["mode"].errors_size(), 1);
