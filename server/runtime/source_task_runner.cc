@@ -197,16 +197,28 @@ absl::Status SourceTaskRunner::FillPolls() {
   pb::SourceWorkerMessage poll;
   poll.mutable_poll()->set_max_records(kMaxRecordsPerPoll);
   poll.mutable_poll()->set_max_bytes(kMaxBytesPerPoll);
-  absl::MutexLock lock(&write_mu_);
-  while (started_ && !paused() && !stopping() && !stop_sent_ && !closed_ &&
-         polls_in_flight_ < kPollsInFlight) {
-    if (!WriteLocked(poll)) return absl::UnavailableError("writing to the plugin stream failed");
-    // The plugin works on the oldest outstanding Poll: time it from when it was first asked.
-    if (polls_in_flight_ == 0) ArmWatchdog(WatchedCall::kPoll);
-    ++polls_in_flight_;
-    polls_sent_.push_back(absl::Now());
+  bool written = true;
+  {
+    absl::MutexLock lock(&write_mu_);
+    while (written && started_ && !paused() && !stopping() && !stop_sent_ && !closed_ &&
+           polls_in_flight_ < kPollsInFlight) {
+      written = WriteLocked(poll);
+      if (!written) break;
+      // The plugin works on the oldest outstanding Poll: time it from when it was first asked.
+      if (polls_in_flight_ == 0) ArmWatchdog(WatchedCall::kPoll);
+      ++polls_in_flight_;
+      polls_sent_.push_back(absl::Now());
+    }
   }
-  return absl::OkStatus();
+  // Described outside the lock: that waits a moment for the host's exit.
+  return written ? absl::OkStatus() : BrokenWrite();
+}
+
+absl::Status SourceTaskRunner::BrokenWrite() const {
+  // A write fails when the host is gone: say why it went (a sandbox limit, seccomp, the
+  // watchdog), as a broken read does.
+  return absl::UnavailableError(
+      DescribeBrokenStream(options_.process, "writing to the plugin stream failed"));
 }
 
 std::string SourceTaskRunner::OffsetKey(const Value& partition) const {
@@ -255,7 +267,7 @@ absl::Status SourceTaskRunner::ReplyOffsets(const pb::OffsetsRequest& request) {
     }
     wire::ValueToProto(*offset, entry->mutable_offset());
   }
-  if (!Write(reply)) return absl::UnavailableError("writing to the plugin stream failed");
+  if (!Write(reply)) return BrokenWrite();
   return absl::OkStatus();
 }
 

@@ -90,6 +90,8 @@ class SourceTaskRunner final : public TaskRunner {
   // waiting.
   grpc::Status CloseStream(bool cancel) ABSL_LOCKS_EXCLUDED(write_mu_);
   // Sends Polls until kPollsInFlight are outstanding, unless paused, stopping or not started.
+  // The error of a write to a stream whose host is gone, naming why it went.
+  absl::Status BrokenWrite() const;
   absl::Status FillPolls() ABSL_LOCKS_EXCLUDED(write_mu_);
   std::string OffsetKey(const Value& partition) const;
   static void OnDelivery(rd_kafka_t* rk, const rd_kafka_message_t* message, void* opaque);
