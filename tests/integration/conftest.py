@@ -365,3 +365,14 @@ def child_pids(pid):
             return [int(c) for c in f.read().split()]
     except OSError:
         return []
+
+
+def stored_offset(workdir, connector, partition):
+    """The offset a standalone worker stored in workdir/connect.offsets for (connector, partition)."""
+    path = workdir / "connect.offsets"
+    text = path.read_text() if path.exists() else ""
+    if not text:
+        return None
+    entries = dict(json.loads(text)["offsets"])
+    value = entries.get(json.dumps([connector, partition], separators=(",", ":")))
+    return value and json.loads(value)

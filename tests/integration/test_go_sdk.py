@@ -13,7 +13,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-from conftest import BUILD, host_pid, read_lines, wait_for, worker_props
+from conftest import BUILD, host_pid, read_lines, stored_offset, wait_for, worker_props
 
 GOSMALL = BUILD / "test-plugins" / "gosmall"
 
@@ -33,16 +33,6 @@ def sequence(name, topic, count, **extra):
 def lines_sink(name, topic, out):
     return {"name": name, "config": {"connector.class": "gosmall.LinesSink", "topics": topic,
                                      "file": str(out)}}
-
-
-def stored_offset(workdir, connector, partition):
-    path = workdir / "connect.offsets"
-    text = path.read_text() if path.exists() else ""
-    if not text:
-        return None
-    entries = dict(json.loads(text)["offsets"])
-    value = entries.get(json.dumps([connector, partition], separators=(",", ":")))
-    return value and json.loads(value)
 
 
 def test_go_plugins_are_listed_with_their_config(worker):

@@ -3,12 +3,11 @@ example plugin (sdk/python/examples/demo) run by a real sluiced as an `exec` plu
 source writing into the embedded broker and read back by FileStreamSink, and FileStreamSource's
 lines written to a file by its Python sink."""
 
-import json
 
 import pytest
 
 from conftest import (BUILD, REPO, install_python_plugin, read_lines, sink_config, source_config,
-                      wait_for, worker_props)
+                      stored_offset, wait_for, worker_props)
 
 
 @pytest.fixture
@@ -22,16 +21,6 @@ def python_plugins(workdir):
 def worker(sluiced_factory, workdir, python_plugins):
     props = worker_props(workdir, **{"plugin.path": f"{BUILD / 'plugins'},{python_plugins}"})
     return sluiced_factory(props).start()
-
-
-def stored_offset(workdir, connector, partition):
-    path = workdir / "connect.offsets"
-    text = path.read_text() if path.exists() else ""
-    if not text:
-        return None
-    entries = dict(json.loads(text)["offsets"])
-    value = entries.get(json.dumps([connector, partition], separators=(",", ":")))
-    return value and json.loads(value)
 
 
 def test_plugin_is_listed_with_its_config(worker):

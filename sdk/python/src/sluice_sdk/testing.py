@@ -304,7 +304,28 @@ def check_source_record(record: Any) -> Optional[str]:
     return None
 
 
-class SourceTaskDriver:
+class _TaskDriverState:
+    """What the source and sink drivers share: a task's state and how it fails."""
+
+    task_id: int
+    state: str
+    failure: Optional[TaskFailedError]
+
+    def _fail(self, message: str, e: Optional[BaseException] = None) -> TaskFailedError:
+        self.state = "FAILED"
+        self.failure = TaskFailedError(message, _trace(e) if e is not None else "")
+        self.failure.__cause__ = e
+        return self.failure
+
+    def _require_running(self) -> None:
+        if self.state == "FAILED":
+            assert self.failure is not None
+            raise self.failure
+        if self.state != "RUNNING":
+            raise RuntimeError(f"task {self.task_id} is {self.state}, not RUNNING")
+
+
+class SourceTaskDriver(_TaskDriverState):
     """Runs one source task as the worker does. `task` is a SourceTask class or instance;
     `offsets` may be shared by several drivers (the tasks of one connector, or a task and the
     one that replaces it after a restart)."""
@@ -322,19 +343,6 @@ class SourceTaskDriver:
         self._records: List[SourceRecord] = []
         self._committed: List[SourceRecord] = []
         self._stop_mu = threading.Lock()
-
-    def _fail(self, message: str, e: Optional[BaseException] = None) -> TaskFailedError:
-        self.state = "FAILED"
-        self.failure = TaskFailedError(message, _trace(e) if e is not None else "")
-        self.failure.__cause__ = e
-        return self.failure
-
-    def _require_running(self) -> None:
-        if self.state == "FAILED":
-            assert self.failure is not None
-            raise self.failure
-        if self.state != "RUNNING":
-            raise RuntimeError(f"task {self.task_id} is {self.state}, not RUNNING")
 
     def start(self, config: Mapping[str, str]) -> None:
         """Starts the task with `config`. TaskFailedError ("Starting task N failed: ...") when its
@@ -465,7 +473,7 @@ class _SinkContext(SinkTaskContext):
         self._driver._paused.difference_update(partitions)
 
 
-class SinkTaskDriver:
+class SinkTaskDriver(_TaskDriverState):
     """Runs one sink task as the worker does. `task` is a SinkTask class or instance."""
 
     def __init__(self, task: Union[Type[SinkTask], SinkTask], task_id: int = 0) -> None:
@@ -480,19 +488,6 @@ class SinkTaskDriver:
         self._errant: List[ErrantRecord] = []
         self._paused: Set[TopicPartition] = set()
         self._stop_mu = threading.Lock()
-
-    def _fail(self, message: str, e: Optional[BaseException] = None) -> TaskFailedError:
-        self.state = "FAILED"
-        self.failure = TaskFailedError(message, _trace(e) if e is not None else "")
-        self.failure.__cause__ = e
-        return self.failure
-
-    def _require_running(self) -> None:
-        if self.state == "FAILED":
-            assert self.failure is not None
-            raise self.failure
-        if self.state != "RUNNING":
-            raise RuntimeError(f"task {self.task_id} is {self.state}, not RUNNING")
 
     def _call(self, method: Callable[..., Any], *args: Any) -> Any:
         try:
