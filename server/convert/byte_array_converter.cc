@@ -16,15 +16,18 @@ const ConfigDef& ByteArrayConverterConfigDef() {
   return *kDef;
 }
 
-absl::StatusOr<std::optional<std::string>> ByteArrayConverter::FromConnectData(
-    std::string_view topic, const Schema* schema, const Value& value) {
+namespace {
+
+// Kafka's ByteArrayConverter.fromConnectData checks: OK for a null or byte[] value under a null
+// or BYTES schema.
+absl::Status CheckBytes(const Schema* schema, const Value& value) {
   if (schema != nullptr && schema->type() != SchemaType::kBytes) {
     const std::string_view type = JavaTypeName(schema->type());
     return DataError(
         absl::StrCat("Invalid schema type for ByteArrayConverter: ",
                      absl::string_view(type.data(), type.size())));
   }
-  if (value.is_null()) return std::optional<std::string>();
+  if (value.is_null()) return absl::OkStatus();
   // A Decimal is a BigDecimal in Kafka Connect, not a byte[].
   const std::string_view cls = JavaClassNameOf(schema, value);
   if (value.kind() != Value::Kind::kBytes || cls != JavaClassName(Value::Kind::kBytes)) {
@@ -32,6 +35,22 @@ absl::StatusOr<std::optional<std::string>> ByteArrayConverter::FromConnectData(
         absl::StrCat("ByteArrayConverter is not compatible with objects of type ",
                      absl::string_view(cls.data(), cls.size())));
   }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+absl::StatusOr<std::optional<std::string>> ByteArrayConverter::FromOwnedConnectData(
+    std::string_view topic, const Schema* schema, Value&& value) {
+  if (absl::Status s = CheckBytes(schema, value); !s.ok()) return s;
+  if (value.is_null()) return std::optional<std::string>();
+  return std::optional<std::string>(value.ReleaseString());
+}
+
+absl::StatusOr<std::optional<std::string>> ByteArrayConverter::FromConnectData(
+    std::string_view topic, const Schema* schema, const Value& value) {
+  if (absl::Status s = CheckBytes(schema, value); !s.ok()) return s;
+  if (value.is_null()) return std::optional<std::string>();
   return std::optional<std::string>(value.bytes());
 }
 

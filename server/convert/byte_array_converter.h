@@ -29,6 +29,10 @@ class ByteArrayConverter final : public Converter {
   absl::StatusOr<std::optional<std::string>> FromConnectData(std::string_view topic,
                                                              const Schema* schema,
                                                              const Value& value) override;
+  // A BYTES value's bytes are moved, not copied.
+  absl::StatusOr<std::optional<std::string>> FromOwnedConnectData(std::string_view topic,
+                                                                  const Schema* schema,
+                                                                  Value&& value) override;
   // Always OPTIONAL_BYTES; null bytes give a null value.
   absl::StatusOr<SchemaAndValue> ToConnectData(std::string_view topic,
                                                std::optional<std::string_view> bytes) override;

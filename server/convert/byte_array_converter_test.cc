@@ -42,6 +42,26 @@ TEST(ByteArrayConverter, PassesBytesThrough) {
   EXPECT_TRUE(read->value.is_null());
 }
 
+TEST(ByteArrayConverter, MovesOwnedBytesOutAndLeavesRefusedValuesIntact) {
+  auto c = MakeByteArray();
+  const std::string raw(64, '\x01');
+  Value value = Value::Bytes(raw);
+  const char* bytes = value.bytes().data();
+  absl::StatusOr<std::optional<std::string>> out =
+      c->FromOwnedConnectData("t", Schema::Bytes().get(), std::move(value));
+  ASSERT_TRUE(out.ok()) << out.status();
+  EXPECT_EQ(**out, raw);
+  EXPECT_EQ((*out)->data(), bytes);
+  Value text = Value::String("abc");
+  out = c->FromOwnedConnectData("t", nullptr, std::move(text));
+  EXPECT_FALSE(out.ok());
+  EXPECT_EQ(text, Value::String("abc"));  // refused: left as it was
+  Value refused = Value::Bytes(raw);
+  out = c->FromOwnedConnectData("t", Schema::String().get(), std::move(refused));
+  EXPECT_FALSE(out.ok());
+  EXPECT_EQ(refused, Value::Bytes(raw));
+}
+
 TEST(ByteArrayConverter, RejectsOtherSchemasAndValues) {
   auto c = MakeByteArray();
   absl::Status s = c->FromConnectData("t", Schema::String().get(), Value::String("x")).status();

@@ -37,6 +37,15 @@ class Converter {
   virtual absl::StatusOr<std::optional<std::string>> FromConnectData(std::string_view topic,
                                                                      const Schema* schema,
                                                                      const Value& value) = 0;
+  // The same, for a value the caller owns and needs no more: a converter whose bytes are the
+  // value's own (StringConverter's strings, ByteArrayConverter's bytes) moves them out instead
+  // of copying them (DESIGN §5: plain bytes and strings pass through). On an error `value` is
+  // left as it was.
+  virtual absl::StatusOr<std::optional<std::string>> FromOwnedConnectData(std::string_view topic,
+                                                                          const Schema* schema,
+                                                                          Value&& value) {
+    return FromConnectData(topic, schema, value);
+  }
 
   // Bytes -> Connect data. nullopt bytes is a null key or value. InvalidArgument for bytes that
   // cannot be read (malformed JSON, a schema envelope missing when schemas.enable=true, ...).

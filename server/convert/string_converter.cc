@@ -63,6 +63,12 @@ absl::StatusOr<std::optional<std::string>> StringConverter::FromConnectData(
   return std::optional<std::string>(JavaToString(schema, value));
 }
 
+absl::StatusOr<std::optional<std::string>> StringConverter::FromOwnedConnectData(
+    std::string_view topic, const Schema* schema, Value&& value) {
+  if (value.kind() == Value::Kind::kString) return std::optional<std::string>(value.ReleaseString());
+  return FromConnectData(topic, schema, value);
+}
+
 absl::StatusOr<SchemaAndValue> StringConverter::ToConnectData(
     std::string_view topic, std::optional<std::string_view> bytes) {
   if (!bytes.has_value()) return SchemaAndValue{Schema::OptionalString(), Value::Null()};

@@ -36,6 +36,10 @@ class StringConverter final : public Converter {
   absl::StatusOr<std::optional<std::string>> FromConnectData(std::string_view topic,
                                                              const Schema* schema,
                                                              const Value& value) override;
+  // A STRING value's characters are the bytes: moved, not copied.
+  absl::StatusOr<std::optional<std::string>> FromOwnedConnectData(std::string_view topic,
+                                                                  const Schema* schema,
+                                                                  Value&& value) override;
   // Invalid UTF-8 sequences become U+FFFD, as Java's decoder replaces them.
   absl::StatusOr<SchemaAndValue> ToConnectData(std::string_view topic,
                                                std::optional<std::string_view> bytes) override;

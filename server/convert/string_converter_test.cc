@@ -31,6 +31,25 @@ TEST(StringConverter, WritesStringsAsTheyAre) {
   EXPECT_EQ(Write(*c, Schema::OptionalString().get(), Value()), std::nullopt);
 }
 
+TEST(StringConverter, MovesAnOwnedStringOutAndConvertsAnythingElseAsBefore) {
+  auto c = MakeString();
+  const std::string line(100, 'x');  // longer than the small-string buffer: a heap buffer
+  Value value = Value::String(line);
+  const char* chars = value.string().data();
+  absl::StatusOr<std::optional<std::string>> out =
+      c->FromOwnedConnectData("t", Schema::String().get(), std::move(value));
+  ASSERT_TRUE(out.ok()) << out.status();
+  EXPECT_EQ(**out, line);
+  EXPECT_EQ((*out)->data(), chars);  // the same buffer: moved, not copied
+  Value number = Value::Int32(42);
+  out = c->FromOwnedConnectData("t", Schema::Int32().get(), std::move(number));
+  ASSERT_TRUE(out.ok()) << out.status();
+  EXPECT_EQ(**out, "42");
+  out = c->FromOwnedConnectData("t", nullptr, Value());
+  ASSERT_TRUE(out.ok()) << out.status();
+  EXPECT_EQ(*out, std::nullopt);
+}
+
 TEST(StringConverter, WritesOtherValuesAsJavaToString) {
   auto c = MakeString();
   EXPECT_EQ(Write(*c, nullptr, Value::Int32(42)), "42");

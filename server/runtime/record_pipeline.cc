@@ -231,12 +231,17 @@ absl::StatusOr<std::optional<ProducerRecord>> RecordPipeline::ProcessSource(Sour
   using Bytes = std::optional<std::string>;
   ErrorHandler::Outcome<Bytes> key = errors_->Execute<Bytes>(
       {runtime::Stage::kKeyConverter, key_.class_name, "the key converter"}, original,
-      [&] { return key_.converter->FromConnectData(r.topic, r.key_schema.get(), r.key); });
+      [&] {
+        return key_.converter->FromOwnedConnectData(r.topic, r.key_schema.get(), std::move(r.key));
+      });
   if (!key.ok()) return key.status();
   if (!key->has_value()) return std::nullopt;
   ErrorHandler::Outcome<Bytes> value = errors_->Execute<Bytes>(
       {runtime::Stage::kValueConverter, value_.class_name, "the value converter"}, original,
-      [&] { return value_.converter->FromConnectData(r.topic, r.value_schema.get(), r.value); });
+      [&] {
+        return value_.converter->FromOwnedConnectData(r.topic, r.value_schema.get(),
+                                                      std::move(r.value));
+      });
   if (!value.ok()) return value.status();
   if (!value->has_value()) return std::nullopt;
 

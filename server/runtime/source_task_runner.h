@@ -33,13 +33,20 @@ namespace sluice::runtime {
 // them. Thread-compatible (used by the runner thread only: delivery reports arrive there too).
 class SubmittedRecords {
  public:
-  // REQUIRES: ids increase by one from the first submitted id.
-  void Submit(uint64_t id, std::optional<std::string> offset_key,
-              std::optional<std::string> offset_value);
+  // A source partition's key in the offset store, shared by the records of that partition.
+  using OffsetKey = std::shared_ptr<const std::string>;
+
+  // REQUIRES: ids increase by one from the first submitted id. `key`: null for a record without
+  // a source partition (it commits nothing). `offset`: the record's source offset, serialized
+  // only if it is the latest of its partition when committed (a null offset removes the
+  // partition's, as in Kafka Connect). `bytes`: the record's size, for bytes().
+  void Submit(uint64_t id, OffsetKey key, Value offset, size_t bytes = 0);
   // Kafka acknowledged (or the record was skipped by error tolerance).
   void Ack(uint64_t id);
   bool empty() const { return pending_.empty(); }
   size_t size() const { return pending_.size(); }
+  // The bytes of the records submitted and not committed yet.
+  size_t bytes() const { return bytes_; }
   // Submitted and not acknowledged yet (source-record-active-count).
   int64_t unacked() const { return unacked_; }
 
@@ -53,12 +60,14 @@ class SubmittedRecords {
  private:
   struct Pending {
     uint64_t id;
-    std::optional<std::string> key;
-    std::optional<std::string> value;
+    OffsetKey key;
+    Value offset;
+    size_t bytes;
     bool acked = false;
   };
   std::deque<Pending> pending_;
   int64_t unacked_ = 0;
+  size_t bytes_ = 0;
 };
 
 class SourceTaskRunner final : public TaskRunner {

@@ -8,11 +8,13 @@ namespace {
 using ::testing::ElementsAre;
 using ::testing::Pair;
 
+SubmittedRecords::OffsetKey Key(const char* key) { return std::make_shared<const std::string>(key); }
+
 TEST(SubmittedRecords, CommitsOnlyTheAcknowledgedPrefix) {
   SubmittedRecords records;
-  records.Submit(1, "p", "1");
-  records.Submit(2, "p", "2");
-  records.Submit(3, "p", "3");
+  records.Submit(1, Key("p"), Value::Int64(1));
+  records.Submit(2, Key("p"), Value::Int64(2));
+  records.Submit(3, Key("p"), Value::Int64(3));
   records.Ack(1);
   records.Ack(3);  // out of order: 2 is still in flight
   SubmittedRecords::Committable first = records.TakeCommittable();
@@ -28,9 +30,9 @@ TEST(SubmittedRecords, CommitsOnlyTheAcknowledgedPrefix) {
 
 TEST(SubmittedRecords, CountsWhatKafkaHasNotAcknowledgedOnce) {
   SubmittedRecords records;
-  records.Submit(1, "p", "1");
-  records.Submit(2, "p", "2");
-  records.Submit(3, "p", "3");
+  records.Submit(1, Key("p"), Value::Int64(1));
+  records.Submit(2, Key("p"), Value::Int64(2));
+  records.Submit(3, Key("p"), Value::Int64(3));
   EXPECT_EQ(records.unacked(), 3);
   records.Ack(2);
   records.Ack(2);  // a second report of the same record
@@ -44,10 +46,10 @@ TEST(SubmittedRecords, CountsWhatKafkaHasNotAcknowledgedOnce) {
 
 TEST(SubmittedRecords, KeepsTheLatestOffsetOfEachPartitionAndSkipsRecordsWithout) {
   SubmittedRecords records;
-  records.Submit(10, "a", "1");
-  records.Submit(11, "b", "7");
-  records.Submit(12, std::nullopt, std::nullopt);
-  records.Submit(13, "a", "2");
+  records.Submit(10, Key("a"), Value::Int64(1));
+  records.Submit(11, Key("b"), Value::Int64(7));
+  records.Submit(12, nullptr, Value());
+  records.Submit(13, Key("a"), Value::Int64(2));
   for (uint64_t id = 10; id <= 13; ++id) records.Ack(id);
   SubmittedRecords::Committable c = records.TakeCommittable();
   EXPECT_EQ(c.up_to_id, 13u);
@@ -56,11 +58,25 @@ TEST(SubmittedRecords, KeepsTheLatestOffsetOfEachPartitionAndSkipsRecordsWithout
 
 TEST(SubmittedRecords, IgnoresAcksOfUnknownIds) {
   SubmittedRecords records;
-  records.Submit(5, "a", "1");
+  records.Submit(5, Key("a"), Value::Int64(1));
   records.Ack(4);
   records.Ack(99);
   EXPECT_EQ(records.TakeCommittable().up_to_id, 0u);
   EXPECT_EQ(records.size(), 1u);
+}
+
+TEST(SubmittedRecords, SerializesOnlyTheLatestOffsetAndSharesKeys) {
+  SubmittedRecords records;
+  SubmittedRecords::OffsetKey shared = Key("p");
+  records.Submit(1, shared, Value::Map({{Value::String("position"), Value::Int64(10)}}), 100);
+  records.Submit(2, shared, Value::Map({{Value::String("position"), Value::Int64(20)}}), 50);
+  records.Submit(3, Key("q"), Value(), 25);  // a null offset removes the partition's
+  EXPECT_EQ(records.bytes(), 175u);
+  for (uint64_t id = 1; id <= 3; ++id) records.Ack(id);
+  SubmittedRecords::Committable c = records.TakeCommittable();
+  EXPECT_THAT(c.writes, ElementsAre(Pair("p", std::optional<std::string>("{\"position\":20}")),
+                                    Pair("q", std::nullopt)));
+  EXPECT_EQ(records.bytes(), 0u);
 }
 
 }  // namespace

@@ -518,6 +518,16 @@ const std::string& Value::bytes() const {
   return s_;
 }
 
+std::string Value::ReleaseString() {
+  SLUICE_CHECK(kind_ == Kind::kString || kind_ == Kind::kBytes,
+               "Value::ReleaseString() on a value that is neither STRING nor BYTES");
+  std::string out = std::move(s_);
+  s_.clear();
+  kind_ = Kind::kNull;
+  has_scale_ = false;
+  return out;
+}
+
 const std::vector<Value>& Value::array() const {
   SLUICE_CHECK(kind_ == Kind::kArray, "Value::array() on a non-ARRAY value");
   return *array_;

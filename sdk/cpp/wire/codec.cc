@@ -590,11 +590,15 @@ absl::StatusOr<Value> ValueFromProto(const pb::Value& proto, const SchemaPtr& sc
 // ---- records --------------------------------------------------------------------------------
 
 void SourceRecordToProto(const SourceRecord& record, uint64_t id, SchemaEncoder& schemas,
-                         pb::SourceBatch* batch) {
+                         pb::SourceBatch* batch, const SourceRecord* previous) {
   pb::SourceRecord* out = batch->add_records();
   out->set_id(id);
   if (!record.source_partition.is_null()) {
-    ValueToProto(record.source_partition, out->mutable_source_partition());
+    if (previous != nullptr && previous->source_partition == record.source_partition) {
+      out->set_same_source_partition(true);
+    } else {
+      ValueToProto(record.source_partition, out->mutable_source_partition());
+    }
   }
   if (!record.source_offset.is_null()) {
     ValueToProto(record.source_offset, out->mutable_source_offset());

@@ -71,9 +71,13 @@ absl::StatusOr<Value> ValueFromProto(const pb::Value& proto, const Schema* schem
 // schema that contains a STRUCT, since a Struct keeps its schema alive).
 absl::StatusOr<Value> ValueFromProto(const pb::Value& proto, const SchemaPtr& schema);
 
-// Appends `record` to `batch`, with any new schema definitions.
+// Appends `record` to `batch`, with any new schema definitions. `previous`: the record appended
+// to `batch` just before (null for its first): when both have the same source partition, the
+// proto says so (same_source_partition) instead of carrying it again.
 void SourceRecordToProto(const SourceRecord& record, uint64_t id, SchemaEncoder& schemas,
-                         pb::SourceBatch* batch);
+                         pb::SourceBatch* batch, const SourceRecord* previous = nullptr);
+// A record whose proto has same_source_partition comes back with a null source_partition: the
+// caller, who sees the whole batch, knows the previous record's.
 absl::StatusOr<SourceRecord> SourceRecordFromProto(const pb::SourceRecord& proto,
                                                    const SchemaDecoder& schemas);
 

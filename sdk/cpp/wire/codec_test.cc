@@ -245,6 +245,33 @@ TEST(Codec, SourceRecordsSendEachSchemaOncePerEncoder) {
   EXPECT_EQ(r->headers[0].value, Value::Int32(7));
 }
 
+TEST(Codec, ASourcePartitionRepeatedInABatchIsSentOnce) {
+  SchemaEncoder encoder;
+  pb::SourceBatch batch;
+  const SourceRecord first = SampleSourceRecord(Schema::String(), "a", 2);
+  const SourceRecord second = SampleSourceRecord(Schema::String(), "b", 4);
+  SourceRecord other = SampleSourceRecord(Schema::String(), "c", 6);
+  other.source_partition = Value::Map({MapEntry{Value::String("filename"), Value::String("x")}});
+  SourceRecordToProto(first, 1, encoder, &batch, nullptr);
+  SourceRecordToProto(second, 2, encoder, &batch, &first);
+  SourceRecordToProto(other, 3, encoder, &batch, &second);
+  EXPECT_FALSE(batch.records(0).same_source_partition());
+  EXPECT_TRUE(batch.records(0).has_source_partition());
+  EXPECT_TRUE(batch.records(1).same_source_partition());
+  EXPECT_FALSE(batch.records(1).has_source_partition());
+  EXPECT_FALSE(batch.records(2).same_source_partition());
+  EXPECT_TRUE(batch.records(2).has_source_partition());
+
+  // The decoder leaves the partition to the caller, which has the batch; the offset is the
+  // record's own.
+  SchemaDecoder decoder;
+  ASSERT_TRUE(decoder.Add(batch.schemas()).ok());
+  absl::StatusOr<SourceRecord> r = SourceRecordFromProto(batch.records(1), decoder);
+  ASSERT_TRUE(r.ok()) << r.status();
+  EXPECT_TRUE(r->source_partition.is_null());
+  EXPECT_EQ(*r->source_offset.Find("position"), Value::Int64(4));
+}
+
 TEST(Codec, UnknownSchemaIdsAreErrors) {
   SchemaDecoder decoder;
   EXPECT_EQ(decoder.Get(0)->get(), nullptr);

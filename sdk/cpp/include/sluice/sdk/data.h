@@ -238,6 +238,9 @@ class Value {
   double floating() const;
   const std::string& string() const;  // kString
   const std::string& bytes() const;   // kBytes
+  // kString or kBytes: moves the characters out and leaves the value null (for a caller that
+  // owns the value and needs it no more: no copy).
+  std::string ReleaseString();
   // kBytes made with Decimal(): its own scale; nullopt for any other value (a Decimal value
   // then has its schema's scale).
   std::optional<int32_t> decimal_scale() const;
