@@ -146,10 +146,13 @@ class ErrorHandler {
  private:
   template <typename T, typename Operation>
   absl::StatusOr<T> Retry(Operation& operation) {
-    const absl::Time start = absl::Now();
+    // The clock is read only once something failed: a conversion takes microseconds, and
+    // reading the time for every record was measurable (perf: ~3% of a source task's thread).
+    absl::Time start = absl::InfinitePast();
     for (int attempt = 1;; ++attempt) {
       absl::StatusOr<T> result = operation();
       if (result.ok()) return result;
+      if (attempt == 1) start = absl::Now();
       // Every failed attempt is a failure (total-record-failures); each retry is counted.
       if (metrics_ != nullptr) metrics_->RecordFailure();
       if (!ShouldRetry(result.status(), attempt, start)) return result;

@@ -110,7 +110,8 @@ size_t RecordBytes(const pb::SourceRecord& proto) {
 
 }  // namespace
 
-void SubmittedRecords::Submit(uint64_t id, OffsetKey key, Value offset, size_t bytes) {
+void SubmittedRecords::Submit(uint64_t id, OffsetKey key, std::optional<Value> offset,
+                              size_t bytes) {
   pending_.push_back({id, std::move(key), std::move(offset), bytes, false});
   ++unacked_;
   bytes_ += bytes;
@@ -129,20 +130,30 @@ SubmittedRecords::Committable SubmittedRecords::TakeCommittable() {
   Committable result;
   // The latest offset of each partition; records of one partition share its key object.
   std::vector<std::pair<OffsetKey, Value>> latest;
-  while (!pending_.empty() && pending_.front().acked) {
+  // The acknowledged prefix ends at its last record whose offset is known.
+  size_t committable = 0;
+  size_t acked = 0;
+  for (const Pending& p : pending_) {
+    if (!p.acked) break;
+    ++acked;
+    if (p.key == nullptr || p.offset.has_value()) committable = acked;
+  }
+  for (; committable > 0; --committable) {
     Pending& p = pending_.front();
     result.up_to_id = p.id;
     bytes_ -= p.bytes;
-    if (p.key != nullptr) {
+    // A record without its offset is followed, in this range, by the record of the same
+    // partition that carries the later one.
+    if (p.key != nullptr && p.offset.has_value()) {
       bool replaced = false;
       for (auto& [k, v] : latest) {
         if (k == p.key || *k == *p.key) {
-          v = std::move(p.offset);
+          v = *std::move(p.offset);
           replaced = true;
           break;
         }
       }
-      if (!replaced) latest.emplace_back(std::move(p.key), std::move(p.offset));
+      if (!replaced) latest.emplace_back(std::move(p.key), *std::move(p.offset));
     }
     pending_.pop_front();
   }
@@ -418,11 +429,19 @@ absl::Status SourceTaskRunner::Produce(const pb::SourceBatch& batch) {
   if (absl::Status s = schemas_.Add(batch.schemas()); !s.ok()) return s;
   // The source partition of the batch's previous record (same_source_partition refers to it) and
   // its offset store key: a task's records mostly share one partition, decoded and encoded once.
+  // Only the last record of each run of one partition has its offset decoded and kept: the
+  // offsets before it in the run would be superseded at the commit anyway (SubmittedRecords
+  // commits a run only up to its last record). Error reports need every record's offset.
+  const bool keep_originals = pipeline_->keeps_source_originals();
   const pb::SourceRecord* previous = nullptr;
   Value previous_partition;
   SubmittedRecords::OffsetKey previous_key;
-  for (const pb::SourceRecord& proto : batch.records()) {
-    absl::StatusOr<SourceRecord> record = wire::SourceRecordFromProto(proto, schemas_);
+  const int count = batch.records_size();
+  for (int i = 0; i < count; ++i) {
+    const pb::SourceRecord& proto = batch.records(i);
+    const bool run_ends = i + 1 == count || !batch.records(i + 1).same_source_partition();
+    absl::StatusOr<SourceRecord> record =
+        wire::SourceRecordFromProto(proto, schemas_, /*with_offset=*/run_ends || keep_originals);
     if (!record.ok()) {
       return absl::InvalidArgumentError(
           absl::StrCat("The plugin sent a malformed record: ", record.status().message()));
@@ -447,10 +466,9 @@ absl::Status SourceTaskRunner::Produce(const pb::SourceBatch& batch) {
     previous = &proto;
     ++next_record_id_;
     // The offset is kept as data and serialized only if it is its partition's latest at commit.
-    Value offset;
-    if (previous_key != nullptr) {
-      offset = pipeline_->keeps_source_originals() ? record->source_offset
-                                                   : std::move(record->source_offset);
+    std::optional<Value> offset;
+    if (previous_key != nullptr && run_ends) {
+      offset = keep_originals ? record->source_offset : std::move(record->source_offset);
     }
     submitted_.Submit(proto.id(), previous_key, std::move(offset), RecordBytes(proto));
 

@@ -39,8 +39,11 @@ class SubmittedRecords {
   // REQUIRES: ids increase by one from the first submitted id. `key`: null for a record without
   // a source partition (it commits nothing). `offset`: the record's source offset, serialized
   // only if it is the latest of its partition when committed (a null offset removes the
-  // partition's, as in Kafka Connect). `bytes`: the record's size, for bytes().
-  void Submit(uint64_t id, OffsetKey key, Value offset, size_t bytes = 0);
+  // partition's, as in Kafka Connect); nullopt when the record's offset was not kept because a
+  // later record of the same partition carries one: such a record is committed only together
+  // with a later one that has its offset (or has no partition). `bytes`: the record's size, for
+  // bytes().
+  void Submit(uint64_t id, OffsetKey key, std::optional<Value> offset, size_t bytes = 0);
   // Kafka acknowledged (or the record was skipped by error tolerance).
   void Ack(uint64_t id);
   bool empty() const { return pending_.empty(); }
@@ -54,14 +57,15 @@ class SubmittedRecords {
     uint64_t up_to_id = 0;  // 0: nothing
     std::vector<store::OffsetWrite> writes;  // the latest offset per source partition
   };
-  // The offsets of the acknowledged prefix, removed from the pending set.
+  // The offsets of the acknowledged prefix, up to its last record whose offset can be committed
+  // (see Submit), removed from the pending set.
   Committable TakeCommittable();
 
  private:
   struct Pending {
     uint64_t id;
     OffsetKey key;
-    Value offset;
+    std::optional<Value> offset;
     size_t bytes;
     bool acked = false;
   };

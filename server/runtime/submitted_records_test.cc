@@ -79,5 +79,28 @@ TEST(SubmittedRecords, SerializesOnlyTheLatestOffsetAndSharesKeys) {
   EXPECT_EQ(records.bytes(), 0u);
 }
 
+TEST(SubmittedRecords, ARecordWithoutItsOffsetIsCommittedOnlyWithTheOneThatCarriesIt) {
+  SubmittedRecords records;
+  // A batch's run of partition p: only its last record carries an offset.
+  records.Submit(1, Key("p"), std::nullopt);
+  records.Submit(2, Key("p"), std::nullopt);
+  records.Submit(3, Key("p"), Value::Int64(3));
+  records.Submit(4, Key("p"), std::nullopt);
+  records.Submit(5, Key("p"), Value::Int64(5));
+  records.Ack(1);
+  records.Ack(2);
+  EXPECT_EQ(records.TakeCommittable().up_to_id, 0u);  // 3 holds the offset that covers 1 and 2
+  records.Ack(3);
+  records.Ack(4);
+  SubmittedRecords::Committable c = records.TakeCommittable();
+  EXPECT_EQ(c.up_to_id, 3u);  // not 4: its offset comes with 5
+  EXPECT_THAT(c.writes, ElementsAre(Pair("p", "3")));
+  EXPECT_EQ(records.size(), 2u);
+  records.Ack(5);
+  c = records.TakeCommittable();
+  EXPECT_EQ(c.up_to_id, 5u);
+  EXPECT_THAT(c.writes, ElementsAre(Pair("p", "5")));
+}
+
 }  // namespace
 }  // namespace sluice::runtime

@@ -613,14 +613,15 @@ void SourceRecordToProto(const SourceRecord& record, uint64_t id, SchemaEncoder&
 }
 
 absl::StatusOr<SourceRecord> SourceRecordFromProto(const pb::SourceRecord& proto,
-                                                   const SchemaDecoder& schemas) {
+                                                   const SchemaDecoder& schemas,
+                                                   bool with_offset) {
   SourceRecord record;
   if (proto.has_source_partition()) {
     absl::StatusOr<Value> p = SchemalessFromProto(proto.source_partition());
     if (!p.ok()) return p.status();
     record.source_partition = *std::move(p);
   }
-  if (proto.has_source_offset()) {
+  if (with_offset && proto.has_source_offset()) {
     absl::StatusOr<Value> o = SchemalessFromProto(proto.source_offset());
     if (!o.ok()) return o.status();
     record.source_offset = *std::move(o);

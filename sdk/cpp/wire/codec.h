@@ -77,9 +77,11 @@ absl::StatusOr<Value> ValueFromProto(const pb::Value& proto, const SchemaPtr& sc
 void SourceRecordToProto(const SourceRecord& record, uint64_t id, SchemaEncoder& schemas,
                          pb::SourceBatch* batch, const SourceRecord* previous = nullptr);
 // A record whose proto has same_source_partition comes back with a null source_partition: the
-// caller, who sees the whole batch, knows the previous record's.
+// caller, who sees the whole batch, knows the previous record's. `with_offset` false leaves
+// source_offset null too, undecoded (for a caller that needs only some records' offsets).
 absl::StatusOr<SourceRecord> SourceRecordFromProto(const pb::SourceRecord& proto,
-                                                   const SchemaDecoder& schemas);
+                                                   const SchemaDecoder& schemas,
+                                                   bool with_offset = true);
 
 void SinkRecordToProto(const SinkRecord& record, SchemaEncoder& schemas, pb::SinkBatch* batch);
 absl::StatusOr<SinkRecord> SinkRecordFromProto(const pb::SinkRecord& proto,
