@@ -311,11 +311,21 @@ absl::Status SinkTaskRunner::DeliverBatch(std::vector<rd_kafka_message_t*>& mess
   batch_originals_.clear();
   metrics::TaskMetrics& task_metrics = metrics();
   int64_t consumed_bytes = 0;
+  // The consumed_ entry of the previous message's partition (std::map entries stay put): a
+  // batch is mostly runs of one partition, looked up once per run.
+  const rd_kafka_topic_t* entry_topic = nullptr;
+  int32_t entry_partition = -1;
+  int64_t* entry = nullptr;
   for (rd_kafka_message_t* m : messages) {
     consumed_bytes += static_cast<int64_t>(m->key_len + m->len);
     // Every consumed record counts as handed over, also one a transform dropped or errors.tolerance
     // skipped (Kafka Connect commits past them too).
-    consumed_[TopicPartition{rd_kafka_topic_name(m->rkt), m->partition}] = m->offset + 1;
+    if (entry == nullptr || m->rkt != entry_topic || m->partition != entry_partition) {
+      entry = &consumed_[TopicPartition{rd_kafka_topic_name(m->rkt), m->partition}];
+      entry_topic = m->rkt;
+      entry_partition = m->partition;
+    }
+    *entry = m->offset + 1;
     absl::StatusOr<std::optional<SinkRecord>> record = pipeline_->ProcessSink(*m);
     if (!record.ok()) return record.status();
     if (!record->has_value()) continue;
@@ -330,7 +340,7 @@ absl::Status SinkTaskRunner::DeliverBatch(std::vector<rd_kafka_message_t*>& mess
       if (!refused.ok()) return refused;
       continue;
     }
-    wire::SinkRecordToProto(**record, schemas_, batch);
+    wire::SinkRecordToProto(*std::move(*record), schemas_, batch);
     batch_originals_.push_back(m);
   }
   const int64_t read = static_cast<int64_t>(messages.size());

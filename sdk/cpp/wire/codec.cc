@@ -662,6 +662,43 @@ void SinkRecordToProto(const SinkRecord& record, SchemaEncoder& schemas, pb::Sin
   }
 }
 
+namespace {
+
+// A string, or bytes that are not a Decimal with a scale of its own: its characters move out
+// of `value`, which is left null.
+std::optional<std::string> TakePlainString(Value& value) {
+  if (value.kind() == Value::Kind::kString ||
+      (value.kind() == Value::Kind::kBytes && !value.decimal_scale().has_value())) {
+    return value.ReleaseString();
+  }
+  return std::nullopt;
+}
+
+void PutPlainString(Value::Kind kind, std::string bytes, pb::Value* out) {
+  if (kind == Value::Kind::kString) {
+    out->set_string_value(std::move(bytes));
+  } else {
+    out->set_bytes_value(std::move(bytes));
+  }
+}
+
+}  // namespace
+
+void SinkRecordToProto(SinkRecord&& record, SchemaEncoder& schemas, pb::SinkBatch* batch) {
+  const Value::Kind key_kind = record.key.kind();
+  const Value::Kind value_kind = record.value.kind();
+  std::optional<std::string> key = TakePlainString(record.key);
+  std::optional<std::string> value = TakePlainString(record.value);
+  std::string topic = std::move(record.topic);
+  SinkRecordToProto(record, schemas, batch);  // the rest, with null in place of what moved
+  pb::SinkRecord* out = batch->mutable_records(batch->records_size() - 1);
+  out->set_topic(std::move(topic));
+  if (key.has_value()) PutPlainString(key_kind, *std::move(key), out->mutable_key()->mutable_value());
+  if (value.has_value()) {
+    PutPlainString(value_kind, *std::move(value), out->mutable_value()->mutable_value());
+  }
+}
+
 absl::StatusOr<SinkRecord> SinkRecordFromProto(const pb::SinkRecord& proto,
                                                const SchemaDecoder& schemas) {
   SinkRecord record;

@@ -84,6 +84,9 @@ absl::StatusOr<SourceRecord> SourceRecordFromProto(const pb::SourceRecord& proto
                                                    bool with_offset = true);
 
 void SinkRecordToProto(const SinkRecord& record, SchemaEncoder& schemas, pb::SinkBatch* batch);
+// The same for a record the caller needs no more: its topic and a string or bytes key and value
+// move into the batch (into `batch`'s arena, when it has one) instead of being copied.
+void SinkRecordToProto(SinkRecord&& record, SchemaEncoder& schemas, pb::SinkBatch* batch);
 absl::StatusOr<SinkRecord> SinkRecordFromProto(const pb::SinkRecord& proto,
                                                const SchemaDecoder& schemas);
 
