@@ -22,6 +22,7 @@
 #include <filesystem>
 #include <iostream>
 #include <memory>
+#include <set>
 #include <string>
 #include <thread>
 #include <vector>
@@ -704,6 +705,19 @@ int RunStandalone(const std::vector<std::string>& args) {
   store::MemoryStatusStore statuses;
 
   plugins_starter.join();
+  // The command-line connectors are validated first: their plugins' validation hosts start now,
+  // beside the rest of the start-up (a validation waits for a host that is starting).
+  std::thread validation_hosts_starter([&] {
+    std::set<const plugins::ConnectorPlugin*> started;
+    for (const formats::ConnectorFile& file : connector_files) {
+      auto cls = file.config.find("connector.class");
+      const plugins::ConnectorPlugin* plugin =
+          cls == file.config.end() ? nullptr : plugins.registry->Find(cls->second);
+      if (plugin != nullptr && started.insert(plugin).second) {
+        plugins.registry->StartValidationHost(*plugin);
+      }
+    }
+  });
   const std::string gateway_token_file = plugins.socket_dir + "/gateway.token";
   std::unique_ptr<api::AccessControl> access = StartAccessControl(*worker, gateway_token_file);
   // Worker id: the advertised REST host:port, as in Kafka Connect.
@@ -776,6 +790,7 @@ int RunStandalone(const std::vector<std::string>& args) {
   }
   for (std::thread& t : starters) t.join();
   rest_starter.join();
+  validation_hosts_starter.join();
   for (const absl::Status& s : outcomes) {
     if (!s.ok()) Die(std::string(s.message()));
   }

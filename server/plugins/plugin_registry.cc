@@ -339,6 +339,12 @@ std::string PluginRegistry::UnknownClassMessage(absl::string_view name) const {
       ", available connectors are: ", absl::StrJoin(descs, ", "));
 }
 
+void PluginRegistry::StartValidationHost(const ConnectorPlugin& plugin) {
+  ValidationHost& entry = ValidationHostOf(plugin);
+  absl::MutexLock lock(&entry.mu);
+  (void)StartedLocked(entry, plugin.plugin_dir);
+}
+
 absl::StatusOr<std::vector<ConfigValueResult>> PluginRegistry::Validate(
     const ConnectorPlugin& plugin, const ConfigMap& config) {
   ValidationHost& entry = ValidationHostOf(plugin);

@@ -84,6 +84,11 @@ class PluginRegistry {
   // Kafka Connect's 500 message for an unknown connector.class.
   std::string UnknownClassMessage(absl::string_view name) const;
 
+  // Starts `plugin`'s validation host unless it runs, so that a validation expected soon (the
+  // connectors on sluiced's command line) does not wait for it. A host that fails to start is
+  // left for that validation to report.
+  void StartValidationHost(const ConnectorPlugin& plugin);
+
   // Validates `config` against the plugin's own definitions and checks (plugin Validate), on
   // the plugin's validation host (restarted if it died). One entry per key of the plugin's
   // config. DeadlineExceeded when the plugin does not answer within the call timeout.
