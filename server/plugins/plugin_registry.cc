@@ -339,6 +339,13 @@ std::string PluginRegistry::UnknownClassMessage(absl::string_view name) const {
       ", available connectors are: ", absl::StrJoin(descs, ", "));
 }
 
+std::optional<pid_t> PluginRegistry::ValidationHostPid(const ConnectorPlugin& plugin) const {
+  ValidationHost& entry = ValidationHostOf(plugin);
+  absl::MutexLock lock(&entry.mu);
+  if (entry.process == nullptr || entry.process->exit_info().has_value()) return std::nullopt;
+  return entry.process->pid();
+}
+
 void PluginRegistry::StartValidationHost(const ConnectorPlugin& plugin) {
   ValidationHost& entry = ValidationHostOf(plugin);
   absl::MutexLock lock(&entry.mu);

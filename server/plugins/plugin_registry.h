@@ -17,6 +17,7 @@
 
 #include <map>
 #include <memory>
+#include <optional>
 #include <set>
 #include <string>
 #include <string_view>
@@ -88,6 +89,9 @@ class PluginRegistry {
   // connectors on sluiced's command line) does not wait for it. A host that fails to start is
   // left for that validation to report.
   void StartValidationHost(const ConnectorPlugin& plugin);
+
+  // The process id of `plugin`'s validation host while one runs.
+  std::optional<pid_t> ValidationHostPid(const ConnectorPlugin& plugin) const;
 
   // Validates `config` against the plugin's own definitions and checks (plugin Validate), on
   // the plugin's validation host (restarted if it died). One entry per key of the plugin's
