@@ -802,6 +802,7 @@ int RunStandalone(const std::vector<std::string>& args) {
   (*herder)->Shutdown();
   api.StopGrpc();
   herder->reset();
+  plugins.registry.reset();  // the validation hosts, before the broker
   spdlog::info("Stopped");
   return 0;
 }
