@@ -726,6 +726,18 @@ int RunStandalone(const std::vector<std::string>& args) {
   worker::PluginConnectorHosts hosts(
       plugins.registry.get(),
       [&access](const std::string& connector) { return access->SandboxLimitsOf(connector); });
+  // Their own hosts start too, while they are validated: each host's start is mostly loading
+  // the binary, which the two cores do side by side.
+  std::vector<std::thread> host_starters;
+  for (const formats::ConnectorFile& file : connector_files) {
+    auto cls = file.config.find("connector.class");
+    const plugins::ConnectorPlugin* plugin =
+        cls == file.config.end() ? nullptr : plugins.registry->Find(cls->second);
+    if (plugin == nullptr) continue;
+    host_starters.emplace_back([&hosts, plugin, &file] {
+      hosts.Prestart(*plugin, file.name, file.config);
+    });
+  }
   std::unique_ptr<metrics::WorkerMetrics> worker_metrics =
       NewWorkerMetrics(&statuses, /*distributed=*/false, "");
   absl::StatusOr<std::unique_ptr<herder::StandaloneHerder>> herder =
@@ -791,6 +803,8 @@ int RunStandalone(const std::vector<std::string>& args) {
   for (std::thread& t : starters) t.join();
   rest_starter.join();
   validation_hosts_starter.join();
+  for (std::thread& t : host_starters) t.join();
+  hosts.StopUnclaimed();
   for (const absl::Status& s : outcomes) {
     if (!s.ok()) Die(std::string(s.message()));
   }
