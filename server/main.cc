@@ -22,7 +22,9 @@
 #include <filesystem>
 #include <iostream>
 #include <memory>
+#include <set>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include <grpcpp/ext/proto_server_reflection_plugin.h>
@@ -38,6 +40,7 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/escaping.h"
 #include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
 #include "absl/strings/str_cat.h"
@@ -100,6 +103,19 @@ constexpr char kKafkaConnectApiVersion[] = "3.9.0";
   spdlog::critical("{}", message);
   std::exit(1);
 }
+
+// Logs how long start-up took up to each of its phases ("Start-up: plugins ready at 41 ms"), so
+// that a slow start shows where its time went.
+class StartupClock {
+ public:
+  void Phase(const char* what) {
+    spdlog::info("Start-up: {} at {} ms", what,
+                 absl::ToInt64Milliseconds(absl::Now() - start_));
+  }
+
+ private:
+  const absl::Time start_ = absl::Now();
+};
 
 std::string ExecutableDir() {
   std::error_code ec;
@@ -232,19 +248,42 @@ struct Plugins {
   }
 };
 
+// sluice.plugin.describe.cache.dir (absent: PluginRegistry::DefaultDescribeCacheDir(); empty:
+// no cache) and sluice.plugin.validation.idle.timeout.ms (-1: never stopped).
+void PluginRegistrySettings(const config::WorkerConfig& worker,
+                            plugins::PluginRegistry::Options& options) {
+  auto cache = worker.raw.find("sluice.plugin.describe.cache.dir");
+  options.describe_cache_dir = cache == worker.raw.end()
+                                   ? plugins::PluginRegistry::DefaultDescribeCacheDir()
+                                   : std::string(absl::StripAsciiWhitespace(cache->second));
+  if (auto idle = worker.raw.find("sluice.plugin.validation.idle.timeout.ms");
+      idle != worker.raw.end()) {
+    int64_t ms = 0;
+    if (!absl::SimpleAtoi(idle->second, &ms) || ms < -1) {
+      Die(absl::StrCat("Invalid value ", idle->second,
+                       " for configuration sluice.plugin.validation.idle.timeout.ms: a number of "
+                       "milliseconds, or -1 to keep validation hosts running"));
+    }
+    options.validation_idle_timeout =
+        ms < 0 ? absl::InfiniteDuration() : absl::Milliseconds(ms);
+  }
+}
+
 void StartPlugins(const config::WorkerConfig& worker, Plugins& p) {
   std::string socket_template = (std::filesystem::temp_directory_path() / "sluice-XXXXXX").string();
   if (::mkdtemp(socket_template.data()) == nullptr) Die("Could not create a socket directory");
   p.socket_dir = socket_template;
   absl::StatusOr<plugins::SandboxSettings> sandbox = plugins::ParseSandboxSettings(worker.raw);
   if (!sandbox.ok()) Die(std::string(sandbox.status().message()));
+  plugins::PluginRegistry::Options options{
+      .plugin_path = worker.plugin_path,
+      .host_binary = (std::filesystem::path(worker.bin_dir) / "sluice-plugin-host").string(),
+      .socket_dir = p.socket_dir,
+      .call_timeout = worker.plugin_call_timeout,
+      .sandbox = *std::move(sandbox)};
+  PluginRegistrySettings(worker, options);
   absl::StatusOr<std::unique_ptr<plugins::PluginRegistry>> registry =
-      plugins::PluginRegistry::Create(
-          {.plugin_path = worker.plugin_path,
-           .host_binary = (std::filesystem::path(worker.bin_dir) / "sluice-plugin-host").string(),
-           .socket_dir = p.socket_dir,
-           .call_timeout = worker.plugin_call_timeout,
-           .sandbox = *std::move(sandbox)});
+      plugins::PluginRegistry::Create(std::move(options));
   if (!registry.ok()) Die(std::string(registry.status().message()));
   p.registry = *std::move(registry);
 }
@@ -535,6 +574,13 @@ class ApiServers {
   // The REST gateway; then the API is marked ready and the ready line printed.
   void StartRestAndAnnounce(const std::string& worker_id, const std::string& bootstrap,
                             const std::string& cluster_id) {
+    StartRest();
+    Announce(worker_id, bootstrap, cluster_id);
+  }
+
+  // The REST gateway, when a REST listener is configured. Until Announce, the API answers
+  // GET /health with 503 "starting", as Kafka Connect does while it starts.
+  void StartRest() {
     if (worker_->rest_listener.has_value()) {
       absl::StatusOr<std::string> credentials = BasicAuthCredentialsFile(*worker_);
       if (!credentials.ok()) Die(std::string(credentials.status().message()));
@@ -552,6 +598,11 @@ class ApiServers {
       if (!started.ok()) Die(std::string(started.status().message()));
       gateway_ = *std::move(started);
     }
+  }
+
+  // Marks the API ready and prints the ready line.
+  void Announce(const std::string& worker_id, const std::string& bootstrap,
+                const std::string& cluster_id) {
     service_.MarkReady();
     spdlog::info("Sluice worker {} is up: Kafka {} (cluster {}), gRPC {}{}{}", worker_id,
                  bootstrap, cluster_id, worker_->grpc_tls.has_value() ? "https://" : "",
@@ -615,6 +666,7 @@ std::unique_ptr<metrics::WorkerMetrics> NewWorkerMetrics(const store::StatusStor
 }
 
 int RunStandalone(const std::vector<std::string>& args) {
+  StartupClock clock;
   sigset_t signals = BlockSignalsAndSetUpLogs();
   absl::StatusOr<ConfigMap> props = ReadWorkerProperties(args[1]);
   if (!props.ok()) Die(std::string(props.status().message()));
@@ -633,7 +685,15 @@ int RunStandalone(const std::vector<std::string>& args) {
     connector_files.push_back(*std::move(file));
   }
 
+  // Kafka and the plugins (the sandbox probe, the plugins' descriptions) have nothing to do with
+  // each other: they start side by side.
+  Plugins plugins;
+  std::thread plugins_starter([&] {
+    StartPlugins(*worker, plugins);
+    clock.Phase("plugins ready");
+  });
   Kafka kafka = StartKafka(*worker);
+  clock.Phase("Kafka ready");
 
   // Stores.
   absl::StatusOr<std::unique_ptr<store::FileOffsetStore>> offsets =
@@ -644,8 +704,20 @@ int RunStandalone(const std::vector<std::string>& args) {
   if (!configs.ok()) Die(std::string(configs.status().message()));
   store::MemoryStatusStore statuses;
 
-  Plugins plugins;
-  StartPlugins(*worker, plugins);
+  plugins_starter.join();
+  // The command-line connectors are validated first: their plugins' validation hosts start now,
+  // beside the rest of the start-up (a validation waits for a host that is starting).
+  std::thread validation_hosts_starter([&] {
+    std::set<const plugins::ConnectorPlugin*> started;
+    for (const formats::ConnectorFile& file : connector_files) {
+      auto cls = file.config.find("connector.class");
+      const plugins::ConnectorPlugin* plugin =
+          cls == file.config.end() ? nullptr : plugins.registry->Find(cls->second);
+      if (plugin != nullptr && started.insert(plugin).second) {
+        plugins.registry->StartValidationHost(*plugin);
+      }
+    }
+  });
   const std::string gateway_token_file = plugins.socket_dir + "/gateway.token";
   std::unique_ptr<api::AccessControl> access = StartAccessControl(*worker, gateway_token_file);
   // Worker id: the advertised REST host:port, as in Kafka Connect.
@@ -654,6 +726,18 @@ int RunStandalone(const std::vector<std::string>& args) {
   worker::PluginConnectorHosts hosts(
       plugins.registry.get(),
       [&access](const std::string& connector) { return access->SandboxLimitsOf(connector); });
+  // Their own hosts start too, while they are validated: each host's start is mostly loading
+  // the binary, which the two cores do side by side.
+  std::vector<std::thread> host_starters;
+  for (const formats::ConnectorFile& file : connector_files) {
+    auto cls = file.config.find("connector.class");
+    const plugins::ConnectorPlugin* plugin =
+        cls == file.config.end() ? nullptr : plugins.registry->Find(cls->second);
+    if (plugin == nullptr) continue;
+    host_starters.emplace_back([&hosts, plugin, &file] {
+      hosts.Prestart(*plugin, file.name, file.config);
+    });
+  }
   std::unique_ptr<metrics::WorkerMetrics> worker_metrics =
       NewWorkerMetrics(&statuses, /*distributed=*/false, "");
   absl::StatusOr<std::unique_ptr<herder::StandaloneHerder>> herder =
@@ -676,25 +760,63 @@ int RunStandalone(const std::vector<std::string>& args) {
   api.SetMetrics(worker_metrics.get());
   api.SetTlsMaterial(tls_material.get());
   api.StartGrpc();
+  clock.Phase("gRPC API up");
 
+  // The REST gateway starts while the connectors do; the API is announced ready once both are.
+  std::thread rest_starter([&] {
+    api.StartRest();
+    clock.Phase("REST gateway up");
+  });
   // Connectors: the stored ones, then those on the command line (which replace stored ones of
-  // the same name).
+  // the same name). Each connector starts on its own thread: their plugin hosts start side by
+  // side. (Files that name the same connector are applied in order, on one thread.)
   (*herder)->StartAll();
-  for (formats::ConnectorFile& file : connector_files) {
-    std::vector<std::string> existing = (*herder)->ConnectorNames();
-    bool exists = std::find(existing.begin(), existing.end(), file.name) != existing.end();
-    absl::Status s = exists ? (*herder)->PutConnectorConfig(file.name, file.config).status()
-                            : (*herder)->CreateConnector(file.name, file.config,
-                                                         file.initial_state).status();
-    if (!s.ok()) Die(absl::StrCat("Connector ", file.name, ": ", s.message()));
+  std::vector<std::vector<const formats::ConnectorFile*>> by_name;
+  for (const formats::ConnectorFile& file : connector_files) {
+    auto same = std::find_if(by_name.begin(), by_name.end(), [&](const auto& files) {
+      return files.front()->name == file.name;
+    });
+    if (same == by_name.end()) {
+      by_name.push_back({&file});
+    } else {
+      same->push_back(&file);
+    }
   }
+  std::vector<absl::Status> outcomes(by_name.size());
+  std::vector<std::thread> starters;
+  for (size_t i = 0; i < by_name.size(); ++i) {
+    starters.emplace_back([&, i] {
+      for (const formats::ConnectorFile* file : by_name[i]) {
+        std::vector<std::string> existing = (*herder)->ConnectorNames();
+        bool exists = std::find(existing.begin(), existing.end(), file->name) != existing.end();
+        absl::Status s = exists ? (*herder)->PutConnectorConfig(file->name, file->config).status()
+                                : (*herder)->CreateConnector(file->name, file->config,
+                                                             file->initial_state).status();
+        if (!s.ok()) {
+          outcomes[i] = absl::Status(s.code(), absl::StrCat("Connector ", file->name, ": ",
+                                                            s.message()));
+          return;
+        }
+      }
+    });
+  }
+  for (std::thread& t : starters) t.join();
+  rest_starter.join();
+  validation_hosts_starter.join();
+  for (std::thread& t : host_starters) t.join();
+  hosts.StopUnclaimed();
+  for (const absl::Status& s : outcomes) {
+    if (!s.ok()) Die(std::string(s.message()));
+  }
+  clock.Phase("connectors started");
 
-  api.StartRestAndAnnounce(worker_id, kafka.bootstrap, kafka.cluster_id);
+  api.Announce(worker_id, kafka.bootstrap, kafka.cluster_id);
   WaitForSignal(signals);
   api.StopRest();
   (*herder)->Shutdown();
   api.StopGrpc();
   herder->reset();
+  plugins.registry.reset();  // the validation hosts, before the broker
   spdlog::info("Stopped");
   return 0;
 }

@@ -31,6 +31,7 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
 #include "plugin-host/sandbox/environment.h"
 #include "plugin-host/sandbox/landlock.h"
 #include "plugin-host/sandbox/seccomp_filter.h"
@@ -58,6 +59,18 @@ std::optional<std::string> ReadFile(const std::string& path) {
   std::stringstream text;
   text << in.rdbuf();
   return text.str();
+}
+
+// Whether this process is listed in the cgroup `dir` (the worker moves a host into its cgroups
+// while it loads; joining again would cost another RCU grace period on cgroup v1).
+bool InCgroup(const std::string& dir) {
+  std::optional<std::string> procs = ReadFile(dir + "/cgroup.procs");
+  if (!procs) return false;
+  const std::string self = absl::StrCat(getpid());
+  for (absl::string_view pid : absl::StrSplit(*procs, '\n', absl::SkipEmpty())) {
+    if (pid == self) return true;
+  }
+  return false;
 }
 
 // The value of `key` in a cgroup file of "key value" lines (memory.events, pids.events,
@@ -434,6 +447,7 @@ absl::Status EnterFull(const SandboxOptions& options) {
     std::filesystem::create_directories(path, ignored);
   }
   for (const CgroupDir& cg : options.cgroups) {
+    if (InCgroup(cg.dir)) continue;
     if (!WriteFile(cg.dir + "/cgroup.procs", "0")) {
       return ErrnoError(absl::StrCat("join cgroup ", cg.dir));
     }

@@ -2,6 +2,7 @@
 
 #include <signal.h>
 #include <sys/stat.h>
+#include <fcntl.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -226,6 +227,21 @@ std::optional<int64_t> ReadNumber(const std::string& path) {
 }
 
 }  // namespace
+
+bool HostCgroup::Enter(pid_t pid) const {
+  bool all = true;
+  const std::string text = absl::StrCat(pid);
+  for (const auto& [controller, dir] : dirs_) {
+    const int fd = open((dir + "/cgroup.procs").c_str(), O_WRONLY | O_CLOEXEC);
+    if (fd < 0) {
+      all = false;
+      continue;
+    }
+    all = write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size()) && all;
+    close(fd);
+  }
+  return all;
+}
 
 std::string HostCgroup::Version() const {
   for (const auto& [controller, dir] : dirs_) {

@@ -48,6 +48,12 @@ class HostCgroup {
   // What the host joins: {"memory", dir}, {"cpu", dir}, {"pids", dir} (v1) or {"unified", dir}.
   const std::vector<std::pair<std::string, std::string>>& dirs() const { return dirs_; }
 
+  // Moves process `pid` into the cgroup. The host joins its cgroups itself before it runs
+  // plugin code (and skips those it is in already); the worker moving it while it loads takes a
+  // kernel's RCU grace period per hierarchy (tens of milliseconds on cgroup v1) off its start.
+  // Best effort: false when a move failed (the host's own join then decides).
+  bool Enter(pid_t pid) const;
+
   // What the cgroup counts, where it has the controller (nullopt otherwise): memory in use
   // (v1 memory.usage_in_bytes, v2 memory.current), tasks (pids.current: processes and threads),
   // CPU time (v2 cpu.stat usage_usec; v1 keeps it in cpuacct, which hosts do not join), and the

@@ -96,13 +96,18 @@ absl::StatusOr<std::unique_ptr<PluginProcess>> PluginProcess::Start(
   std::vector<std::string> env = plugin_host::EnvironmentStrings(plugin_host::ScrubbedEnvironment(
       plugin_host::CurrentEnvironment(), options.plugin_dir,
       policy.full ? absl::StrCat(socket_dir, "/tmp") : ""));
+  // The host's cgroups are joined while it loads (HostCgroup::Enter); it checks before it runs
+  // plugin code.
+  std::function<void(pid_t)> on_spawn;
+  if (cgroup != nullptr) on_spawn = [c = cgroup.get()](pid_t pid) { (void)c->Enter(pid); };
   absl::StatusOr<std::unique_ptr<process::ChildProcess>> child =
       process::ChildProcess::Start({.argv = std::move(argv),
                                     .description = Description(options.label),
                                     .handshake_prefix = kHandshakePrefix,
                                     .handshake_timeout = options.handshake_timeout,
                                     .destroy_grace = options.destroy_grace,
-                                    .env = std::move(env)});
+                                    .env = std::move(env),
+                                    .on_spawn = std::move(on_spawn)});
   if (!child.ok()) return child.status();
   auto process = std::unique_ptr<PluginProcess>(new PluginProcess(
       std::move(options), std::move(cgroup), std::move(private_dir), *std::move(child)));

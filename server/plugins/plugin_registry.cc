@@ -1,8 +1,10 @@
 #include "server/plugins/plugin_registry.h"
 
 #include <algorithm>
+#include <cstdlib>
 #include <filesystem>
 #include <set>
+#include <thread>
 
 #include <grpcpp/grpcpp.h>
 #include <spdlog/spdlog.h>
@@ -22,6 +24,8 @@ namespace {
 
 constexpr uint32_t kProtocolVersion = 1;
 constexpr char kManifest[] = "sluice-plugin.json";
+// Plugins described at once when the cache does not know them.
+constexpr size_t kParallelDescribes = 4;
 
 std::chrono::system_clock::time_point Deadline(absl::Duration timeout) {
   return absl::ToChronoTime(absl::Now() + timeout);
@@ -81,10 +85,39 @@ absl::StatusOr<std::unique_ptr<PluginRegistry>> PluginRegistry::Create(Options o
     dirs.insert(dirs.end(), children.begin(), children.end());
   }
   registry->ProbeSandbox();
-  for (const std::string& dir : dirs) {
-    if (absl::Status s = registry->Describe(dir); !s.ok()) {
-      spdlog::error("Skipping plugin {}: {}", dir, std::string(s.message()));
+  // Each plugin from the cache or its own host; hosts start side by side (a Python plugin's
+  // takes hundreds of milliseconds to answer).
+  std::vector<absl::StatusOr<Described>> described;
+  described.reserve(dirs.size());
+  for (size_t i = 0; i < dirs.size(); ++i) described.emplace_back(absl::UnknownError("skipped"));
+  {
+    std::vector<std::thread> workers;
+    const size_t parallel = std::min(kParallelDescribes, dirs.size());
+    for (size_t w = 0; w < parallel; ++w) {
+      workers.emplace_back([&, w] {
+        for (size_t i = w; i < dirs.size(); i += parallel) {
+          described[i] = registry->Describe(dirs[i]);
+        }
+      });
     }
+    for (std::thread& t : workers) t.join();
+  }
+  for (size_t i = 0; i < dirs.size(); ++i) {
+    if (!described[i].ok()) {
+      spdlog::error("Skipping plugin {}: {}", dirs[i], std::string(described[i].status().message()));
+      continue;
+    }
+    for (ConnectorPlugin& plugin : described[i]->connectors) {
+      registry->connectors_.push_back(std::move(plugin));
+    }
+    auto entry = std::make_unique<ValidationHost>();
+    {
+      absl::MutexLock lock(&entry->mu);
+      entry->process = std::move(described[i]->host);
+      entry->capabilities = std::move(described[i]->capabilities);
+      entry->last_used = absl::Now();
+    }
+    registry->validation_hosts_[dirs[i]] = std::move(entry);
   }
   std::sort(registry->connectors_.begin(), registry->connectors_.end(),
             [](const ConnectorPlugin& a, const ConnectorPlugin& b) {
@@ -116,10 +149,49 @@ absl::StatusOr<std::unique_ptr<PluginRegistry>> PluginRegistry::Create(Options o
   }
   spdlog::info("Found {} connector classes in {} plugins", registry->connectors_.size(),
                dirs.size());
+  if (registry->options_.validation_idle_timeout != absl::InfiniteDuration()) {
+    registry->idle_stopper_ = std::thread([r = registry.get()] { r->StopIdleValidationHosts(); });
+  }
   return registry;
 }
 
+std::string PluginRegistry::DefaultDescribeCacheDir() {
+  const char* xdg = std::getenv("XDG_CACHE_HOME");
+  if (xdg != nullptr && xdg[0] == '/') return absl::StrCat(xdg, "/sluice/plugins");
+  const char* home = std::getenv("HOME");
+  if (home != nullptr && home[0] == '/') return absl::StrCat(home, "/.cache/sluice/plugins");
+  return "";
+}
+
+void PluginRegistry::StopIdleValidationHosts() {
+  const absl::Duration timeout = options_.validation_idle_timeout;
+  const absl::Duration interval =
+      std::clamp(timeout / 4, absl::Milliseconds(50), absl::Seconds(5));
+  while (true) {
+    {
+      absl::MutexLock lock(&stopper_mu_);
+      stopper_mu_.AwaitWithTimeout(absl::Condition(&stopping_), interval);
+      if (stopping_) return;
+    }
+    for (auto& [dir, host] : validation_hosts_) {
+      if (!host->mu.TryLock()) continue;  // serving a call: not idle
+      if (host->process != nullptr && absl::Now() - host->last_used >= timeout) {
+        spdlog::info("Stopping the validation host of plugin {} (pid {}): idle for {}", dir,
+                     host->process->pid(), absl::FormatDuration(timeout));
+        host->process->Stop(absl::Seconds(2));
+        host->process.reset();
+      }
+      host->mu.Unlock();
+    }
+  }
+}
+
 PluginRegistry::~PluginRegistry() {
+  {
+    absl::MutexLock lock(&stopper_mu_);
+    stopping_ = true;
+  }
+  if (idle_stopper_.joinable()) idle_stopper_.join();
   for (auto& [dir, host] : validation_hosts_) {
     absl::MutexLock lock(&host->mu);
     // A host replaced after a timeout leaves an empty entry.
@@ -179,19 +251,42 @@ PluginRegistry::ValidationHost& PluginRegistry::ValidationHostOf(
   return *it->second;
 }
 
-absl::Status PluginRegistry::Describe(const std::string& plugin_dir) {
+absl::StatusOr<PluginRegistry::Described> PluginRegistry::Describe(
+    const std::string& plugin_dir) const {
   absl::StatusOr<plugin_host::PluginManifest> manifest = plugin_host::ReadManifest(plugin_dir);
   if (!manifest.ok()) return manifest.status();
-  absl::StatusOr<std::unique_ptr<PluginProcess>> host = PluginProcess::Start(
-      HostOptions(plugin_dir, "", DefaultPolicy(options_.sandbox, support_)));
-  if (!host.ok()) return host.status();
-  std::set<std::string> capabilities;
-  if (absl::Status s = Handshake(**host, options_.call_timeout, &capabilities); !s.ok()) return s;
-  grpc::ClientContext context;
-  context.set_deadline(Deadline(options_.call_timeout));
-  pb::DescribeResponse response;
-  grpc::Status s = (*host)->stub().Describe(&context, pb::DescribeRequest(), &response);
-  if (!s.ok()) return FromGrpc(s, "Describe failed");
+  const DescribeCache cache(options_.describe_cache_dir);
+  absl::StatusOr<std::string> fingerprint =
+      cache.dir().empty() ? absl::StatusOr<std::string>(absl::UnavailableError("no cache"))
+                          : PluginFingerprint(plugin_dir, options_.host_binary);
+  Described out;
+  std::optional<PluginDescription> description;
+  if (fingerprint.ok()) description = cache.Load(plugin_dir, *fingerprint);
+  const bool cached = description.has_value();
+  if (!cached) {
+    absl::StatusOr<std::unique_ptr<PluginProcess>> host = PluginProcess::Start(
+        HostOptions(plugin_dir, "", DefaultPolicy(options_.sandbox, support_)));
+    if (!host.ok()) return host.status();
+    description.emplace();
+    if (absl::Status s = Handshake(**host, options_.call_timeout, &description->capabilities);
+        !s.ok()) {
+      return s;
+    }
+    grpc::ClientContext context;
+    context.set_deadline(Deadline(options_.call_timeout));
+    grpc::Status s =
+        (*host)->stub().Describe(&context, pb::DescribeRequest(), &description->describe);
+    if (!s.ok()) return FromGrpc(s, "Describe failed");
+    out.host = *std::move(host);
+    if (fingerprint.ok()) {
+      if (absl::Status stored = cache.Store(plugin_dir, *fingerprint, *description); !stored.ok()) {
+        spdlog::warn("Plugin {}: its description is not cached: {}", plugin_dir,
+                     std::string(stored.message()));
+      }
+    }
+  }
+  out.capabilities = description->capabilities;
+  const pb::DescribeResponse& response = description->describe;
   for (const pb::ConnectorClass& c : response.connectors()) {
     ConnectorPlugin plugin;
     plugin.class_name = c.class_name();
@@ -217,18 +312,12 @@ absl::Status PluginRegistry::Describe(const std::string& plugin_dir) {
         plugin.path_keys.insert(keys.begin(), keys.end());
       }
     }
-    spdlog::info("Plugin {} ({}): {} connector {} version {}", response.plugin_name(), plugin_dir,
-                 ConnectorTypeName(plugin.type), plugin.class_name, plugin.version);
-    connectors_.push_back(std::move(plugin));
+    spdlog::info("Plugin {} ({}): {} connector {} version {}{}", response.plugin_name(),
+                 plugin_dir, ConnectorTypeName(plugin.type), plugin.class_name, plugin.version,
+                 cached ? " (described earlier: unchanged since)" : "");
+    out.connectors.push_back(std::move(plugin));
   }
-  auto entry = std::make_unique<ValidationHost>();
-  {
-    absl::MutexLock lock(&entry->mu);
-    entry->process = *std::move(host);
-    entry->capabilities = std::move(capabilities);
-  }
-  validation_hosts_[plugin_dir] = std::move(entry);
-  return absl::OkStatus();
+  return out;
 }
 
 const ConnectorPlugin* PluginRegistry::Find(std::string_view name) const {
@@ -248,6 +337,19 @@ std::string PluginRegistry::UnknownClassMessage(absl::string_view name) const {
   return absl::StrCat(
       "Failed to find any class that implements Connector and which name matches ", name,
       ", available connectors are: ", absl::StrJoin(descs, ", "));
+}
+
+std::optional<pid_t> PluginRegistry::ValidationHostPid(const ConnectorPlugin& plugin) const {
+  ValidationHost& entry = ValidationHostOf(plugin);
+  absl::MutexLock lock(&entry.mu);
+  if (entry.process == nullptr || entry.process->exit_info().has_value()) return std::nullopt;
+  return entry.process->pid();
+}
+
+void PluginRegistry::StartValidationHost(const ConnectorPlugin& plugin) {
+  ValidationHost& entry = ValidationHostOf(plugin);
+  absl::MutexLock lock(&entry.mu);
+  (void)StartedLocked(entry, plugin.plugin_dir);
 }
 
 absl::StatusOr<std::vector<ConfigValueResult>> PluginRegistry::Validate(
@@ -282,6 +384,7 @@ absl::StatusOr<std::vector<ConfigValueResult>> PluginRegistry::Validate(
 
 absl::StatusOr<PluginProcess*> PluginRegistry::StartedLocked(ValidationHost& host,
                                                              const std::string& plugin_dir) {
+  host.last_used = absl::Now();
   if (host.process == nullptr || host.process->exit_info().has_value()) {
     absl::StatusOr<std::unique_ptr<PluginProcess>> fresh = PluginProcess::Start(
         HostOptions(plugin_dir, "", DefaultPolicy(options_.sandbox, support_)));

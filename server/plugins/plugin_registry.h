@@ -1,10 +1,15 @@
 // The plugins on plugin.path and the connector classes they provide.
 //
 // At start-up the registry finds every plugin directory (a directory holding
-// sluice-plugin.json, either named in plugin.path or directly under a plugin.path entry), starts
-// a host for it, and asks it to Describe itself. That host stays up as the plugin's validation
-// host: validate requests go to it, never to a host that runs a connector. A plugin that cannot
-// be described is logged and left out, as Kafka Connect does with a broken plugin jar.
+// sluice-plugin.json, either named in plugin.path or directly under a plugin.path entry) and
+// learns what it provides: from the describe cache (describe_cache.h) when the plugin's files
+// are unchanged since it was last described, else by starting a host for it and asking it to
+// Describe itself (all such plugins at once). A plugin that cannot be described is logged and
+// left out, as Kafka Connect does with a broken plugin jar.
+//
+// Validate and alterOffsets requests go to the plugin's validation host, never to a host that
+// runs a connector. It is started on the first such request (or is the host that just described
+// the plugin) and stopped once it has been idle for `validation_idle_timeout`.
 //
 // Thread-safe.
 #ifndef SLUICE_SERVER_PLUGINS_PLUGIN_REGISTRY_H_
@@ -12,9 +17,11 @@
 
 #include <map>
 #include <memory>
+#include <optional>
 #include <set>
 #include <string>
 #include <string_view>
+#include <thread>
 #include <vector>
 
 #include "absl/base/thread_annotations.h"
@@ -22,6 +29,7 @@
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "server/config/connector_config.h"
+#include "server/plugins/describe_cache.h"
 #include "server/plugins/plugin_process.h"
 #include "sluice/sdk/config_def.h"
 #include "sluice/sdk/connector.h"
@@ -54,7 +62,16 @@ class PluginRegistry {
     // sluice.sandbox.*; with `enabled`, Create probes what the machine offers (the host's
     // --probe, the cgroups) and logs each protection that is missing.
     SandboxSettings sandbox;
+    // Where Describe answers are cached (sluice.plugin.describe.cache.dir); empty: no cache.
+    std::string describe_cache_dir;
+    // A validation host unused for this long is stopped (the next request starts it again);
+    // absl::InfiniteDuration(): kept until the registry goes.
+    absl::Duration validation_idle_timeout = absl::Minutes(1);
   };
+
+  // The worker's default describe cache directory: $XDG_CACHE_HOME/sluice/plugins, else
+  // $HOME/.cache/sluice/plugins; empty when neither is set.
+  static std::string DefaultDescribeCacheDir();
 
   // Scans and describes. Fails only for a plugin.path entry that does not exist.
   static absl::StatusOr<std::unique_ptr<PluginRegistry>> Create(Options options);
@@ -67,6 +84,14 @@ class PluginRegistry {
   const std::vector<ConnectorPlugin>& connectors() const { return connectors_; }
   // Kafka Connect's 500 message for an unknown connector.class.
   std::string UnknownClassMessage(absl::string_view name) const;
+
+  // Starts `plugin`'s validation host unless it runs, so that a validation expected soon (the
+  // connectors on sluiced's command line) does not wait for it. A host that fails to start is
+  // left for that validation to report.
+  void StartValidationHost(const ConnectorPlugin& plugin);
+
+  // The process id of `plugin`'s validation host while one runs.
+  std::optional<pid_t> ValidationHostPid(const ConnectorPlugin& plugin) const;
 
   // Validates `config` against the plugin's own definitions and checks (plugin Validate), on
   // the plugin's validation host (restarted if it died). One entry per key of the plugin's
@@ -116,7 +141,14 @@ class PluginRegistry {
   // Options for a host of `plugin_dir` under `policy`.
   PluginProcessOptions HostOptions(const std::string& plugin_dir, const std::string& label,
                                    SandboxPolicy policy) const;
-  absl::Status Describe(const std::string& plugin_dir);
+  // What one plugin directory provides, and the host that described it (null when the answer
+  // came from the cache).
+  struct Described {
+    std::vector<ConnectorPlugin> connectors;
+    std::unique_ptr<PluginProcess> host;
+    std::set<std::string> capabilities;
+  };
+  absl::StatusOr<Described> Describe(const std::string& plugin_dir) const;
   // One validation host per plugin directory, with the capabilities its handshake named. Each
   // serves one call at a time, under its own lock: a plugin stuck in a call holds up only
   // calls to the same plugin, for at most the call timeout.
@@ -124,6 +156,7 @@ class PluginRegistry {
     absl::Mutex mu;
     std::unique_ptr<PluginProcess> process ABSL_GUARDED_BY(mu);
     std::set<std::string> capabilities ABSL_GUARDED_BY(mu);
+    absl::Time last_used ABSL_GUARDED_BY(mu);
   };
   // The validation host entry of `plugin`'s directory. REQUIRES: the plugin came from Find.
   ValidationHost& ValidationHostOf(const ConnectorPlugin& plugin) const;
@@ -142,6 +175,13 @@ class PluginRegistry {
 
   // Filled by Create, never changed after (the entries' contents have their own locks).
   std::map<std::string, std::unique_ptr<ValidationHost>> validation_hosts_;
+
+  // Stops validation hosts idle for longer than options_.validation_idle_timeout, until
+  // stopping_. Runs on idle_stopper_.
+  void StopIdleValidationHosts();
+  absl::Mutex stopper_mu_;
+  bool stopping_ ABSL_GUARDED_BY(stopper_mu_) = false;
+  std::thread idle_stopper_;  // started by Create when hosts are stopped when idle
 };
 
 // Handshake with a freshly started host: FailedPrecondition when it speaks another protocol

@@ -139,6 +139,7 @@ absl::StatusOr<std::unique_ptr<ChildProcess>> ChildProcess::Start(ChildProcessOp
       std::move(options), pid, pidfd, in.TakeWrite(), out.TakeRead(), err.TakeRead()));
   ChildProcess& p = *process;
   p.monitor_ = std::thread([&p] { p.Monitor(); });
+  if (p.options_.on_spawn) p.options_.on_spawn(pid);
   if (!wants_handshake) return process;
 
   std::optional<std::string> handshake;

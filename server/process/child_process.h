@@ -41,6 +41,10 @@ struct ChildProcessOptions {
   absl::Duration destroy_grace = absl::Seconds(2);
   // "NAME=value" strings: the child's whole environment. Unset: the worker's.
   std::optional<std::vector<std::string>> env;
+  // Runs on the thread calling Start once the child has been spawned (it has exec'd and is
+  // loading), before Start waits for its handshake: work on the child that can overlap its
+  // start (a plugin host's cgroups). The child is not reaped before it returns.
+  std::function<void(pid_t)> on_spawn;
 };
 
 struct ExitInfo {

@@ -146,10 +146,70 @@ class PluginConnectorHost final : public ConnectorHost {
 
 }  // namespace
 
+void PluginConnectorHosts::Prestart(const plugins::ConnectorPlugin& plugin,
+                                    const std::string& name, const ConfigMap& config) {
+  Prestarted* entry;
+  {
+    absl::MutexLock lock(&mu_);
+    if (prestarted_.contains(name)) return;
+    auto made = std::make_unique<Prestarted>();
+    made->plugin_dir = plugin.plugin_dir;
+    made->config = config;
+    made->limits = LimitsOf(name);
+    entry = made.get();
+    prestarted_[name] = std::move(made);
+  }
+  // Entries are removed only by Start and StopUnclaimed, which wait for `ready`.
+  absl::StatusOr<std::unique_ptr<plugins::PluginProcess>> process =
+      registry_->StartHost(plugin, name, config, entry->limits);
+  absl::MutexLock lock(&mu_);
+  entry->process = std::move(process);
+  entry->ready = true;
+}
+
+void PluginConnectorHosts::StopUnclaimed() {
+  std::map<std::string, std::unique_ptr<Prestarted>> unclaimed;
+  {
+    absl::MutexLock lock(&mu_);
+    mu_.Await(absl::Condition(
+        +[](std::map<std::string, std::unique_ptr<Prestarted>>* entries) {
+          for (const auto& [name, entry] : *entries) {
+            if (!entry->ready) return false;
+          }
+          return true;
+        },
+        &prestarted_));
+    unclaimed.swap(prestarted_);
+  }
+  for (auto& [name, entry] : unclaimed) {
+    if (entry->process.ok()) (*entry->process)->Stop(absl::Seconds(2));
+  }
+}
+
 absl::StatusOr<std::unique_ptr<ConnectorHost>> PluginConnectorHosts::Start(
     const plugins::ConnectorPlugin& plugin, const std::string& name, const ConfigMap& config) {
-  absl::StatusOr<std::unique_ptr<plugins::PluginProcess>> process = registry_->StartHost(
-      plugin, name, config, limits_of_ ? limits_of_(name) : plugins::SandboxLimits{});
+  const plugins::SandboxLimits limits = LimitsOf(name);
+  std::unique_ptr<Prestarted> prestarted;
+  {
+    absl::MutexLock lock(&mu_);
+    if (auto it = prestarted_.find(name); it != prestarted_.end()) {
+      Prestarted* entry = it->second.get();
+      mu_.Await(absl::Condition(&entry->ready));
+      prestarted = std::move(prestarted_[name]);
+      prestarted_.erase(name);
+    }
+  }
+  if (prestarted != nullptr && prestarted->process.ok()) {
+    std::unique_ptr<plugins::PluginProcess>& process = *prestarted->process;
+    if (prestarted->plugin_dir == plugin.plugin_dir && prestarted->limits == limits &&
+        registry_->SameSandbox(plugin, prestarted->config, config) &&
+        !process->exit_info().has_value()) {
+      return std::make_unique<PluginConnectorHost>(std::move(process));
+    }
+    process->Stop(absl::Seconds(2));  // made for another config: not this connector's host
+  }
+  absl::StatusOr<std::unique_ptr<plugins::PluginProcess>> process =
+      registry_->StartHost(plugin, name, config, limits);
   if (!process.ok()) return process.status();
   return std::make_unique<PluginConnectorHost>(*std::move(process));
 }

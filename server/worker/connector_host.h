@@ -7,13 +7,16 @@
 #define SLUICE_SERVER_WORKER_CONNECTOR_HOST_H_
 
 #include <functional>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
+#include "absl/base/thread_annotations.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "server/plugins/plugin_registry.h"
 #include "server/runtime/task_runner.h"
@@ -119,9 +122,35 @@ class PluginConnectorHosts final : public ConnectorHosts {
   bool SameSandbox(const plugins::ConnectorPlugin& plugin, const ConfigMap& running,
                    const ConfigMap& next) const override;
 
+  // Starts the host of connector `name` of `plugin` with `config` now, while its config is still
+  // being validated (sluiced's command-line connectors): a later Start for `name` takes it when
+  // its plugin, sandbox policy and limits are the same, and waits for it if it is still
+  // starting. Exactly the host Start would have made; it runs no connector until Start hands it
+  // over. Hosts that no Start took are stopped by StopUnclaimed.
+  void Prestart(const plugins::ConnectorPlugin& plugin, const std::string& name,
+                const ConfigMap& config);
+  // Stops the prestarted hosts that no Start took.
+  void StopUnclaimed();
+  ~PluginConnectorHosts() override { StopUnclaimed(); }
+
  private:
+  struct Prestarted {
+    std::string plugin_dir;
+    ConfigMap config;
+    plugins::SandboxLimits limits;
+    bool ready = false;
+    absl::StatusOr<std::unique_ptr<plugins::PluginProcess>> process =
+        absl::UnavailableError("starting");
+  };
+  // The limits of connector `name`'s host.
+  plugins::SandboxLimits LimitsOf(const std::string& name) const {
+    return limits_of_ ? limits_of_(name) : plugins::SandboxLimits{};
+  }
+
   plugins::PluginRegistry* const registry_;
   const std::function<plugins::SandboxLimits(const std::string& connector)> limits_of_;
+  absl::Mutex mu_;
+  std::map<std::string, std::unique_ptr<Prestarted>> prestarted_ ABSL_GUARDED_BY(mu_);
 };
 
 }  // namespace sluice::worker
