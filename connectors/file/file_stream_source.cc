@@ -3,6 +3,7 @@
 
 #include <fcntl.h>
 #include <poll.h>
+#include <sys/inotify.h>
 #include <sys/eventfd.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -188,6 +189,7 @@ FileStreamSourceTask::FileStreamSourceTask(absl::Duration max_wait) : max_wait_(
 FileStreamSourceTask::~FileStreamSourceTask() {
   if (owns_fd_ && fd_ >= 0) close(fd_);
   if (wake_fd_ >= 0) close(wake_fd_);
+  if (inotify_fd_ >= 0) close(inotify_fd_);
 }
 
 absl::Status FileStreamSourceTask::Start(SourceTaskContext& context, const ConfigMap& config) {
@@ -249,6 +251,7 @@ absl::Status FileStreamSourceTask::Open() {
   }
   fd_ = fd;
   owns_fd_ = true;
+  if (is_regular_file_) WatchFile();
   stream_offset_ = position;
   skip_units_ = position;
   Log(LogLevel::kDebug, kLogger, absl::StrCat("Opened ", *filename_, " for reading"));
@@ -285,6 +288,21 @@ absl::StatusOr<size_t> FileStreamSourceTask::ReadMore() {
   }
 }
 
+void FileStreamSourceTask::WatchFile() {
+  // An idle source then costs nothing between appends instead of a wake-up every 50 ms (100
+  // idle file sources cost ~15% of a core that way). The watch is on the path: the file the
+  // descriptor reads, as long as nobody renames another file over it, and a recheck at each
+  // Poll's deadline covers anything inotify does not report (network file systems).
+  inotify_fd_ = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
+  if (inotify_fd_ < 0) return;  // refused (a sandbox, the instance limit): rechecks
+  if (inotify_add_watch(inotify_fd_, filename_->c_str(),
+                        IN_MODIFY | IN_ATTRIB | IN_CLOSE_WRITE | IN_MOVE_SELF |
+                            IN_DELETE_SELF) < 0) {
+    close(inotify_fd_);
+    inotify_fd_ = -1;
+  }
+}
+
 void FileStreamSourceTask::Wait(absl::Time deadline) {
   const absl::Duration left = deadline - absl::Now();
   if (left <= absl::ZeroDuration()) return;
@@ -294,11 +312,18 @@ void FileStreamSourceTask::Wait(absl::Time deadline) {
   absl::Duration timeout = left;
   if (fd_ >= 0 && !is_regular_file_ && !input_closed_) {
     fds[count++] = pollfd{fd_, POLLIN, 0};
+  } else if (fd_ >= 0 && inotify_fd_ >= 0) {
+    fds[count++] = pollfd{inotify_fd_, POLLIN, 0};
   } else {
     timeout = std::min(timeout, kRecheckInterval);
   }
   const int64_t ms = std::max<int64_t>(1, absl::ToInt64Milliseconds(absl::Ceil(timeout, absl::Milliseconds(1))));
-  poll(fds, count, static_cast<int>(ms));
+  if (poll(fds, count, static_cast<int>(ms)) > 0 && inotify_fd_ >= 0) {
+    // The events only say "look again": drain them.
+    alignas(inotify_event) char events[4096];
+    while (read(inotify_fd_, events, sizeof(events)) > 0) {
+    }
+  }
 }
 
 bool FileStreamSourceTask::SkipBuffered() {

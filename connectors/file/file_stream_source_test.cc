@@ -266,6 +266,23 @@ TEST_F(FileStreamSourceTaskTest, StopMakesAWaitingPollReturnPromptly) {
   EXPECT_LT(absl::Now() - start, absl::Seconds(5));
 }
 
+TEST_F(FileStreamSourceTaskTest, AWaitingPollReturnsALineAppendedMeanwhile) {
+  Append("first\n");
+  // A wait far longer than the test's deadline: only the file's change can end it in time.
+  FileStreamSourceTask task(absl::Seconds(60));
+  ASSERT_TRUE(task.Start(context_, Config()).ok());
+  ASSERT_THAT(Lines(*task.Poll()), ElementsAre("first"));
+  absl::StatusOr<std::vector<SourceRecord>> records;
+  std::thread poller([&] { records = task.Poll(); });
+  Append("second\n");
+  const absl::Time appended = absl::Now();
+  poller.join();
+  ASSERT_TRUE(records.ok()) << records.status();
+  EXPECT_THAT(Lines(*records), ElementsAre("second"));
+  EXPECT_LT(absl::Now() - appended, absl::Seconds(10));
+  EXPECT_TRUE(task.Stop().ok());
+}
+
 TEST_F(FileStreamSourceTaskTest, RejectsABadConfig) {
   FileStreamSourceTask task;
   absl::Status no_topic = task.Start(context_, {{"file", path_}});
