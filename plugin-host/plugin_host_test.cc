@@ -5,6 +5,7 @@
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+#include "server/plugins/plugin_test_support.h"
 
 #include <chrono>
 #include <filesystem>
@@ -29,22 +30,12 @@ using ::sluice::plugins::PluginProcess;
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 
-std::string BuildDir() {
-  const char* dir = std::getenv("SLUICE_BUILD_DIR");
-  return dir != nullptr ? dir : "";
-}
+using ::sluice::plugins::testing::BuildDir;
 
-class TempDir {
+// A per-test directory, removed at the end.
+class TempDir : public ::sluice::plugins::testing::TempDir {
  public:
-  TempDir() {
-    std::string pattern = "/tmp/sluice-ph-XXXXXX";
-    path_ = mkdtemp(pattern.data()) != nullptr ? pattern : "";
-  }
-  ~TempDir() { fs::remove_all(path_); }
-  const std::string& path() const { return path_; }
-
- private:
-  std::string path_;
+  TempDir() : ::sluice::plugins::testing::TempDir("sluice-ph") {}
 };
 
 std::chrono::system_clock::time_point Deadline() {

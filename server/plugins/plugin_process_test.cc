@@ -9,6 +9,7 @@
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+#include "server/plugins/plugin_test_support.h"
 
 #include <atomic>
 #include <cerrno>
@@ -26,23 +27,12 @@ namespace fs = std::filesystem;
 namespace pb = ::sluice::plugin::v1;
 using ::testing::HasSubstr;
 
-std::string BuildDir() {
-  const char* dir = std::getenv("SLUICE_BUILD_DIR");
-  return dir != nullptr ? dir : "";
-}
+using ::sluice::plugins::testing::BuildDir;
 
-// A per-test private directory (0700), removed at the end.
-class TempDir {
+// A per-test directory, removed at the end.
+class TempDir : public ::sluice::plugins::testing::TempDir {
  public:
-  TempDir() {
-    std::string pattern = "/tmp/sluice-pp-XXXXXX";
-    path_ = mkdtemp(pattern.data()) != nullptr ? pattern : "";
-  }
-  ~TempDir() { fs::remove_all(path_); }
-  const std::string& path() const { return path_; }
-
- private:
-  std::string path_;
+  TempDir() : ::sluice::plugins::testing::TempDir("sluice-pp") {}
 };
 
 class PluginProcessTest : public ::testing::Test {

@@ -8,6 +8,7 @@
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+#include "server/plugins/plugin_test_support.h"
 
 #include <filesystem>
 #include <fstream>
@@ -29,23 +30,12 @@ using ::testing::Not;
 
 constexpr char kSourceClass[] = "org.apache.kafka.connect.file.FileStreamSourceConnector";
 
-std::string BuildDir() {
-  const char* dir = std::getenv("SLUICE_BUILD_DIR");
-  return dir != nullptr ? dir : "";
-}
+using ::sluice::plugins::testing::BuildDir;
 
 // A per-test directory, removed at the end.
-class TempDir {
+class TempDir : public ::sluice::plugins::testing::TempDir {
  public:
-  TempDir() {
-    std::string pattern = "/tmp/sluice-registry-XXXXXX";
-    path_ = mkdtemp(pattern.data()) != nullptr ? pattern : "";
-  }
-  ~TempDir() { fs::remove_all(path_); }
-  const std::string& path() const { return path_; }
-
- private:
-  std::string path_;
+  TempDir() : ::sluice::plugins::testing::TempDir("sluice-registry") {}
 };
 
 void WriteFile(const std::string& path, const std::string& text) {
