@@ -3,7 +3,6 @@
 
 #include <fcntl.h>
 #include <poll.h>
-#include <sys/inotify.h>
 #include <sys/eventfd.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -22,8 +21,10 @@ namespace {
 constexpr char kLogger[] = "FileStreamSourceTask";
 // Reads are large: this is the hot path of a file source.
 constexpr size_t kReadSize = size_t{1} << 20;
-// How often a regular file is checked for new data while Poll() waits.
+// How often a regular file is checked for new data while Poll() waits: soon after data came,
+// less and less often while none does.
 constexpr absl::Duration kRecheckInterval = absl::Milliseconds(50);
+constexpr absl::Duration kMaxRecheckInterval = absl::Seconds(1);
 
 // The length of the UTF-8 sequence starting at `p` (at most `n` bytes available), and the
 // UTF-16 code units it decodes to. len 0: incomplete, more input needed. units 0: malformed
@@ -184,12 +185,12 @@ absl::StatusOr<bool> FileStreamSourceConnector::AlterOffsets(const ConfigMap& co
 
 // ---- FileStreamSourceTask -------------------------------------------------------------------
 
-FileStreamSourceTask::FileStreamSourceTask(absl::Duration max_wait) : max_wait_(max_wait) {}
+FileStreamSourceTask::FileStreamSourceTask(absl::Duration max_wait)
+    : max_wait_(max_wait), recheck_(kRecheckInterval) {}
 
 FileStreamSourceTask::~FileStreamSourceTask() {
   if (owns_fd_ && fd_ >= 0) close(fd_);
   if (wake_fd_ >= 0) close(wake_fd_);
-  if (inotify_fd_ >= 0) close(inotify_fd_);
 }
 
 absl::Status FileStreamSourceTask::Start(SourceTaskContext& context, const ConfigMap& config) {
@@ -251,7 +252,6 @@ absl::Status FileStreamSourceTask::Open() {
   }
   fd_ = fd;
   owns_fd_ = true;
-  if (is_regular_file_) WatchFile();
   stream_offset_ = position;
   skip_units_ = position;
   Log(LogLevel::kDebug, kLogger, absl::StrCat("Opened ", *filename_, " for reading"));
@@ -288,21 +288,6 @@ absl::StatusOr<size_t> FileStreamSourceTask::ReadMore() {
   }
 }
 
-void FileStreamSourceTask::WatchFile() {
-  // An idle source then costs nothing between appends instead of a wake-up every 50 ms (100
-  // idle file sources cost ~15% of a core that way). The watch is on the path: the file the
-  // descriptor reads, as long as nobody renames another file over it, and a recheck at each
-  // Poll's deadline covers anything inotify does not report (network file systems).
-  inotify_fd_ = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
-  if (inotify_fd_ < 0) return;  // refused (a sandbox, the instance limit): rechecks
-  if (inotify_add_watch(inotify_fd_, filename_->c_str(),
-                        IN_MODIFY | IN_ATTRIB | IN_CLOSE_WRITE | IN_MOVE_SELF |
-                            IN_DELETE_SELF) < 0) {
-    close(inotify_fd_);
-    inotify_fd_ = -1;
-  }
-}
-
 void FileStreamSourceTask::Wait(absl::Time deadline) {
   const absl::Duration left = deadline - absl::Now();
   if (left <= absl::ZeroDuration()) return;
@@ -312,18 +297,16 @@ void FileStreamSourceTask::Wait(absl::Time deadline) {
   absl::Duration timeout = left;
   if (fd_ >= 0 && !is_regular_file_ && !input_closed_) {
     fds[count++] = pollfd{fd_, POLLIN, 0};
-  } else if (fd_ >= 0 && inotify_fd_ >= 0) {
-    fds[count++] = pollfd{inotify_fd_, POLLIN, 0};
   } else {
-    timeout = std::min(timeout, kRecheckInterval);
+    // An idle source then costs a read every second or so instead of twenty (100 idle file
+    // sources had cost ~15% of a core at 50 ms). inotify would cost nothing between appends, but
+    // each watcher takes one of the user's few inotify instances (128 by default), which the
+    // sandbox needs for its own bookkeeping of every host.
+    timeout = std::min(timeout, recheck_);
+    recheck_ = std::min(recheck_ * 2, kMaxRecheckInterval);
   }
   const int64_t ms = std::max<int64_t>(1, absl::ToInt64Milliseconds(absl::Ceil(timeout, absl::Milliseconds(1))));
-  if (poll(fds, count, static_cast<int>(ms)) > 0 && inotify_fd_ >= 0) {
-    // The events only say "look again": drain them.
-    alignas(inotify_event) char events[4096];
-    while (read(inotify_fd_, events, sizeof(events)) > 0) {
-    }
-  }
+  poll(fds, count, static_cast<int>(ms));
 }
 
 bool FileStreamSourceTask::SkipBuffered() {
@@ -401,6 +384,7 @@ absl::StatusOr<std::vector<SourceRecord>> FileStreamSourceTask::Poll() {
     if (!read.ok()) return read.status();
     if (*read > 0) {
       now_ms = NowMillis();
+      recheck_ = kRecheckInterval;
       continue;
     }
     // Nothing more for now: hand over what there is, or wait a while for new data.

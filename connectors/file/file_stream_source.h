@@ -79,12 +79,9 @@ class FileStreamSourceTask final : public SourceTask {
   absl::Status Open();
   // Reads what is available into the buffer. Returns the number of bytes read (0: none now).
   absl::StatusOr<size_t> ReadMore();
-  // Waits until `deadline`, Stop(), or new input, whichever comes first: a pipe's readable
-  // input, a regular file's inotify events (where inotify is refused, a regular file is checked
-  // again every short while).
+  // Waits until `deadline`, Stop(), or (for a pipe) readable input, whichever comes first; a
+  // regular file is checked again after recheck_, which grows while the file stays idle.
   void Wait(absl::Time deadline);
-  // Watches the regular file fd_ reads with inotify; without it Wait() falls back to rechecks.
-  void WatchFile();
   // Consumes skip_units_ chars of buffered input; false while some remain to skip.
   bool SkipBuffered();
   // Takes the next complete line out of the buffer into `line` (without its terminator).
@@ -110,7 +107,9 @@ class FileStreamSourceTask final : public SourceTask {
 
   std::atomic<bool> stopped_{false};
   int wake_fd_ = -1;  // eventfd written by Stop()
-  int inotify_fd_ = -1;  // watches the regular file's changes; -1: rechecked instead
+  // How long a wait on an idle regular file lasts before it is read again: 50 ms after new
+  // data, doubling while nothing comes, up to 1 s (Kafka's FileStreamSourceTask waits 1 s).
+  absl::Duration recheck_;
 };
 
 }  // namespace sluice::connectors::file
