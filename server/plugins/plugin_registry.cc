@@ -31,6 +31,12 @@ std::chrono::system_clock::time_point Deadline(absl::Duration timeout) {
   return absl::ToChronoTime(absl::Now() + timeout);
 }
 
+// The key of a plugin directory's validation host in validation_hosts_ (also how its log lines
+// name it).
+std::string ValidationKey(const std::string& plugin_dir, bool network) {
+  return network ? absl::StrCat(plugin_dir, " (with network)") : plugin_dir;
+}
+
 absl::Status FromGrpc(const grpc::Status& s, absl::string_view context) {
   return absl::Status(static_cast<absl::StatusCode>(s.error_code()),
                       absl::StrCat(context, ": ", s.error_message()));
@@ -117,7 +123,8 @@ absl::StatusOr<std::unique_ptr<PluginRegistry>> PluginRegistry::Create(Options o
       entry->capabilities = std::move(described[i]->capabilities);
       entry->last_used = absl::Now();
     }
-    registry->validation_hosts_[dirs[i]] = std::move(entry);
+    registry->validation_hosts_[ValidationKey(dirs[i], false)] = std::move(entry);
+    registry->validation_hosts_[ValidationKey(dirs[i], true)] = std::make_unique<ValidationHost>();
   }
   std::sort(registry->connectors_.begin(), registry->connectors_.end(),
             [](const ConnectorPlugin& a, const ConnectorPlugin& b) {
@@ -244,11 +251,22 @@ PolicyErrors PluginRegistry::SandboxErrors(const ConnectorPlugin& plugin,
   return errors;
 }
 
-PluginRegistry::ValidationHost& PluginRegistry::ValidationHostOf(
-    const ConnectorPlugin& plugin) const {
-  auto it = validation_hosts_.find(plugin.plugin_dir);
+PluginRegistry::ValidationHost& PluginRegistry::ValidationHostOf(const ConnectorPlugin& plugin,
+                                                                 bool network) const {
+  auto it = validation_hosts_.find(ValidationKey(plugin.plugin_dir, network));
   SLUICE_CHECK(it != validation_hosts_.end(), "a plugin from Find has a validation host");
   return *it->second;
+}
+
+bool PluginRegistry::ValidatesWithNetwork(const ConnectorPlugin& plugin,
+                                          const ConfigMap& config) const {
+  PolicyErrors errors;
+  const SandboxPolicy policy =
+      ResolvePolicy(options_.sandbox, support_, {}, plugin.path_keys, config, errors);
+  // Where the default policy has the network already (no network namespace here, or the
+  // worker grants it by default), the one validation host serves every config.
+  return policy.network && !errors.contains(std::string(kSandboxPrefix) + "network") &&
+         !DefaultPolicy(options_.sandbox, support_).network;
 }
 
 absl::StatusOr<PluginRegistry::Described> PluginRegistry::Describe(
@@ -339,24 +357,27 @@ std::string PluginRegistry::UnknownClassMessage(absl::string_view name) const {
       ", available connectors are: ", absl::StrJoin(descs, ", "));
 }
 
-std::optional<pid_t> PluginRegistry::ValidationHostPid(const ConnectorPlugin& plugin) const {
-  ValidationHost& entry = ValidationHostOf(plugin);
+std::optional<pid_t> PluginRegistry::ValidationHostPid(const ConnectorPlugin& plugin,
+                                                       bool network) const {
+  ValidationHost& entry = ValidationHostOf(plugin, network);
   absl::MutexLock lock(&entry.mu);
   if (entry.process == nullptr || entry.process->exit_info().has_value()) return std::nullopt;
   return entry.process->pid();
 }
 
 void PluginRegistry::StartValidationHost(const ConnectorPlugin& plugin) {
-  ValidationHost& entry = ValidationHostOf(plugin);
+  ValidationHost& entry = ValidationHostOf(plugin, false);
   absl::MutexLock lock(&entry.mu);
-  (void)StartedLocked(entry, plugin.plugin_dir);
+  (void)StartedLocked(entry, plugin.plugin_dir, false);
 }
 
 absl::StatusOr<std::vector<ConfigValueResult>> PluginRegistry::Validate(
     const ConnectorPlugin& plugin, const ConfigMap& config) {
-  ValidationHost& entry = ValidationHostOf(plugin);
+  const bool network = ValidatesWithNetwork(plugin, config);
+  ValidationHost& entry = ValidationHostOf(plugin, network);
   absl::MutexLock lock(&entry.mu);
-  absl::StatusOr<PluginProcess*> validation_host = StartedLocked(entry, plugin.plugin_dir);
+  absl::StatusOr<PluginProcess*> validation_host =
+      StartedLocked(entry, plugin.plugin_dir, network);
   if (!validation_host.ok()) return validation_host.status();
   std::unique_ptr<PluginProcess>& host = entry.process;
   grpc::ClientContext context;
@@ -383,11 +404,14 @@ absl::StatusOr<std::vector<ConfigValueResult>> PluginRegistry::Validate(
 }
 
 absl::StatusOr<PluginProcess*> PluginRegistry::StartedLocked(ValidationHost& host,
-                                                             const std::string& plugin_dir) {
+                                                             const std::string& plugin_dir,
+                                                             bool network) {
   host.last_used = absl::Now();
   if (host.process == nullptr || host.process->exit_info().has_value()) {
-    absl::StatusOr<std::unique_ptr<PluginProcess>> fresh = PluginProcess::Start(
-        HostOptions(plugin_dir, "", DefaultPolicy(options_.sandbox, support_)));
+    SandboxPolicy policy = DefaultPolicy(options_.sandbox, support_);
+    policy.network = policy.network || network;
+    absl::StatusOr<std::unique_ptr<PluginProcess>> fresh =
+        PluginProcess::Start(HostOptions(plugin_dir, "", std::move(policy)));
     if (!fresh.ok()) return fresh.status();
     std::set<std::string> capabilities;
     if (absl::Status s = Handshake(**fresh, options_.call_timeout, &capabilities); !s.ok()) {
@@ -431,9 +455,10 @@ absl::StatusOr<bool> PluginRegistry::AlterOffsets(const ConnectorPlugin& plugin,
                                                   const ConfigMap& config,
                                                   pb::AlterOffsetsRequest request) {
   // Shares the validation host, and its one-call-at-a-time lock, with Validate.
-  ValidationHost& entry = ValidationHostOf(plugin);
+  const bool network = ValidatesWithNetwork(plugin, config);
+  ValidationHost& entry = ValidationHostOf(plugin, network);
   absl::MutexLock lock(&entry.mu);
-  absl::StatusOr<PluginProcess*> host = StartedLocked(entry, plugin.plugin_dir);
+  absl::StatusOr<PluginProcess*> host = StartedLocked(entry, plugin.plugin_dir, network);
   if (!host.ok()) return host.status();
   if (!entry.capabilities.contains("alter_offsets")) {
     return false;  // Kafka Connect's default alterOffsets

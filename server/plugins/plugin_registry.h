@@ -9,7 +9,10 @@
 //
 // Validate and alterOffsets requests go to the plugin's validation host, never to a host that
 // runs a connector. It is started on the first such request (or is the host that just described
-// the plugin) and stopped once it has been idle for `validation_idle_timeout`.
+// the plugin) and stopped once it has been idle for `validation_idle_timeout`. A plugin has two:
+// one with the default policy, and one that may use the network, for configs whose own policy
+// grants it (`sluice.sandbox.network=true`): a database connector's validate connects to its
+// database, as in Kafka Connect, and must not fail only because validation ran offline.
 //
 // Thread-safe.
 #ifndef SLUICE_SERVER_PLUGINS_PLUGIN_REGISTRY_H_
@@ -90,8 +93,10 @@ class PluginRegistry {
   // left for that validation to report.
   void StartValidationHost(const ConnectorPlugin& plugin);
 
-  // The process id of `plugin`'s validation host while one runs.
-  std::optional<pid_t> ValidationHostPid(const ConnectorPlugin& plugin) const;
+  // The process id of `plugin`'s validation host (the one with the network when `network`)
+  // while one runs.
+  std::optional<pid_t> ValidationHostPid(const ConnectorPlugin& plugin,
+                                         bool network = false) const;
 
   // Validates `config` against the plugin's own definitions and checks (plugin Validate), on
   // the plugin's validation host (restarted if it died). One entry per key of the plugin's
@@ -158,10 +163,15 @@ class PluginRegistry {
     std::set<std::string> capabilities ABSL_GUARDED_BY(mu);
     absl::Time last_used ABSL_GUARDED_BY(mu);
   };
-  // The validation host entry of `plugin`'s directory. REQUIRES: the plugin came from Find.
-  ValidationHost& ValidationHostOf(const ConnectorPlugin& plugin) const;
+  // The validation host entry of `plugin`'s directory, the one that may use the network when
+  // `network`. REQUIRES: the plugin came from Find.
+  ValidationHost& ValidationHostOf(const ConnectorPlugin& plugin, bool network) const;
+  // Whether validating `config` needs the validation host with the network: its own policy
+  // grants the network (and the worker allows it).
+  bool ValidatesWithNetwork(const ConnectorPlugin& plugin, const ConfigMap& config) const;
   // The host's process, started (with its handshake) if it is not running.
-  absl::StatusOr<PluginProcess*> StartedLocked(ValidationHost& host, const std::string& plugin_dir)
+  absl::StatusOr<PluginProcess*> StartedLocked(ValidationHost& host, const std::string& plugin_dir,
+                                               bool network)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(host.mu);
   // Sends `request` (class, name and config filled in here) to the validation host.
   absl::StatusOr<bool> AlterOffsets(const ConnectorPlugin& plugin,
@@ -173,7 +183,8 @@ class PluginRegistry {
   std::vector<ConnectorPlugin> connectors_;  // immutable after Create
   std::map<std::string, size_t, std::less<>> by_name_;  // every accepted name -> index
 
-  // Filled by Create, never changed after (the entries' contents have their own locks).
+  // Filled by Create, never changed after (the entries' contents have their own locks). Keyed
+  // by ValidationKey: two per plugin directory.
   std::map<std::string, std::unique_ptr<ValidationHost>> validation_hosts_;
 
   // Stops validation hosts idle for longer than options_.validation_idle_timeout, until

@@ -119,6 +119,28 @@ TEST_F(PluginRegistryTest, DescribesFromTheCacheWithoutStartingAHost) {
   EXPECT_TRUE(second->ValidationHostPid(*source).has_value());
 }
 
+TEST_F(PluginRegistryTest, ValidatesAConfigThatAsksForTheNetworkOnAHostThatHasIt) {
+  std::unique_ptr<PluginRegistry> registry = Create(Options());
+  ASSERT_NE(registry, nullptr);
+  const ConnectorPlugin* source = registry->Find(kSourceClass);
+  ASSERT_NE(source, nullptr);
+  const ConfigMap offline = {{"file", "/tmp/in.txt"}, {"topic", "t"}};
+  ConfigMap online = offline;
+  online["sluice.sandbox.network"] = "true";
+  ASSERT_TRUE(registry->Validate(*source, offline).ok());
+  ASSERT_TRUE(registry->Validate(*source, online).ok());
+  std::optional<pid_t> offline_host = registry->ValidationHostPid(*source, false);
+  std::optional<pid_t> online_host = registry->ValidationHostPid(*source, true);
+  ASSERT_TRUE(offline_host.has_value());
+  if (DefaultPolicy(registry->options().sandbox, registry->sandbox_support()).network) {
+    // No network namespace here: every host has the network, one validation host serves all.
+    EXPECT_EQ(online_host, std::nullopt);
+  } else {
+    ASSERT_TRUE(online_host.has_value());
+    EXPECT_NE(*online_host, *offline_host);
+  }
+}
+
 TEST_F(PluginRegistryTest, DescribesAPluginAgainWhenItsFilesChange) {
   { ASSERT_NE(Create(Options()), nullptr); }
   // The same manifest, one byte longer.
