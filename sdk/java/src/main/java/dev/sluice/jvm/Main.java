@@ -106,17 +106,35 @@ public final class Main {
       Runtime.getRuntime().halt(EXIT_USAGE);
       return;
     }
-    LogSink.setLabel(options.label);
-    JulBridge.install();
-    Logger log = LoggerFactory.getLogger(Main.class);
     try {
-      run(options, stdout, log);
-    } catch (SetupFailed e) {
+      LogSink.setLabel(options.label);
+      JulBridge.install();
+      Logger log = LoggerFactory.getLogger(Main.class);
+      try {
+        run(options, stdout, log);
+      } catch (SetupFailed e) {
+        LogSink.setListener(null);
+        log.error("{}", e.getMessage());
+      }
+    } catch (Throwable e) {
+      // The JVM itself could not set up (a sandbox that hides a file it needs, say): the trace,
+      // then one line that says so.
       LogSink.setListener(null);
-      log.error("{}", e.getMessage());
-      System.err.flush();
-      Runtime.getRuntime().halt(EXIT_SETUP_FAILED);
+      e.printStackTrace();
+      System.err.println("sluice-jvm-host: setting up failed: " + e);
     }
+    System.err.flush();
+    Runtime.getRuntime().halt(EXIT_SETUP_FAILED);
+  }
+
+  /**
+   * Netty extracts its native epoll library into a temporary directory before loading it; a
+   * sandboxed host may write only its own socket directory, so that is where it goes (unless the
+   * command line chose another place).
+   */
+  static void placeNativeLibraries(String socketDir) {
+    String key = "io.grpc.netty.shaded.io.netty.native.workdir";
+    if (System.getProperty(key) == null) System.setProperty(key, socketDir);
   }
 
   /** Setting up failed; the message is the last line on stderr. */
@@ -152,6 +170,7 @@ public final class Main {
       throw new SetupFailed("cannot remove the stale socket " + socket + ": " + e.getMessage());
     }
 
+    placeNativeLibraries(socket.getParent().toString());
     CountDownLatch shutdown = new CountDownLatch(1);
     TaskSessions sessions = new TaskStreams(plugin);
     PluginService service = new PluginService(plugin, sessions, shutdown::countDown);
