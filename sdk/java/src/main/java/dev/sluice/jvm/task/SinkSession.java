@@ -1,0 +1,569 @@
+package dev.sluice.jvm.task;
+
+import dev.sluice.jvm.data.InboundSchemas;
+import dev.sluice.jvm.data.OutboundSchemas;
+import dev.sluice.jvm.data.Records;
+import dev.sluice.jvm.host.TaskCatalog;
+import dev.sluice.plugin.v1.ErrantRecord;
+import dev.sluice.plugin.v1.PauseRequest;
+import dev.sluice.plugin.v1.PreCommitDone;
+import dev.sluice.plugin.v1.PutDone;
+import dev.sluice.plugin.v1.ResumeRequest;
+import dev.sluice.plugin.v1.SchemaDefinition;
+import dev.sluice.plugin.v1.SinkBatch;
+import dev.sluice.plugin.v1.SinkPluginMessage;
+import dev.sluice.plugin.v1.SinkWorkerMessage;
+import dev.sluice.plugin.v1.TaskStart;
+import dev.sluice.plugin.v1.TaskStarted;
+import dev.sluice.plugin.v1.TaskStopped;
+import io.grpc.Status;
+import io.grpc.stub.StreamObserver;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Future;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.metrics.PluginMetrics;
+import org.apache.kafka.connect.connector.Task;
+import org.apache.kafka.connect.errors.ConnectException;
+import org.apache.kafka.connect.errors.RetriableException;
+import org.apache.kafka.connect.sink.ErrantRecordReporter;
+import org.apache.kafka.connect.sink.SinkRecord;
+import org.apache.kafka.connect.sink.SinkTask;
+import org.apache.kafka.connect.sink.SinkTaskContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
+
+/**
+ * One SinkTask stream: a Kafka Connect SinkTask run as plugin-host/sink_task_session.cc runs a C++
+ * one, on a task thread of its own (named for the connector and task) that takes the worker's
+ * messages in order: Start ({@code initialize}, {@code start}, TaskStarted or TaskError and the
+ * end of the stream), PartitionsOpened ({@code open}), SinkBatch ({@code put}, PutDone),
+ * PreCommit ({@code preCommit}, PreCommitDone), PartitionsClosed ({@code close}) and Stop ({@code
+ * stop}, TaskStopped). A failure is a TaskError, after which the session waits for Stop.
+ *
+ * <p>A {@code put} that throws Kafka Connect's RetriableException is retried with the same
+ * records, as Kafka Connect's WorkerSinkTask retries it, after the task's {@code
+ * context.timeout(ms)} (used once) or {@value #DEFAULT_RETRY_BACKOFF_MS} ms, until it succeeds,
+ * fails otherwise or the task is stopped; the worker sees one Put answered late (its put
+ * deadline still applies).
+ *
+ * <p>The context: {@code pause}/{@code resume} send PauseRequest/ResumeRequest; the errant record
+ * reporter sends ErrantRecord and returns a completed Future (the protocol has no acknowledgement:
+ * the worker handles the report before it reads the PutDone that follows, and makes its
+ * dead-letter copies durable before it commits offsets, which is what Kafka Connect's Future
+ * guards); {@code assignment()} follows PartitionsOpened/Closed. The protocol has no message for
+ * {@code offset(...)} (rewinding the consumer) nor {@code requestCommit()}: a rewind is logged as
+ * ignored, a commit request waits for the worker's next commit.
+ *
+ * <p>Thread-safe: the reader queues messages; the task and the inbound schemas are confined to
+ * the task thread.
+ */
+final class SinkSession implements StreamObserver<SinkWorkerMessage> {
+  private static final Logger log = LoggerFactory.getLogger(SinkSession.class);
+  /** The wait before a retriable put is retried when the task set no timeout. */
+  static final long DEFAULT_RETRY_BACKOFF_MS = 1000;
+
+  private final TaskCatalog catalog;
+  private final StreamWriter<SinkPluginMessage> writer;
+  private final Runnable onEnd;
+
+  private final Object lock = new Object();
+  // Guarded by lock.
+  private boolean startReceived;
+  private boolean started;
+  private boolean stopRequested; // Stop, the stream's end, a protocol error or host shutdown
+  private boolean hostStop;
+  private boolean stopCalled;
+  private Status endStatus;
+  private SinkTask task;
+  private ClassLoader loader;
+
+  private static final SinkWorkerMessage END = SinkWorkerMessage.getDefaultInstance();
+  private final LinkedBlockingQueue<SinkWorkerMessage> messages = new LinkedBlockingQueue<>();
+
+  private volatile Thread thread;
+  private volatile int taskId;
+  private volatile String connectorName = "";
+  private volatile Map<String, String> config = Collections.emptyMap();
+  private volatile long retryTimeoutMs = -1;
+  private final Set<TopicPartition> assignment = Collections.synchronizedSet(new LinkedHashSet<>());
+
+  // Confined to the task thread.
+  private final InboundSchemas schemas = new InboundSchemas();
+  private boolean failed;
+  private boolean stopReceived;
+  private TaskMetrics metrics;
+
+  // Guarded by itself: errant reports may come from any thread of the task.
+  private final OutboundSchemas errantSchemas = new OutboundSchemas();
+
+  SinkSession(TaskCatalog catalog, StreamObserver<SinkPluginMessage> toWorker, Runnable onEnd) {
+    this.catalog = catalog;
+    this.writer = new StreamWriter<>(toWorker);
+    this.onEnd = onEnd;
+  }
+
+  // ---- the stream's reader ---------------------------------------------------------------------
+
+  @Override
+  public void onNext(SinkWorkerMessage message) {
+    boolean first;
+    synchronized (lock) {
+      first = !startReceived;
+      startReceived = true;
+    }
+    if (first) {
+      if (!message.hasStart()) {
+        writer.fail(
+            Status.FAILED_PRECONDITION
+                .withDescription("the first message of a task stream must be Start")
+                .asRuntimeException());
+        onEnd.run();
+        return;
+      }
+      begin(message.getStart());
+      return;
+    }
+    switch (message.getMsgCase()) {
+      case OPEN:
+      case PUT:
+      case PRE_COMMIT:
+      case CLOSE:
+        messages.add(message);
+        break;
+      case STOP:
+        messages.add(message);
+        synchronized (lock) {
+          stopRequested = true;
+          lock.notifyAll();
+        }
+        break;
+      case START:
+        end(Status.FAILED_PRECONDITION.withDescription(
+            "Start may only be the first message of a task stream"));
+        break;
+      default:
+        end(Status.INVALID_ARGUMENT.withDescription("empty SinkWorkerMessage on the task stream"));
+        break;
+    }
+  }
+
+  @Override
+  public void onError(Throwable t) {
+    closedByWorker();
+  }
+
+  @Override
+  public void onCompleted() {
+    closedByWorker();
+  }
+
+  private void closedByWorker() {
+    boolean begun;
+    synchronized (lock) {
+      begun = thread != null;
+    }
+    if (begun) {
+      end(null);
+    } else {
+      writer.complete();
+      onEnd.run();
+    }
+  }
+
+  /** The stream ends after the messages already queued: with {@code status} if not null. */
+  private void end(Status status) {
+    synchronized (lock) {
+      if (endStatus == null) {
+        endStatus = status;
+      }
+      stopRequested = true;
+      lock.notifyAll();
+    }
+    messages.add(END);
+  }
+
+  private void begin(TaskStart start) {
+    taskId = start.getTask();
+    connectorName = start.getConnectorName();
+    config = Collections.unmodifiableMap(new HashMap<>(start.getConfigMap()));
+    Thread t =
+        new Thread(this::runTask, PluginContext.threadName("sink", connectorName, taskId));
+    t.setDaemon(true);
+    synchronized (lock) {
+      thread = t;
+    }
+    t.start();
+  }
+
+  /**
+   * Host shutdown: calls the task's {@code stop()} on this thread (so a blocked {@code put} can
+   * return) and has the task thread end the stream without TaskStopped.
+   */
+  void stopForHost() {
+    SinkTask toStop = null;
+    ClassLoader stopLoader = null;
+    synchronized (lock) {
+      hostStop = true;
+      stopRequested = true;
+      lock.notifyAll();
+      if (started && !stopCalled) {
+        stopCalled = true;
+        toStop = task;
+        stopLoader = loader;
+      }
+    }
+    messages.add(END);
+    if (toStop != null) {
+      callStop(toStop, stopLoader);
+    }
+  }
+
+  boolean awaitEnd(long timeoutMs) throws InterruptedException {
+    Thread t;
+    synchronized (lock) {
+      t = thread;
+    }
+    if (t == null) {
+      writer.complete();
+      return true;
+    }
+    t.join(Math.max(1, timeoutMs));
+    return !t.isAlive();
+  }
+
+  void abandon() {
+    writer.complete();
+  }
+
+  private void callStop(SinkTask toStop, ClassLoader stopLoader) {
+    try {
+      PluginContext.run(stopLoader, taskId, toStop::stop);
+    } catch (RuntimeException | Error e) {
+      log.warn("task {}: stop failed", taskId, e);
+    }
+  }
+
+  // ---- the task thread -------------------------------------------------------------------------
+
+  private void runTask() {
+    MDC.put(PluginContext.TASK_MDC_KEY, Integer.toString(taskId));
+    try {
+      if (startTask()) {
+        loop();
+      }
+    } finally {
+      finish();
+      MDC.remove(PluginContext.TASK_MDC_KEY);
+    }
+  }
+
+  private boolean startTask() {
+    try {
+      Class<? extends Task> cls = catalog.taskClass(config, TaskCatalog.Kind.SINK);
+      if (!SinkTask.class.isAssignableFrom(cls)) {
+        throw new ConnectException(cls.getName() + " is not a SinkTask");
+      }
+      ClassLoader pluginLoader = catalog.loaderOf(cls);
+      Thread.currentThread().setContextClassLoader(pluginLoader);
+      SinkTask created = (SinkTask) cls.getDeclaredConstructor().newInstance();
+      synchronized (lock) {
+        task = created;
+        loader = pluginLoader;
+      }
+      metrics = new TaskMetrics(connectorName, taskId);
+      created.initialize(new Context());
+      created.start(new HashMap<>(config));
+    } catch (Exception | LinkageError e) {
+      writer.write(
+          SinkPluginMessage.newBuilder()
+              .setError(TaskErrors.of("Starting task " + taskId + " failed: ", e))
+              .build());
+      return false;
+    }
+    synchronized (lock) {
+      started = true;
+    }
+    writer.write(SinkPluginMessage.newBuilder().setStarted(TaskStarted.getDefaultInstance()).build());
+    return true;
+  }
+
+  private void loop() {
+    while (true) {
+      SinkWorkerMessage message;
+      try {
+        message = messages.take();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+      synchronized (lock) {
+        if (hostStop) {
+          return;
+        }
+      }
+      if (message == END) {
+        return;
+      }
+      if (message.hasStop()) {
+        stopReceived = true;
+        return;
+      }
+      if (failed) {
+        continue; // a dead task waits for Stop
+      }
+      handle(message);
+    }
+  }
+
+  private void finish() {
+    SinkTask toStop = null;
+    ClassLoader stopLoader = null;
+    Status status;
+    boolean wasStarted;
+    synchronized (lock) {
+      wasStarted = started;
+      status = endStatus;
+      if (started && !stopCalled) {
+        stopCalled = true;
+        toStop = task;
+        stopLoader = loader;
+      }
+    }
+    if (toStop != null) {
+      callStop(toStop, stopLoader);
+    }
+    if (metrics != null) {
+      metrics.close();
+    }
+    if (status != null) {
+      writer.fail(status.asRuntimeException());
+    } else {
+      if (wasStarted && stopReceived) {
+        writer.write(SinkPluginMessage.newBuilder().setStopped(TaskStopped.getDefaultInstance()).build());
+      }
+      writer.complete();
+    }
+    onEnd.run();
+  }
+
+  void handle(SinkWorkerMessage message) {
+    SinkPluginMessage answer = null;
+    try {
+      switch (message.getMsgCase()) {
+        case OPEN:
+          {
+            List<TopicPartition> partitions =
+                Records.partitionsFromProto(message.getOpen().getPartitionsList());
+            assignment.addAll(partitions);
+            task.open(partitions);
+            break;
+          }
+        case CLOSE:
+          {
+            List<TopicPartition> partitions =
+                Records.partitionsFromProto(message.getClose().getPartitionsList());
+            try {
+              task.close(partitions);
+            } finally {
+              partitions.forEach(assignment::remove);
+            }
+            break;
+          }
+        case PUT:
+          if (put(message.getPut())) {
+            answer = SinkPluginMessage.newBuilder().setPutDone(PutDone.getDefaultInstance()).build();
+          }
+          break;
+        case PRE_COMMIT:
+          {
+            Map<TopicPartition, OffsetAndMetadata> offsets =
+                Records.offsetsFromProto(message.getPreCommit().getOffsetsList());
+            Map<TopicPartition, OffsetAndMetadata> committable = task.preCommit(offsets);
+            answer =
+                SinkPluginMessage.newBuilder()
+                    .setPreCommitDone(
+                        PreCommitDone.newBuilder().addAllOffsets(Records.offsetsToProto(committable)))
+                    .build();
+            break;
+          }
+        default:
+          break;
+      }
+    } catch (Exception | LinkageError e) {
+      failed = true;
+      writer.write(SinkPluginMessage.newBuilder().setError(TaskErrors.of("", e)).build());
+      return;
+    }
+    if (answer != null) {
+      writer.write(answer);
+    }
+  }
+
+  /** Puts a batch, retrying a RetriableException; false when the task stopped meanwhile. */
+  private boolean put(SinkBatch batch) {
+    List<SinkRecord> records = new ArrayList<>(batch.getRecordsCount());
+    try {
+      schemas.add(batch.getSchemasList());
+    } catch (RuntimeException e) {
+      throw new ConnectException("malformed schema in a Put batch: " + TaskErrors.message(e), e);
+    }
+    for (dev.sluice.plugin.v1.SinkRecord p : batch.getRecordsList()) {
+      try {
+        records.add(Records.sinkRecordFromProto(p, schemas));
+      } catch (RuntimeException e) {
+        throw new ConnectException(
+            "malformed record " + p.getTopic() + "-" + p.getPartition() + "@" + p.getOffset()
+                + " in a Put batch: " + TaskErrors.message(e),
+            e);
+      }
+    }
+    while (true) {
+      try {
+        task.put(Collections.unmodifiableList(records));
+        return true;
+      } catch (RetriableException e) {
+        long wait = retryTimeoutMs > 0 ? retryTimeoutMs : DEFAULT_RETRY_BACKOFF_MS;
+        retryTimeoutMs = -1; // Kafka Connect uses a timeout once
+        log.warn("task {}: put of {} records failed, retrying in {} ms: {}", taskId,
+            records.size(), wait, TaskErrors.message(e));
+        if (!waitUnlessStopped(wait)) {
+          return false;
+        }
+      }
+    }
+  }
+
+  /** Waits {@code ms}; false as soon as the task is asked to stop. */
+  private boolean waitUnlessStopped(long ms) {
+    long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(ms);
+    synchronized (lock) {
+      while (!stopRequested) {
+        long left = deadline - System.nanoTime();
+        if (left <= 0) {
+          return true;
+        }
+        try {
+          TimeUnit.NANOSECONDS.timedWait(lock, left);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          return false;
+        }
+      }
+      return false;
+    }
+  }
+
+  private void reportErrant(SinkRecord record, Throwable error) {
+    String why = error == null ? "" : TaskErrors.message(error);
+    ErrantRecord.Builder errant = ErrantRecord.newBuilder().setError(why);
+    synchronized (errantSchemas) {
+      List<SchemaDefinition> defs = new ArrayList<>();
+      try {
+        errant.setRecord(Records.sinkRecordToProto(record, errantSchemas, defs));
+        errant.addAllSchemas(defs);
+      } catch (RuntimeException e) {
+        // The worker finds the original by topic, partition and offset: send those alone.
+        errant.setRecord(
+            dev.sluice.plugin.v1.SinkRecord.newBuilder()
+                .setTopic(record.originalTopic())
+                .setPartition(
+                    record.originalKafkaPartition() == null ? 0 : record.originalKafkaPartition())
+                .setOffset(record.originalKafkaOffset()));
+      }
+      // Written under the same lock so that definitions reach the worker before their use.
+      writer.write(SinkPluginMessage.newBuilder().setErrant(errant).build());
+    }
+  }
+
+  /** The task's SinkTaskContext. */
+  private final class Context implements SinkTaskContext {
+    private final ErrantRecordReporter reporter =
+        (record, error) -> {
+          reportErrant(record, error);
+          Future<Void> done = CompletableFuture.completedFuture(null);
+          return done;
+        };
+
+    @Override
+    public Map<String, String> configs() {
+      return config;
+    }
+
+    @Override
+    public void offset(Map<TopicPartition, Long> offsets) {
+      if (offsets == null || offsets.isEmpty()) {
+        return;
+      }
+      log.warn(
+          "task {}: the task asked to rewind its consumer to {}; the plugin protocol cannot carry"
+              + " it to the worker: ignored, consumption continues from the committed offsets",
+          taskId, offsets);
+    }
+
+    @Override
+    public void offset(TopicPartition tp, long offset) {
+      offset(Collections.singletonMap(tp, offset));
+    }
+
+    @Override
+    public void timeout(long timeoutMs) {
+      retryTimeoutMs = timeoutMs;
+    }
+
+    @Override
+    public Set<TopicPartition> assignment() {
+      synchronized (assignment) {
+        return Collections.unmodifiableSet(new LinkedHashSet<>(assignment));
+      }
+    }
+
+    @Override
+    public void pause(TopicPartition... partitions) {
+      writer.write(
+          SinkPluginMessage.newBuilder()
+              .setPause(
+                  PauseRequest.newBuilder()
+                      .addAllPartitions(Records.partitionsToProto(Arrays.asList(partitions))))
+              .build());
+    }
+
+    @Override
+    public void resume(TopicPartition... partitions) {
+      writer.write(
+          SinkPluginMessage.newBuilder()
+              .setResume(
+                  ResumeRequest.newBuilder()
+                      .addAllPartitions(Records.partitionsToProto(Arrays.asList(partitions))))
+              .build());
+    }
+
+    @Override
+    public void requestCommit() {
+      log.debug(
+          "task {}: commit requested; the worker commits at its next offset.flush.interval.ms",
+          taskId);
+    }
+
+    @Override
+    public ErrantRecordReporter errantRecordReporter() {
+      return reporter;
+    }
+
+    @Override
+    public PluginMetrics pluginMetrics() {
+      return metrics.get();
+    }
+  }
+}
