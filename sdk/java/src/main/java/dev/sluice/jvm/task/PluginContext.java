@@ -1,5 +1,6 @@
 package dev.sluice.jvm.task;
 
+import dev.sluice.jvm.log.LogSink;
 import org.slf4j.MDC;
 
 /**
@@ -10,7 +11,7 @@ import org.slf4j.MDC;
  */
 final class PluginContext {
   /** The MDC key the host's SLF4J provider reads the task id from. */
-  static final String TASK_MDC_KEY = "sluice.task";
+  static final String TASK_MDC_KEY = LogSink.TASK_MDC_KEY;
 
   private PluginContext() {}
 

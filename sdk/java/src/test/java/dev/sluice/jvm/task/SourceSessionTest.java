@@ -225,6 +225,7 @@ class SourceSessionTest {
     io.grpc.stub.StreamObserver<SourceWorkerMessage> toHost = started();
     assertEquals(Map.of("pos", 10L), probe.startOffset);
     assertEquals("sluice-source-files-3", probe.threadName);
+    assertEquals("3", probe.mdcTask);
     assertSame(catalog.loader, probe.contextLoader);
     assertEquals(TestSourceTask.class.getName(), probe.contextConfigs.get("task.class"));
 
