@@ -42,7 +42,9 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.ReentrantLock;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.Config;
 import org.apache.kafka.common.config.ConfigDef;
@@ -90,7 +92,7 @@ public final class PluginService extends PluginGrpc.PluginImplBase {
   private final Fanout<ConnectorEvent> events =
       new Fanout<>("events", MAX_QUEUED_EVENTS, MAX_QUEUED_EVENTS, null);
 
-  private final Object connectorLock = new Object();
+  private final ReentrantLock connectorLock = new ReentrantLock();
   private Connector connector;
   private ConnectorPlugin connectorClass;
   private String connectorName;
@@ -119,15 +121,29 @@ public final class PluginService extends PluginGrpc.PluginImplBase {
     events.close();
   }
 
-  /** Stops the running connector, if any (host shutdown). */
-  public void stopConnectorIfRunning() {
-    synchronized (connectorLock) {
-      if (connector == null) return;
-      try {
-        stopConnectorLocked();
-      } catch (StatusRuntimeException e) {
-        log.warn("stopping the connector failed: {}", e.getStatus().getDescription());
+  /**
+   * Stops the running connector, if any (host shutdown). A call into the connector that is still
+   * running after {@code timeoutMs} (a start blocked on the network, say) is left alone: the host
+   * exits anyway.
+   */
+  public void stopConnectorIfRunning(long timeoutMs) {
+    try {
+      if (!connectorLock.tryLock(timeoutMs, TimeUnit.MILLISECONDS)) {
+        log.warn("a call into the connector is still running after {} ms; not stopping it",
+            timeoutMs);
+        return;
       }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return;
+    }
+    try {
+      if (connector == null) return;
+      stopConnectorLocked();
+    } catch (StatusRuntimeException e) {
+      log.warn("stopping the connector failed: {}", e.getStatus().getDescription());
+    } finally {
+      connectorLock.unlock();
     }
   }
 
@@ -222,7 +238,8 @@ public final class PluginService extends PluginGrpc.PluginImplBase {
       StartConnectorRequest request, StreamObserver<StartConnectorResponse> out) {
     try {
       ConnectorPlugin c = find(request.getConnectorClass());
-      synchronized (connectorLock) {
+      connectorLock.lock();
+      try {
         if (connector != null) {
           throw Status.FAILED_PRECONDITION
               .withDescription(
@@ -255,6 +272,8 @@ public final class PluginService extends PluginGrpc.PluginImplBase {
         connectorClass = c;
         connectorName = request.getConnectorName();
         connectorMetrics = pluginMetrics;
+      } finally {
+        connectorLock.unlock();
       }
       log.info("connector {} ({}) started", request.getConnectorName(), c.className());
       out.onNext(StartConnectorResponse.getDefaultInstance());
@@ -273,7 +292,8 @@ public final class PluginService extends PluginGrpc.PluginImplBase {
             .asRuntimeException();
       }
       TaskConfigsResponse.Builder response = TaskConfigsResponse.newBuilder();
-      synchronized (connectorLock) {
+      connectorLock.lock();
+      try {
         if (connector == null) {
           throw Status.FAILED_PRECONDITION
               .withDescription(
@@ -307,6 +327,8 @@ public final class PluginService extends PluginGrpc.PluginImplBase {
           }
         }
         response.setTaskClass(taskClass.getName());
+      } finally {
+        connectorLock.unlock();
       }
       out.onNext(response.build());
       out.onCompleted();
@@ -318,13 +340,16 @@ public final class PluginService extends PluginGrpc.PluginImplBase {
   @Override
   public void stopConnector(StopConnectorRequest request, StreamObserver<StopConnectorResponse> out) {
     try {
-      synchronized (connectorLock) {
+      connectorLock.lock();
+      try {
         if (connector == null) {
           throw Status.FAILED_PRECONDITION
               .withDescription("StopConnector called while no connector is running")
               .asRuntimeException();
         }
         stopConnectorLocked();
+      } finally {
+        connectorLock.unlock();
       }
       out.onNext(StopConnectorResponse.getDefaultInstance());
       out.onCompleted();

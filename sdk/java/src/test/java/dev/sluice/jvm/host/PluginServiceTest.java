@@ -97,7 +97,7 @@ class PluginServiceTest {
   @AfterEach
   void tearDown() throws Exception {
     service.beginShutdown();
-    service.stopConnectorIfRunning();
+    service.stopConnectorIfRunning(3000);
     channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
     server.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
     group.shutdownGracefully(0, 1, TimeUnit.SECONDS).await(5, TimeUnit.SECONDS);
