@@ -1,5 +1,6 @@
 package dev.sluice.jvm.host;
 
+import dev.sluice.jvm.data.Schemaless;
 import dev.sluice.jvm.log.LogSink;
 import dev.sluice.plugin.v1.AlterOffsetsRequest;
 import dev.sluice.plugin.v1.AlterOffsetsResponse;
@@ -14,6 +15,7 @@ import dev.sluice.plugin.v1.HandshakeRequest;
 import dev.sluice.plugin.v1.HandshakeResponse;
 import dev.sluice.plugin.v1.LogRecord;
 import dev.sluice.plugin.v1.LogsRequest;
+import dev.sluice.plugin.v1.PartitionOffset;
 import dev.sluice.plugin.v1.PluginGrpc;
 import dev.sluice.plugin.v1.RequestTaskReconfiguration;
 import dev.sluice.plugin.v1.ShutdownRequest;
@@ -39,6 +41,7 @@ import java.io.IOException;
 import java.lang.reflect.InvocationTargetException;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -54,8 +57,10 @@ import org.apache.kafka.common.metrics.PluginMetrics;
 import org.apache.kafka.common.metrics.internals.PluginMetricsImpl;
 import org.apache.kafka.connect.connector.Connector;
 import org.apache.kafka.connect.connector.ConnectorContext;
+import org.apache.kafka.connect.errors.DataException;
 import org.apache.kafka.connect.sink.SinkConnector;
 import org.apache.kafka.connect.sink.SinkConnectorContext;
+import org.apache.kafka.connect.source.SourceConnector;
 import org.apache.kafka.connect.source.SourceConnectorContext;
 import org.apache.kafka.connect.storage.OffsetStorageReader;
 import org.slf4j.Logger;
@@ -394,12 +399,27 @@ public final class PluginService extends PluginGrpc.PluginImplBase {
       Map<String, String> config = new HashMap<>(request.getConfigMap());
       boolean altered;
       if (source) {
-        // The schemaless Value <-> java.util.Map conversion of source partitions and offsets
-        // lands with the data package (dev.sluice.jvm.data); until then the worker treats this
-        // as `altered = false`, which is also SourceConnector's default answer.
-        throw Status.UNIMPLEMENTED
-            .withDescription("AlterOffsets for source connectors is not implemented yet")
-            .asRuntimeException();
+        Map<Map<String, ?>, Map<String, ?>> offsets = new LinkedHashMap<>();
+        for (PartitionOffset o : request.getSourceOffsetsList()) {
+          Map<String, Object> partition;
+          Map<String, Object> offset;
+          try {
+            partition = Schemaless.toStringKeyedMap(o.getPartition());
+            offset = o.hasOffset() ? Schemaless.toStringKeyedMap(o.getOffset()) : null;
+          } catch (DataException e) {
+            throw Status.INVALID_ARGUMENT
+                .withDescription("AlterOffsets: bad source partition or offset: " + messageOf(e))
+                .asRuntimeException();
+          }
+          if (partition == null) {
+            throw Status.INVALID_ARGUMENT
+                .withDescription("AlterOffsets: a source partition must be a map, got null")
+                .asRuntimeException();
+          }
+          offsets.put(partition, offset);
+        }
+        SourceConnector instance = (SourceConnector) newConnector(c, "");
+        altered = callPlugin("", () -> instance.alterOffsets(config, offsets));
       } else {
         Map<TopicPartition, Long> offsets = new HashMap<>();
         for (SinkPartitionOffset o : request.getSinkOffsetsList()) {

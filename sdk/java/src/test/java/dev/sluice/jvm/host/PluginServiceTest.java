@@ -328,6 +328,56 @@ class PluginServiceTest {
                     AlterOffsetsRequest.newBuilder().setConnectorClass("Nope").build())));
   }
 
+  private static dev.sluice.plugin.v1.Value map(String key, dev.sluice.plugin.v1.Value value) {
+    return dev.sluice.plugin.v1.Value.newBuilder()
+        .setMapValue(
+            dev.sluice.plugin.v1.MapValue.newBuilder()
+                .addEntries(
+                    dev.sluice.plugin.v1.MapEntry.newBuilder()
+                        .setKey(dev.sluice.plugin.v1.Value.newBuilder().setStringValue(key))
+                        .setValue(value)))
+        .build();
+  }
+
+  @Test
+  void alterSourceOffsets() {
+    dev.sluice.plugin.v1.Value file =
+        map("file", dev.sluice.plugin.v1.Value.newBuilder().setStringValue("a.txt").build());
+    dev.sluice.plugin.v1.Value pos =
+        map("pos", dev.sluice.plugin.v1.Value.newBuilder().setIntValue(42).build());
+    assertTrue(
+        stub.alterOffsets(
+                AlterOffsetsRequest.newBuilder()
+                    .setConnectorClass("GreetingSource")
+                    .addSourceOffsets(PartitionOffset.newBuilder().setPartition(file).setOffset(pos))
+                    .addSourceOffsets(PartitionOffset.newBuilder().setPartition(file))
+                    .build())
+            .getAltered());
+    StatusRuntimeException refused =
+        failure(
+            () ->
+                stub.alterOffsets(
+                    AlterOffsetsRequest.newBuilder()
+                        .setConnectorClass("GreetingSource")
+                        .addSourceOffsets(
+                            PartitionOffset.newBuilder().setPartition(file).setOffset(file))
+                        .build()));
+    assertEquals(Status.Code.INVALID_ARGUMENT, refused.getStatus().getCode());
+    assertEquals("unexpected source offset {file=a.txt}", refused.getStatus().getDescription());
+    assertEquals(
+        Status.Code.INVALID_ARGUMENT,
+        codeOf(
+            () ->
+                stub.alterOffsets(
+                    AlterOffsetsRequest.newBuilder()
+                        .setConnectorClass("GreetingSource")
+                        .addSourceOffsets(
+                            PartitionOffset.newBuilder()
+                                .setPartition(
+                                    dev.sluice.plugin.v1.Value.newBuilder().setIntValue(1)))
+                        .build())));
+  }
+
   @Test
   void shutdownCallsBackOnce() {
     stub.shutdown(ShutdownRequest.getDefaultInstance());

@@ -120,4 +120,19 @@ public class GreetingSourceConnector extends SourceConnector {
   public String version() {
     return "1.2.3";
   }
+
+  /** Accepts offsets {"pos": <long>} (or a reset) of partitions {"file": <string>} only. */
+  @Override
+  public boolean alterOffsets(
+      Map<String, String> connectorConfig, Map<Map<String, ?>, Map<String, ?>> offsets) {
+    for (Map.Entry<Map<String, ?>, Map<String, ?>> e : offsets.entrySet()) {
+      if (!(e.getKey().get("file") instanceof String)) {
+        throw new ConfigException("unexpected source partition " + e.getKey());
+      }
+      if (e.getValue() != null && !(e.getValue().get("pos") instanceof Long)) {
+        throw new ConfigException("unexpected source offset " + e.getValue());
+      }
+    }
+    return true;
+  }
 }
