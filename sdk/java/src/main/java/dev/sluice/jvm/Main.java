@@ -233,12 +233,12 @@ public final class Main {
     sessions.stopAll(5000);
     server.shutdownNow();
     try {
-      server.awaitTermination(2, TimeUnit.SECONDS);
+      server.awaitTermination(1, TimeUnit.SECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
     log.info("gRPC server stopped");
-    service.stopConnectorIfRunning();
+    service.stopConnectorIfRunning(2000);
     try {
       Files.deleteIfExists(socket);
     } catch (IOException e) {

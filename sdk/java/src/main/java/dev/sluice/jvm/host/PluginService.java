@@ -1,5 +1,6 @@
 package dev.sluice.jvm.host;
 
+import dev.sluice.jvm.data.Schemaless;
 import dev.sluice.jvm.log.LogSink;
 import dev.sluice.plugin.v1.AlterOffsetsRequest;
 import dev.sluice.plugin.v1.AlterOffsetsResponse;
@@ -14,6 +15,7 @@ import dev.sluice.plugin.v1.HandshakeRequest;
 import dev.sluice.plugin.v1.HandshakeResponse;
 import dev.sluice.plugin.v1.LogRecord;
 import dev.sluice.plugin.v1.LogsRequest;
+import dev.sluice.plugin.v1.PartitionOffset;
 import dev.sluice.plugin.v1.PluginGrpc;
 import dev.sluice.plugin.v1.RequestTaskReconfiguration;
 import dev.sluice.plugin.v1.ShutdownRequest;
@@ -39,10 +41,13 @@ import java.io.IOException;
 import java.lang.reflect.InvocationTargetException;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.ReentrantLock;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.Config;
 import org.apache.kafka.common.config.ConfigDef;
@@ -52,8 +57,10 @@ import org.apache.kafka.common.metrics.PluginMetrics;
 import org.apache.kafka.common.metrics.internals.PluginMetricsImpl;
 import org.apache.kafka.connect.connector.Connector;
 import org.apache.kafka.connect.connector.ConnectorContext;
+import org.apache.kafka.connect.errors.DataException;
 import org.apache.kafka.connect.sink.SinkConnector;
 import org.apache.kafka.connect.sink.SinkConnectorContext;
+import org.apache.kafka.connect.source.SourceConnector;
 import org.apache.kafka.connect.source.SourceConnectorContext;
 import org.apache.kafka.connect.storage.OffsetStorageReader;
 import org.slf4j.Logger;
@@ -90,7 +97,7 @@ public final class PluginService extends PluginGrpc.PluginImplBase {
   private final Fanout<ConnectorEvent> events =
       new Fanout<>("events", MAX_QUEUED_EVENTS, MAX_QUEUED_EVENTS, null);
 
-  private final Object connectorLock = new Object();
+  private final ReentrantLock connectorLock = new ReentrantLock();
   private Connector connector;
   private ConnectorPlugin connectorClass;
   private String connectorName;
@@ -119,15 +126,29 @@ public final class PluginService extends PluginGrpc.PluginImplBase {
     events.close();
   }
 
-  /** Stops the running connector, if any (host shutdown). */
-  public void stopConnectorIfRunning() {
-    synchronized (connectorLock) {
-      if (connector == null) return;
-      try {
-        stopConnectorLocked();
-      } catch (StatusRuntimeException e) {
-        log.warn("stopping the connector failed: {}", e.getStatus().getDescription());
+  /**
+   * Stops the running connector, if any (host shutdown). A call into the connector that is still
+   * running after {@code timeoutMs} (a start blocked on the network, say) is left alone: the host
+   * exits anyway.
+   */
+  public void stopConnectorIfRunning(long timeoutMs) {
+    try {
+      if (!connectorLock.tryLock(timeoutMs, TimeUnit.MILLISECONDS)) {
+        log.warn("a call into the connector is still running after {} ms; not stopping it",
+            timeoutMs);
+        return;
       }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return;
+    }
+    try {
+      if (connector == null) return;
+      stopConnectorLocked();
+    } catch (StatusRuntimeException e) {
+      log.warn("stopping the connector failed: {}", e.getStatus().getDescription());
+    } finally {
+      connectorLock.unlock();
     }
   }
 
@@ -222,7 +243,8 @@ public final class PluginService extends PluginGrpc.PluginImplBase {
       StartConnectorRequest request, StreamObserver<StartConnectorResponse> out) {
     try {
       ConnectorPlugin c = find(request.getConnectorClass());
-      synchronized (connectorLock) {
+      connectorLock.lock();
+      try {
         if (connector != null) {
           throw Status.FAILED_PRECONDITION
               .withDescription(
@@ -255,6 +277,8 @@ public final class PluginService extends PluginGrpc.PluginImplBase {
         connectorClass = c;
         connectorName = request.getConnectorName();
         connectorMetrics = pluginMetrics;
+      } finally {
+        connectorLock.unlock();
       }
       log.info("connector {} ({}) started", request.getConnectorName(), c.className());
       out.onNext(StartConnectorResponse.getDefaultInstance());
@@ -273,7 +297,8 @@ public final class PluginService extends PluginGrpc.PluginImplBase {
             .asRuntimeException();
       }
       TaskConfigsResponse.Builder response = TaskConfigsResponse.newBuilder();
-      synchronized (connectorLock) {
+      connectorLock.lock();
+      try {
         if (connector == null) {
           throw Status.FAILED_PRECONDITION
               .withDescription(
@@ -307,6 +332,8 @@ public final class PluginService extends PluginGrpc.PluginImplBase {
           }
         }
         response.setTaskClass(taskClass.getName());
+      } finally {
+        connectorLock.unlock();
       }
       out.onNext(response.build());
       out.onCompleted();
@@ -318,13 +345,16 @@ public final class PluginService extends PluginGrpc.PluginImplBase {
   @Override
   public void stopConnector(StopConnectorRequest request, StreamObserver<StopConnectorResponse> out) {
     try {
-      synchronized (connectorLock) {
+      connectorLock.lock();
+      try {
         if (connector == null) {
           throw Status.FAILED_PRECONDITION
               .withDescription("StopConnector called while no connector is running")
               .asRuntimeException();
         }
         stopConnectorLocked();
+      } finally {
+        connectorLock.unlock();
       }
       out.onNext(StopConnectorResponse.getDefaultInstance());
       out.onCompleted();
@@ -369,12 +399,27 @@ public final class PluginService extends PluginGrpc.PluginImplBase {
       Map<String, String> config = new HashMap<>(request.getConfigMap());
       boolean altered;
       if (source) {
-        // The schemaless Value <-> java.util.Map conversion of source partitions and offsets
-        // lands with the data package (dev.sluice.jvm.data); until then the worker treats this
-        // as `altered = false`, which is also SourceConnector's default answer.
-        throw Status.UNIMPLEMENTED
-            .withDescription("AlterOffsets for source connectors is not implemented yet")
-            .asRuntimeException();
+        Map<Map<String, ?>, Map<String, ?>> offsets = new LinkedHashMap<>();
+        for (PartitionOffset o : request.getSourceOffsetsList()) {
+          Map<String, Object> partition;
+          Map<String, Object> offset;
+          try {
+            partition = Schemaless.toStringKeyedMap(o.getPartition());
+            offset = o.hasOffset() ? Schemaless.toStringKeyedMap(o.getOffset()) : null;
+          } catch (DataException e) {
+            throw Status.INVALID_ARGUMENT
+                .withDescription("AlterOffsets: bad source partition or offset: " + messageOf(e))
+                .asRuntimeException();
+          }
+          if (partition == null) {
+            throw Status.INVALID_ARGUMENT
+                .withDescription("AlterOffsets: a source partition must be a map, got null")
+                .asRuntimeException();
+          }
+          offsets.put(partition, offset);
+        }
+        SourceConnector instance = (SourceConnector) newConnector(c, "");
+        altered = callPlugin("", () -> instance.alterOffsets(config, offsets));
       } else {
         Map<TopicPartition, Long> offsets = new HashMap<>();
         for (SinkPartitionOffset o : request.getSinkOffsetsList()) {

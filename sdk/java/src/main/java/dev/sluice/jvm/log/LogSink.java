@@ -70,8 +70,24 @@ public final class LogSink {
     return level.getNumber() >= threshold.getNumber();
   }
 
+  // The host's transport complains, at WARN, about what a sandbox without network takes away:
+  // no network interfaces, no MAC address, no SO_KEEPALIVE on a unix socket. Harmless: DEBUG.
+  private static final String[] SANDBOX_NOISE = {
+    "io.grpc.netty.shaded.io.netty.util.NetUtil",
+    "io.grpc.netty.shaded.io.netty.util.internal.MacAddressUtil",
+    "io.grpc.netty.shaded.io.netty.bootstrap.ServerBootstrap",
+  };
+
   /** Logs one record: {@code thrown}'s stack trace, if any, is appended to the message. */
   public static void log(LogRecord.Level level, String logger, String message, Throwable thrown) {
+    if (level == LogRecord.Level.LEVEL_WARN && logger != null) {
+      for (String noisy : SANDBOX_NOISE) {
+        if (logger.startsWith(noisy)) {
+          level = LogRecord.Level.LEVEL_DEBUG;
+          break;
+        }
+      }
+    }
     if (!enabled(level)) return;
     String text = message == null ? "null" : message;
     if (thrown != null) text = text + "\n" + stackTrace(thrown);
