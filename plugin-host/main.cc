@@ -27,7 +27,9 @@
 #include "absl/status/status.h"
 #include "absl/strings/ascii.h"
 #include "absl/strings/numbers.h"
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "plugin-host/loader.h"
 #include "sdk/cpp/wire/codec.h"
@@ -46,11 +48,12 @@ struct Options {
   std::string plugin_dir;
   std::string socket_dir;
   std::string label;
+  std::string jvm_heap;  // --jvm-heap: overrides the manifest's (jvm runtime)
   SandboxOptions sandbox;
 };
 
 constexpr char kUsage[] =
-    "usage: sluice-plugin-host --plugin-dir DIR --socket-dir DIR [--label NAME]\n"
+    "usage: sluice-plugin-host --plugin-dir DIR --socket-dir DIR [--label NAME] [--jvm-heap SIZE]\n"
     "       [--limit-memory-bytes N] [--limit-cpu-seconds N] [--limit-open-files N]\n"
     "       [--sandbox [--network] [--no-namespaces] [--no-landlock] [--no-seccomp]\n"
     "        [--read PATH]... [--write PATH]... [--write-dir DIR]... [--hide DIR]\n"
@@ -114,6 +117,8 @@ absl::StatusOr<Options> ParseArgs(int argc, char** argv) {
       target = &options.socket_dir;
     } else if (arg == "--label") {
       target = &options.label;
+    } else if (arg == "--jvm-heap") {
+      target = &options.jvm_heap;
     } else {
       return absl::InvalidArgumentError(absl::StrCat("unknown argument '", arg, "'"));
     }
@@ -183,14 +188,119 @@ std::vector<std::string> RuntimeReadPaths(const PluginManifest& manifest,
   return paths;
 }
 
+// The jvm runtime's command, and the files the JVM reads besides the system's.
+struct JvmCommand {
+  std::vector<std::string> argv;
+  std::vector<std::string> read_paths;
+  std::string java_home;
+  int64_t heap_bytes = 0;
+};
+
+// The program `name` found in PATH, or empty.
+std::string FindInPath(const std::string& name) {
+  const char* path_env = std::getenv("PATH");
+  for (absl::string_view dir : absl::StrSplit(path_env ? path_env : "", ':')) {
+    std::string candidate = absl::StrCat(dir, "/", name);
+    if (!dir.empty() && access(candidate.c_str(), X_OK) == 0) return candidate;
+  }
+  return "";
+}
+
+// Builds the JVM's command line (call before the sandbox scrubs the environment: JAVA_HOME and
+// SLUICE_JVM_HOST_JAR are read from it). FailedPrecondition naming what is missing and how to
+// get it; InvalidArgument for a bad heap.
+absl::StatusOr<JvmCommand> BuildJvmCommand(const PluginManifest& manifest, const Options& options) {
+  namespace fs = std::filesystem;
+  JvmCommand out;
+  std::string java;
+  const char* java_home = std::getenv("JAVA_HOME");
+  if (java_home != nullptr && java_home[0] != '\0') {
+    java = absl::StrCat(java_home, "/bin/java");
+    if (access(java.c_str(), X_OK) != 0) {
+      return absl::FailedPreconditionError(absl::StrCat(
+          "JAVA_HOME is ", java_home, " but ", java, " is not an executable java (",
+          std::strerror(errno), "): fix JAVA_HOME or unset it to use java on PATH"));
+    }
+  } else {
+    java = FindInPath("java");
+    if (java.empty()) {
+      return absl::FailedPreconditionError(
+          "no java on PATH and no JAVA_HOME: a jvm plugin needs Java 17 or later (Debian: apt-get "
+          "install default-jre-headless)");
+    }
+  }
+  std::error_code ec;
+  const fs::path real_java = fs::canonical(java, ec);
+  if (ec) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("cannot resolve ", java, ": ", ec.message()));
+  }
+  // <jdk>/bin/java: the installation is read-only in the sandbox, and so is every file outside it
+  // that a symbolic link inside it leads to (Debian: conf -> /etc/java-17-openjdk, the cacerts
+  // -> /etc/ssl/certs/java/cacerts).
+  const fs::path jdk = real_java.parent_path().parent_path();
+  out.java_home = jdk.string();
+  out.read_paths.push_back(jdk.string());
+  const std::string jdk_prefix = jdk.string() + "/";
+  for (fs::recursive_directory_iterator it(jdk, ec), end; !ec && it != end; it.increment(ec)) {
+    if (!it->is_symlink(ec)) continue;
+    fs::path target = fs::canonical(it->path(), ec);
+    if (ec) {
+      ec.clear();
+      continue;
+    }
+    if (!absl::StartsWith(target.string(), jdk_prefix)) out.read_paths.push_back(target.string());
+  }
+  char self[4096];
+  ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
+  const std::string host_binary = n > 0 ? std::string(self, static_cast<size_t>(n)) : "";
+  const std::string jar = JvmHostJar(host_binary);
+  if (access(jar.c_str(), R_OK) != 0) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "the JVM plugin host ", jar, " is missing (", std::strerror(errno),
+        "): build it with `tools/build sluice_jvm_host` (Maven, Java 17), or point ",
+        kJvmHostJarEnv, " at it"));
+  }
+  out.read_paths.push_back(jar);
+  const std::string heap = !options.jvm_heap.empty()       ? options.jvm_heap
+                           : !manifest.jvm.heap.empty()    ? manifest.jvm.heap
+                                                           : std::string(kDefaultJvmHeap);
+  absl::StatusOr<int64_t> heap_bytes =
+      ParseJvmSize(heap, options.jvm_heap.empty() ? "the manifest's heap" : "--jvm-heap");
+  if (!heap_bytes.ok()) return heap_bytes.status();
+  out.heap_bytes = *heap_bytes;
+  out.argv = {real_java.string(),
+              absl::StrCat("-Xmx", JvmSizeArg(*heap_bytes)),
+              absl::StrCat("-XX:MaxDirectMemorySize=", JvmSizeArg(JvmDirectMemoryBytes(*heap_bytes))),
+              // A connector that runs out of heap ends its host (and is reported), rather than
+              // limping on with threads that died of OutOfMemoryError.
+              "-XX:+ExitOnOutOfMemoryError",
+              // No /tmp/hsperfdata_<user>: the sandbox's /tmp is not the JVM's to write.
+              "-XX:-UsePerfData",
+              // A crash report goes where the worker reads it (the host's stderr).
+              "-XX:+ErrorFileToStderr"};
+  for (const std::string& option : manifest.jvm.options) out.argv.push_back(option);
+  out.argv.insert(out.argv.end(),
+                  {"-cp", jar, "dev.sluice.jvm.Main", "--plugin-dir", options.plugin_dir});
+  return out;
+}
+
 // exec runtime: the command replaces this process and speaks the protocol itself.
 [[noreturn]] void ExecPlugin(const PluginManifest& manifest, const Options& options) {
   setenv("SLUICE_PLUGIN_SOCKET_DIR", options.socket_dir.c_str(), 1);
   setenv("SLUICE_PLUGIN_LABEL", options.label.c_str(), 1);
   std::vector<char*> argv;
-  for (const std::string& arg : manifest.command) argv.push_back(const_cast<char*>(arg.c_str()));
+  std::vector<std::string> command = manifest.command;
+  if (manifest.runtime == PluginRuntime::kJvm) {
+    // The JVM's temporary files (netty's native library, ...) go to the host's own TMPDIR (the
+    // scrubbed environment's), not /tmp, which the sandbox does not let it write.
+    const char* tmp = std::getenv("TMPDIR");
+    command.insert(command.begin() + 1, absl::StrCat("-Djava.io.tmpdir=", tmp ? tmp : "/tmp"));
+  }
+  for (const std::string& arg : command) argv.push_back(const_cast<char*>(arg.c_str()));
   argv.push_back(nullptr);
-  spdlog::info("exec plugin {} {}: {}", manifest.name, manifest.version, manifest.command[0]);
+  spdlog::info("exec plugin {} {}: {}", manifest.name, manifest.version,
+               absl::StrJoin(command, " "));
   spdlog::default_logger()->flush();
   execvp(argv[0], argv.data());
   spdlog::error("cannot exec plugin command '{}' in {}: {}", manifest.command[0],
@@ -243,6 +353,23 @@ int Run(int argc, char** argv) {
     return kExitSetupFailed;
   }
   options->sandbox.plugin_dir = options->plugin_dir;
+  if (manifest->runtime == PluginRuntime::kJvm) {
+    absl::StatusOr<JvmCommand> jvm = BuildJvmCommand(*manifest, *options);
+    if (!jvm.ok()) {
+      spdlog::error("{}", std::string(jvm.status().message()));
+      return kExitSetupFailed;
+    }
+    manifest->command = std::move(jvm->argv);
+    for (std::string& path : jvm->read_paths) options->sandbox.read_paths.push_back(std::move(path));
+    if (options->sandbox.memory_bytes > 0) {
+      // A JVM reserves its heap, 1 GiB of compressed class space and its code cache at start:
+      // an address-space limit near its real use stops it starting. -Xmx and
+      // -XX:MaxDirectMemorySize bound it instead (the full sandbox's memory cgroup bounds all).
+      spdlog::info("no address-space limit ({} bytes asked) for a JVM: its heap is capped at {}",
+                   options->sandbox.memory_bytes, JvmSizeArg(jvm->heap_bytes));
+      options->sandbox.memory_bytes = 0;
+    }
+  }
   for (std::string& path : RuntimeReadPaths(*manifest, options->plugin_dir)) {
     options->sandbox.read_paths.push_back(std::move(path));
   }
@@ -250,11 +377,15 @@ int Run(int argc, char** argv) {
     spdlog::error("{}", std::string(sandboxed.message()));
     return kExitSetupFailed;
   }
-  if (manifest->runtime == PluginRuntime::kExec) {
-    // An exec plugin runs from its own directory. A native plugin keeps the worker's working
-    // directory, so that relative paths in connector configs (file=...) resolve as they do in
-    // Kafka Connect.
-    if (chdir(options->plugin_dir.c_str()) != 0) {
+  if (manifest->runtime == PluginRuntime::kExec || manifest->runtime == PluginRuntime::kJvm) {
+    // An exec plugin runs from its own directory (a single-jar plugin from the jar's). A native
+    // plugin keeps the worker's working directory, so that relative paths in connector configs
+    // (file=...) resolve as they do in Kafka Connect.
+    std::error_code ec;
+    const std::string cwd = std::filesystem::is_directory(options->plugin_dir, ec)
+                                ? options->plugin_dir
+                                : std::filesystem::path(options->plugin_dir).parent_path().string();
+    if (chdir(cwd.c_str()) != 0) {
       spdlog::error("cannot enter the plugin directory {}: {}", options->plugin_dir,
                     std::strerror(errno));
       return kExitSetupFailed;

@@ -1,11 +1,17 @@
 #include "plugin-host/manifest.h"
 
+#include <algorithm>
 #include <cerrno>
+#include <cstdlib>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 
 #include "absl/status/status.h"
+#include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "simdjson.h"
 
@@ -77,7 +83,150 @@ absl::Status ParseSandbox(simdjson::dom::element element, absl::string_view sour
   return absl::OkStatus();
 }
 
+// A non-empty string array; false when `element` is not one.
+bool GetStrings(simdjson::dom::element element, std::vector<std::string>& out) {
+  simdjson::dom::array array;
+  if (element.get(array) != simdjson::SUCCESS) return false;
+  for (simdjson::dom::element item : array) {
+    std::string_view value;
+    if (item.get(value) != simdjson::SUCCESS || value.empty()) return false;
+    out.emplace_back(value);
+  }
+  return true;
+}
+
+// The JVM options the host sets itself, and what to use instead.
+constexpr std::pair<const char*, const char*> kHostJvmOptions[] = {
+    {"-Xmx", "\"jvm\": {\"heap\"} or the connector's sluice.jvm.heap"},
+    {"-XX:MaxHeapSize", "\"jvm\": {\"heap\"} or the connector's sluice.jvm.heap"},
+    {"-XX:MaxDirectMemorySize", "the host derives it from the heap"},
+    {"-cp", "the host runs sluice-jvm-host.jar"},
+    {"-classpath", "the host runs sluice-jvm-host.jar"},
+    {"--class-path", "the host runs sluice-jvm-host.jar"},
+    {"-jar", "the host runs sluice-jvm-host.jar"},
+};
+
+absl::Status ParseJvm(simdjson::dom::element element, absl::string_view source, JvmSettings& out) {
+  constexpr char kShape[] = "\"jvm\" must be {\"heap\": \"256m\", \"options\": [strings]}";
+  simdjson::dom::object jvm;
+  if (element.get(jvm) != simdjson::SUCCESS) return Invalid(source, kShape);
+  for (auto [field, value] : jvm) {
+    if (field == "heap") {
+      std::string_view heap;
+      if (value.get(heap) != simdjson::SUCCESS) return Invalid(source, kShape);
+      absl::StatusOr<int64_t> bytes =
+          ParseJvmSize(absl::string_view(heap.data(), heap.size()), "\"jvm\": {\"heap\"}");
+      if (!bytes.ok()) return Invalid(source, bytes.status().message());
+      out.heap = std::string(heap);
+    } else if (field == "options") {
+      if (!GetStrings(value, out.options)) return Invalid(source, kShape);
+      for (const std::string& option : out.options) {
+        if (!absl::StartsWith(option, "-")) {
+          return Invalid(source, absl::StrCat("JVM option \"", option,
+                                              "\" is not an option (it must start with '-')"));
+        }
+        for (const auto& [prefix, instead] : kHostJvmOptions) {
+          if (option == prefix || (absl::StartsWith(option, prefix) &&
+                                   (prefix[1] == 'X' || option[std::strlen(prefix)] == '='))) {
+            return Invalid(source, absl::StrCat("JVM option \"", option,
+                                                "\" is set by the host (", instead, ")"));
+          }
+        }
+      }
+    } else {
+      return Invalid(source, absl::StrCat("unknown \"jvm\" field \"", std::string(field), "\""));
+    }
+  }
+  return absl::OkStatus();
+}
+
+// Whether `dir` holds a *.jar file, directly or up to `depth` levels of subdirectories down.
+bool HoldsJars(const std::filesystem::path& dir, int depth) {
+  std::error_code ec;
+  std::vector<std::filesystem::path> subdirs;
+  for (const auto& entry : std::filesystem::directory_iterator(dir, ec)) {
+    if (entry.is_regular_file(ec) && entry.path().extension() == ".jar") return true;
+    if (entry.is_directory(ec)) subdirs.push_back(entry.path());
+  }
+  if (depth == 0) return false;
+  for (const auto& sub : subdirs) {
+    if (HoldsJars(sub, depth - 1)) return true;
+  }
+  return false;
+}
+
 }  // namespace
+
+absl::StatusOr<int64_t> ParseJvmSize(absl::string_view size, absl::string_view what) {
+  absl::string_view digits = size;
+  int64_t unit = 1;
+  if (!digits.empty()) {
+    switch (absl::ascii_tolower(static_cast<unsigned char>(digits.back()))) {
+      case 'k': unit = int64_t{1} << 10; break;
+      case 'm': unit = int64_t{1} << 20; break;
+      case 'g': unit = int64_t{1} << 30; break;
+      case 't': unit = int64_t{1} << 40; break;
+      default: break;
+    }
+    if (unit != 1) digits.remove_suffix(1);
+  }
+  int64_t n = 0;
+  const bool all_digits = !digits.empty() && std::all_of(digits.begin(), digits.end(), [](char c) {
+    return absl::ascii_isdigit(static_cast<unsigned char>(c));
+  });
+  if (!all_digits || !absl::SimpleAtoi(digits, &n) || n > (int64_t{1} << 50) / unit) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(what, " \"", size, "\" is not a JVM memory size (e.g. 512m, 2g)"));
+  }
+  if (n * unit < kMinJvmHeapBytes) {
+    return absl::InvalidArgumentError(absl::StrCat(what, " \"", size,
+                                                   "\" is too small: a JVM heap needs at least ",
+                                                   JvmSizeArg(kMinJvmHeapBytes)));
+  }
+  return n * unit;
+}
+
+std::string JvmSizeArg(int64_t bytes) {
+  constexpr int64_t kMiB = int64_t{1} << 20;
+  if (bytes % kMiB == 0) return absl::StrCat(bytes / kMiB, "m");
+  return absl::StrCat(bytes);
+}
+
+int64_t JvmDirectMemoryBytes(int64_t heap_bytes) {
+  return std::max<int64_t>(int64_t{64} << 20, heap_bytes / 4);
+}
+
+int64_t JvmNonHeapBytes(int64_t heap_bytes) {
+  return JvmDirectMemoryBytes(heap_bytes) + (int64_t{256} << 20);
+}
+
+std::string JvmHostJar(const std::string& host_binary) {
+  const char* over = std::getenv(kJvmHostJarEnv);
+  if (over != nullptr && over[0] != '\0') return over;
+  std::filesystem::path dir = std::filesystem::path(host_binary).parent_path();
+  return (dir.empty() ? std::filesystem::path(kJvmHostJarName) : dir / kJvmHostJarName).string();
+}
+
+std::optional<PluginManifest> ConnectLayoutManifest(const std::string& path) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  fs::path p = fs::path(path).lexically_normal();
+  if (p.has_filename() == false) p = p.parent_path();
+  PluginManifest manifest;
+  manifest.runtime = PluginRuntime::kJvm;
+  manifest.synthesized = true;
+  if (fs::is_regular_file(p, ec) && p.extension() == ".jar") {
+    manifest.name = p.stem().string();
+    return manifest;
+  }
+  // Subdirectories two levels down: <plugin>/lib/*.jar (confluent-hub), <plugin>/*.jar
+  // (Debezium's archives), and one more for archives that wrap those in a folder.
+  if (!fs::is_directory(p, ec) || fs::exists(p / kManifestFileName, ec) || !HoldsJars(p, 2)) {
+    return std::nullopt;
+  }
+  manifest.name = p.filename().string();
+  return manifest;
+}
 
 absl::StatusOr<PluginManifest> ParseManifest(absl::string_view json, absl::string_view source) {
   simdjson::dom::parser parser;
@@ -123,9 +272,26 @@ absl::StatusOr<PluginManifest> ParseManifest(absl::string_view json, absl::strin
     if (manifest.command.empty() || manifest.command[0].empty()) {
       return Invalid(source, "\"command\" must name a program");
     }
+  } else if (*runtime == "jvm") {
+    manifest.runtime = PluginRuntime::kJvm;
+    simdjson::dom::element jvm;
+    if (object["jvm"].get(jvm) == simdjson::SUCCESS) {
+      if (absl::Status s = ParseJvm(jvm, source, manifest.jvm); !s.ok()) return s;
+    }
+    simdjson::dom::element connectors;
+    if (object["connectors"].get(connectors) == simdjson::SUCCESS &&
+        !GetStrings(connectors, manifest.connectors)) {
+      return Invalid(source, "\"connectors\" must be an array of connector class names");
+    }
   } else {
     return Invalid(source, absl::StrCat("unknown runtime \"", *runtime,
-                                        "\" (expected \"native\" or \"exec\")"));
+                                        "\" (expected \"native\", \"exec\" or \"jvm\")"));
+  }
+  for (const char* field : {"jvm", "connectors"}) {
+    simdjson::dom::element ignored;
+    if (manifest.runtime != PluginRuntime::kJvm && object[field].get(ignored) == simdjson::SUCCESS) {
+      return Invalid(source, absl::StrCat("\"", field, "\" is for the \"jvm\" runtime only"));
+    }
   }
   simdjson::dom::element sandbox;
   if (object["sandbox"].get(sandbox) == simdjson::SUCCESS) {
@@ -139,7 +305,10 @@ absl::StatusOr<PluginManifest> ReadManifest(const std::string& plugin_dir) {
   std::ifstream in(path, std::ios::binary);
   if (!in) {
     int error = errno;
-    if (error == ENOENT) {
+    if (error == ENOENT || error == ENOTDIR) {
+      if (std::optional<PluginManifest> connect = ConnectLayoutManifest(plugin_dir)) {
+        return *std::move(connect);
+      }
       return absl::NotFoundError(absl::StrCat("No plugin manifest at ", path));
     }
     return absl::FailedPreconditionError(

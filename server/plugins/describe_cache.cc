@@ -68,9 +68,22 @@ bool ReadField(const std::string& in, size_t& pos, std::string& field) {
 }  // namespace
 
 absl::StatusOr<std::string> PluginFingerprint(const std::string& plugin_dir,
-                                              const std::string& host_binary) {
+                                              const std::string& host_binary,
+                                              const std::vector<std::string>& runtime_files) {
   std::vector<std::string> lines;
   std::error_code ec;
+  auto add_runtime = [&] {
+    std::optional<std::string> host = SizeAndTime(host_binary);
+    lines.push_back(absl::StrCat("host ", host_binary, " ", host.value_or("missing")));
+    for (const std::string& file : runtime_files) {
+      lines.push_back(absl::StrCat("runtime ", file, " ", SizeAndTime(file).value_or("missing")));
+    }
+    return absl::StrJoin(lines, "\n");
+  };
+  if (fs::is_regular_file(plugin_dir, ec)) {  // a single-jar plugin
+    lines.push_back(absl::StrCat("file ", SizeAndTime(plugin_dir).value_or("missing")));
+    return add_runtime();
+  }
   fs::recursive_directory_iterator it(plugin_dir, ec);
   if (ec) {
     return absl::NotFoundError(absl::StrCat("Cannot read plugin directory ", plugin_dir, ": ",
@@ -92,9 +105,7 @@ absl::StatusOr<std::string> PluginFingerprint(const std::string& plugin_dir,
                                  stamp.value_or("missing")));
   }
   std::sort(lines.begin(), lines.end());
-  std::optional<std::string> host = SizeAndTime(host_binary);
-  lines.push_back(absl::StrCat("host ", host_binary, " ", host.value_or("missing")));
-  return absl::StrJoin(lines, "\n");
+  return add_runtime();
 }
 
 std::string DescribeCache::EntryPath(const std::string& plugin_dir) const {

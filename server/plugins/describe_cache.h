@@ -2,8 +2,9 @@
 // host per plugin (a Python plugin's host takes about 350 ms to answer).
 //
 // An entry belongs to one plugin directory and holds the fingerprint of what produced the answer:
-// every file under the directory (path, size, modification time; __pycache__ left out) and the
-// plugin host binary. A fingerprint that differs in anything is a miss, and the registry asks the
+// every file under the directory (path, size, modification time; __pycache__ left out), the
+// plugin host binary and the runtime files the host runs it with (a Java plugin's JVM plugin
+// host jar). A fingerprint that differs in anything is a miss, and the registry asks the
 // plugin again. Only answers of plugins that described themselves are stored.
 //
 //   DescribeCache cache("/home/me/.cache/sluice/plugins");
@@ -18,6 +19,7 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <vector>
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
@@ -31,11 +33,14 @@ struct PluginDescription {
   std::set<std::string> capabilities;
 };
 
-// The fingerprint of `plugin_dir` as served by `host_binary`: one line per file. NotFound when
-// the directory cannot be read; ResourceExhausted when it holds more files than is reasonable to
-// stat at every start (such a plugin is described each time).
+// The fingerprint of `plugin_dir` (a directory, or a single jar: Kafka Connect's uber-jar
+// plugin) as served by `host_binary` and the `runtime_files` it runs the plugin with (a Java
+// plugin's sluice-jvm-host.jar): one line per file. NotFound when the directory cannot be read;
+// ResourceExhausted when it holds more files than is reasonable to stat at every start (such a
+// plugin is described each time).
 absl::StatusOr<std::string> PluginFingerprint(const std::string& plugin_dir,
-                                              const std::string& host_binary);
+                                              const std::string& host_binary,
+                                              const std::vector<std::string>& runtime_files = {});
 
 class DescribeCache {
  public:

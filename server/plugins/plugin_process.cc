@@ -10,6 +10,7 @@
 #include <filesystem>
 #include <fstream>
 #include <iterator>
+#include <map>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
@@ -62,6 +63,10 @@ absl::StatusOr<std::unique_ptr<PluginProcess>> PluginProcess::Start(
     argv.push_back("--label");
     argv.push_back(options.label);
   }
+  if (policy.jvm_heap_bytes > 0) {
+    argv.push_back("--jvm-heap");
+    argv.push_back(plugin_host::JvmSizeArg(policy.jvm_heap_bytes));
+  }
   // Without the full sandbox, a memory ceiling can only be an address-space limit.
   for (const auto& [flag, value] :
        {std::pair{"--limit-memory-bytes", policy.full ? 0 : policy.memory_bytes},
@@ -93,9 +98,15 @@ absl::StatusOr<std::unique_ptr<PluginProcess>> PluginProcess::Start(
   }
   // The host starts with the plugin's environment, not the worker's: even /proc/<pid>/environ
   // of the host shows nothing of the worker's.
-  std::vector<std::string> env = plugin_host::EnvironmentStrings(plugin_host::ScrubbedEnvironment(
-      plugin_host::CurrentEnvironment(), options.plugin_dir,
-      policy.full ? absl::StrCat(socket_dir, "/tmp") : ""));
+  // Only the two variables that say which Java a jvm plugin's host runs are passed on besides;
+  // the host reads them and drops them in its own scrub, before the JVM starts.
+  const std::map<std::string, std::string> worker_env = plugin_host::CurrentEnvironment();
+  std::map<std::string, std::string> host_env = plugin_host::ScrubbedEnvironment(
+      worker_env, options.plugin_dir, policy.full ? absl::StrCat(socket_dir, "/tmp") : "");
+  for (const char* name : {"JAVA_HOME", plugin_host::kJvmHostJarEnv}) {
+    if (auto it = worker_env.find(name); it != worker_env.end()) host_env.insert(*it);
+  }
+  std::vector<std::string> env = plugin_host::EnvironmentStrings(host_env);
   // The host's cgroups are joined while it loads (HostCgroup::Enter); it checks before it runs
   // plugin code.
   std::function<void(pid_t)> on_spawn;

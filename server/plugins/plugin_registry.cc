@@ -24,6 +24,8 @@ namespace {
 
 constexpr uint32_t kProtocolVersion = 1;
 constexpr char kManifest[] = "sluice-plugin.json";
+// How long a JVM plugin's host may take to its handshake line.
+constexpr absl::Duration kJvmHandshakeTimeout = absl::Seconds(60);
 // Plugins described at once when the cache does not know them.
 constexpr size_t kParallelDescribes = 4;
 
@@ -83,7 +85,9 @@ absl::StatusOr<std::unique_ptr<PluginRegistry>> PluginRegistry::Create(Options o
     }
     std::vector<std::string> children;
     for (const auto& child : std::filesystem::directory_iterator(entry, ec)) {
-      if (child.is_directory() && std::filesystem::exists(child.path() / kManifest)) {
+      // A directory with a manifest, or Kafka Connect's layout (a directory of jars, an uber jar).
+      if ((child.is_directory() && std::filesystem::exists(child.path() / kManifest)) ||
+          plugin_host::ConnectLayoutManifest(child.path().string()).has_value()) {
         children.push_back(child.path().string());
       }
     }
@@ -236,18 +240,29 @@ void PluginRegistry::ProbeSandbox() {
 PluginProcessOptions PluginRegistry::HostOptions(const std::string& plugin_dir,
                                                  const std::string& label,
                                                  SandboxPolicy policy) const {
+  // A JVM loading a connector's jars takes seconds where a native host takes milliseconds.
+  const absl::Duration handshake =
+      policy.jvm_heap_bytes > 0 ? kJvmHandshakeTimeout : absl::Seconds(10);
   return {.host_binary = options_.host_binary,
           .plugin_dir = plugin_dir,
           .socket_dir = options_.socket_dir,
           .label = label,
           .sandbox = std::move(policy),
-          .support = &support_};
+          .support = &support_,
+          .handshake_timeout = handshake};
+}
+
+RuntimeTraits PluginRegistry::RuntimeOf(const std::string& plugin_dir) const {
+  absl::StatusOr<plugin_host::PluginManifest> manifest = plugin_host::ReadManifest(plugin_dir);
+  if (!manifest.ok() || manifest->runtime != plugin_host::PluginRuntime::kJvm) return {};
+  return {.jvm = true, .manifest_heap = manifest->jvm.heap};
 }
 
 PolicyErrors PluginRegistry::SandboxErrors(const ConnectorPlugin& plugin,
                                            const ConfigMap& config) const {
   PolicyErrors errors;
-  (void)ResolvePolicy(options_.sandbox, support_, {}, plugin.path_keys, config, errors);
+  (void)ResolvePolicy(options_.sandbox, support_, {}, plugin.path_keys, config, errors,
+                      plugin.runtime);
   return errors;
 }
 
@@ -273,17 +288,24 @@ absl::StatusOr<PluginRegistry::Described> PluginRegistry::Describe(
     const std::string& plugin_dir) const {
   absl::StatusOr<plugin_host::PluginManifest> manifest = plugin_host::ReadManifest(plugin_dir);
   if (!manifest.ok()) return manifest.status();
+  RuntimeTraits runtime;
+  std::vector<std::string> runtime_files;
+  if (manifest->runtime == plugin_host::PluginRuntime::kJvm) {
+    runtime = {.jvm = true, .manifest_heap = manifest->jvm.heap};
+    // The JVM plugin host is part of the plugin's runtime: a new jar may describe it otherwise.
+    runtime_files.push_back(plugin_host::JvmHostJar(options_.host_binary));
+  }
   const DescribeCache cache(options_.describe_cache_dir);
   absl::StatusOr<std::string> fingerprint =
       cache.dir().empty() ? absl::StatusOr<std::string>(absl::UnavailableError("no cache"))
-                          : PluginFingerprint(plugin_dir, options_.host_binary);
+                          : PluginFingerprint(plugin_dir, options_.host_binary, runtime_files);
   Described out;
   std::optional<PluginDescription> description;
   if (fingerprint.ok()) description = cache.Load(plugin_dir, *fingerprint);
   const bool cached = description.has_value();
   if (!cached) {
     absl::StatusOr<std::unique_ptr<PluginProcess>> host = PluginProcess::Start(
-        HostOptions(plugin_dir, "", DefaultPolicy(options_.sandbox, support_)));
+        HostOptions(plugin_dir, "", DefaultPolicy(options_.sandbox, support_, runtime)));
     if (!host.ok()) return host.status();
     description.emplace();
     if (absl::Status s = Handshake(**host, options_.call_timeout, &description->capabilities);
@@ -323,6 +345,7 @@ absl::StatusOr<PluginRegistry::Described> PluginRegistry::Describe(
     }
     plugin.plugin_name = response.plugin_name();
     plugin.plugin_dir = plugin_dir;
+    plugin.runtime = runtime;
     // The manifest names a class by its full name or an alias.
     for (const auto& [name, keys] : manifest->sandbox.path_keys) {
       if (name == plugin.class_name ||
@@ -408,7 +431,8 @@ absl::StatusOr<PluginProcess*> PluginRegistry::StartedLocked(ValidationHost& hos
                                                              bool network) {
   host.last_used = absl::Now();
   if (host.process == nullptr || host.process->exit_info().has_value()) {
-    SandboxPolicy policy = DefaultPolicy(options_.sandbox, support_);
+    SandboxPolicy policy =
+        DefaultPolicy(options_.sandbox, support_, RuntimeOf(plugin_dir));
     policy.network = policy.network || network;
     absl::StatusOr<std::unique_ptr<PluginProcess>> fresh =
         PluginProcess::Start(HostOptions(plugin_dir, "", std::move(policy)));
@@ -498,9 +522,9 @@ bool PluginRegistry::SameSandbox(const ConnectorPlugin& plugin, const ConfigMap&
   PolicyErrors errors_a;
   PolicyErrors errors_b;
   const SandboxPolicy policy_a =
-      ResolvePolicy(options_.sandbox, support_, {}, plugin.path_keys, a, errors_a);
+      ResolvePolicy(options_.sandbox, support_, {}, plugin.path_keys, a, errors_a, plugin.runtime);
   const SandboxPolicy policy_b =
-      ResolvePolicy(options_.sandbox, support_, {}, plugin.path_keys, b, errors_b);
+      ResolvePolicy(options_.sandbox, support_, {}, plugin.path_keys, b, errors_b, plugin.runtime);
   return policy_a == policy_b && errors_a == errors_b;
 }
 
@@ -511,7 +535,7 @@ absl::StatusOr<std::unique_ptr<PluginProcess>> PluginRegistry::StartHost(
   SandboxPolicy policy = ResolvePolicy(
       options_.sandbox, support_,
       {.memory_bytes = limits.memory_bytes, .cpu_seconds = limits.cpu_seconds}, plugin.path_keys,
-      config, errors);
+      config, errors, plugin.runtime);
   if (!errors.empty()) {
     std::vector<std::string> lines;
     for (const auto& [key, messages] : errors) {

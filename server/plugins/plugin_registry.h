@@ -1,7 +1,9 @@
 // The plugins on plugin.path and the connector classes they provide.
 //
 // At start-up the registry finds every plugin directory (a directory holding
-// sluice-plugin.json, either named in plugin.path or directly under a plugin.path entry) and
+// sluice-plugin.json, either named in plugin.path or directly under a plugin.path entry; or,
+// directly under an entry, Kafka Connect's layout: a directory of jars or an uber jar, a Java
+// plugin, plugin_host::ConnectLayoutManifest) and
 // learns what it provides: from the describe cache (describe_cache.h) when the plugin's files
 // are unchanged since it was last described, else by starting a host for it and asking it to
 // Describe itself (all such plugins at once). A plugin that cannot be described is logged and
@@ -53,6 +55,8 @@ struct ConnectorPlugin {
   // Config keys whose values are paths the connector reads (false) or writes (true): the
   // manifest's sandbox.paths for this class; the sandbox grants exactly those.
   PathKeys path_keys;
+  // Whether the plugin runs in a JVM, and the manifest's heap (the sandbox policy follows it).
+  RuntimeTraits runtime;
 };
 
 class PluginRegistry {
@@ -146,6 +150,8 @@ class PluginRegistry {
   // Options for a host of `plugin_dir` under `policy`.
   PluginProcessOptions HostOptions(const std::string& plugin_dir, const std::string& label,
                                    SandboxPolicy policy) const;
+  // The runtime of the plugin at `plugin_dir` (its manifest; a plain default if unreadable).
+  RuntimeTraits RuntimeOf(const std::string& plugin_dir) const;
   // What one plugin directory provides, and the host that described it (null when the answer
   // came from the cache).
   struct Described {

@@ -240,5 +240,37 @@ TEST(PluginFingerprint, ChangesWithTheFilesOfThePluginButNotWithPythonsBytecode)
   EXPECT_FALSE(PluginFingerprint(dir.path() + "/missing", host).ok());
 }
 
+TEST(PluginFingerprint, ChangesWithTheJvmPluginHostJar) {
+  TempDir dir;
+  fs::create_directories(dir.path() + "/plugin/lib");
+  WriteFile(dir.path() + "/plugin/lib/connector.jar", "PK");
+  const std::string host = dir.path() + "/sluice-plugin-host";
+  const std::string jar = dir.path() + "/sluice-jvm-host.jar";
+  WriteFile(host, "host");
+  WriteFile(jar, "jar 1");
+  absl::StatusOr<std::string> before = PluginFingerprint(dir.path() + "/plugin", host, {jar});
+  ASSERT_TRUE(before.ok()) << before.status();
+  EXPECT_THAT(*before, ::testing::HasSubstr("runtime " + jar + " 5 "));
+  EXPECT_EQ(PluginFingerprint(dir.path() + "/plugin", host, {jar}).value_or(""), *before);
+  WriteFile(jar, "jar 2, rebuilt");
+  EXPECT_NE(PluginFingerprint(dir.path() + "/plugin", host, {jar}).value_or(*before), *before);
+  // A plugin without runtime files (native, exec) does not depend on the jar.
+  absl::StatusOr<std::string> native = PluginFingerprint(dir.path() + "/plugin", host);
+  ASSERT_TRUE(native.ok());
+  EXPECT_THAT(*native, Not(::testing::HasSubstr("runtime")));
+}
+
+TEST(PluginFingerprint, OfAnUberJarIsTheJarsOwn) {
+  TempDir dir;
+  const std::string uber = dir.path() + "/connector-all.jar";
+  const std::string host = dir.path() + "/sluice-plugin-host";
+  WriteFile(uber, "PK 1");
+  WriteFile(host, "host");
+  absl::StatusOr<std::string> before = PluginFingerprint(uber, host);
+  ASSERT_TRUE(before.ok()) << before.status();
+  WriteFile(uber, "PK 22");
+  EXPECT_NE(PluginFingerprint(uber, host).value_or(*before), *before);
+}
+
 }  // namespace
 }  // namespace sluice::plugins

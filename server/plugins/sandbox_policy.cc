@@ -193,14 +193,16 @@ absl::StatusOr<SandboxSupport> ParseProbe(std::string_view json) {
   return support;
 }
 
-SandboxPolicy DefaultPolicy(const SandboxSettings& settings, const SandboxSupport& support) {
+SandboxPolicy DefaultPolicy(const SandboxSettings& settings, const SandboxSupport& support,
+                            const RuntimeTraits& runtime) {
   PolicyErrors ignored;
-  return ResolvePolicy(settings, support, {}, {}, {}, ignored);
+  return ResolvePolicy(settings, support, {}, {}, {}, ignored, runtime);
 }
 
 SandboxPolicy ResolvePolicy(const SandboxSettings& settings, const SandboxSupport& support,
                             const TenantCeilings& tenant, const PathKeys& path_keys,
-                            const ConfigMap& config, PolicyErrors& errors) {
+                            const ConfigMap& config, PolicyErrors& errors,
+                            const RuntimeTraits& runtime) {
   SandboxPolicy policy;
   auto error = [&errors](const std::string& key, std::string text) {
     errors[key].push_back(std::move(text));
@@ -227,9 +229,46 @@ SandboxPolicy ResolvePolicy(const SandboxSettings& settings, const SandboxSuppor
     if (cpu_seconds == 0) cpu_seconds = tenant.cpu_seconds;
   }
   policy.cpu_seconds = cpu_seconds;
+
+  // A JVM's heap: the connector's sluice.jvm.heap, else the manifest's, else the default. Its
+  // memory: the heap and what a JVM uses besides (JvmNonHeapBytes).
+  int64_t heap = 0;
+  std::string heap_source;
+  if (runtime.jvm) {
+    std::optional<std::string> given = Lookup(config, kJvmHeapKey);
+    heap_source = given ? absl::StrCat(kJvmHeapKey, "=", *given)
+                        : !runtime.manifest_heap.empty()
+                              ? absl::StrCat("the plugin manifest's heap ", runtime.manifest_heap)
+                              : absl::StrCat("the default heap ", plugin_host::kDefaultJvmHeap);
+    const std::string text = given                           ? *given
+                             : !runtime.manifest_heap.empty() ? runtime.manifest_heap
+                                                               : plugin_host::kDefaultJvmHeap;
+    absl::StatusOr<int64_t> parsed = plugin_host::ParseJvmSize(text, "the JVM heap");
+    if (parsed.ok()) {
+      heap = *parsed;
+    } else {
+      error(kJvmHeapKey, InvalidValue(kJvmHeapKey, text, parsed.status().message()));
+      heap = *plugin_host::ParseJvmSize(plugin_host::kDefaultJvmHeap, "");
+    }
+    policy.jvm_heap_bytes = heap;
+  }
+  const int64_t jvm_memory = heap > 0 ? heap + plugin_host::JvmNonHeapBytes(heap) : 0;
+  auto jvm_too_big = [&](int64_t limit, const std::string& whose) {
+    error(kJvmHeapKey,
+          absl::StrCat("The JVM needs ", jvm_memory, " bytes of memory (", heap_source, " and ",
+                       plugin_host::JvmNonHeapBytes(heap), " bytes besides its heap), more than ",
+                       whose, " allows (", limit, "): lower its heap or set ", kMemory,
+                       " between the two"));
+  };
+
   if (!settings.enabled) {
-    // The minimal sandbox: the tenant's memory ceiling becomes an address-space limit.
-    policy.memory_bytes = tenant.memory_bytes;
+    // The minimal sandbox: the tenant's memory ceiling becomes an address-space limit. Not for a
+    // JVM, which reserves far more address space than it uses: its heap is its cap, and must
+    // fit under the ceiling.
+    policy.memory_bytes = runtime.jvm ? 0 : tenant.memory_bytes;
+    if (runtime.jvm && tenant.memory_bytes > 0 && jvm_memory > tenant.memory_bytes) {
+      jvm_too_big(tenant.memory_bytes, "the connector's tenant");
+    }
     return policy;
   }
   policy.full = true;
@@ -253,7 +292,17 @@ SandboxPolicy ResolvePolicy(const SandboxSettings& settings, const SandboxSuppor
   // Limits that need a cgroup controller. A default the machine cannot enforce is dropped (and
   // logged at start); one that was asked for, by the connector, the worker's config or the
   // tenant, must be enforced or the connector does not start.
-  double memory = static_cast<double>(settings.memory_bytes);
+  const bool memory_given = Lookup(config, kMemory).has_value();
+  // A JVM's ceiling follows its heap, whatever the worker's default.
+  double memory = static_cast<double>(runtime.jvm && !memory_given ? jvm_memory
+                                                                   : settings.memory_bytes);
+  if (runtime.jvm && !memory_given) {
+    if (settings.memory_max_bytes > 0 && jvm_memory > settings.memory_max_bytes) {
+      jvm_too_big(settings.memory_max_bytes, "the worker (sluice.sandbox.memory.max.bytes)");
+    } else if (tenant.memory_bytes > 0 && jvm_memory > tenant.memory_bytes) {
+      jvm_too_big(tenant.memory_bytes, "the connector's tenant");
+    }
+  }
   double processes = static_cast<double>(settings.processes);
   double cores = settings.cpu_cores;
   for (auto [key, max_key, controller, target, max, tenant_max] :
@@ -304,6 +353,19 @@ SandboxPolicy ResolvePolicy(const SandboxSettings& settings, const SandboxSuppor
   }
   policy.memory_bytes = static_cast<int64_t>(memory);
   policy.processes = static_cast<int64_t>(processes);
+  if (runtime.jvm && memory_given && policy.memory_bytes > 0 && policy.memory_bytes < heap) {
+    error(kMemory, InvalidValue(kMemory, *Lookup(config, kMemory),
+                                absl::StrCat("less than the JVM's heap of ", heap, " bytes (",
+                                             heap_source, "); the JVM needs about ",
+                                             plugin_host::JvmNonHeapBytes(heap),
+                                             " bytes besides its heap")));
+  }
+  if (runtime.jvm && policy.processes > 0 && policy.processes < kMinJvmProcesses) {
+    error(kProcesses,
+          InvalidValue(kProcesses, absl::StrCat(policy.processes),
+                       absl::StrCat("a JVM needs at least ", kMinJvmProcesses,
+                                    " tasks (its own threads and its garbage collector's)")));
+  }
   policy.cpu_cores = cores;
 
   bool network = settings.network;
@@ -367,7 +429,10 @@ std::vector<ConfigKey> SandboxConfigKeys() {
           Key(kNetwork, ConfigType::kBoolean,
               "Whether the connector's plugin host may use the network"),
           Key(kPathsRead, ConfigType::kList, "More paths the connector may read"),
-          Key(kPathsWrite, ConfigType::kList, "More paths the connector may read and write")};
+          Key(kPathsWrite, ConfigType::kList, "More paths the connector may read and write"),
+          Key(kJvmHeapKey, ConfigType::kString,
+              "Java plugins only: the JVM's heap (-Xmx syntax, e.g. 512m); the host's memory "
+              "ceiling follows it unless sluice.sandbox.memory.bytes is set")};
 }
 
 }  // namespace sluice::plugins

@@ -23,8 +23,13 @@
 // Connector config (each optional):
 //   sluice.sandbox.memory.bytes, sluice.sandbox.processes, sluice.sandbox.cpu.cores,
 //   sluice.sandbox.cpu.seconds, sluice.sandbox.network, sluice.sandbox.paths.read,
-//   sluice.sandbox.paths.write
+//   sluice.sandbox.paths.write, and for plugins of the jvm runtime sluice.jvm.heap (-Xmx)
 // and the config keys the plugin's manifest declares as paths (the file connectors' `file`).
+//
+// A JVM's host (runtime "jvm"): its memory ceiling is its heap plus a non-heap allowance
+// (plugin_host::JvmNonHeapBytes) unless the connector sets sluice.sandbox.memory.bytes, which may
+// not be below the heap; it gets no address-space limit in the minimal sandbox (the heap caps
+// it), and at least kMinJvmProcesses tasks.
 //
 // Thread-compatible value types and pure functions.
 #ifndef SLUICE_SERVER_PLUGINS_SANDBOX_POLICY_H_
@@ -43,6 +48,15 @@
 namespace sluice::plugins {
 
 inline constexpr char kSandboxPrefix[] = "sluice.sandbox.";
+inline constexpr char kJvmHeapKey[] = "sluice.jvm.heap";
+// A JVM starts about 20 threads and its GC's; fewer tasks than this and it cannot start.
+inline constexpr int64_t kMinJvmProcesses = 64;
+
+// What the policy needs to know of a plugin's runtime.
+struct RuntimeTraits {
+  bool jvm = false;
+  std::string manifest_heap;  // the manifest's "jvm": {"heap"} ("": plugin_host::kDefaultJvmHeap)
+};
 
 struct SandboxSettings {
   bool enabled = true;
@@ -115,6 +129,7 @@ struct SandboxPolicy {
   std::vector<std::string> read_paths;   // absolute
   std::vector<std::string> write_paths;  // absolute: files
   std::vector<std::string> write_dirs;   // absolute: directory trees
+  int64_t jvm_heap_bytes = 0;  // a JVM's -Xmx (0: not a JVM)
 
   bool operator==(const SandboxPolicy&) const = default;
 };
@@ -134,13 +149,16 @@ using PolicyErrors = std::map<std::string, std::vector<std::string>>;
 // is not allowed, or for a path outside sluice.sandbox.paths.allowed is an error of its key in
 // `errors`; so is a limit this machine cannot enforce (memory without a memory cgroup, ...),
 // since a policy that needs a missing mechanism must not run. The policy is still returned.
+// `runtime` says whether the plugin runs in a JVM (see above).
 SandboxPolicy ResolvePolicy(const SandboxSettings& settings, const SandboxSupport& support,
                             const TenantCeilings& tenant, const PathKeys& path_keys,
-                            const ConfigMap& config, PolicyErrors& errors);
+                            const ConfigMap& config, PolicyErrors& errors,
+                            const RuntimeTraits& runtime = {});
 
 // The policy of a host that runs no connector (a plugin's validation host): nothing granted but
 // the runtime, the default limits.
-SandboxPolicy DefaultPolicy(const SandboxSettings& settings, const SandboxSupport& support);
+SandboxPolicy DefaultPolicy(const SandboxSettings& settings, const SandboxSupport& support,
+                            const RuntimeTraits& runtime = {});
 
 // The definitions of the connector-level keys, for validate's output (group "Sandbox").
 std::vector<ConfigKey> SandboxConfigKeys();

@@ -30,6 +30,107 @@ SandboxPolicy Resolve(const SandboxSettings& settings, const SandboxSupport& sup
   return ResolvePolicy(settings, support, tenant, keys, config, errors);
 }
 
+constexpr int64_t kMiB = int64_t{1} << 20;
+
+SandboxPolicy ResolveJvm(const SandboxSettings& settings, const ConfigMap& config,
+                         PolicyErrors& errors, const std::string& manifest_heap = "",
+                         TenantCeilings tenant = {}, const SandboxSupport& support = Everything()) {
+  return ResolvePolicy(settings, support, tenant, {}, config, errors,
+                       {.jvm = true, .manifest_heap = manifest_heap});
+}
+
+TEST(JvmPolicy, TheMemoryCeilingFollowsTheHeap) {
+  PolicyErrors errors;
+  // The default heap (256m) + direct memory (64m) + 256m.
+  SandboxPolicy p = ResolveJvm({}, {}, errors);
+  EXPECT_THAT(errors, IsEmpty());
+  EXPECT_EQ(p.jvm_heap_bytes, 256 * kMiB);
+  EXPECT_EQ(p.memory_bytes, 576 * kMiB);
+  // The manifest's heap, then the connector's sluice.jvm.heap.
+  p = ResolveJvm({}, {}, errors, "1g");
+  EXPECT_EQ(p.jvm_heap_bytes, 1024 * kMiB);
+  EXPECT_EQ(p.memory_bytes, (1024 + 256 + 256) * kMiB);
+  p = ResolveJvm({}, {{"sluice.jvm.heap", "512m"}}, errors, "1g");
+  EXPECT_THAT(errors, IsEmpty());
+  EXPECT_EQ(p.jvm_heap_bytes, 512 * kMiB);
+  EXPECT_EQ(p.memory_bytes, (512 + 128 + 256) * kMiB);
+  // Even when the worker sets its own default, which is for native and exec hosts.
+  SandboxSettings worker;
+  worker.memory_bytes = 300 * kMiB;
+  worker.explicit_keys.insert("sluice.sandbox.memory.bytes");
+  EXPECT_EQ(ResolveJvm(worker, {}, errors).memory_bytes, 576 * kMiB);
+  EXPECT_THAT(errors, IsEmpty());
+  // A connector's own ceiling wins, when it holds the heap.
+  p = ResolveJvm({}, {{"sluice.sandbox.memory.bytes", "402653184"}}, errors);
+  EXPECT_THAT(errors, IsEmpty());
+  EXPECT_EQ(p.memory_bytes, 384 * kMiB);
+  // Not a JVM: the worker's default.
+  EXPECT_EQ(Resolve({}, Everything(), {}, errors).jvm_heap_bytes, 0);
+}
+
+TEST(JvmPolicy, ACeilingBelowTheHeapIsAnErrorNamingBoth) {
+  PolicyErrors errors;
+  (void)ResolveJvm({}, {{"sluice.sandbox.memory.bytes", "268435456"}, {"sluice.jvm.heap", "512m"}},
+                   errors);
+  EXPECT_THAT(errors["sluice.sandbox.memory.bytes"],
+              ElementsAre("Invalid value 268435456 for configuration sluice.sandbox.memory.bytes: "
+                          "less than the JVM's heap of 536870912 bytes (sluice.jvm.heap=512m); "
+                          "the JVM needs about 402653184 bytes besides its heap"));
+  errors.clear();
+  (void)ResolveJvm({}, {{"sluice.sandbox.memory.bytes", "100000000"}}, errors, "1g");
+  EXPECT_THAT(errors["sluice.sandbox.memory.bytes"][0],
+              ::testing::HasSubstr("(the plugin manifest's heap 1g)"));
+}
+
+TEST(JvmPolicy, ABadHeapIsAnErrorOfItsKey) {
+  PolicyErrors errors;
+  SandboxPolicy p = ResolveJvm({}, {{"sluice.jvm.heap", "huge"}}, errors);
+  EXPECT_THAT(errors["sluice.jvm.heap"],
+              ElementsAre("Invalid value huge for configuration sluice.jvm.heap: the JVM heap "
+                          "\"huge\" is not a JVM memory size (e.g. 512m, 2g)"));
+  EXPECT_EQ(p.jvm_heap_bytes, 256 * kMiB);  // the policy is still returned, with the default
+}
+
+TEST(JvmPolicy, AHeapAboveTheCeilingsIsAnError) {
+  PolicyErrors errors;
+  SandboxSettings worker;
+  worker.memory_max_bytes = 1024 * kMiB;
+  (void)ResolveJvm(worker, {{"sluice.jvm.heap", "1g"}}, errors);
+  ASSERT_THAT(errors["sluice.jvm.heap"], ::testing::SizeIs(1));
+  EXPECT_EQ(errors["sluice.jvm.heap"][0],
+            "The JVM needs 1610612736 bytes of memory (sluice.jvm.heap=1g and 536870912 bytes "
+            "besides its heap), more than the worker (sluice.sandbox.memory.max.bytes) allows "
+            "(1073741824): lower its heap or set sluice.sandbox.memory.bytes between the two");
+  errors.clear();
+  (void)ResolveJvm({}, {}, errors, "", {.memory_bytes = 512 * kMiB});
+  EXPECT_THAT(errors["sluice.jvm.heap"][0], ::testing::HasSubstr("the connector's tenant allows"));
+}
+
+TEST(JvmPolicy, AJvmNeedsItsThreads) {
+  PolicyErrors errors;
+  (void)ResolveJvm({}, {{"sluice.sandbox.processes", "16"}}, errors);
+  EXPECT_THAT(errors["sluice.sandbox.processes"],
+              ElementsAre("Invalid value 16 for configuration sluice.sandbox.processes: a JVM "
+                          "needs at least 64 tasks (its own threads and its garbage collector's)"));
+}
+
+TEST(JvmPolicy, TheMinimalSandboxSetsNoAddressSpaceLimitOnAJvm) {
+  SandboxSettings off;
+  off.enabled = false;
+  PolicyErrors errors;
+  // A native host gets the tenant's ceiling as RLIMIT_AS; a JVM its heap only.
+  EXPECT_EQ(Resolve(off, {}, {}, errors, {}, {.memory_bytes = 2048 * kMiB}).memory_bytes,
+            2048 * kMiB);
+  SandboxPolicy p = ResolveJvm(off, {}, errors, "", {.memory_bytes = 2048 * kMiB});
+  EXPECT_THAT(errors, IsEmpty());
+  EXPECT_FALSE(p.full);
+  EXPECT_EQ(p.memory_bytes, 0);
+  EXPECT_EQ(p.jvm_heap_bytes, 256 * kMiB);
+  // A heap that cannot fit under the tenant's ceiling is refused.
+  (void)ResolveJvm(off, {{"sluice.jvm.heap", "2g"}}, errors, "", {.memory_bytes = 2048 * kMiB});
+  EXPECT_THAT(errors["sluice.jvm.heap"][0], ::testing::HasSubstr("the connector's tenant"));
+}
+
 TEST(SandboxPolicy, DefaultsGiveTheFullSandboxWithTheWorkersLimits) {
   PolicyErrors errors;
   SandboxPolicy p = Resolve({}, Everything(), {}, errors);

@@ -199,7 +199,12 @@ void PluginChecker::PrepareSandbox() {
   support_ = *support;
   absl::StatusOr<plugin_host::PluginManifest> manifest =
       plugin_host::ReadManifest(options_.plugin_dir);
-  if (manifest.ok()) declared_ = manifest->sandbox;  // a bad manifest fails host.start
+  if (manifest.ok()) {  // a bad manifest fails host.start
+    declared_ = manifest->sandbox;
+    if (manifest->runtime == plugin_host::PluginRuntime::kJvm) {
+      runtime_ = {.jvm = true, .manifest_heap = manifest->jvm.heap};
+    }
+  }
   std::vector<std::string> missing = support_.Missing();
   std::vector<std::string> kernel_missing;
   for (const std::string& line : missing) {
@@ -227,7 +232,7 @@ std::unique_ptr<plugins::PluginProcess> PluginChecker::StartHost(
   if (options_.sandbox) {
     const plugins::SandboxSettings defaults;
     if (connector == nullptr) {
-      policy = plugins::DefaultPolicy(defaults, support_);
+      policy = plugins::DefaultPolicy(defaults, support_, runtime_);
     } else {
       plugins::PathKeys keys;
       for (const auto& [declared, class_keys] : declared_.path_keys) {
@@ -237,7 +242,7 @@ std::unique_ptr<plugins::PluginProcess> PluginChecker::StartHost(
         }
       }
       plugins::PolicyErrors errors;
-      policy = plugins::ResolvePolicy(defaults, support_, {}, keys, config, errors);
+      policy = plugins::ResolvePolicy(defaults, support_, {}, keys, config, errors, runtime_);
       if (!errors.empty()) {
         std::vector<std::string> lines;
         for (const auto& [key, messages] : errors) {
@@ -256,7 +261,9 @@ std::unique_ptr<plugins::PluginProcess> PluginChecker::StartHost(
       .label = name.empty() ? std::string("plugin-check") : name,
       .sandbox = std::move(policy),
       .support = &support_,
-      .handshake_timeout = options_.call_timeout,
+      // A JVM loading a connector's jars takes seconds to its handshake line.
+      .handshake_timeout =
+          runtime_.jvm ? std::max(options_.call_timeout, absl::Seconds(60)) : options_.call_timeout,
       .destroy_grace = options_.shutdown_timeout,
   });
   const std::string& connector_name = name;

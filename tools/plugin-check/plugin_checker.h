@@ -98,6 +98,7 @@ class PluginChecker {
   std::string tmp_dir_;
   plugins::SandboxSupport support_;
   plugin_host::SandboxDeclaration declared_;
+  plugins::RuntimeTraits runtime_;  // a Java plugin's policy follows its heap
 };
 
 }  // namespace sluice::plugin_check
