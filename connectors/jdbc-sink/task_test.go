@@ -361,3 +361,30 @@ func TestBadPasswordFailsStart(t *testing.T) {
 		t.Fatalf("Start: %v", err)
 	}
 }
+
+func TestReconnectsAfterLostConnection(t *testing.T) {
+	url, conn := newDB(t)
+	d, task := startTask(t, url, "auto.create", "true", "max.retries", "3")
+	var sleeps atomic.Int32
+	task.sleep = func(ctx context.Context, _ time.Duration) error { sleeps.Add(1); return ctx.Err() }
+	if err := d.Put(orderRecords(0, rec{nil, order(1, "a", nil)})); err != nil {
+		t.Fatal(err)
+	}
+	// The server ends the task's session (as a restart or a failover would).
+	got := rows(t, conn, "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()")
+	if len(got) != 1 || got[0] != "true" {
+		t.Fatalf("terminated %v", got)
+	}
+	if err := d.Put(orderRecords(1, rec{nil, order(2, "b", nil)})); err != nil {
+		t.Fatal(err)
+	}
+	if n := sleeps.Load(); n != 1 {
+		t.Errorf("%d retries, want 1", n)
+	}
+	if got := rows(t, conn, "SELECT id FROM orders ORDER BY id"); strings.Join(got, ",") != "1,2" {
+		t.Fatalf("rows %v", got)
+	}
+	if e := d.Errant(); len(e) != 0 {
+		t.Fatalf("errant %v", e)
+	}
+}

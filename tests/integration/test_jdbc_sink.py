@@ -10,7 +10,8 @@ write to tables of their own):
     the user and password in the URL, the logical types;
   - insert with pk.mode=none into a table made beforehand, table.name.format;
   - update with pk.mode=record_value and pk.fields into a table made beforehand;
-  - a task whose database refuses the password fails, saying why; validation refuses
+  - a task whose database refuses the password fails, saying why, as does one without
+    sluice.sandbox.network=true (the sandbox's default: no network); validation refuses
     delete.enabled without pk.mode=record_key as Confluent's connector does."""
 
 import base64
@@ -251,6 +252,13 @@ def test_bad_password_fails_the_task_and_validation_follows_confluent(worker, pg
                                 st["tasks"][0]["state"] == "FAILED", 60, "FAILED task")
     assert "password authentication failed" in status["tasks"][0]["trace"], status
     assert "wrong" not in status["tasks"][0]["trace"]
+    # The sandbox's default is no network: the task cannot reach the database, and says so.
+    offline = sink("offline", pg, topics="offline", **{"connection.attempts": "1"})
+    del offline["config"]["sluice.sandbox.network"]
+    assert worker.post("/connectors", json=offline).status_code == 201
+    status = worker.wait_status("offline", lambda st: st["tasks"] and
+                                st["tasks"][0]["state"] == "FAILED", 60, "FAILED task")
+    assert "could not connect to jdbc:postgresql://127.0.0.1" in status["tasks"][0]["trace"], status
 
     r = worker.put("/connector-plugins/JdbcSinkConnector/config/validate", json={
         "connector.class": "JdbcSinkConnector", "topics": "t", "connection.url": pg.jdbc_url(),
