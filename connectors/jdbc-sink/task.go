@@ -499,15 +499,17 @@ func (t *Task) ensureTable(ctx context.Context, tx pgx.Tx, o *op) (skip bool, er
 			return false, refusef("%v", err)
 		}
 		t.log.Info("Creating table with sql: " + sql)
-		if _, err := tx.Exec(ctx, sql); err != nil {
+		if err := t.ddl(ctx, tx, sql); err != nil {
 			return false, fmt.Errorf("creating table %s: %w", o.table, err)
 		}
-		def, err = t.readTable(ctx, tx, o.tableSQL)
-		if err != nil {
+		// Read it back: when another task created it first, it may lack columns this one needs.
+		if def, err = t.readTable(ctx, tx, o.tableSQL); err != nil {
 			return false, err
 		}
 		t.tables[o.tableSQL] = def
-		return false, nil
+		if !def.exists {
+			return false, fmt.Errorf("table %s does not exist after CREATE TABLE", o.table)
+		}
 	}
 	missing := missingColumns(def, cols)
 	if len(missing) == 0 || o.delete {
@@ -527,7 +529,7 @@ func (t *Task) ensureTable(ctx context.Context, tx pgx.Tx, o *op) (skip bool, er
 		return false, refusef("%v", err)
 	}
 	t.log.Info(fmt.Sprintf("Amending TABLE to add missing fields:%s with SQL: %s", describeColumns(missing), sql))
-	if _, err := tx.Exec(ctx, sql); err != nil {
+	if err := t.ddl(ctx, tx, sql); err != nil {
 		return false, fmt.Errorf("amending table %s: %w", o.table, err)
 	}
 	if def, err = t.readTable(ctx, tx, o.tableSQL); err != nil {
@@ -535,6 +537,30 @@ func (t *Task) ensureTable(ctx context.Context, tx pgx.Tx, o *op) (skip bool, er
 	}
 	t.tables[o.tableSQL] = def
 	return false, nil
+}
+
+// ddl runs a CREATE TABLE or ALTER TABLE under a savepoint. Another task creating the same
+// table or adding the same column at the same moment makes PostgreSQL refuse it even with IF NOT
+// EXISTS (a unique violation in its catalog, SQLSTATE 23505, or 42P07 / 42701 / 42710): the other task
+// did the work, so that is rolled back to the savepoint and taken as done; the caller reads the
+// table again.
+func (t *Task) ddl(ctx context.Context, tx pgx.Tx, sql string) error {
+	sp, err := tx.Begin(ctx)
+	if err != nil {
+		return err
+	}
+	if _, err := sp.Exec(ctx, sql); err != nil {
+		var pg *pgconn.PgError
+		if errors.As(err, &pg) && (pg.Code == "23505" || pg.Code == "42P07" || pg.Code == "42701" || pg.Code == "42710") {
+			if rerr := sp.Rollback(ctx); rerr != nil {
+				return rerr
+			}
+			t.log.Info("another task changed the table at the same time: " + pg.Message)
+			return nil
+		}
+		return err
+	}
+	return sp.Commit(ctx)
 }
 
 func describeColumn(c column) string {

@@ -388,3 +388,50 @@ func TestReconnectsAfterLostConnection(t *testing.T) {
 		t.Fatalf("errant %v", e)
 	}
 }
+
+// Tasks of one connector creating, then evolving, the same table at the same moment.
+func TestTasksCreateAndEvolveOneTableAtOnce(t *testing.T) {
+	url, conn := newDB(t)
+	const tasks, perTask = 4, 200
+	drivers := make([]*sluicetest.SinkTaskDriver, tasks)
+	var sleeps atomic.Int32
+	for i := range drivers {
+		var task *Task
+		drivers[i], task = startTask(t, url, "insert.mode", "upsert", "pk.mode", "record_value", "pk.fields", "id",
+			"auto.create", "true", "auto.evolve", "true", "batch.size", "50")
+		task.sleep = func(ctx context.Context, _ time.Duration) error { sleeps.Add(1); return ctx.Err() }
+	}
+	errs := make(chan error, tasks)
+	for i, d := range drivers {
+		go func(i int, d *sluicetest.SinkTaskDriver) {
+			var batch []rec
+			for n := 0; n < perTask; n++ {
+				id := int32(i*perTask + n)
+				if n < perTask/2 {
+					batch = append(batch, rec{nil, order(id, "p", nil)})
+				} else { // half-way, a new column: every task evolves the same table
+					batch = append(batch, rec{nil, orderWithNote(id, "p", "n")})
+				}
+			}
+			errs <- d.Put(orderRecords(0, batch...))
+		}(i, d)
+	}
+	for range drivers {
+		if err := <-errs; err != nil {
+			t.Fatal(err)
+		}
+	}
+	got := rows(t, conn, "SELECT count(*), count(note) FROM orders")
+	if want := fmt.Sprintf("%d|%d", tasks*perTask, tasks*perTask/2); len(got) != 1 || got[0] != want {
+		t.Fatalf("rows %v, want %s", got, want)
+	}
+	for _, d := range drivers {
+		if e := d.Errant(); len(e) != 0 {
+			t.Fatalf("errant %v", e)
+		}
+	}
+	// A CREATE TABLE or ALTER TABLE that lost the race to another task is no failure: no retry.
+	if n := sleeps.Load(); n != 0 {
+		t.Errorf("%d retries", n)
+	}
+}
