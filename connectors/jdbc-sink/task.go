@@ -278,15 +278,31 @@ func (t *Task) Put(ctx context.Context, records []sluice.SinkRecord) error {
 	return nil
 }
 
-// connectionTrouble reports whether err is about the connection rather than the statements: no
-// server error at all (network, closed connection), or SQLSTATE class 08 (connection
-// exception), 57 (operator intervention: shutdown) or 53 (insufficient resources).
+// connectError is a failure to connect (after connection.attempts).
+type connectError struct{ err error }
+
+func (e *connectError) Error() string { return e.err.Error() }
+func (e *connectError) Unwrap() error { return e.err }
+
+// connectionTrouble reports whether err is about the connection rather than the statements: a
+// failure to connect (a refused password too), no server error at all (network, closed
+// connection), or SQLSTATE class 08 (connection exception), 57 (operator intervention:
+// shutdown), 53 (insufficient resources), 28 (authorization) or 3D (no such database).
 func connectionTrouble(err error) bool {
+	var ce *connectError
+	if errors.As(err, &ce) {
+		return true
+	}
 	var pg *pgconn.PgError
 	if !errors.As(err, &pg) {
 		return true
 	}
-	return strings.HasPrefix(pg.Code, "08") || strings.HasPrefix(pg.Code, "57") || strings.HasPrefix(pg.Code, "53")
+	for _, class := range []string{"08", "57", "53", "28", "3D"} {
+		if strings.HasPrefix(pg.Code, class) {
+			return true
+		}
+	}
+	return false
 }
 
 func (t *Task) writeWithRetries(ctx context.Context, ops []*op) error {
@@ -348,7 +364,7 @@ type errantOp struct {
 // back and what the task knew of tables is forgotten.
 func (t *Task) writeChunk(ctx context.Context, ops []*op) (errant []errantOp, err error) {
 	if err := t.connect(ctx); err != nil {
-		return nil, err
+		return nil, &connectError{err: err}
 	}
 	defer func() {
 		if err != nil {

@@ -435,3 +435,31 @@ func TestTasksCreateAndEvolveOneTableAtOnce(t *testing.T) {
 		t.Errorf("%d retries", n)
 	}
 }
+
+// A connection that cannot be had again (here: the password changed) fails the task after the
+// retries; its records are not reported errant (they are not bad).
+func TestLostDatabaseFailsTheTaskWithoutErrantRecords(t *testing.T) {
+	url, conn := newDB(t)
+	role := fmt.Sprintf("w%d_%d", os.Getpid(), dbCount.Add(1))
+	if _, err := conn.Exec(context.Background(), "CREATE ROLE "+role+" LOGIN SUPERUSER PASSWORD 'pw1'"); err != nil {
+		t.Fatal(err)
+	}
+	d, task := startTask(t, url, "auto.create", "true", "max.retries", "2", "connection.attempts", "1",
+		"connection.user", role, "connection.password", "pw1")
+	task.sleep = func(ctx context.Context, _ time.Duration) error { return ctx.Err() }
+	if err := d.Put(orderRecords(0, rec{nil, order(1, "a", nil)})); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := conn.Exec(context.Background(), "ALTER ROLE "+role+" PASSWORD 'pw2'"); err != nil {
+		t.Fatal(err)
+	}
+	rows(t, conn, "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE usename = '"+role+"'")
+	err := d.Put(orderRecords(1, rec{nil, order(2, "b", nil)}, rec{nil, order(3, "c", nil)}))
+	if err == nil || !strings.Contains(err.Error(), "password authentication failed") ||
+		!strings.Contains(err.Error(), "exhausting retries (max.retries=2)") {
+		t.Fatalf("Put: %v", err)
+	}
+	if e := d.Errant(); len(e) != 0 {
+		t.Fatalf("errant %v", e)
+	}
+}
