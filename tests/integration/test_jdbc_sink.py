@@ -10,6 +10,7 @@ write to tables of their own):
     the user and password in the URL, the logical types;
   - insert with pk.mode=none into a table made beforehand, table.name.format;
   - update with pk.mode=record_value and pk.fields into a table made beforehand;
+  - with errors.tolerance=none a refused record fails the task, saying why;
   - a task whose database refuses the password fails, saying why, as does one without
     sluice.sandbox.network=true (the sandbox's default: no network); validation refuses
     delete.enabled without pk.mode=record_key as Confluent's connector does."""
@@ -252,6 +253,15 @@ def test_bad_password_fails_the_task_and_validation_follows_confluent(worker, pg
                                 st["tasks"][0]["state"] == "FAILED", 60, "FAILED task")
     assert "password authentication failed" in status["tasks"][0]["trace"], status
     assert "wrong" not in status["tasks"][0]["trace"]
+    # errors.tolerance=none (the default): a refused record fails the task, saying why.
+    p = producer(worker)
+    p.produce("strict", value=envelope(None, {"id": 1}))
+    assert p.flush(30) == 0
+    assert worker.post("/connectors", json=sink("strict-sink", pg, topics="strict",
+                                                **{"auto.create": "true"})).status_code == 201
+    status = worker.wait_status("strict-sink", lambda st: st["tasks"] and
+                                st["tasks"][0]["state"] == "FAILED", 60, "FAILED task")
+    assert "with a HashMap value and null value schema" in status["tasks"][0]["trace"], status
     # The sandbox's default is no network: the task cannot reach the database, and says so.
     offline = sink("offline", pg, topics="offline", **{"connection.attempts": "1"})
     del offline["config"]["sluice.sandbox.network"]
