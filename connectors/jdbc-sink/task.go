@@ -278,15 +278,31 @@ func (t *Task) Put(ctx context.Context, records []sluice.SinkRecord) error {
 	return nil
 }
 
-// connectionTrouble reports whether err is about the connection rather than the statements: no
-// server error at all (network, closed connection), or SQLSTATE class 08 (connection
-// exception), 57 (operator intervention: shutdown) or 53 (insufficient resources).
+// connectError is a failure to connect (after connection.attempts).
+type connectError struct{ err error }
+
+func (e *connectError) Error() string { return e.err.Error() }
+func (e *connectError) Unwrap() error { return e.err }
+
+// connectionTrouble reports whether err is about the connection rather than the statements: a
+// failure to connect (a refused password too), no server error at all (network, closed
+// connection), or SQLSTATE class 08 (connection exception), 57 (operator intervention:
+// shutdown), 53 (insufficient resources), 28 (authorization) or 3D (no such database).
 func connectionTrouble(err error) bool {
+	var ce *connectError
+	if errors.As(err, &ce) {
+		return true
+	}
 	var pg *pgconn.PgError
 	if !errors.As(err, &pg) {
 		return true
 	}
-	return strings.HasPrefix(pg.Code, "08") || strings.HasPrefix(pg.Code, "57") || strings.HasPrefix(pg.Code, "53")
+	for _, class := range []string{"08", "57", "53", "28", "3D"} {
+		if strings.HasPrefix(pg.Code, class) {
+			return true
+		}
+	}
+	return false
 }
 
 func (t *Task) writeWithRetries(ctx context.Context, ops []*op) error {
@@ -348,7 +364,7 @@ type errantOp struct {
 // back and what the task knew of tables is forgotten.
 func (t *Task) writeChunk(ctx context.Context, ops []*op) (errant []errantOp, err error) {
 	if err := t.connect(ctx); err != nil {
-		return nil, err
+		return nil, &connectError{err: err}
 	}
 	defer func() {
 		if err != nil {
@@ -499,15 +515,17 @@ func (t *Task) ensureTable(ctx context.Context, tx pgx.Tx, o *op) (skip bool, er
 			return false, refusef("%v", err)
 		}
 		t.log.Info("Creating table with sql: " + sql)
-		if _, err := tx.Exec(ctx, sql); err != nil {
+		if err := t.ddl(ctx, tx, sql); err != nil {
 			return false, fmt.Errorf("creating table %s: %w", o.table, err)
 		}
-		def, err = t.readTable(ctx, tx, o.tableSQL)
-		if err != nil {
+		// Read it back: when another task created it first, it may lack columns this one needs.
+		if def, err = t.readTable(ctx, tx, o.tableSQL); err != nil {
 			return false, err
 		}
 		t.tables[o.tableSQL] = def
-		return false, nil
+		if !def.exists {
+			return false, fmt.Errorf("table %s does not exist after CREATE TABLE", o.table)
+		}
 	}
 	missing := missingColumns(def, cols)
 	if len(missing) == 0 || o.delete {
@@ -527,7 +545,7 @@ func (t *Task) ensureTable(ctx context.Context, tx pgx.Tx, o *op) (skip bool, er
 		return false, refusef("%v", err)
 	}
 	t.log.Info(fmt.Sprintf("Amending TABLE to add missing fields:%s with SQL: %s", describeColumns(missing), sql))
-	if _, err := tx.Exec(ctx, sql); err != nil {
+	if err := t.ddl(ctx, tx, sql); err != nil {
 		return false, fmt.Errorf("amending table %s: %w", o.table, err)
 	}
 	if def, err = t.readTable(ctx, tx, o.tableSQL); err != nil {
@@ -535,6 +553,30 @@ func (t *Task) ensureTable(ctx context.Context, tx pgx.Tx, o *op) (skip bool, er
 	}
 	t.tables[o.tableSQL] = def
 	return false, nil
+}
+
+// ddl runs a CREATE TABLE or ALTER TABLE under a savepoint. Another task creating the same
+// table or adding the same column at the same moment makes PostgreSQL refuse it even with IF NOT
+// EXISTS (a unique violation in its catalog, SQLSTATE 23505, or 42P07 / 42701 / 42710): the other task
+// did the work, so that is rolled back to the savepoint and taken as done; the caller reads the
+// table again.
+func (t *Task) ddl(ctx context.Context, tx pgx.Tx, sql string) error {
+	sp, err := tx.Begin(ctx)
+	if err != nil {
+		return err
+	}
+	if _, err := sp.Exec(ctx, sql); err != nil {
+		var pg *pgconn.PgError
+		if errors.As(err, &pg) && (pg.Code == "23505" || pg.Code == "42P07" || pg.Code == "42701" || pg.Code == "42710") {
+			if rerr := sp.Rollback(ctx); rerr != nil {
+				return rerr
+			}
+			t.log.Info("another task changed the table at the same time: " + pg.Message)
+			return nil
+		}
+		return err
+	}
+	return sp.Commit(ctx)
 }
 
 func describeColumn(c column) string {

@@ -361,3 +361,105 @@ func TestBadPasswordFailsStart(t *testing.T) {
 		t.Fatalf("Start: %v", err)
 	}
 }
+
+func TestReconnectsAfterLostConnection(t *testing.T) {
+	url, conn := newDB(t)
+	d, task := startTask(t, url, "auto.create", "true", "max.retries", "3")
+	var sleeps atomic.Int32
+	task.sleep = func(ctx context.Context, _ time.Duration) error { sleeps.Add(1); return ctx.Err() }
+	if err := d.Put(orderRecords(0, rec{nil, order(1, "a", nil)})); err != nil {
+		t.Fatal(err)
+	}
+	// The server ends the task's session (as a restart or a failover would).
+	got := rows(t, conn, "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()")
+	if len(got) != 1 || got[0] != "true" {
+		t.Fatalf("terminated %v", got)
+	}
+	if err := d.Put(orderRecords(1, rec{nil, order(2, "b", nil)})); err != nil {
+		t.Fatal(err)
+	}
+	if n := sleeps.Load(); n != 1 {
+		t.Errorf("%d retries, want 1", n)
+	}
+	if got := rows(t, conn, "SELECT id FROM orders ORDER BY id"); strings.Join(got, ",") != "1,2" {
+		t.Fatalf("rows %v", got)
+	}
+	if e := d.Errant(); len(e) != 0 {
+		t.Fatalf("errant %v", e)
+	}
+}
+
+// Tasks of one connector creating, then evolving, the same table at the same moment.
+func TestTasksCreateAndEvolveOneTableAtOnce(t *testing.T) {
+	url, conn := newDB(t)
+	const tasks, perTask = 4, 200
+	drivers := make([]*sluicetest.SinkTaskDriver, tasks)
+	var sleeps atomic.Int32
+	for i := range drivers {
+		var task *Task
+		drivers[i], task = startTask(t, url, "insert.mode", "upsert", "pk.mode", "record_value", "pk.fields", "id",
+			"auto.create", "true", "auto.evolve", "true", "batch.size", "50")
+		task.sleep = func(ctx context.Context, _ time.Duration) error { sleeps.Add(1); return ctx.Err() }
+	}
+	errs := make(chan error, tasks)
+	for i, d := range drivers {
+		go func(i int, d *sluicetest.SinkTaskDriver) {
+			var batch []rec
+			for n := 0; n < perTask; n++ {
+				id := int32(i*perTask + n)
+				if n < perTask/2 {
+					batch = append(batch, rec{nil, order(id, "p", nil)})
+				} else { // half-way, a new column: every task evolves the same table
+					batch = append(batch, rec{nil, orderWithNote(id, "p", "n")})
+				}
+			}
+			errs <- d.Put(orderRecords(0, batch...))
+		}(i, d)
+	}
+	for range drivers {
+		if err := <-errs; err != nil {
+			t.Fatal(err)
+		}
+	}
+	got := rows(t, conn, "SELECT count(*), count(note) FROM orders")
+	if want := fmt.Sprintf("%d|%d", tasks*perTask, tasks*perTask/2); len(got) != 1 || got[0] != want {
+		t.Fatalf("rows %v, want %s", got, want)
+	}
+	for _, d := range drivers {
+		if e := d.Errant(); len(e) != 0 {
+			t.Fatalf("errant %v", e)
+		}
+	}
+	// A CREATE TABLE or ALTER TABLE that lost the race to another task is no failure: no retry.
+	if n := sleeps.Load(); n != 0 {
+		t.Errorf("%d retries", n)
+	}
+}
+
+// A connection that cannot be had again (here: the password changed) fails the task after the
+// retries; its records are not reported errant (they are not bad).
+func TestLostDatabaseFailsTheTaskWithoutErrantRecords(t *testing.T) {
+	url, conn := newDB(t)
+	role := fmt.Sprintf("w%d_%d", os.Getpid(), dbCount.Add(1))
+	if _, err := conn.Exec(context.Background(), "CREATE ROLE "+role+" LOGIN SUPERUSER PASSWORD 'pw1'"); err != nil {
+		t.Fatal(err)
+	}
+	d, task := startTask(t, url, "auto.create", "true", "max.retries", "2", "connection.attempts", "1",
+		"connection.user", role, "connection.password", "pw1")
+	task.sleep = func(ctx context.Context, _ time.Duration) error { return ctx.Err() }
+	if err := d.Put(orderRecords(0, rec{nil, order(1, "a", nil)})); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := conn.Exec(context.Background(), "ALTER ROLE "+role+" PASSWORD 'pw2'"); err != nil {
+		t.Fatal(err)
+	}
+	rows(t, conn, "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE usename = '"+role+"'")
+	err := d.Put(orderRecords(1, rec{nil, order(2, "b", nil)}, rec{nil, order(3, "c", nil)}))
+	if err == nil || !strings.Contains(err.Error(), "password authentication failed") ||
+		!strings.Contains(err.Error(), "exhausting retries (max.retries=2)") {
+		t.Fatalf("Put: %v", err)
+	}
+	if e := d.Errant(); len(e) != 0 {
+		t.Fatalf("errant %v", e)
+	}
+}

@@ -4,6 +4,7 @@ its folder and config in SLUICE_PLUGIN_CHECK_DIR / SLUICE_PLUGIN_CHECK_CONFIG), 
 tests/plugins/rulebreaker, which breaks a known set of the protocol's rules, must be reported
 with exactly those violations and a non-zero exit."""
 
+import contextlib
 import json
 import os
 import pathlib
@@ -42,8 +43,8 @@ def test_example_passes_every_check(tmp_path):
     if manifest.get("runtime") == "exec" and manifest["command"][0] in ("python3", "python"):
         plugin_dir = install_python_plugin(tmp_path, plugin_dir)
     config = with_http_endpoint(tmp_path, config)
-
-    code, results = run_checker(plugin_dir, "--config", config)
+    with with_postgres(tmp_path, config) as config:
+        code, results = run_checker(plugin_dir, "--config", config)
     failed = {key: results[key] for key in outcomes(results, "fail")}
     assert failed == {} and code == 0
 
@@ -110,6 +111,22 @@ def test_rulebreaker_is_reported_with_exactly_its_violations(tmp_path):
     assert {("source.records", source), ("source.start", source), ("sink.put", sink),
             ("sink.stop", sink), ("task.error", sink), ("shutdown", source),
             ("shutdown", sink), ("shutdown", "")} <= passed
+
+
+@contextlib.contextmanager
+def with_postgres(tmp_path, config):
+    """For a config naming "${jdbc_url}" (the JDBC sink's): a throwaway PostgreSQL
+    (tools/postgres) for the time of the check, and a copy of the config with its JDBC URL in
+    place. Other configs are yielded as they are."""
+    text = pathlib.Path(config).read_text()
+    if "${jdbc_url}" not in text:
+        yield config
+        return
+    from postgres import Postgres
+    with Postgres(tmp_path / "postgres") as pg:
+        copy = tmp_path / "plugin-check-config-pg.json"
+        copy.write_text(text.replace("${jdbc_url}", pg.jdbc_url()))
+        yield copy
 
 
 def with_http_endpoint(tmp_path, config):
