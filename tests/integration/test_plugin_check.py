@@ -39,7 +39,9 @@ def test_example_passes_every_check(tmp_path):
         pytest.skip("run through ctest (plugin_check_<example>), which names the plugin")
     plugin_dir = pathlib.Path(plugin_dir)
     config = os.environ.get("SLUICE_PLUGIN_CHECK_CONFIG") or plugin_dir / "sluice-plugin-check.json"
-    manifest = json.loads((plugin_dir / "sluice-plugin.json").read_text())
+    # A Java plugin in Kafka Connect's layout (a folder of jars) has no manifest.
+    manifest_path = plugin_dir / "sluice-plugin.json"
+    manifest = json.loads(manifest_path.read_text()) if manifest_path.exists() else {}
     if manifest.get("runtime") == "exec" and manifest["command"][0] in ("python3", "python"):
         plugin_dir = install_python_plugin(tmp_path, plugin_dir)
     config = with_http_endpoint(tmp_path, config)
@@ -115,17 +117,22 @@ def test_rulebreaker_is_reported_with_exactly_its_violations(tmp_path):
 
 @contextlib.contextmanager
 def with_postgres(tmp_path, config):
-    """For a config naming "${jdbc_url}" (the JDBC sink's): a throwaway PostgreSQL
-    (tools/postgres) for the time of the check, and a copy of the config with its JDBC URL in
+    """For a config naming "${jdbc_url}" (the JDBC sink's) or "${pg_port}" (Debezium's): a
+    throwaway PostgreSQL (tools/postgres) for the time of the check, set up by the SQL file beside
+    the config (<config>.sql) if there is one, and a copy of the config with its URL or port in
     place. Other configs are yielded as they are."""
     text = pathlib.Path(config).read_text()
-    if "${jdbc_url}" not in text:
+    if "${jdbc_url}" not in text and "${pg_port}" not in text:
         yield config
         return
     from postgres import Postgres
     with Postgres(tmp_path / "postgres") as pg:
+        setup = pathlib.Path(config).with_suffix(".sql")
+        if setup.exists():
+            pg.psql(setup.read_text())
         copy = tmp_path / "plugin-check-config-pg.json"
-        copy.write_text(text.replace("${jdbc_url}", pg.jdbc_url()))
+        copy.write_text(text.replace("${jdbc_url}", pg.jdbc_url())
+                        .replace("${pg_port}", str(pg.port)))
         yield copy
 
 
