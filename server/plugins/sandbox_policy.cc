@@ -101,6 +101,8 @@ ConfigKey Key(const char* name, ConfigType type, const char* doc) {
   key.importance = ConfigImportance::kLow;
   key.documentation = doc;
   key.group = "Sandbox";
+  // Optional: unset means the worker's default (validate listed them as required before).
+  key.null_default = true;
   return key;
 }
 
