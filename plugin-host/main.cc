@@ -277,8 +277,10 @@ absl::StatusOr<JvmCommand> BuildJvmCommand(const PluginManifest& manifest, const
               "-XX:+ExitOnOutOfMemoryError",
               // No /tmp/hsperfdata_<user>: the sandbox's /tmp is not the JVM's to write.
               "-XX:-UsePerfData",
-              // A crash report goes where the worker reads it (the host's stderr).
-              "-XX:+ErrorFileToStderr"};
+              // The VM's own messages ("Terminating due to java.lang.OutOfMemoryError: Java heap
+              // space") and a crash report go where the worker keeps the last lines (stderr);
+              // stdout is the handshake line's.
+              "-XX:+DisplayVMOutputToStderr", "-XX:+ErrorFileToStderr"};
   for (const std::string& option : manifest.jvm.options) out.argv.push_back(option);
   out.argv.insert(out.argv.end(),
                   {"-cp", jar, "dev.sluice.jvm.Main", "--plugin-dir", options.plugin_dir});

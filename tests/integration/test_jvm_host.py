@@ -1,0 +1,261 @@
+"""Java plugins: sluice-plugin-host's jvm runtime (docs/plugins.md) runs a JVM in the full sandbox
+with a policy fit for it (docs/security.md): the memory cgroup's limit follows the heap, the JVM
+reads its JDK, its jar and its plugin's folder and nothing of other plugins' or the worker's, and
+a JVM that runs out of heap ends its own host (-XX:+ExitOnOutOfMemoryError), failing its
+connector while the worker carries on.
+
+Until the JVM plugin host (sdk/java) serves the protocol, the JVM here runs a stand-in
+(jvm/Main.java: a minimal protocol server on grpc-java whose task reports what its JVM sees),
+put into a copy of build/bin/sluice-jvm-host.jar and chosen with SLUICE_JVM_HOST_JAR. Tests of
+real connectors build their plugin folders with `plugin_folder(root, name, jars)` (Kafka
+Connect's layout, or a sluice-plugin.json with `manifest=`) and run them on the real jar (leave
+SLUICE_JVM_HOST_JAR unset)."""
+
+import json
+import os
+import pathlib
+import shutil
+import subprocess
+import zipfile
+
+import pytest
+
+from conftest import BUILD, REPO, Sluiced, wait_for, worker_props
+
+JAVA = shutil.which("java")
+JAR_TOOL = shutil.which("jar")
+JAVAC = shutil.which("javac")
+HOST = BUILD / "bin" / "sluice-plugin-host"
+REAL_JAR = BUILD / "bin" / "sluice-jvm-host.jar"
+PROBE = "dev.sluice.test.JvmProbeSource"
+MIB = 1 << 20
+
+pytestmark = pytest.mark.skipif(
+    not (JAVA and JAVAC and JAR_TOOL and REAL_JAR.exists()),
+    reason="needs a JDK (java, javac, jar) and build/bin/sluice-jvm-host.jar "
+           "(tools/build sluice_jvm_host)")
+
+
+def plugin_folder(root, name, jars, manifest=None, lib=False):
+    """A plugin folder `root/name` holding copies of `jars`: Kafka Connect's layout (the jars,
+    in lib/ when `lib`, as confluent-hub lays them out), or with a sluice-plugin.json made of
+    `manifest` (a dict; "runtime": "jvm" is filled in)."""
+    folder = pathlib.Path(root) / name
+    target = folder / "lib" if lib else folder
+    target.mkdir(parents=True, exist_ok=True)
+    for jar in jars:
+        shutil.copy(jar, target / pathlib.Path(jar).name)
+    if manifest is not None:
+        (folder / "sluice-plugin.json").write_text(json.dumps(
+            {"name": name, "version": "1.0", "runtime": "jvm", **manifest}))
+    return folder
+
+
+def tiny_jar(path, text="a connector's jar"):
+    """A valid jar with one resource, to stand for a connector's jars."""
+    with zipfile.ZipFile(path, "w") as z:
+        z.writestr("META-INF/MANIFEST.MF", "Manifest-Version: 1.0\n")
+        z.writestr("README.txt", text)
+    return path
+
+
+@pytest.fixture(scope="module")
+def probe_jar(tmp_path_factory):
+    """build/bin/sluice-jvm-host.jar with the stand-in jvm/Main.java as its dev.sluice.jvm.Main."""
+    d = tmp_path_factory.mktemp("probe")
+    classes = d / "classes"
+    classes.mkdir()
+    subprocess.run([JAVAC, "-nowarn", "-cp", str(REAL_JAR), "-d", str(classes),
+                    str(REPO / "tests" / "integration" / "jvm" / "Main.java")], check=True)
+    jar = d / "sluice-jvm-host.jar"
+    shutil.copy(REAL_JAR, jar)
+    subprocess.run([JAR_TOOL, "uf", str(jar), "-C", str(classes), "."], check=True)
+    return jar
+
+
+@pytest.fixture(scope="module")
+def env(tmp_path_factory, probe_jar):
+    """A worker whose plugin.path holds the probe as Kafka Connect lays a plugin out (a folder of
+    jars, no sluice-plugin.json) and a second folder, another plugin's, that it must not read."""
+    workdir = tmp_path_factory.mktemp("jvm")
+    plugins = workdir / "plugins"
+    probe = plugin_folder(plugins, "jvm-probe", [tiny_jar(workdir / "probe-connector.jar")],
+                          lib=True)
+    other = plugin_folder(plugins, "other-plugin", [tiny_jar(workdir / "other.jar", "secret")],
+                          manifest={"jvm": {"heap": "64m"}})
+    props = worker_props(workdir, **{"plugin.path": str(plugins),
+                                     "offset.flush.interval.ms": "200"})
+    os.environ["SLUICE_JVM_HOST_JAR"] = str(probe_jar)
+    try:
+        worker = Sluiced(workdir, props).start(timeout=120)
+    finally:
+        del os.environ["SLUICE_JVM_HOST_JAR"]
+    probe_support = worker.get("/sluice/sandbox")
+    support = probe_support.json() if probe_support.status_code == 200 else {}
+    yield {"worker": worker, "workdir": workdir, "probe": probe, "other": other,
+           "support": support}
+    worker.kill()
+
+
+def has(env, what):
+    support = env["support"]
+    return {"namespaces": support.get("namespaces"),
+            "landlock": support.get("landlock_abi", 0) > 0,
+            "memory": support.get("cgroups", {}).get("memory", "none") != "none"}[what]
+
+
+def create(env, name, **config):
+    body = {"connector.class": PROBE, "tasks.max": "1"}
+    body.update({k.replace("_", "."): str(v) for k, v in config.items()})
+    r = env["worker"].post("/connectors", json={"name": name, "config": body})
+    assert r.status_code == 201, r.text
+
+
+def failed_trace(env, name, timeout=90):
+    def check():
+        r = env["worker"].get(f"/connectors/{name}/status")
+        if r.status_code != 200:
+            return None
+        tasks = r.json().get("tasks", [])
+        return tasks[0].get("trace") if tasks and tasks[0]["state"] == "FAILED" else None
+    return wait_for(check, timeout, f"{name}'s task to fail")
+
+
+def report(trace):
+    """The probe's report: key=value lines and "read <path>: ..." lines."""
+    values, reads = {}, {}
+    for line in trace.splitlines():
+        if line.startswith("read "):
+            path, _, outcome = line[len("read "):].partition(": ")
+            reads[path] = outcome
+        elif "=" in line:
+            key, _, value = line.partition("=")
+            values[key] = value
+    return values, reads
+
+
+def test_a_folder_of_jars_is_a_java_plugin(env):
+    r = env["worker"].get("/connector-plugins")
+    assert r.status_code == 200, r.text
+    plugins = r.json()
+    # One folder found by its jars (Kafka Connect's layout), one by its sluice-plugin.json.
+    assert {"class": PROBE, "type": "source", "version": "1.0"} in plugins, plugins
+    assert {"class": "dev.sluice.test.Probe_other_plugin", "type": "source",
+            "version": "1.0"} in plugins, plugins
+    assert "Found 2 connector classes in 2 plugins" in env["worker"].log()
+
+
+def test_the_jvm_runs_in_the_full_sandbox_with_a_memory_limit_from_its_heap(env):
+    jdk = pathlib.Path(os.path.realpath(JAVA)).parent.parent
+    cacerts = os.path.realpath(jdk / "lib" / "security" / "cacerts")
+    own_jar = env["probe"] / "lib" / "probe-connector.jar"
+    other_jar = env["other"] / "other.jar"
+    worker_file = env["workdir"] / "worker.properties"
+    reads = [cacerts, own_jar, other_jar, worker_file, "/proc/self/status"]
+    create(env, "jvm-report", probe="report", read=",".join(map(str, reads)),
+           sluice_jvm_heap="128m")
+    values, outcome = report(failed_trace(env, "jvm-report"))
+
+    # Its heap is the connector's sluice.jvm.heap; the JVM started with the host's options.
+    assert int(values["max_heap"]) <= 128 * MIB, values
+    assert int(values["max_heap"]) > 100 * MIB, values
+    args = values["input_arguments"]
+    for option in ("-Xmx128m", "-XX:MaxDirectMemorySize=64m", "-XX:+ExitOnOutOfMemoryError",
+                   "-XX:-UsePerfData"):
+        assert option in args, args
+    assert values["tmpdir"] != "/tmp" and values["tmpdir"].endswith("/tmp"), values
+    assert int(values["threads"]) > 5  # grpc's and the JVM's own threads started
+
+    # It reads its JDK (the cacerts behind the JDK's symlink), its jars and /proc/self.
+    assert outcome[cacerts].startswith("ok"), outcome
+    assert outcome[str(own_jar)].startswith("ok"), outcome
+    assert outcome["/proc/self/status"].startswith("ok"), outcome
+    if has(env, "landlock"):
+        # Not another plugin's folder, not the worker's files.
+        for path in (other_jar, worker_file):
+            assert outcome[str(path)].startswith("denied (java.nio.file.AccessDeniedException"), \
+                outcome
+
+    if has(env, "memory"):
+        # The memory cgroup's limit: the heap, its direct memory (64m) and 256m besides.
+        expected = (128 + 64 + 256) * MIB
+        r = env["worker"].get("/sluice/connectors/jvm-report/resources")
+        assert r.status_code == 200, r.text
+        assert r.json()["limits"]["memory_bytes"] == str(expected), r.text
+        assert r.json()["limits"]["sandboxed"] is True, r.text
+        # and the JVM's container support sees it (its total memory is the cgroup's limit).
+        assert int(values["total_memory"]) == expected, values
+
+
+def test_a_jvm_out_of_heap_dies_alone(env):
+    worker = env["worker"]
+    create(env, "jvm-oom", probe="oom", sluice_jvm_heap="32m")
+
+    def connector_failed():
+        r = worker.get("/connectors/jvm-oom/status")
+        status = r.json() if r.status_code == 200 else {}
+        connector = status.get("connector", {})
+        return status if connector.get("state") == "FAILED" else None
+    status = wait_for(connector_failed, 90, "jvm-oom's connector to fail")
+    trace = status["connector"]["trace"]
+    assert "java.lang.OutOfMemoryError: Java heap space" in trace, trace
+    assert "exited with code 3" in trace, trace
+    # The worker and the other Java connector carry on.
+    assert worker.alive()
+    assert worker.get("/").status_code == 200
+    create(env, "jvm-after", probe="report", read="/proc/self/status")
+    values, _ = report(failed_trace(env, "jvm-after"))
+    assert "max_heap" in values
+
+
+def test_a_ceiling_below_the_heap_is_refused_naming_both(env):
+    worker = env["worker"]
+    config = {"connector.class": PROBE, "sluice.jvm.heap": "512m",
+              "sluice.sandbox.memory.bytes": str(256 * MIB)}
+    r = worker.put(f"/connector-plugins/{PROBE}/config/validate", json=config)
+    assert r.status_code == 200, r.text
+    errors = {c["value"]["name"]: c["value"]["errors"] for c in r.json()["configs"]}
+    assert errors["sluice.sandbox.memory.bytes"] == [
+        f"Invalid value {256 * MIB} for configuration sluice.sandbox.memory.bytes: less than the "
+        f"JVM's heap of {512 * MIB} bytes (sluice.jvm.heap=512m); the JVM needs about "
+        f"{(128 + 256) * MIB} bytes besides its heap"]
+    config = {"connector.class": PROBE, "sluice.jvm.heap": "lots"}
+    r = worker.put(f"/connector-plugins/{PROBE}/config/validate", json=config)
+    errors = {c["value"]["name"]: c["value"]["errors"] for c in r.json()["configs"]}
+    assert errors["sluice.jvm.heap"] == [
+        "Invalid value lots for configuration sluice.jvm.heap: the JVM heap \"lots\" is not a "
+        "JVM memory size (e.g. 512m, 2g)"]
+
+
+def run_host(plugin_dir, socket_dir, env_extra, *args):
+    """sluice-plugin-host started directly, its stdin closed at once."""
+    environment = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), **env_extra}
+    return subprocess.run([str(HOST), "--plugin-dir", str(plugin_dir), "--socket-dir",
+                           str(socket_dir), *args], stdin=subprocess.DEVNULL,
+                          capture_output=True, text=True, env=environment, timeout=60)
+
+
+def test_a_missing_jvm_host_jar_is_a_clear_setup_error(tmp_path):
+    plugin = plugin_folder(tmp_path, "connector", [tiny_jar(tmp_path / "c.jar")])
+    sockets = tmp_path / "sockets"
+    sockets.mkdir(mode=0o700)
+    missing = tmp_path / "nowhere" / "sluice-jvm-host.jar"
+    done = run_host(plugin, sockets, {"SLUICE_JVM_HOST_JAR": str(missing)})
+    assert done.returncode == 1, done.stderr
+    last = done.stderr.strip().splitlines()[-1]
+    assert f"the JVM plugin host {missing} is missing" in last, last
+    assert "tools/build sluice_jvm_host" in last and "SLUICE_JVM_HOST_JAR" in last, last
+
+
+def test_an_uber_jar_in_a_plugin_path_entry_is_a_plugin_of_its_own(tmp_path, probe_jar):
+    """Kafka Connect's single-jar plugin: the host runs the JVM with the jar as --plugin-dir."""
+    entry = tmp_path / "plugins"
+    entry.mkdir()
+    uber = tiny_jar(entry / "connector-all.jar")
+    sockets = tmp_path / "sockets"
+    sockets.mkdir(mode=0o700)
+    done = run_host(uber, sockets, {"SLUICE_JVM_HOST_JAR": str(probe_jar)})
+    # The stand-in serves, prints its handshake line, sees stdin closed and exits.
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith("SLUICE-PLUGIN|1|unix|"), done.stdout
+    assert f"--plugin-dir {uber}" in done.stderr, done.stderr
