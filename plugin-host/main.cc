@@ -271,7 +271,8 @@ absl::StatusOr<JvmCommand> BuildJvmCommand(const PluginManifest& manifest, const
   out.heap_bytes = *heap_bytes;
   out.argv = {real_java.string(),
               absl::StrCat("-Xmx", JvmSizeArg(*heap_bytes)),
-              absl::StrCat("-XX:MaxDirectMemorySize=", JvmSizeArg(JvmDirectMemoryBytes(*heap_bytes))),
+              absl::StrCat("-XX:MaxDirectMemorySize=",
+                           JvmSizeArg(JvmDirectMemoryBytes(*heap_bytes))),
               // A connector that runs out of heap ends its host (and is reported), rather than
               // limping on with threads that died of OutOfMemoryError.
               "-XX:+ExitOnOutOfMemoryError",
@@ -362,7 +363,9 @@ int Run(int argc, char** argv) {
       return kExitSetupFailed;
     }
     manifest->command = std::move(jvm->argv);
-    for (std::string& path : jvm->read_paths) options->sandbox.read_paths.push_back(std::move(path));
+    for (std::string& path : jvm->read_paths) {
+      options->sandbox.read_paths.push_back(std::move(path));
+    }
     if (options->sandbox.memory_bytes > 0) {
       // A JVM reserves its heap, 1 GiB of compressed class space and its code cache at start:
       // an address-space limit near its real use stops it starting. -Xmx and

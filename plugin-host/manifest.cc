@@ -289,7 +289,8 @@ absl::StatusOr<PluginManifest> ParseManifest(absl::string_view json, absl::strin
   }
   for (const char* field : {"jvm", "connectors"}) {
     simdjson::dom::element ignored;
-    if (manifest.runtime != PluginRuntime::kJvm && object[field].get(ignored) == simdjson::SUCCESS) {
+    if (manifest.runtime != PluginRuntime::kJvm &&
+        object[field].get(ignored) == simdjson::SUCCESS) {
       return Invalid(source, absl::StrCat("\"", field, "\" is for the \"jvm\" runtime only"));
     }
   }

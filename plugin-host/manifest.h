@@ -11,7 +11,8 @@
 // -Xmx syntax, `options` more JVM options, `connectors` the connector classes to offer). A
 // plugin location without a manifest that holds Kafka Connect's plugin layout (a directory with
 // *.jar files, directly or in subdirectories; or a single uber jar) is a jvm plugin with a
-// synthesized manifest {"name": <its name>, "version": "", "runtime": "jvm"} (ConnectLayoutManifest).
+// synthesized manifest {"name": <its name>, "version": "", "runtime": "jvm"}
+// (ConnectLayoutManifest).
 //
 // `library` is a file name relative to the plugin directory (no path separators); `command`
 // is an argv whose first element is looked up in PATH when it has no '/' (relative paths are

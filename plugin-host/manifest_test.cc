@@ -177,7 +177,8 @@ TEST_F(ConnectLayout, ADirectoryOfJarsIsAJavaPlugin) {
 
 TEST_F(ConnectLayout, AnUberJarIsAJavaPluginOfItsOwn) {
   Touch(root_ / "kafka-connect-s3-all.jar");
-  std::optional<PluginManifest> m = ConnectLayoutManifest((root_ / "kafka-connect-s3-all.jar").string());
+  std::optional<PluginManifest> m =
+      ConnectLayoutManifest((root_ / "kafka-connect-s3-all.jar").string());
   ASSERT_TRUE(m.has_value());
   EXPECT_EQ(m->name, "kafka-connect-s3-all");
   absl::StatusOr<PluginManifest> read = ReadManifest((root_ / "kafka-connect-s3-all.jar").string());

@@ -76,13 +76,15 @@ def probe_jar(tmp_path_factory):
 @pytest.fixture(scope="module")
 def env(tmp_path_factory, probe_jar):
     """A worker whose plugin.path holds the probe as Kafka Connect lays a plugin out (a folder of
-    jars, no sluice-plugin.json) and a second folder, another plugin's, that it must not read."""
+    jars, no sluice-plugin.json), a second folder with a manifest, another plugin's that the
+    probe must not read, and an uber jar."""
     workdir = tmp_path_factory.mktemp("jvm")
     plugins = workdir / "plugins"
     probe = plugin_folder(plugins, "jvm-probe", [tiny_jar(workdir / "probe-connector.jar")],
                           lib=True)
     other = plugin_folder(plugins, "other-plugin", [tiny_jar(workdir / "other.jar", "secret")],
                           manifest={"jvm": {"heap": "64m"}})
+    tiny_jar(plugins / "connector-all.jar")  # an uber jar: a plugin of its own
     props = worker_props(workdir, **{"plugin.path": str(plugins),
                                      "offset.flush.interval.ms": "200"})
     os.environ["SLUICE_JVM_HOST_JAR"] = str(probe_jar)
@@ -138,11 +140,12 @@ def test_a_folder_of_jars_is_a_java_plugin(env):
     r = env["worker"].get("/connector-plugins")
     assert r.status_code == 200, r.text
     plugins = r.json()
-    # One folder found by its jars (Kafka Connect's layout), one by its sluice-plugin.json.
-    assert {"class": PROBE, "type": "source", "version": "1.0"} in plugins, plugins
-    assert {"class": "dev.sluice.test.Probe_other_plugin", "type": "source",
-            "version": "1.0"} in plugins, plugins
-    assert "Found 2 connector classes in 2 plugins" in env["worker"].log()
+    # One folder found by its jars (Kafka Connect's layout), one by its sluice-plugin.json, and
+    # the uber jar.
+    for name in (PROBE, "dev.sluice.test.Probe_other_plugin",
+                 "dev.sluice.test.Probe_connector_all_jar"):
+        assert {"class": name, "type": "source", "version": "1.0"} in plugins, plugins
+    assert "Found 3 connector classes in 3 plugins" in env["worker"].log()
 
 
 def test_the_jvm_runs_in_the_full_sandbox_with_a_memory_limit_from_its_heap(env):
