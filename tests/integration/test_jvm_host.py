@@ -250,15 +250,59 @@ def test_a_missing_jvm_host_jar_is_a_clear_setup_error(tmp_path):
     assert "tools/build sluice_jvm_host" in last and "SLUICE_JVM_HOST_JAR" in last, last
 
 
-def test_an_uber_jar_in_a_plugin_path_entry_is_a_plugin_of_its_own(tmp_path, probe_jar):
-    """Kafka Connect's single-jar plugin: the host runs the JVM with the jar as --plugin-dir."""
+def test_the_minimal_sandbox_sets_no_address_space_limit_on_a_jvm(tmp_path, probe_jar):
+    """A 256 MiB RLIMIT_AS (what a tenant's ceiling becomes with sluice.sandbox.enabled=false)
+    would stop a JVM starting: the host leaves it off and caps the heap instead. The plugin here
+    is an uber jar, given as --plugin-dir."""
     entry = tmp_path / "plugins"
     entry.mkdir()
     uber = tiny_jar(entry / "connector-all.jar")
     sockets = tmp_path / "sockets"
     sockets.mkdir(mode=0o700)
-    done = run_host(uber, sockets, {"SLUICE_JVM_HOST_JAR": str(probe_jar)})
+    done = run_host(uber, sockets, {"SLUICE_JVM_HOST_JAR": str(probe_jar)},
+                    "--limit-memory-bytes", str(256 * MIB), "--jvm-heap", "64m")
     # The stand-in serves, prints its handshake line, sees stdin closed and exits.
     assert done.returncode == 0, done.stderr
     assert done.stdout.startswith("SLUICE-PLUGIN|1|unix|"), done.stdout
-    assert f"--plugin-dir {uber}" in done.stderr, done.stderr
+    assert f"no address-space limit ({256 * MIB} bytes asked) for a JVM: its heap is capped at " \
+           "64m" in done.stderr, done.stderr
+    assert f"-Xmx64m" in done.stderr and f"--plugin-dir {uber}" in done.stderr, done.stderr
+
+
+@pytest.fixture
+def jvm_worker(tmp_path):
+    """Starts a worker on a plugin.path of Java plugin folders built from lists of jars:
+    jvm_worker({"debezium-connector-postgres": [jar, ...]}, env={...}, **worker_props).
+    Without SLUICE_JVM_HOST_JAR in `env`, the hosts run build/bin/sluice-jvm-host.jar."""
+    started = []
+
+    def make(folders, env=None, **props):
+        plugins = tmp_path / "plugins"
+        for name, jars in folders.items():
+            plugin_folder(plugins, name, jars)
+        saved = {k: os.environ.get(k) for k in (env or {})}
+        os.environ.update(env or {})
+        try:
+            worker = Sluiced(tmp_path, worker_props(tmp_path, **{"plugin.path": str(plugins),
+                                                                  **props}))
+            started.append(worker)
+            return worker.start(timeout=120)
+        finally:
+            for k, v in saved.items():
+                if v is None:
+                    os.environ.pop(k, None)
+                else:
+                    os.environ[k] = v
+    yield make
+    for worker in started:
+        worker.kill()
+
+
+def test_a_plugin_whose_jvm_host_is_missing_is_skipped_saying_why(jvm_worker, tmp_path):
+    missing = tmp_path / "nowhere" / "sluice-jvm-host.jar"
+    worker = jvm_worker({"some-connector": [tiny_jar(tmp_path / "some.jar")]},
+                        env={"SLUICE_JVM_HOST_JAR": str(missing)})
+    assert worker.get("/connector-plugins").json() == []
+    log = worker.log()
+    assert f"Skipping plugin {tmp_path / 'plugins' / 'some-connector'}" in log, log
+    assert f"the JVM plugin host {missing} is missing" in log, log
