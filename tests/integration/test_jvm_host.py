@@ -306,3 +306,18 @@ def test_a_plugin_whose_jvm_host_is_missing_is_skipped_saying_why(jvm_worker, tm
     log = worker.log()
     assert f"Skipping plugin {tmp_path / 'plugins' / 'some-connector'}" in log, log
     assert f"the JVM plugin host {missing} is missing" in log, log
+
+
+def test_sluice_plugin_check_runs_a_java_plugin_folder(tmp_path, probe_jar):
+    """The checker starts the real host on a Java folder, in the sandbox, like any plugin. (The
+    stand-in does not refuse unknown protocol versions or classes: those two checks fail until
+    sdk/java's host serves.)"""
+    folder = plugin_folder(tmp_path, "java-connector", [tiny_jar(tmp_path / "c.jar")], lib=True)
+    done = subprocess.run([str(BUILD / "bin" / "sluice-plugin-check"), str(folder), "--json"],
+                          capture_output=True, text=True, timeout=300,
+                          env={**os.environ, "SLUICE_JVM_HOST_JAR": str(probe_jar)})
+    checks = {c["check"]: c for c in json.loads(done.stdout)["checks"]}
+    for name in ("host.start", "handshake", "describe", "describe.class", "describe.config",
+                 "validate.empty", "shutdown"):
+        assert checks[name]["outcome"] == "pass", checks[name]
+    assert "dev.sluice.test.Probe_java_connector" in checks["describe"]["got"], checks["describe"]
