@@ -196,45 +196,16 @@ struct JvmCommand {
   int64_t heap_bytes = 0;
 };
 
-// The program `name` found in PATH, or empty.
-std::string FindInPath(const std::string& name) {
-  const char* path_env = std::getenv("PATH");
-  for (absl::string_view dir : absl::StrSplit(path_env ? path_env : "", ':')) {
-    std::string candidate = absl::StrCat(dir, "/", name);
-    if (!dir.empty() && access(candidate.c_str(), X_OK) == 0) return candidate;
-  }
-  return "";
-}
-
 // Builds the JVM's command line (call before the sandbox scrubs the environment: JAVA_HOME and
 // SLUICE_JVM_HOST_JAR are read from it). FailedPrecondition naming what is missing and how to
 // get it; InvalidArgument for a bad heap.
 absl::StatusOr<JvmCommand> BuildJvmCommand(const PluginManifest& manifest, const Options& options) {
   namespace fs = std::filesystem;
   JvmCommand out;
-  std::string java;
-  const char* java_home = std::getenv("JAVA_HOME");
-  if (java_home != nullptr && java_home[0] != '\0') {
-    java = absl::StrCat(java_home, "/bin/java");
-    if (access(java.c_str(), X_OK) != 0) {
-      return absl::FailedPreconditionError(absl::StrCat(
-          "JAVA_HOME is ", java_home, " but ", java, " is not an executable java (",
-          std::strerror(errno), "): fix JAVA_HOME or unset it to use java on PATH"));
-    }
-  } else {
-    java = FindInPath("java");
-    if (java.empty()) {
-      return absl::FailedPreconditionError(
-          "no java on PATH and no JAVA_HOME: a jvm plugin needs Java 17 or later (Debian: apt-get "
-          "install default-jre-headless)");
-    }
-  }
+  absl::StatusOr<std::string> java = FindJava();
+  if (!java.ok()) return java.status();
   std::error_code ec;
-  const fs::path real_java = fs::canonical(java, ec);
-  if (ec) {
-    return absl::FailedPreconditionError(
-        absl::StrCat("cannot resolve ", java, ": ", ec.message()));
-  }
+  const fs::path real_java = *java;
   // <jdk>/bin/java: the installation is read-only in the sandbox, and so is every file outside it
   // that a symbolic link inside it leads to (Debian: conf -> /etc/java-17-openjdk, the cacerts
   // -> /etc/ssl/certs/java/cacerts).

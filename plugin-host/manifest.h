@@ -115,6 +115,11 @@ inline constexpr char kJvmHostJarName[] = "sluice-jvm-host.jar";
 inline constexpr char kJvmHostJarEnv[] = "SLUICE_JVM_HOST_JAR";
 std::string JvmHostJar(const std::string& host_binary);
 
+// The java a jvm plugin's host runs, symbolic links resolved (<jdk>/bin/java): $JAVA_HOME/bin/java
+// when JAVA_HOME is set, else `java` on PATH. FailedPrecondition saying what is wrong and how to
+// fix it.
+absl::StatusOr<std::string> FindJava();
+
 }  // namespace sluice::plugin_host
 
 #endif  // SLUICE_PLUGIN_HOST_MANIFEST_H_
