@@ -321,3 +321,47 @@ def test_sluice_plugin_check_runs_a_java_plugin_folder(tmp_path, probe_jar):
                  "validate.empty", "shutdown"):
         assert checks[name]["outcome"] == "pass", checks[name]
     assert "dev.sluice.test.Probe_java_connector" in checks["describe"]["got"], checks["describe"]
+
+
+def connect_file_jar():
+    """Kafka's FileStream connectors' jar: tools/kafka's download, else Maven's local cache."""
+    for pattern in ("kafka/*/libs/connect-file-*.jar",):
+        found = sorted(BUILD.glob(pattern))
+        if found:
+            return found[-1]
+    found = sorted(pathlib.Path.home().glob(
+        ".m2/repository/org/apache/kafka/connect-file/*/connect-file-*.jar"))
+    return found[-1] if found else None
+
+
+def test_kafkas_file_connectors_pass_the_checker_in_the_real_jvm_host(tmp_path):
+    """A real, unmodified Kafka Connect plugin (connect-file's jar in Kafka Connect's layout) on
+    the real sluice-jvm-host.jar, in the full sandbox: every protocol check passes, its source
+    reading and its sink writing only the files their configs grant."""
+    jar = connect_file_jar()
+    if jar is None:
+        pytest.skip("no connect-file jar (tools/kafka fetches Kafka's; or Maven's cache)")
+    folder = plugin_folder(tmp_path, "connect-file", [jar])
+    config = tmp_path / "check.json"
+    config.write_text(json.dumps({
+        "$files": {"input.txt": "first line\nsecond line\n"},
+        "org.apache.kafka.connect.file.FileStreamSourceConnector": {
+            "file": "${tmpdir}/input.txt", "topic": "plugin-check", "batch.size": "2",
+            "sluice.sandbox.paths.read": "${tmpdir}/input.txt"},
+        "FileStreamSink": {
+            "file": "${tmpdir}/output.txt", "topics": "plugin-check",
+            "sluice.sandbox.paths.write": "${tmpdir}/output.txt"}}))
+    environment = {k: v for k, v in os.environ.items() if k != "SLUICE_JVM_HOST_JAR"}
+    done = subprocess.run([str(BUILD / "bin" / "sluice-plugin-check"), str(folder), "--config",
+                           str(config), "--json"], capture_output=True, text=True, timeout=300,
+                          env=environment)
+    result = json.loads(done.stdout)
+    failed = [c for c in result["checks"] if c["outcome"] == "fail"]
+    assert result["ok"] and not failed, failed
+    outcomes = {(c["check"], c["connector"]): c["outcome"] for c in result["checks"]}
+    source = "org.apache.kafka.connect.file.FileStreamSourceConnector"
+    sink = "org.apache.kafka.connect.file.FileStreamSinkConnector"
+    for check in ("source.start", "source.records", "source.stop"):
+        assert outcomes[(check, source)] == "pass", (check, outcomes)
+    for check in ("sink.start", "sink.put", "sink.stop"):
+        assert outcomes[(check, sink)] == "pass", (check, outcomes)
