@@ -4,11 +4,12 @@ reads its JDK, its jar and its plugin's folder and nothing of other plugins' or 
 a JVM that runs out of heap ends its own host (-XX:+ExitOnOutOfMemoryError), failing its
 connector while the worker carries on.
 
-Until the JVM plugin host (sdk/java) serves the protocol, the JVM here runs a stand-in
-(jvm/Main.java: a minimal protocol server on grpc-java whose task reports what its JVM sees),
-put into a copy of build/bin/sluice-jvm-host.jar and chosen with SLUICE_JVM_HOST_JAR. Tests of
-real connectors build their plugin folders with `plugin_folder(root, name, jars)` (Kafka
-Connect's layout, or a sluice-plugin.json with `manifest=`) and run them on the real jar (leave
+Most tests run a stand-in in the JVM (jvm/Main.java: a minimal protocol server on grpc-java
+whose task reports what its JVM sees, or exhausts its heap on demand), put into a copy of
+build/bin/sluice-jvm-host.jar and chosen with SLUICE_JVM_HOST_JAR; the last runs Kafka's own
+FileStream connectors on the real jar. Tests of more real connectors build their plugin folders
+with `plugin_folder(root, name, jars)` (Kafka Connect's layout, or a sluice-plugin.json with
+`manifest=`) or start a worker on them with the `jvm_worker` fixture, on the real jar (leave
 SLUICE_JVM_HOST_JAR unset)."""
 
 import json
