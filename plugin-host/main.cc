@@ -196,45 +196,16 @@ struct JvmCommand {
   int64_t heap_bytes = 0;
 };
 
-// The program `name` found in PATH, or empty.
-std::string FindInPath(const std::string& name) {
-  const char* path_env = std::getenv("PATH");
-  for (absl::string_view dir : absl::StrSplit(path_env ? path_env : "", ':')) {
-    std::string candidate = absl::StrCat(dir, "/", name);
-    if (!dir.empty() && access(candidate.c_str(), X_OK) == 0) return candidate;
-  }
-  return "";
-}
-
 // Builds the JVM's command line (call before the sandbox scrubs the environment: JAVA_HOME and
 // SLUICE_JVM_HOST_JAR are read from it). FailedPrecondition naming what is missing and how to
 // get it; InvalidArgument for a bad heap.
 absl::StatusOr<JvmCommand> BuildJvmCommand(const PluginManifest& manifest, const Options& options) {
   namespace fs = std::filesystem;
   JvmCommand out;
-  std::string java;
-  const char* java_home = std::getenv("JAVA_HOME");
-  if (java_home != nullptr && java_home[0] != '\0') {
-    java = absl::StrCat(java_home, "/bin/java");
-    if (access(java.c_str(), X_OK) != 0) {
-      return absl::FailedPreconditionError(absl::StrCat(
-          "JAVA_HOME is ", java_home, " but ", java, " is not an executable java (",
-          std::strerror(errno), "): fix JAVA_HOME or unset it to use java on PATH"));
-    }
-  } else {
-    java = FindInPath("java");
-    if (java.empty()) {
-      return absl::FailedPreconditionError(
-          "no java on PATH and no JAVA_HOME: a jvm plugin needs Java 17 or later (Debian: apt-get "
-          "install default-jre-headless)");
-    }
-  }
+  absl::StatusOr<std::string> java = FindJava();
+  if (!java.ok()) return java.status();
   std::error_code ec;
-  const fs::path real_java = fs::canonical(java, ec);
-  if (ec) {
-    return absl::FailedPreconditionError(
-        absl::StrCat("cannot resolve ", java, ": ", ec.message()));
-  }
+  const fs::path real_java = *java;
   // <jdk>/bin/java: the installation is read-only in the sandbox, and so is every file outside it
   // that a symbolic link inside it leads to (Debian: conf -> /etc/java-17-openjdk, the cacerts
   // -> /etc/ssl/certs/java/cacerts).
@@ -271,14 +242,17 @@ absl::StatusOr<JvmCommand> BuildJvmCommand(const PluginManifest& manifest, const
   out.heap_bytes = *heap_bytes;
   out.argv = {real_java.string(),
               absl::StrCat("-Xmx", JvmSizeArg(*heap_bytes)),
-              absl::StrCat("-XX:MaxDirectMemorySize=", JvmSizeArg(JvmDirectMemoryBytes(*heap_bytes))),
+              absl::StrCat("-XX:MaxDirectMemorySize=",
+                           JvmSizeArg(JvmDirectMemoryBytes(*heap_bytes))),
               // A connector that runs out of heap ends its host (and is reported), rather than
               // limping on with threads that died of OutOfMemoryError.
               "-XX:+ExitOnOutOfMemoryError",
               // No /tmp/hsperfdata_<user>: the sandbox's /tmp is not the JVM's to write.
               "-XX:-UsePerfData",
-              // A crash report goes where the worker reads it (the host's stderr).
-              "-XX:+ErrorFileToStderr"};
+              // The VM's own messages ("Terminating due to java.lang.OutOfMemoryError: Java heap
+              // space") and a crash report go where the worker keeps the last lines (stderr);
+              // stdout is the handshake line's.
+              "-XX:+DisplayVMOutputToStderr", "-XX:+ErrorFileToStderr"};
   for (const std::string& option : manifest.jvm.options) out.argv.push_back(option);
   out.argv.insert(out.argv.end(),
                   {"-cp", jar, "dev.sluice.jvm.Main", "--plugin-dir", options.plugin_dir});
@@ -360,7 +334,9 @@ int Run(int argc, char** argv) {
       return kExitSetupFailed;
     }
     manifest->command = std::move(jvm->argv);
-    for (std::string& path : jvm->read_paths) options->sandbox.read_paths.push_back(std::move(path));
+    for (std::string& path : jvm->read_paths) {
+      options->sandbox.read_paths.push_back(std::move(path));
+    }
     if (options->sandbox.memory_bytes > 0) {
       // A JVM reserves its heap, 1 GiB of compressed class space and its code cache at start:
       // an address-space limit near its real use stops it starting. -Xmx and

@@ -1,6 +1,8 @@
 #include "plugin-host/manifest.h"
 
 #include <algorithm>
+#include <unistd.h>
+
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
@@ -13,6 +15,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
 #include "simdjson.h"
 
 namespace sluice::plugin_host {
@@ -207,6 +210,39 @@ std::string JvmHostJar(const std::string& host_binary) {
   return (dir.empty() ? std::filesystem::path(kJvmHostJarName) : dir / kJvmHostJarName).string();
 }
 
+absl::StatusOr<std::string> FindJava() {
+  std::string java;
+  const char* java_home = std::getenv("JAVA_HOME");
+  if (java_home != nullptr && java_home[0] != '\0') {
+    java = absl::StrCat(java_home, "/bin/java");
+    if (access(java.c_str(), X_OK) != 0) {
+      return absl::FailedPreconditionError(absl::StrCat(
+          "JAVA_HOME is ", java_home, " but ", java, " is not an executable java (",
+          std::strerror(errno), "): fix JAVA_HOME or unset it to use java on PATH"));
+    }
+  } else {
+    const char* path_env = std::getenv("PATH");
+    for (absl::string_view dir : absl::StrSplit(path_env ? path_env : "", ':')) {
+      std::string candidate = absl::StrCat(dir, "/java");
+      if (!dir.empty() && access(candidate.c_str(), X_OK) == 0) {
+        java = candidate;
+        break;
+      }
+    }
+    if (java.empty()) {
+      return absl::FailedPreconditionError(
+          "no java on PATH and no JAVA_HOME: a jvm plugin needs Java 17 or later (Debian: "
+          "apt-get install default-jre-headless)");
+    }
+  }
+  std::error_code ec;
+  const std::filesystem::path real = std::filesystem::canonical(java, ec);
+  if (ec) {
+    return absl::FailedPreconditionError(absl::StrCat("cannot resolve ", java, ": ", ec.message()));
+  }
+  return real.string();
+}
+
 std::optional<PluginManifest> ConnectLayoutManifest(const std::string& path) {
   namespace fs = std::filesystem;
   std::error_code ec;
@@ -289,7 +325,8 @@ absl::StatusOr<PluginManifest> ParseManifest(absl::string_view json, absl::strin
   }
   for (const char* field : {"jvm", "connectors"}) {
     simdjson::dom::element ignored;
-    if (manifest.runtime != PluginRuntime::kJvm && object[field].get(ignored) == simdjson::SUCCESS) {
+    if (manifest.runtime != PluginRuntime::kJvm &&
+        object[field].get(ignored) == simdjson::SUCCESS) {
       return Invalid(source, absl::StrCat("\"", field, "\" is for the \"jvm\" runtime only"));
     }
   }

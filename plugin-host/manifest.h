@@ -11,7 +11,8 @@
 // -Xmx syntax, `options` more JVM options, `connectors` the connector classes to offer). A
 // plugin location without a manifest that holds Kafka Connect's plugin layout (a directory with
 // *.jar files, directly or in subdirectories; or a single uber jar) is a jvm plugin with a
-// synthesized manifest {"name": <its name>, "version": "", "runtime": "jvm"} (ConnectLayoutManifest).
+// synthesized manifest {"name": <its name>, "version": "", "runtime": "jvm"}
+// (ConnectLayoutManifest).
 //
 // `library` is a file name relative to the plugin directory (no path separators); `command`
 // is an argv whose first element is looked up in PATH when it has no '/' (relative paths are
@@ -113,6 +114,11 @@ int64_t JvmNonHeapBytes(int64_t heap_bytes);
 inline constexpr char kJvmHostJarName[] = "sluice-jvm-host.jar";
 inline constexpr char kJvmHostJarEnv[] = "SLUICE_JVM_HOST_JAR";
 std::string JvmHostJar(const std::string& host_binary);
+
+// The java a jvm plugin's host runs, symbolic links resolved (<jdk>/bin/java): $JAVA_HOME/bin/java
+// when JAVA_HOME is set, else `java` on PATH. FailedPrecondition saying what is wrong and how to
+// fix it.
+absl::StatusOr<std::string> FindJava();
 
 }  // namespace sluice::plugin_host
 

@@ -7,6 +7,8 @@
 #include <filesystem>
 #include <fstream>
 
+#include "absl/strings/match.h"
+
 namespace sluice::plugin_host {
 namespace {
 
@@ -77,6 +79,29 @@ TEST(JvmHostJar, LiesNextToTheHostUnlessTheEnvironmentSaysOtherwise) {
   setenv(kJvmHostJarEnv, "/elsewhere/host.jar", 1);
   EXPECT_EQ(JvmHostJar("/opt/sluice/bin/sluice-plugin-host"), "/elsewhere/host.jar");
   unsetenv(kJvmHostJarEnv);
+}
+
+TEST(FindJava, TakesJavaHomeElseThePathAndResolvesLinks) {
+  const char* saved_home = std::getenv("JAVA_HOME");
+  const std::string home = saved_home ? saved_home : "";
+  setenv("JAVA_HOME", "/nonexistent-jdk", 1);
+  absl::StatusOr<std::string> java = FindJava();
+  EXPECT_EQ(java.status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_THAT(std::string(java.status().message()),
+              HasSubstr("JAVA_HOME is /nonexistent-jdk but /nonexistent-jdk/bin/java is not an "
+                        "executable java"));
+  unsetenv("JAVA_HOME");
+  const char* saved_path = std::getenv("PATH");
+  const std::string path = saved_path ? saved_path : "";
+  setenv("PATH", "/nonexistent-bin", 1);
+  EXPECT_THAT(std::string(FindJava().status().message()), HasSubstr("no java on PATH"));
+  setenv("PATH", path.c_str(), 1);
+  java = FindJava();
+  if (java.ok()) {  // a JDK on this machine: the real binary, not a symlink to it
+    EXPECT_TRUE(absl::EndsWith(*java, "/bin/java")) << *java;
+    EXPECT_FALSE(std::filesystem::is_symlink(*java)) << *java;
+  }
+  if (!home.empty()) setenv("JAVA_HOME", home.c_str(), 1);
 }
 
 TEST(ParseManifest, NamesTheProblem) {
@@ -177,7 +202,8 @@ TEST_F(ConnectLayout, ADirectoryOfJarsIsAJavaPlugin) {
 
 TEST_F(ConnectLayout, AnUberJarIsAJavaPluginOfItsOwn) {
   Touch(root_ / "kafka-connect-s3-all.jar");
-  std::optional<PluginManifest> m = ConnectLayoutManifest((root_ / "kafka-connect-s3-all.jar").string());
+  std::optional<PluginManifest> m =
+      ConnectLayoutManifest((root_ / "kafka-connect-s3-all.jar").string());
   ASSERT_TRUE(m.has_value());
   EXPECT_EQ(m->name, "kafka-connect-s3-all");
   absl::StatusOr<PluginManifest> read = ReadManifest((root_ / "kafka-connect-s3-all.jar").string());

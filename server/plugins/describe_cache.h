@@ -4,7 +4,7 @@
 // An entry belongs to one plugin directory and holds the fingerprint of what produced the answer:
 // every file under the directory (path, size, modification time; __pycache__ left out), the
 // plugin host binary and the runtime files the host runs it with (a Java plugin's JVM plugin
-// host jar). A fingerprint that differs in anything is a miss, and the registry asks the
+// host jar and its JDK's `release` file). A fingerprint that differs in anything is a miss, and the registry asks the
 // plugin again. Only answers of plugins that described themselves are stored.
 //
 //   DescribeCache cache("/home/me/.cache/sluice/plugins");

@@ -292,8 +292,13 @@ absl::StatusOr<PluginRegistry::Described> PluginRegistry::Describe(
   std::vector<std::string> runtime_files;
   if (manifest->runtime == plugin_host::PluginRuntime::kJvm) {
     runtime = {.jvm = true, .manifest_heap = manifest->jvm.heap};
-    // The JVM plugin host is part of the plugin's runtime: a new jar may describe it otherwise.
+    // The JVM plugin host is part of the plugin's runtime: a new jar may describe it otherwise;
+    // so is the JDK (its `release` file changes with each update).
     runtime_files.push_back(plugin_host::JvmHostJar(options_.host_binary));
+    if (absl::StatusOr<std::string> java = plugin_host::FindJava(); java.ok()) {
+      runtime_files.push_back(
+          (std::filesystem::path(*java).parent_path().parent_path() / "release").string());
+    }
   }
   const DescribeCache cache(options_.describe_cache_dir);
   absl::StatusOr<std::string> fingerprint =

@@ -184,6 +184,14 @@ PluginChecker::PluginChecker(CheckerOptions options, CheckReport& report)
 }
 
 void PluginChecker::PrepareSandbox() {
+  absl::StatusOr<plugin_host::PluginManifest> manifest =
+      plugin_host::ReadManifest(options_.plugin_dir);
+  if (manifest.ok()) {  // a bad manifest fails host.start
+    declared_ = manifest->sandbox;
+    if (manifest->runtime == plugin_host::PluginRuntime::kJvm) {
+      runtime_ = {.jvm = true, .manifest_heap = manifest->jvm.heap};
+    }
+  }
   if (!options_.sandbox) {
     report_.Skip("sandbox", "", "the hosts run in a worker's default sandbox",
                  "--no-sandbox: they run without namespaces, Landlock or seccomp");
@@ -197,14 +205,6 @@ void PluginChecker::PrepareSandbox() {
     return;
   }
   support_ = *support;
-  absl::StatusOr<plugin_host::PluginManifest> manifest =
-      plugin_host::ReadManifest(options_.plugin_dir);
-  if (manifest.ok()) {  // a bad manifest fails host.start
-    declared_ = manifest->sandbox;
-    if (manifest->runtime == plugin_host::PluginRuntime::kJvm) {
-      runtime_ = {.jvm = true, .manifest_heap = manifest->jvm.heap};
-    }
-  }
   std::vector<std::string> missing = support_.Missing();
   std::vector<std::string> kernel_missing;
   for (const std::string& line : missing) {
