@@ -11,6 +11,7 @@
 #include <chrono>
 #include <cmath>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <map>
 #include <sstream>
@@ -49,6 +50,29 @@ std::string Trimmed(const std::string& text) {
 
 bool MakeDir(const std::string& path) { return mkdir(path.c_str(), 0755) == 0 || errno == EEXIST; }
 
+// Removes what workers that no longer run left in `dir` (the cgroup a worker makes its
+// sluice-<pid> base in): a SIGKILLed worker removes nothing, and its empty host cgroups would
+// pile up there. A base whose pid runs (any process: pids are reused) is left alone, and so is
+// a host cgroup that still holds a process (rmdir refuses it).
+void RemoveStaleBases(const std::string& dir) {
+  std::error_code ec;
+  for (const std::filesystem::directory_entry& base :
+       std::filesystem::directory_iterator(dir, ec)) {
+    const std::string name = base.path().filename().string();
+    int pid = 0;
+    if (!name.starts_with("sluice-") || !absl::SimpleAtoi(name.substr(7), &pid) || pid <= 0 ||
+        pid == getpid() || kill(pid, 0) == 0 || errno != ESRCH) {
+      continue;
+    }
+    std::error_code inner;
+    for (const std::filesystem::directory_entry& host :
+         std::filesystem::directory_iterator(base.path(), inner)) {
+      if (host.is_directory(inner)) rmdir(host.path().c_str());
+    }
+    rmdir(base.path().c_str());
+  }
+}
+
 bool HasWord(absl::string_view list, absl::string_view word, char sep) {
   for (absl::string_view item : absl::StrSplit(list, sep)) {
     if (item == word) return true;
@@ -63,6 +87,13 @@ CgroupController* ControllerOf(SandboxSupport& support, absl::string_view name) 
 }
 
 std::atomic<int> next_host{0};
+// Tells this worker's host cgroups from those a killed worker of the same pid left behind under
+// the same sluice-<pid> base (pids are reused; a SIGKILLed worker removes nothing): a stale
+// host-N would carry its old limits (in cgroup v1, a memory.memsw.limit_in_bytes below the new
+// memory.limit_in_bytes makes that write fail with EINVAL).
+const int64_t worker_start_ns =
+    std::chrono::duration_cast<std::chrono::nanoseconds>(
+        std::chrono::system_clock::now().time_since_epoch()).count();
 
 }  // namespace
 
@@ -122,6 +153,7 @@ void DetectCgroups(SandboxSupport& support, const std::string& proc_self,
     *controller = {};
     if (auto mount = v1_mounts.find(name); mount != v1_mounts.end() && v1_paths.contains(name)) {
       std::string dir = own_dir(mount->second.first, mount->second.second, v1_paths[name]);
+      RemoveStaleBases(dir);
       std::string base = absl::StrCat(dir, "/", base_name);
       if (MakeDir(base)) {
         *controller = {.version = 1, .base_dir = base};
@@ -133,6 +165,7 @@ void DetectCgroups(SandboxSupport& support, const std::string& proc_self,
     if (!has_v2 || v2_mount.empty()) continue;
     std::string dir = own_dir(v2_root, v2_mount, v2_path);
     if (!HasWord(Trimmed(ReadText(dir + "/cgroup.controllers")), name, ' ')) continue;
+    RemoveStaleBases(dir);
     // A v2 cgroup hands controllers to its children only when it holds no process itself
     // (the root excepted): enable them for sluice-<pid>, whose children are the hosts.
     std::string base = absl::StrCat(dir, "/", base_name);
@@ -158,7 +191,8 @@ void RemoveCgroupBases(const SandboxSupport& support) {
 absl::StatusOr<std::unique_ptr<HostCgroup>> HostCgroup::Create(const SandboxSupport& support,
                                                                const SandboxPolicy& policy) {
   auto cgroup = std::unique_ptr<HostCgroup>(new HostCgroup());
-  const std::string name = absl::StrCat("host-", next_host.fetch_add(1));
+  const std::string name =
+      absl::StrCat("host-", worker_start_ns, "-", next_host.fetch_add(1));
   std::string unified;
   auto dir_for = [&](const CgroupController& c, const char* controller) -> std::string {
     if (c.version == 2) {
@@ -183,11 +217,13 @@ absl::StatusOr<std::unique_ptr<HostCgroup>> HostCgroup::Create(const SandboxSupp
     if (policy.memory_bytes > 0) {
       const std::string limit = absl::StrCat(policy.memory_bytes);
       if (support.memory.version == 1) {
+        // Swap counts against the limit too, where swap accounting exists. The kernel keeps
+        // limit <= memsw limit at every write: lift memsw first, then set both.
+        const std::string memsw = dir + "/memory.memsw.limit_in_bytes";
+        const bool has_memsw = access(memsw.c_str(), F_OK) == 0;
+        if (has_memsw) (void)WriteText(memsw, "-1");
         if (!WriteText(dir + "/memory.limit_in_bytes", limit)) return fail("memory.limit_in_bytes");
-        // Swap counts against the limit too, where swap accounting exists.
-        if (access((dir + "/memory.memsw.limit_in_bytes").c_str(), F_OK) == 0) {
-          (void)WriteText(dir + "/memory.memsw.limit_in_bytes", limit);
-        }
+        if (has_memsw) (void)WriteText(memsw, limit);
       } else {
         if (!WriteText(dir + "/memory.max", limit)) return fail("memory.max");
         (void)WriteText(dir + "/memory.swap.max", "0");
