@@ -122,11 +122,7 @@ func (c *Connector) Start(_ context.Context, _ sluice.ConnectorContext, config m
 }
 
 func (c *Connector) TaskConfigs(maxTasks int) ([]map[string]string, error) {
-	out := make([]map[string]string, maxTasks)
-	for i := range out {
-		out[i] = c.config
-	}
-	return out, nil
+	return sluice.SameTaskConfigs(c.config, maxTasks), nil
 }
 
 func (c *Connector) Stop() error { return nil }
@@ -161,17 +157,6 @@ type Task struct {
 	sleep  func(ctx context.Context, d time.Duration) error // tests make it instant
 }
 
-func sleepCtx(ctx context.Context, d time.Duration) error {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-		return nil
-	case <-ctx.Done():
-		return ctx.Err()
-	}
-}
-
 func (t *Task) Start(_ context.Context, tc sluice.SinkTaskContext, config map[string]string) error {
 	s, err := parseSettings(config)
 	if err != nil {
@@ -180,7 +165,7 @@ func (t *Task) Start(_ context.Context, tc sluice.SinkTaskContext, config map[st
 	t.tc, t.s = tc, s
 	t.client = &http.Client{Timeout: s.timeout}
 	if t.sleep == nil {
-		t.sleep = sleepCtx
+		t.sleep = sluice.Sleep
 	}
 	return nil
 }

@@ -33,6 +33,13 @@ const (
 	pkRecordValue = "record_value"
 )
 
+// The values of the enum keys, for their validators and their recommended values.
+var (
+	insertModes = []string{insertInsert, insertUpsert, insertUpdate}
+	pkModes     = []string{pkNone, pkKafka, pkRecordKey, pkRecordValue}
+	quoteModes  = []string{"always", "never"}
+)
+
 var defaultKafkaPKNames = []string{"__connect_topic", "__connect_partition", "__connect_offset"}
 
 // enumValidator is Confluent's EnumValidator: the lower- or upper-case spelling of a value.
@@ -127,7 +134,7 @@ var configDef = sluice.NewConfigDef().
 		DisplayName: "JDBC connection backoff in milliseconds"}).
 	// Writes
 	Define(sluice.ConfigKey{Name: "insert.mode", Default: insertInsert,
-		Validator:  enumValidator(insertInsert, insertUpsert, insertUpdate),
+		Validator:  enumValidator(insertModes...),
 		Importance: sluice.ImportanceHigh,
 		Documentation: "The insertion mode to use. Supported modes are:\n``insert``\n    Use standard SQL " +
 			"``INSERT`` statements.\n``upsert``\n    Use the appropriate upsert semantics for the target " +
@@ -135,7 +142,7 @@ var configDef = sluice.NewConfigDef().
 			"``update``\n    Use the appropriate update semantics for the target database if it is supported " +
 			"by the connector, e.g. ``UPDATE``.",
 		Group: groupWrites, OrderInGroup: 1, Width: sluice.WidthMedium, DisplayName: "Insert Mode",
-		RecommendedValues: []string{insertInsert, insertUpsert, insertUpdate}}).
+		RecommendedValues: insertModes}).
 	Define(sluice.ConfigKey{Name: "batch.size", Type: sluice.TypeInt, Default: 3000, Validator: sluice.AtLeast(0),
 		Importance: sluice.ImportanceMedium,
 		Documentation: "Specifies how many records to attempt to batch together for insertion into the " +
@@ -158,7 +165,7 @@ var configDef = sluice.NewConfigDef().
 			"'orders' will map to the table name 'kafka_orders'.",
 		Group: groupMapping, OrderInGroup: 1, Width: sluice.WidthLong, DisplayName: "Table Name Format"}).
 	Define(sluice.ConfigKey{Name: "pk.mode", Default: pkNone,
-		Validator:  enumValidator(pkNone, pkKafka, pkRecordKey, pkRecordValue),
+		Validator:  enumValidator(pkModes...),
 		Importance: sluice.ImportanceHigh,
 		Documentation: "The primary key mode, also refer to ``pk.fields`` documentation for interplay. " +
 			"Supported modes are:\n``none``\n    No keys utilized.\n``kafka``\n    Kafka coordinates are " +
@@ -166,7 +173,7 @@ var configDef = sluice.NewConfigDef().
 			"primitive or a struct.\n``record_value``\n    Field(s) from the record value are used, which " +
 			"must be a struct.",
 		Group: groupMapping, OrderInGroup: 2, Width: sluice.WidthMedium, DisplayName: "Primary Key Mode",
-		RecommendedValues: []string{pkNone, pkKafka, pkRecordKey, pkRecordValue},
+		RecommendedValues: pkModes,
 		Dependents:        []string{"pk.fields"}}).
 	Define(sluice.ConfigKey{Name: "pk.fields", Type: sluice.TypeList, Default: "",
 		Importance: sluice.ImportanceMedium,
@@ -204,12 +211,12 @@ var configDef = sluice.NewConfigDef().
 			"relative to the record schema by issuing ``ALTER``.",
 		Group: groupDDL, OrderInGroup: 2, Width: sluice.WidthShort, DisplayName: "Auto-Evolve"}).
 	Define(sluice.ConfigKey{Name: "quote.sql.identifiers", Default: "always",
-		Validator:  enumValidator("always", "never"),
+		Validator:  enumValidator(quoteModes...),
 		Importance: sluice.ImportanceMedium,
 		Documentation: "When to quote table names, column names, and other identifiers in SQL statements. " +
 			"For backward compatibility, the default is ``always``.",
 		Group: groupDDL, OrderInGroup: 3, Width: sluice.WidthMedium, DisplayName: "Quote Identifiers",
-		RecommendedValues: []string{"always", "never"}}).
+		RecommendedValues: quoteModes}).
 	// Retries
 	Define(sluice.ConfigKey{Name: "max.retries", Type: sluice.TypeInt, Default: 10, Validator: sluice.AtLeast(0),
 		Importance:    sluice.ImportanceMedium,

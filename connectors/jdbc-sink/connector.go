@@ -31,11 +31,7 @@ func (c *Connector) Start(_ context.Context, _ sluice.ConnectorContext, config m
 }
 
 func (c *Connector) TaskConfigs(maxTasks int) ([]map[string]string, error) {
-	out := make([]map[string]string, maxTasks)
-	for i := range out {
-		out[i] = c.config
-	}
-	return out, nil
+	return sluice.SameTaskConfigs(c.config, maxTasks), nil
 }
 
 func (c *Connector) Stop() error { return nil }

@@ -71,17 +71,6 @@ type op struct {
 	args     []any
 }
 
-func sleepCtx(ctx context.Context, d time.Duration) error {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-		return nil
-	case <-ctx.Done():
-		return ctx.Err()
-	}
-}
-
 func (t *Task) Start(ctx context.Context, tc sluice.SinkTaskContext, config map[string]string) error {
 	s, err := parseSettings(config)
 	if err != nil {
@@ -92,7 +81,7 @@ func (t *Task) Start(ctx context.Context, tc sluice.SinkTaskContext, config map[
 	t.tables = map[string]*tableDef{}
 	t.metas = map[string][]metaEntry{}
 	if t.sleep == nil {
-		t.sleep = sleepCtx
+		t.sleep = sluice.Sleep
 	}
 	t.mu.Lock()
 	defer t.mu.Unlock()

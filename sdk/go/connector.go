@@ -108,6 +108,29 @@ type Connector interface {
 	Stop() error
 }
 
+// SameTaskConfigs is TaskConfigs for a connector whose tasks all do the same work (a sink that
+// shares its topics' partitions among tasks, say): maxTasks times config, the same map each time.
+func SameTaskConfigs(config map[string]string, maxTasks int) []map[string]string {
+	out := make([]map[string]string, maxTasks)
+	for i := range out {
+		out[i] = config
+	}
+	return out
+}
+
+// Sleep waits d, or less if ctx is done first: then it returns ctx.Err(). Tasks use it to back
+// off between retries, so that Stop (which cancels the ctx of Put and Poll) ends the wait.
+func Sleep(ctx context.Context, d time.Duration) error {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
 // ConfigValidator is an optional interface of a Connector: checks of several keys together,
 // after the ConfigDef's (Kafka's Connector.validate). Append to the results' Errors.
 type ConfigValidator interface {

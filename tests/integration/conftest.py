@@ -319,6 +319,31 @@ def wait_states(api, name, connector, tasks, timeout=20):
         raise AssertionError(f"{e}; last status: {seen[0] if seen else None!r}") from None
 
 
+def failed_task_trace(worker, name, timeout):
+    """Waits until task 0 of connector `name` on `worker` (a Sluiced) is FAILED; returns its
+    trace."""
+    def check():
+        r = worker.get(f"/connectors/{name}/status")
+        if r.status_code != 200:
+            return None
+        tasks = r.json().get("tasks", [])
+        return tasks[0].get("trace") if tasks and tasks[0]["state"] == "FAILED" else None
+    return wait_for(check, timeout, f"{name}'s task to fail")
+
+
+def sandbox_has(support, what):
+    """Whether the worker's GET /sluice/sandbox answer `support` says this machine enforces
+    `what`: namespaces, network, landlock, seccomp, or the memory, pids or cpu cgroup."""
+    cgroups = support.get("cgroups", {})
+    return bool({"namespaces": support.get("namespaces"),
+                 "network": support.get("network_namespace"),
+                 "landlock": support.get("landlock_abi", 0) > 0,
+                 "seccomp": support.get("seccomp_notify"),
+                 "memory": cgroups.get("memory", "none") != "none",
+                 "pids": cgroups.get("pids", "none") != "none",
+                 "cpu": cgroups.get("cpu", "none") != "none"}[what])
+
+
 INVALID_TAIL = ("You can also find the above list of errors at the endpoint "
                 "`/connector-plugins/{connectorType}/config/validate`")
 

@@ -21,7 +21,7 @@ import zipfile
 
 import pytest
 
-from conftest import BUILD, REPO, Sluiced, wait_for, worker_props
+from conftest import BUILD, REPO, Sluiced, failed_task_trace, sandbox_has, wait_for, worker_props
 
 JAVA = shutil.which("java")
 JAR_TOOL = shutil.which("jar")
@@ -101,10 +101,7 @@ def env(tmp_path_factory, probe_jar):
 
 
 def has(env, what):
-    support = env["support"]
-    return {"namespaces": support.get("namespaces"),
-            "landlock": support.get("landlock_abi", 0) > 0,
-            "memory": support.get("cgroups", {}).get("memory", "none") != "none"}[what]
+    return sandbox_has(env["support"], what)
 
 
 def create(env, name, **config):
@@ -115,13 +112,7 @@ def create(env, name, **config):
 
 
 def failed_trace(env, name, timeout=90):
-    def check():
-        r = env["worker"].get(f"/connectors/{name}/status")
-        if r.status_code != 200:
-            return None
-        tasks = r.json().get("tasks", [])
-        return tasks[0].get("trace") if tasks and tasks[0]["state"] == "FAILED" else None
-    return wait_for(check, timeout, f"{name}'s task to fail")
+    return failed_task_trace(env["worker"], name, timeout)
 
 
 def report(trace):

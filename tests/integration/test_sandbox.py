@@ -12,7 +12,8 @@ import pathlib
 
 import pytest
 
-from conftest import BUILD, read_lines, sink_config, source_config, wait_for, worker_props
+from conftest import (BUILD, failed_task_trace, read_lines, sandbox_has, sink_config, source_config,
+                      wait_for, worker_props)
 
 SECRET = "sluice-sandbox-test-secret-4f1c"
 LINES = [f"line-{i}" for i in range(2000)]
@@ -55,26 +56,12 @@ def attack(env, name, attack, target="", **sandbox):
 
 
 def failed_trace(env, name, timeout=60):
-    def check():
-        r = env["worker"].get(f"/connectors/{name}/status")
-        if r.status_code != 200:
-            return None
-        tasks = r.json().get("tasks", [])
-        return tasks[0]["trace"] if tasks and tasks[0]["state"] == "FAILED" else None
-    return wait_for(check, timeout, f"{name}'s task to fail")
+    return failed_task_trace(env["worker"], name, timeout)
 
 
 def require(env, what):
-    support = env["support"]
-    ok = {"namespaces": support.get("namespaces"),
-          "network": support.get("network_namespace"),
-          "landlock": support.get("landlock_abi", 0) > 0,
-          "memory": support.get("cgroups", {}).get("memory", "none") != "none",
-          "pids": support.get("cgroups", {}).get("pids", "none") != "none",
-          "cpu": support.get("cgroups", {}).get("cpu", "none") != "none",
-          "seccomp": support.get("seccomp_notify")}[what]
-    if not ok:
-        pytest.skip(f"this machine lacks {what}: {support.get('missing')}")
+    if not sandbox_has(env["support"], what):
+        pytest.skip(f"this machine lacks {what}: {env['support'].get('missing')}")
 
 
 def test_the_worker_reports_what_the_sandbox_enforces(env):

@@ -148,11 +148,7 @@ func (c *LinesSink) Start(_ context.Context, _ sluice.ConnectorContext, config m
 	return nil
 }
 func (c *LinesSink) TaskConfigs(maxTasks int) ([]map[string]string, error) {
-	out := make([]map[string]string, maxTasks)
-	for i := range out {
-		out[i] = c.config
-	}
-	return out, nil
+	return sluice.SameTaskConfigs(c.config, maxTasks), nil
 }
 func (c *LinesSink) Stop() error { return nil }
 

@@ -285,15 +285,13 @@ public final class ConnectProto {
         }
         throw mismatch(schema, "a String", value);
       case BYTES:
-        if (value instanceof byte[]) {
-          return Value.newBuilder().setBytesValue(ByteString.copyFrom((byte[]) value)).build();
+        {
+          Value bytes = bytesValue(value);
+          if (bytes == null) {
+            throw mismatch(schema, "a byte[] or ByteBuffer", value);
+          }
+          return bytes;
         }
-        if (value instanceof ByteBuffer) {
-          return Value.newBuilder()
-              .setBytesValue(ByteString.copyFrom(((ByteBuffer) value).duplicate()))
-              .build();
-        }
-        throw mismatch(schema, "a byte[] or ByteBuffer", value);
       case ARRAY:
         {
           if (!(value instanceof List)) {
@@ -466,6 +464,22 @@ public final class ConnectProto {
 
   static Value intValue(long n) {
     return Value.newBuilder().setIntValue(n).build();
+  }
+
+  /**
+   * The {@code bytes_value} of a byte[] or of a ByteBuffer (its remaining bytes; its position does
+   * not move), or null when value is neither.
+   */
+  static Value bytesValue(Object value) {
+    if (value instanceof byte[]) {
+      return Value.newBuilder().setBytesValue(ByteString.copyFrom((byte[]) value)).build();
+    }
+    if (value instanceof ByteBuffer) {
+      return Value.newBuilder()
+          .setBytesValue(ByteString.copyFrom(((ByteBuffer) value).duplicate()))
+          .build();
+    }
+    return null;
   }
 
   private static DataException mismatch(Schema schema, String wanted, Object value) {

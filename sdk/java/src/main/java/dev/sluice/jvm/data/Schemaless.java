@@ -7,7 +7,6 @@ import dev.sluice.plugin.v1.MapValue;
 import dev.sluice.plugin.v1.Value;
 import java.math.BigDecimal;
 import java.math.BigInteger;
-import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -56,13 +55,9 @@ public final class Schemaless {
     if (value instanceof Float) {
       return Value.newBuilder().setFloat32Value((Float) value).build();
     }
-    if (value instanceof byte[]) {
-      return Value.newBuilder().setBytesValue(ByteString.copyFrom((byte[]) value)).build();
-    }
-    if (value instanceof ByteBuffer) {
-      return Value.newBuilder()
-          .setBytesValue(ByteString.copyFrom(((ByteBuffer) value).duplicate()))
-          .build();
+    Value bytes = ConnectProto.bytesValue(value);
+    if (bytes != null) {
+      return bytes;
     }
     if (value instanceof BigDecimal) {
       BigDecimal d = (BigDecimal) value;

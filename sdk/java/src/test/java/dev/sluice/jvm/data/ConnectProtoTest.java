@@ -197,6 +197,8 @@ class ConnectProtoTest {
     offset.put("flag", false);
     offset.put("nothing", null);
     offset.put("raw", new byte[] {7});
+    ByteBuffer buf = ByteBuffer.wrap(new byte[] {9, 8, 7, 6}, 1, 2);
+    offset.put("buf", buf);
     offset.put("list", Arrays.asList(1L, "two", null));
     offset.put("nested", Map.of("k", 1L));
     offset.put("dec", new BigDecimal("-12.50"));
@@ -212,6 +214,8 @@ class ConnectProtoTest {
     assertEquals(false, back.get("flag"));
     assertNull(back.get("nothing"));
     assertArrayEquals(new byte[] {7}, (byte[]) back.get("raw"));
+    assertArrayEquals(new byte[] {8, 7}, (byte[]) back.get("buf"));
+    assertEquals(2, buf.remaining(), "encoding must not consume the caller's buffer");
     assertEquals(Arrays.asList(1L, "two", null), back.get("list"));
     assertEquals(Map.of("k", 1L), back.get("nested"));
     assertEquals(new BigDecimal("-12.50"), back.get("dec"));
