@@ -258,7 +258,7 @@ absl::StatusOr<JvmCommand> BuildJvmCommand(const PluginManifest& manifest, const
   // -Xshare:auto: an archive made for another jar or JDK, or not an archive at all, is ignored
   // and the JVM loads its classes as without one. Its CDS messages are off: the JVM's unified
   // logging writes to stdout, the handshake line's, even with -XX:+DisplayVMOutputToStderr (a
-  // manifest's "-Xlog:cds" comes later and turns them back on to diagnose).
+  // manifest's "-Xlog:cds:stderr" comes later and turns them back on to diagnose).
   const std::string archive = JvmHostArchive(jar);
   if (access(archive.c_str(), R_OK) == 0) {
     out.read_paths.push_back(archive);
