@@ -253,6 +253,18 @@ absl::StatusOr<JvmCommand> BuildJvmCommand(const PluginManifest& manifest, const
               // space") and a crash report go where the worker keeps the last lines (stderr);
               // stdout is the handshake line's.
               "-XX:+DisplayVMOutputToStderr", "-XX:+ErrorFileToStderr"};
+  // The host's class-data-sharing archive (tools/build sluice_jvm_host makes it next to the jar):
+  // the JDK's and the host's classes parsed once at build time, half the time to the handshake.
+  // -Xshare:auto: an archive made for another jar or JDK, or not an archive at all, is ignored
+  // and the JVM loads its classes as without one. Its CDS messages are off: the JVM's unified
+  // logging writes to stdout, the handshake line's, even with -XX:+DisplayVMOutputToStderr (a
+  // manifest's "-Xlog:cds:stderr" comes later and turns them back on to diagnose).
+  const std::string archive = JvmHostArchive(jar);
+  if (access(archive.c_str(), R_OK) == 0) {
+    out.read_paths.push_back(archive);
+    out.argv.insert(out.argv.end(), {absl::StrCat("-XX:SharedArchiveFile=", archive),
+                                     "-Xshare:auto", "-Xlog:cds*=off,class+path=off"});
+  }
   for (const std::string& option : manifest.jvm.options) out.argv.push_back(option);
   out.argv.insert(out.argv.end(),
                   {"-cp", jar, "dev.sluice.jvm.Main", "--plugin-dir", options.plugin_dir});

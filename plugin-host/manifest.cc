@@ -210,6 +210,12 @@ std::string JvmHostJar(const std::string& host_binary) {
   return (dir.empty() ? std::filesystem::path(kJvmHostJarName) : dir / kJvmHostJarName).string();
 }
 
+std::string JvmHostArchive(const std::string& jar) {
+  std::filesystem::path archive(jar);
+  if (archive.extension() == ".jar") return archive.replace_extension(".jsa").string();
+  return jar + ".jsa";
+}
+
 absl::StatusOr<std::string> FindJava() {
   std::string java;
   const char* java_home = std::getenv("JAVA_HOME");

@@ -114,6 +114,9 @@ int64_t JvmNonHeapBytes(int64_t heap_bytes);
 inline constexpr char kJvmHostJarName[] = "sluice-jvm-host.jar";
 inline constexpr char kJvmHostJarEnv[] = "SLUICE_JVM_HOST_JAR";
 std::string JvmHostJar(const std::string& host_binary);
+// The class-data-sharing archive next to the host jar `jar` (build/bin/sluice-jvm-host.jsa, made
+// by `tools/build sluice_jvm_host`): the jar's name with .jsa for .jar (or .jsa appended).
+std::string JvmHostArchive(const std::string& jar);
 
 // The java a jvm plugin's host runs, symbolic links resolved (<jdk>/bin/java): $JAVA_HOME/bin/java
 // when JAVA_HOME is set, else `java` on PATH. FailedPrecondition saying what is wrong and how to

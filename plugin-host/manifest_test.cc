@@ -81,6 +81,13 @@ TEST(JvmHostJar, LiesNextToTheHostUnlessTheEnvironmentSaysOtherwise) {
   unsetenv(kJvmHostJarEnv);
 }
 
+TEST(JvmHostArchive, LiesNextToTheJar) {
+  EXPECT_EQ(JvmHostArchive("/opt/sluice/bin/sluice-jvm-host.jar"),
+            "/opt/sluice/bin/sluice-jvm-host.jsa");
+  EXPECT_EQ(JvmHostArchive("/elsewhere/host.jar"), "/elsewhere/host.jsa");
+  EXPECT_EQ(JvmHostArchive("/elsewhere/host"), "/elsewhere/host.jsa");
+}
+
 TEST(FindJava, TakesJavaHomeElseThePathAndResolvesLinks) {
   const char* saved_home = std::getenv("JAVA_HOME");
   const std::string home = saved_home ? saved_home : "";

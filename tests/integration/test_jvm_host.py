@@ -261,6 +261,68 @@ def test_the_minimal_sandbox_sets_no_address_space_limit_on_a_jvm(tmp_path, prob
     assert f"-Xmx64m" in done.stderr and f"--plugin-dir {uber}" in done.stderr, done.stderr
 
 
+def run_sandboxed_host(plugin_dir, tmp_path, env_extra):
+    """sluice-plugin-host in the full sandbox as the worker starts it (its TMPDIR the one folder
+    it writes), its stdin closed at once."""
+    sockets = tmp_path / "sockets"
+    sockets.mkdir(mode=0o700)
+    (sockets / "tmp").mkdir()
+    return run_host(plugin_dir, sockets, {"TMPDIR": str(sockets / "tmp"), **env_extra},
+                    "--sandbox", "--hide", str(sockets), "--write-dir", str(sockets / "tmp"))
+
+
+def assert_quiet_start(done, archive):
+    """The host was given `archive`, served, and neither it nor its JVM said a word of CDS."""
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith("SLUICE-PLUGIN|1|unix|"), done.stdout
+    assert done.stdout.count("\n") == 1, done.stdout
+    assert f"-XX:SharedArchiveFile={archive} -Xshare:auto" in done.stderr, done.stderr
+    for alarm in ("shared archive", "[cds", "[warning]", "[error]", "class paths mismatch"):
+        assert alarm not in done.stderr.lower(), done.stderr
+
+
+def test_a_corrupt_class_data_sharing_archive_never_stops_a_jvm_host(tmp_path):
+    """sluice-plugin-host passes the archive next to the host jar (-Xshare:auto): garbage there
+    (a half-written or damaged file) is ignored and the host starts as without one."""
+    jar = tmp_path / "host" / "sluice-jvm-host.jar"
+    jar.parent.mkdir()
+    shutil.copy(REAL_JAR, jar)
+    archive = jar.with_suffix(".jsa")
+    archive.write_bytes(os.urandom(64 * 1024))
+    uber = tiny_jar(tmp_path / "connector-all.jar")
+    done = run_sandboxed_host(uber, tmp_path, {"SLUICE_JVM_HOST_JAR": str(jar)})
+    assert_quiet_start(done, archive)
+
+
+def test_a_class_data_sharing_archive_of_another_jar_is_ignored(tmp_path, probe_jar):
+    """The real jar's archive next to another jar (the stand-in: after a rebuild of the jar, or
+    an archive copied along) does not match its class path: ignored, quietly."""
+    real_archive = REAL_JAR.with_suffix(".jsa")
+    assert real_archive.exists(), "tools/build sluice_jvm_host makes sluice-jvm-host.jsa"
+    jar = tmp_path / "host" / "sluice-jvm-host.jar"
+    jar.parent.mkdir()
+    shutil.copy(probe_jar, jar)
+    archive = jar.with_suffix(".jsa")
+    shutil.copy(real_archive, archive)
+    uber = tiny_jar(tmp_path / "connector-all.jar")
+    done = run_sandboxed_host(uber, tmp_path, {"SLUICE_JVM_HOST_JAR": str(jar)})
+    assert_quiet_start(done, archive)
+
+
+def test_the_host_jars_archive_is_mapped_in_the_full_sandbox(tmp_path):
+    """build/bin/sluice-jvm-host.jsa matches the jar and the sandbox lets the JVM read it: with
+    -Xshare:on (the manifest's, after the host's -Xshare:auto) a JVM that cannot map its archive
+    refuses to start."""
+    real_archive = REAL_JAR.with_suffix(".jsa")
+    assert real_archive.exists(), "tools/build sluice_jvm_host makes sluice-jvm-host.jsa"
+    folder = plugin_folder(tmp_path / "plugins", "connector", [tiny_jar(tmp_path / "c.jar")],
+                           manifest={"jvm": {"options": ["-Xshare:on"]}})
+    done = run_sandboxed_host(folder, tmp_path, {})
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith("SLUICE-PLUGIN|1|unix|"), done.stdout
+    assert f"-XX:SharedArchiveFile={real_archive} -Xshare:auto" in done.stderr, done.stderr
+
+
 @pytest.fixture
 def jvm_worker(tmp_path):
     """Starts a worker on a plugin.path of Java plugin folders built from lists of jars:
