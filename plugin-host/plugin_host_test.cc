@@ -636,12 +636,15 @@ TEST_F(PluginHostTest, FileSinkWritesWhatItIsPutAndConfirmsPreCommit) {
   std::string file = data_.path() + "/out.txt";
   SinkStream s(stub());
   s.Start({{"file", file}, {"task.class", "org.apache.kafka.connect.file.FileStreamSinkTask"}});
-  ASSERT_TRUE(s.Receive().has_started());
+  pb::SinkPluginMessage started = s.Receive();
+  ASSERT_TRUE(started.has_started());
+  EXPECT_TRUE(started.started().open_done());
   pb::SinkWorkerMessage open;
   pb::TopicPartition* tp = open.mutable_open()->add_partitions();
   tp->set_topic("in");
   tp->set_partition(0);
   s.Send(open);
+  ASSERT_TRUE(s.Receive().has_open_done());
   s.Put({"one", "two"}, 0);
   ASSERT_TRUE(s.Receive().has_put_done());
   s.Put({"three"}, 2);

@@ -30,6 +30,17 @@ class SinkTaskSession::Context final : public SinkTaskContext {
   void ReportErrant(const SinkRecord& record, std::string_view error) override {
     session_->WriteErrant(record, error);
   }
+  void Offset(const TopicPartitionOffsets& offsets) override {
+    if (offsets.empty()) return;
+    pb::SinkPluginMessage message;
+    wire::TopicPartitionOffsetsToProto(offsets, message.mutable_rewind()->mutable_offsets());
+    session_->Write(message);
+  }
+  void RequestCommit() override {
+    pb::SinkPluginMessage message;
+    message.mutable_commit_request();
+    session_->Write(message);
+  }
 
  private:
   SinkTaskSession* const session_;
@@ -92,7 +103,8 @@ grpc::Status SinkTaskSession::Run() {
     return grpc::Status::OK;
   }
   pb::SinkPluginMessage started;
-  started.mutable_started();
+  // Every PartitionsOpened is answered with OpenDone, after the rewinds Open asked for.
+  started.mutable_started()->set_open_done(true);
   Write(started);
 
   bool stop_received = false;
@@ -135,6 +147,7 @@ bool SinkTaskSession::Handle(const pb::SinkWorkerMessage& message, bool* stop_re
     case pb::SinkWorkerMessage::kOpen: {
       std::vector<TopicPartition> partitions = wire::TopicPartitionsFromProto(message.open().partitions());
       status = CallPlugin("SinkTask::Open", task_id_, [&] { return task_->Open(partitions); });
+      if (status.ok()) answer.mutable_open_done();
       break;
     }
     case pb::SinkWorkerMessage::kClose: {

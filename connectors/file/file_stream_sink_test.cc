@@ -23,6 +23,8 @@ class FakeSinkTaskContext final : public SinkTaskContext {
   void Pause(const std::vector<TopicPartition>&) override {}
   void Resume(const std::vector<TopicPartition>&) override {}
   void ReportErrant(const SinkRecord&, std::string_view) override {}
+  void Offset(const TopicPartitionOffsets&) override {}
+  void RequestCommit() override {}
   ConfigMap configs_;
 };
 

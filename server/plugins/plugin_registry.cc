@@ -52,6 +52,8 @@ absl::Status Handshake(PluginProcess& process, absl::Duration timeout,
   context.set_deadline(Deadline(timeout));
   pb::HandshakeRequest request;
   request.set_protocol_version(kProtocolVersion);
+  // Connector-level offset reads (ConnectorEvent.offsets_request) are answered: ConnectorHost.
+  request.add_worker_capabilities("connector_offsets");
   pb::HandshakeResponse response;
   grpc::Status s = process.stub().Handshake(&context, request, &response);
   if (!s.ok()) return FromGrpc(s, "Plugin handshake failed");

@@ -18,6 +18,8 @@ namespace pb = ::sluice::plugin::v1;
 namespace {
 
 constexpr int kPollTimeoutMs = 200;
+// The most a rewind (a consumer seek) may take.
+constexpr int kSeekTimeoutMs = 10000;
 
 std::vector<TopicPartition> ToPartitions(const rd_kafka_topic_partition_list_t* list) {
   std::vector<TopicPartition> out;
@@ -118,6 +120,16 @@ absl::StatusOr<pb::SinkPluginMessage> SinkTaskRunner::Await(pb::SinkPluginMessag
       case pb::SinkPluginMessage::kErrant:
         if (absl::Status s = HandleErrant(message.errant()); !s.ok()) return s;
         break;
+      case pb::SinkPluginMessage::kRewind:
+        // WorkerSinkTaskContext.offset(): remembered (later ones win), applied before the next
+        // poll or, asked in open(), when the partitions are assigned.
+        for (const pb::TopicPartitionOffset& o : message.rewind().offsets()) {
+          pending_rewind_[TopicPartition{o.topic(), o.partition()}] = o.offset();
+        }
+        break;
+      case pb::SinkPluginMessage::kCommitRequest:
+        commit_requested_ = true;
+        break;
       default:
         return absl::InternalError(absl::StrCat("The plugin sent an unexpected message (case ",
                                                 message.msg_case(), ")"));
@@ -182,6 +194,48 @@ absl::Status SinkTaskRunner::Commit() {
   return absl::OkStatus();
 }
 
+absl::Status SinkTaskRunner::Rewind() {
+  if (pending_rewind_.empty()) return absl::OkStatus();
+  TopicPartitionOffsets rewind;
+  rewind.swap(pending_rewind_);
+  rd_kafka_topic_partition_list_t* list =
+      rd_kafka_topic_partition_list_new(static_cast<int>(rewind.size()));
+  for (const auto& [tp, offset] : rewind) {
+    if (std::find(assigned_.begin(), assigned_.end(), tp) == assigned_.end()) {
+      rd_kafka_topic_partition_list_destroy(list);
+      // KafkaConsumer.seek's IllegalStateException, which fails the task in Kafka Connect.
+      return absl::FailedPreconditionError(absl::StrCat(
+          "The task asked to rewind ", tp.topic, "-", tp.partition, " to offset ", offset,
+          " (SinkTaskContext.offset), but the partition is not assigned to it: No current "
+          "assignment for partition ", tp.topic, "-", tp.partition));
+    }
+    rd_kafka_topic_partition_list_add(list, tp.topic.c_str(), tp.partition)->offset = offset;
+  }
+  rd_kafka_error_t* error = rd_kafka_seek_partitions(consumer_.get(), list, kSeekTimeoutMs);
+  absl::Status result = absl::OkStatus();
+  if (error != nullptr) {
+    result = absl::InternalError(
+        absl::StrCat("Rewinding the consumer: ", rd_kafka_error_string(error)));
+    rd_kafka_error_destroy(error);
+  }
+  for (int i = 0; result.ok() && i < list->cnt; ++i) {
+    const rd_kafka_topic_partition_t& p = list->elems[i];
+    if (p.err == RD_KAFKA_RESP_ERR_NO_ERROR) continue;
+    result = kafka::ToStatus(
+        p.err, absl::StrCat("Rewinding ", p.topic, "-", p.partition, " to offset ", p.offset));
+  }
+  rd_kafka_topic_partition_list_destroy(list);
+  if (!result.ok()) return result;
+  for (const auto& [tp, offset] : rewind) {
+    // Fetched from the old position: the partition is read again from `offset`.
+    DropFetched(tp);
+    consumed_[tp] = offset;
+    spdlog::info("Task {}: rewound {}-{} to offset {}", options_.id.ToString(), tp.topic,
+                 tp.partition, offset);
+  }
+  return absl::OkStatus();
+}
+
 void SinkTaskRunner::SetConsumption(const std::vector<TopicPartition>& partitions, bool paused) {
   if (partitions.empty()) return;
   rd_kafka_topic_partition_list_t* list =
@@ -233,6 +287,25 @@ void SinkTaskRunner::RebalanceCallback(rd_kafka_t*, rd_kafka_resp_err_t err,
   if (!s.ok() && self->callback_error_.ok()) self->callback_error_ = s;
 }
 
+void SinkTaskRunner::Assigned(const std::vector<TopicPartition>& opened) {
+  for (const TopicPartition& tp : opened) {
+    assigned_.push_back(tp);
+    options_.listener->OnTopicUsed(options_.id, tp.topic);
+  }
+  if (consumer_paused_) {
+    SetConsumption(opened, true);
+  } else {
+    // Paused by the task before they were assigned (in open(), while the worker waited for
+    // OpenDone): Kafka Connect pauses them once assigned.
+    std::vector<TopicPartition> paused;
+    for (const TopicPartition& tp : opened) {
+      if (plugin_paused_.contains(tp)) paused.push_back(tp);
+    }
+    SetConsumption(paused, true);
+  }
+  metrics().RecordPartitionCount(static_cast<int64_t>(assigned_.size()));
+}
+
 absl::Status SinkTaskRunner::OnRebalance(rd_kafka_resp_err_t err,
                                          rd_kafka_topic_partition_list_t* partitions) {
   if (closing_) {
@@ -240,17 +313,38 @@ absl::Status SinkTaskRunner::OnRebalance(rd_kafka_resp_err_t err,
     return absl::OkStatus();
   }
   if (err == RD_KAFKA_RESP_ERR__ASSIGN_PARTITIONS) {
-    rd_kafka_assign(consumer_.get(), partitions);
     std::vector<TopicPartition> opened = ToPartitions(partitions);
-    for (const TopicPartition& tp : opened) {
-      assigned_.push_back(tp);
-      options_.listener->OnTopicUsed(options_.id, tp.topic);
-    }
-    if (consumer_paused_) SetConsumption(opened, true);
-    metrics().RecordPartitionCount(static_cast<int64_t>(assigned_.size()));
     pb::SinkWorkerMessage open;
     wire::TopicPartitionsToProto(opened, open.mutable_open()->mutable_partitions());
-    return Send(open);
+    if (!open_done_) {
+      rd_kafka_assign(consumer_.get(), partitions);
+      Assigned(opened);
+      return Send(open);
+    }
+    // Kafka Connect's onPartitionsAssigned: open(), then the rewinds the task asked for, before
+    // anything is fetched. The partitions are assigned at the offsets the task chose (the others
+    // at their committed ones).
+    absl::Status s = Send(open);
+    if (s.ok()) s = Await(pb::SinkPluginMessage::kOpenDone).status();
+    if (!s.ok()) {
+      rd_kafka_assign(consumer_.get(), partitions);
+      Assigned(opened);
+      return s;
+    }
+    for (int i = 0; i < partitions->cnt; ++i) {
+      rd_kafka_topic_partition_t& p = partitions->elems[i];
+      auto it = pending_rewind_.find(TopicPartition{p.topic, p.partition});
+      if (it == pending_rewind_.end()) continue;
+      p.offset = it->second;
+      consumed_[it->first] = it->second;
+      spdlog::info("Task {}: {}-{} starts at offset {}, as the task asked in open()",
+                   options_.id.ToString(), p.topic, p.partition, p.offset);
+      pending_rewind_.erase(it);
+    }
+    rd_kafka_assign(consumer_.get(), partitions);
+    Assigned(opened);
+    // Rewinds of partitions assigned earlier are applied before the next poll.
+    return absl::OkStatus();
   }
   // Revoked (or lost): flush and commit what the plugin has, then close those partitions.
   absl::Status committed = Commit();
@@ -440,7 +534,11 @@ absl::Status SinkTaskRunner::RunLoop() {
   start.mutable_start()->mutable_config()->insert(options_.task_config.begin(),
                                                   options_.task_config.end());
   absl::Status result = Send(start);
-  if (result.ok()) result = Await(pb::SinkPluginMessage::kStarted).status();
+  if (result.ok()) {
+    absl::StatusOr<pb::SinkPluginMessage> started = Await(pb::SinkPluginMessage::kStarted);
+    result = started.status();
+    if (started.ok()) open_done_ = started->started().open_done();
+  }
   if (result.ok()) {
     ReportRunning();
     result = Subscribe();
@@ -450,6 +548,9 @@ absl::Status SinkTaskRunner::RunLoop() {
   std::vector<rd_kafka_message_t*>& messages = polled_;
   while (result.ok() && !stopping()) {
     ApplyTargetState();
+    // WorkerSinkTask.poll(): the task's rewinds first.
+    result = Rewind();
+    if (!result.ok()) break;
     rd_kafka_message_t* first = rd_kafka_consumer_poll(consumer_.get(), kPollTimeoutMs);
     if (!callback_error_.ok()) {
       if (first != nullptr) rd_kafka_message_destroy(first);
@@ -482,8 +583,12 @@ absl::Status SinkTaskRunner::RunLoop() {
       for (rd_kafka_message_t* m : messages) rd_kafka_message_destroy(m);
       messages.clear();
     }
-    if (result.ok() && absl::Now() - last_commit_ >= options_.worker->offset_flush_interval) {
+    // SinkTaskContext.requestCommit(): at once, not at the next interval. A request made
+    // during the commit is served by it (Kafka Connect clears the request after committing).
+    if (result.ok() && (commit_requested_ ||
+                        absl::Now() - last_commit_ >= options_.worker->offset_flush_interval)) {
       result = Commit();
+      commit_requested_ = false;
     }
   }
 

@@ -57,8 +57,14 @@ class SinkTaskRunner final : public TaskRunner {
   // Brings the consumer in line with paused(): every assigned partition paused, or every one
   // resumed except those the plugin paused itself.
   void ApplyTargetState();
-  // Destroys the held and polled messages of `tp` (its partition was revoked).
+  // Destroys the held and polled messages of `tp` (its partition was revoked or rewound).
   void DropFetched(const TopicPartition& tp);
+  // Records `opened` as assigned (pausing them while the task is paused).
+  void Assigned(const std::vector<TopicPartition>& opened);
+  // WorkerSinkTask.rewind(): seeks the consumer to the offsets the task asked for
+  // (SinkTaskContext.offset), drops what was fetched of those partitions and takes each offset
+  // as the partition's consumed position. FailedPrecondition for a partition not assigned.
+  absl::Status Rewind();
 
   // Runner-thread state.
   kafka::KafkaHandle consumer_;
@@ -77,6 +83,11 @@ class SinkTaskRunner final : public TaskRunner {
   std::vector<TopicPartition> assigned_;
   std::set<TopicPartition> plugin_paused_;  // paused by the plugin (SinkTaskContext::Pause)
   bool consumer_paused_ = false;  // every assigned partition is paused because the task is
+  // The host answers PartitionsOpened with OpenDone (TaskStarted.open_done).
+  bool open_done_ = false;
+  // Offsets the task asked to rewind to and not yet applied (OffsetsRewind).
+  TopicPartitionOffsets pending_rewind_;
+  bool commit_requested_ = false;  // the task asked for a commit (CommitRequest)
   // Messages polled while paused (fetched before the pause took hold), delivered on resume.
   std::vector<rd_kafka_message_t*> held_;
   // The batch being polled: a rebalance (inside a poll) drops what it holds of revoked

@@ -4,9 +4,14 @@
 
 #include <grpcpp/grpcpp.h>
 
+#include <spdlog/spdlog.h>
+
 #include "absl/strings/str_cat.h"
+#include "formats/schemaless_json.h"
+#include "sdk/cpp/wire/codec.h"
 #include "server/runtime/sink_task_runner.h"
 #include "server/runtime/source_task_runner.h"
+#include "server/store/offset_records.h"
 #include "sluice/plugin/v1/plugin.grpc.pb.h"
 
 namespace sluice::worker {
@@ -24,12 +29,48 @@ absl::Status ToStatus(const grpc::Status& s) {
   return absl::Status(static_cast<absl::StatusCode>(s.error_code()), s.error_message());
 }
 
-// Reads the connector's ConnectorEvents stream on its own thread. The destructor cancels the
-// stream and joins the thread, so no callback runs after it.
+// How long the host has to take the answer to a connector's offset read.
+constexpr absl::Duration kOffsetsReplyTimeout = absl::Seconds(10);
+
+// The offsets stored for connector `connector` in `offsets` (null: none) under the partitions
+// `request` names, as a source task's OffsetsRequest is answered (SourceTaskRunner): each
+// partition echoed, its offset unset when none is stored.
+absl::StatusOr<pb::OffsetsReply> ReadOffsets(const store::OffsetStore* offsets,
+                                             const std::string& connector,
+                                             const pb::OffsetsRequest& request) {
+  pb::OffsetsReply reply;
+  reply.set_request_id(request.request_id());
+  for (const pb::Value& partition_proto : request.partitions()) {
+    absl::StatusOr<Value> partition = wire::ValueFromProto(partition_proto, nullptr);
+    if (!partition.ok()) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "The connector asked for the offset of a malformed partition: ",
+          partition.status().message()));
+    }
+    pb::PartitionOffset* entry = reply.add_offsets();
+    *entry->mutable_partition() = partition_proto;
+    if (offsets == nullptr) continue;
+    const std::string key = store::EncodeOffsetKey(connector, *partition);
+    std::optional<std::string> stored = offsets->Get(key);
+    if (!stored.has_value()) continue;
+    absl::StatusOr<Value> offset = formats::ParseSchemaless(*stored);
+    if (!offset.ok()) {
+      return absl::DataLossError(absl::StrCat("The stored offset for ", key,
+                                              " is not valid JSON: ", offset.status().message()));
+    }
+    wire::ValueToProto(*offset, entry->mutable_offset());
+  }
+  return reply;
+}
+
+// Reads the connector's ConnectorEvents stream on its own thread, and answers the connector's
+// offset reads from `offsets` on it. The destructor cancels the stream and joins the thread, so
+// no callback runs after it.
 class EventsReader final : public EventSubscription {
  public:
-  EventsReader(pb::Plugin::Stub* stub, std::function<void(const ConnectorEvent&)> callback)
-      : callback_(std::move(callback)) {
+  EventsReader(pb::Plugin::Stub* stub, std::string connector, const store::OffsetStore* offsets,
+               std::function<void(const ConnectorEvent&)> callback)
+      : connector_(std::move(connector)), offsets_(offsets), callback_(std::move(callback)) {
     thread_ = std::thread([this, stub] { Run(stub); });
   }
   ~EventsReader() override {
@@ -49,12 +90,38 @@ class EventsReader final : public EventSubscription {
         const pb::ConnectorFailure& f = event.failure();
         callback_({ConnectorEvent::Kind::kFailure,
                    f.trace().empty() ? f.message() : absl::StrCat(f.message(), "\n", f.trace())});
+      } else if (event.has_offsets_request()) {
+        AnswerOffsets(stub, event.offsets_request());
       }
     }
     // The host went away or the reader was cancelled; the host's exit is reported elsewhere.
     (void)reader->Finish();
   }
 
+  // Answers one offset read. A read the worker cannot answer (a malformed partition, a corrupt
+  // stored offset) is answered with no offsets and logged: the connector sees none, as a task's
+  // reader would not (a task fails), but a connector has no error channel for it.
+  void AnswerOffsets(pb::Plugin::Stub* stub, const pb::OffsetsRequest& request) {
+    absl::StatusOr<pb::OffsetsReply> reply = ReadOffsets(offsets_, connector_, request);
+    if (!reply.ok()) {
+      spdlog::warn("Connector {}: offset read {}: {}", connector_, request.request_id(),
+                   std::string(reply.status().message()));
+      reply = pb::OffsetsReply();
+      reply->set_request_id(request.request_id());
+    }
+    grpc::ClientContext context;
+    context.set_deadline(Deadline(kOffsetsReplyTimeout));
+    pb::ConnectorOffsetsResponse response;
+    grpc::Status s = stub->ConnectorOffsets(&context, *reply, &response);
+    // The host is gone or stuck: its exit or its own timeout is reported elsewhere.
+    if (!s.ok()) {
+      spdlog::warn("Connector {}: answering offset read {}: {}", connector_, request.request_id(),
+                   s.error_message());
+    }
+  }
+
+  const std::string connector_;
+  const store::OffsetStore* const offsets_;
   std::function<void(const ConnectorEvent&)> callback_;
   grpc::ClientContext context_;
   std::thread thread_;
@@ -62,8 +129,8 @@ class EventsReader final : public EventSubscription {
 
 class PluginConnectorHost final : public ConnectorHost {
  public:
-  explicit PluginConnectorHost(std::unique_ptr<plugins::PluginProcess> process)
-      : process_(std::move(process)) {}
+  PluginConnectorHost(std::string name, std::unique_ptr<plugins::PluginProcess> process)
+      : name_(std::move(name)), process_(std::move(process)) {}
 
   absl::Status StartConnector(const std::string& class_name, const std::string& name,
                               const ConfigMap& config, absl::Duration timeout) override {
@@ -102,8 +169,8 @@ class PluginConnectorHost final : public ConnectorHost {
   }
 
   std::unique_ptr<EventSubscription> SubscribeEvents(
-      std::function<void(const ConnectorEvent&)> callback) override {
-    return std::make_unique<EventsReader>(&process_->stub(), std::move(callback));
+      std::function<void(const ConnectorEvent&)> callback, store::OffsetStore* offsets) override {
+    return std::make_unique<EventsReader>(&process_->stub(), name_, offsets, std::move(callback));
   }
 
   std::unique_ptr<runtime::TaskRunner> NewTaskRunner(runtime::TaskRunnerOptions options,
@@ -141,6 +208,7 @@ class PluginConnectorHost final : public ConnectorHost {
   void Stop(absl::Duration grace) override { process_->Stop(grace); }
 
  private:
+  const std::string name_;  // the connector's
   const std::unique_ptr<plugins::PluginProcess> process_;
 };
 
@@ -204,14 +272,14 @@ absl::StatusOr<std::unique_ptr<ConnectorHost>> PluginConnectorHosts::Start(
     if (prestarted->plugin_dir == plugin.plugin_dir && prestarted->limits == limits &&
         registry_->SameSandbox(plugin, prestarted->config, config) &&
         !process->exit_info().has_value()) {
-      return std::make_unique<PluginConnectorHost>(std::move(process));
+      return std::make_unique<PluginConnectorHost>(name, std::move(process));
     }
     process->Stop(absl::Seconds(2));  // made for another config: not this connector's host
   }
   absl::StatusOr<std::unique_ptr<plugins::PluginProcess>> process =
       registry_->StartHost(plugin, name, config, limits);
   if (!process.ok()) return process.status();
-  return std::make_unique<PluginConnectorHost>(*std::move(process));
+  return std::make_unique<PluginConnectorHost>(name, *std::move(process));
 }
 
 bool PluginConnectorHosts::SameSandbox(const plugins::ConnectorPlugin& plugin,

@@ -63,9 +63,11 @@ class ConnectorHost {
   virtual absl::Status StopConnector(absl::Duration timeout) = 0;
 
   // Delivers the connector's events to `callback` (on the host's thread; it must not block)
-  // until the subscription is destroyed or the host goes away.
+  // until the subscription is destroyed or the host goes away. The same subscription answers
+  // the connector's reads of stored source offsets (SourceConnectorContext's
+  // offsetStorageReader) from `offsets`: none are found when it is null (sink connectors).
   virtual std::unique_ptr<EventSubscription> SubscribeEvents(
-      std::function<void(const ConnectorEvent&)> callback) = 0;
+      std::function<void(const ConnectorEvent&)> callback, store::OffsetStore* offsets) = 0;
 
   // A runner for one task of this host's connector. `options` has everything but the
   // connection to the host, which this fills in. `offsets`: a source task's offset store.

@@ -127,7 +127,9 @@ absl::Status Worker::StartConnectorHost(const std::string& name, const ConfigMap
   rt->config = *std::move(resolved);
   rt->parsed = std::make_shared<const config::ConnectorConfig>(*std::move(parsed));
   rt->host->OnExit(std::move(on_exit));
-  rt->events = rt->host->SubscribeEvents(std::move(on_event));
+  rt->events = rt->host->SubscribeEvents(
+      std::move(on_event),
+      plugin->type == plugins::ConnectorType::kSource ? options_.offsets : nullptr);
   if (options_.metrics != nullptr) {
     // Kafka Connect's Worker.startConnector counts a connector started once its WorkerConnector
     // exists; the instance starts after.

@@ -1012,6 +1012,20 @@ class SinkProbe final : public TaskProbe<pb::SinkWorkerMessage, pb::SinkPluginMe
         }
         return true;
       }
+      case pb::SinkPluginMessage::kRewind:
+        for (const pb::TopicPartitionOffset& o : message.rewind().offsets()) {
+          if (!assigned_.contains({o.topic(), o.partition()})) {
+            request_problems_.Add(absl::StrCat("a rewind (OffsetsRewind) of ",
+                                               PartitionText(o.topic(), o.partition()),
+                                               ", which is not assigned to the task"));
+          }
+        }
+        return true;
+      // The checker does not wait for OpenDone (TaskStarted.open_done): it takes it when it
+      // comes, as a commit request.
+      case pb::SinkPluginMessage::kCommitRequest:
+      case pb::SinkPluginMessage::kOpenDone:
+        return true;
       default:
         return false;
     }

@@ -254,6 +254,31 @@ class SinkTaskDriver::Context final : public SinkTaskContext {
     absl::MutexLock lock(&mu_);
     errant_.push_back({record, std::string(error)});
   }
+  void Offset(const TopicPartitionOffsets& offsets) override {
+    absl::MutexLock lock(&mu_);
+    for (const auto& [tp, offset] : offsets) {
+      rewinds_[tp] = offset;
+      pending_rewinds_[tp] = offset;
+    }
+  }
+  TopicPartitionOffsets TakePendingRewinds() {
+    absl::MutexLock lock(&mu_);
+    TopicPartitionOffsets out;
+    out.swap(pending_rewinds_);
+    return out;
+  }
+  void RequestCommit() override {
+    absl::MutexLock lock(&mu_);
+    ++commit_requests_;
+  }
+  TopicPartitionOffsets rewinds() const {
+    absl::MutexLock lock(&mu_);
+    return rewinds_;
+  }
+  int commit_requests() const {
+    absl::MutexLock lock(&mu_);
+    return commit_requests_;
+  }
   std::set<TopicPartition> paused() const {
     absl::MutexLock lock(&mu_);
     return paused_;
@@ -270,6 +295,9 @@ class SinkTaskDriver::Context final : public SinkTaskContext {
   mutable absl::Mutex mu_;
   std::set<TopicPartition> paused_ ABSL_GUARDED_BY(mu_);
   std::vector<ErrantSinkRecord> errant_ ABSL_GUARDED_BY(mu_);
+  TopicPartitionOffsets rewinds_ ABSL_GUARDED_BY(mu_);
+  TopicPartitionOffsets pending_rewinds_ ABSL_GUARDED_BY(mu_);  // not yet applied by Put
+  int commit_requests_ ABSL_GUARDED_BY(mu_) = 0;
 };
 
 SinkTaskDriver::SinkTaskDriver(std::unique_ptr<SinkTask> task)
@@ -288,6 +316,15 @@ absl::Status SinkTaskDriver::Open(const std::vector<TopicPartition>& partitions)
 }
 
 absl::Status SinkTaskDriver::Put(std::vector<SinkRecord> records) {
+  // The rewinds asked since the last Put, as the worker applies them before it fetches again:
+  // the partition is delivered from there.
+  for (const auto& [tp, offset] : context_->TakePendingRewinds()) {
+    if (!assigned_.contains(tp)) {
+      return absl::FailedPreconditionError(absl::StrCat(
+          "the task asked to rewind ", PartitionText(tp), ", which is not assigned to it"));
+    }
+    delivered_[tp] = offset;
+  }
   const std::set<TopicPartition> paused = context_->paused();
   TopicPartitionOffsets next = delivered_;
   for (const SinkRecord& r : records) {
@@ -359,6 +396,10 @@ std::vector<SinkRecord> SinkTaskDriver::Uncommitted() const {
 std::vector<ErrantSinkRecord> SinkTaskDriver::errant() const { return context_->errant(); }
 
 std::set<TopicPartition> SinkTaskDriver::paused() const { return context_->paused(); }
+
+TopicPartitionOffsets SinkTaskDriver::rewinds() const { return context_->rewinds(); }
+
+int SinkTaskDriver::commit_requests() const { return context_->commit_requests(); }
 
 std::vector<SinkRecord> AsSinkRecords(const std::vector<SourceRecord>& records,
                                       int64_t first_offset) {

@@ -127,7 +127,7 @@ absl::Status FakeConnectorHost::StopConnector(absl::Duration timeout) {
 }
 
 std::unique_ptr<EventSubscription> FakeConnectorHost::SubscribeEvents(
-    std::function<void(const ConnectorEvent&)> callback) {
+    std::function<void(const ConnectorEvent&)> callback, store::OffsetStore* /*offsets*/) {
   absl::MutexLock lock(&mu_);
   on_event_ = std::move(callback);
   return std::make_unique<Subscription>(this);

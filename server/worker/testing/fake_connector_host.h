@@ -73,7 +73,8 @@ class FakeConnectorHost final : public ConnectorHost {
   absl::StatusOr<GeneratedTasks> TaskConfigs(int max_tasks, absl::Duration timeout) override;
   absl::Status StopConnector(absl::Duration timeout) override ABSL_LOCKS_EXCLUDED(mu_);
   std::unique_ptr<EventSubscription> SubscribeEvents(
-      std::function<void(const ConnectorEvent&)> callback) override ABSL_LOCKS_EXCLUDED(mu_);
+      std::function<void(const ConnectorEvent&)> callback,
+      store::OffsetStore* offsets) override ABSL_LOCKS_EXCLUDED(mu_);
   std::unique_ptr<runtime::TaskRunner> NewTaskRunner(runtime::TaskRunnerOptions options,
                                                      plugins::ConnectorType type,
                                                      store::OffsetStore* offsets) override;

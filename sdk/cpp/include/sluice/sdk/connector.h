@@ -145,6 +145,14 @@ class SinkTaskContext {
   // (errors.deadletterqueue.topic.name); with errors.tolerance=none it then fails the task.
   // Call it from Put (or before the next Put returns); thread-safe.
   virtual void ReportErrant(const SinkRecord& record, std::string_view error) = 0;
+  // Kafka Connect's SinkTaskContext.offset: asks the worker to move its consumer to `offsets`
+  // (the next offset to consume per partition: back to read records again, or forward to skip
+  // them) before it fetches again; asked in Open, the partitions start there. A partition not
+  // assigned to the task fails it. Thread-safe.
+  virtual void Offset(const TopicPartitionOffsets& offsets) = 0;
+  // Kafka Connect's SinkTaskContext.requestCommit: the worker commits (PreCommit, then the
+  // consumer commit) at the next turn of its loop, not at offset.flush.interval.ms. Thread-safe.
+  virtual void RequestCommit() = 0;
 };
 
 class SinkTask {

@@ -191,6 +191,12 @@ class SinkTaskDriver {
   std::vector<ErrantSinkRecord> errant() const;
   // Partitions the task paused (SinkTaskContext::Pause) and has not resumed.
   std::set<TopicPartition> paused() const;
+  // The offsets the task asked to rewind to (SinkTaskContext::Offset), the last per partition.
+  // The next Put applies those asked since the previous one: a partition may be handed over
+  // again from its rewound offset (FailedPrecondition for a partition not assigned).
+  TopicPartitionOffsets rewinds() const;
+  // How many times the task asked for a commit (SinkTaskContext::RequestCommit).
+  int commit_requests() const;
   SinkTask& task() { return *task_; }
 
  private:

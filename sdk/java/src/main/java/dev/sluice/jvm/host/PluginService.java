@@ -8,6 +8,7 @@ import dev.sluice.plugin.v1.ConnectorClass;
 import dev.sluice.plugin.v1.ConnectorEvent;
 import dev.sluice.plugin.v1.ConnectorEventsRequest;
 import dev.sluice.plugin.v1.ConnectorFailure;
+import dev.sluice.plugin.v1.ConnectorOffsetsResponse;
 import dev.sluice.plugin.v1.ConnectorType;
 import dev.sluice.plugin.v1.DescribeRequest;
 import dev.sluice.plugin.v1.DescribeResponse;
@@ -15,6 +16,7 @@ import dev.sluice.plugin.v1.HandshakeRequest;
 import dev.sluice.plugin.v1.HandshakeResponse;
 import dev.sluice.plugin.v1.LogRecord;
 import dev.sluice.plugin.v1.LogsRequest;
+import dev.sluice.plugin.v1.OffsetsReply;
 import dev.sluice.plugin.v1.PartitionOffset;
 import dev.sluice.plugin.v1.PluginGrpc;
 import dev.sluice.plugin.v1.RequestTaskReconfiguration;
@@ -39,7 +41,6 @@ import io.grpc.StatusRuntimeException;
 import io.grpc.stub.StreamObserver;
 import java.io.IOException;
 import java.lang.reflect.InvocationTargetException;
-import java.util.Collection;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -82,6 +83,8 @@ public final class PluginService extends PluginGrpc.PluginImplBase {
   public static final int PROTOCOL_VERSION = 1;
   public static final String SDK = "java/" + HostVersion.VERSION;
   public static final String CAPABILITY_ALTER_OFFSETS = "alter_offsets";
+  /** The worker's: it answers connector-level offset reads (ConnectorOffsets). */
+  public static final String WORKER_CAPABILITY_CONNECTOR_OFFSETS = "connector_offsets";
 
   private static final Logger log = LoggerFactory.getLogger(PluginService.class);
   private static final int MAX_QUEUED_LOGS = 10000;
@@ -96,6 +99,10 @@ public final class PluginService extends PluginGrpc.PluginImplBase {
       new Fanout<>("logs", MAX_QUEUED_LOGS, 0, LogSink::toStderr);
   private final Fanout<ConnectorEvent> events =
       new Fanout<>("events", MAX_QUEUED_EVENTS, MAX_QUEUED_EVENTS, null);
+  private volatile boolean workerAnswersOffsets;
+  private final ConnectorOffsetReader offsetReader =
+      new ConnectorOffsetReader(
+          this::publishEvent, () -> workerAnswersOffsets, ConnectorOffsetReader.DEFAULT_TIMEOUT_MS);
 
   private final ReentrantLock connectorLock = new ReentrantLock();
   private Connector connector;
@@ -121,6 +128,7 @@ public final class PluginService extends PluginGrpc.PluginImplBase {
   /** The host is shutting down: ends the Logs and ConnectorEvents streams; logs go to stderr. */
   public void beginShutdown() {
     shuttingDown = true;
+    offsetReader.close();
     LogSink.setListener(null);
     logs.close();
     events.close();
@@ -165,6 +173,8 @@ public final class PluginService extends PluginGrpc.PluginImplBase {
               .asRuntimeException());
       return;
     }
+    workerAnswersOffsets =
+        request.getWorkerCapabilitiesList().contains(WORKER_CAPABILITY_CONNECTOR_OFFSETS);
     out.onNext(
         HandshakeResponse.newBuilder()
             .setProtocolVersion(PROTOCOL_VERSION)
@@ -444,6 +454,14 @@ public final class PluginService extends PluginGrpc.PluginImplBase {
     events.listen(out);
   }
 
+  /** The worker's answer to a connector's offset read (a ConnectorEvent's OffsetsRequest). */
+  @Override
+  public void connectorOffsets(OffsetsReply reply, StreamObserver<ConnectorOffsetsResponse> out) {
+    offsetReader.deliver(reply);
+    out.onNext(ConnectorOffsetsResponse.getDefaultInstance());
+    out.onCompleted();
+  }
+
   @Override
   public void logs(LogsRequest request, StreamObserver<LogRecord> out) {
     logs.listen(out);
@@ -604,43 +622,13 @@ public final class PluginService extends PluginGrpc.PluginImplBase {
 
     @Override
     public OffsetStorageReader offsetStorageReader() {
-      return NoOffsets.INSTANCE;
+      return offsetReader;
     }
   }
 
   private final class SinkContext extends Context implements SinkConnectorContext {
     SinkContext(PluginMetrics pluginMetrics) {
       super(pluginMetrics);
-    }
-  }
-
-  /**
-   * The connector-level offset reader: the protocol reads offsets only on a task stream
-   * (OffsetsRequest), so a connector sees no stored offsets.
-   */
-  private static final class NoOffsets implements OffsetStorageReader {
-    static final NoOffsets INSTANCE = new NoOffsets();
-    private static final AtomicBoolean logged = new AtomicBoolean();
-
-    @Override
-    public <T> Map<String, Object> offset(Map<String, T> partition) {
-      note();
-      return null;
-    }
-
-    @Override
-    public <T> Map<Map<String, T>, Map<String, Object>> offsets(
-        Collection<Map<String, T>> partitions) {
-      note();
-      return new HashMap<>();
-    }
-
-    private static void note() {
-      if (logged.compareAndSet(false, true)) {
-        log.debug(
-            "the connector read offsets through its context: the plugin protocol has no "
-                + "connector-level offset read, so it sees none");
-      }
     }
   }
 

@@ -4,7 +4,10 @@ import dev.sluice.jvm.data.InboundSchemas;
 import dev.sluice.jvm.data.OutboundSchemas;
 import dev.sluice.jvm.data.Records;
 import dev.sluice.jvm.host.TaskCatalog;
+import dev.sluice.plugin.v1.CommitRequest;
 import dev.sluice.plugin.v1.ErrantRecord;
+import dev.sluice.plugin.v1.OffsetsRewind;
+import dev.sluice.plugin.v1.OpenDone;
 import dev.sluice.plugin.v1.PauseRequest;
 import dev.sluice.plugin.v1.PreCommitDone;
 import dev.sluice.plugin.v1.PutDone;
@@ -16,6 +19,7 @@ import dev.sluice.plugin.v1.SinkWorkerMessage;
 import dev.sluice.plugin.v1.TaskStart;
 import dev.sluice.plugin.v1.TaskStarted;
 import dev.sluice.plugin.v1.TaskStopped;
+import dev.sluice.plugin.v1.TopicPartitionOffset;
 import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
 import java.util.ArrayList;
@@ -62,9 +66,11 @@ import org.slf4j.MDC;
  * reporter sends ErrantRecord and returns a completed Future (the protocol has no acknowledgement:
  * the worker handles the report before it reads the PutDone that follows, and makes its
  * dead-letter copies durable before it commits offsets, which is what Kafka Connect's Future
- * guards); {@code assignment()} follows PartitionsOpened/Closed. The protocol has no message for
- * {@code offset(...)} (rewinding the consumer) nor {@code requestCommit()}: a rewind is logged as
- * ignored, a commit request waits for the worker's next commit.
+ * guards); {@code assignment()} follows PartitionsOpened/Closed; {@code offset(...)} sends
+ * OffsetsRewind (the worker seeks its consumer before its next poll, or when it assigns the
+ * partitions for a rewind asked in {@code open()}: the session answers every PartitionsOpened
+ * with OpenDone after {@code open} returned, and says so in TaskStarted); {@code requestCommit()}
+ * sends CommitRequest (the worker commits at the next turn of its loop).
  *
  * <p>Thread-safe: the reader queues messages; the task and the inbound schemas are confined to
  * the task thread.
@@ -295,7 +301,10 @@ final class SinkSession implements StreamObserver<SinkWorkerMessage> {
     synchronized (lock) {
       started = true;
     }
-    writer.write(SinkPluginMessage.newBuilder().setStarted(TaskStarted.getDefaultInstance()).build());
+    // open_done: every PartitionsOpened is answered with OpenDone (the rewinds open() asks for
+    // go before it).
+    writer.write(
+        SinkPluginMessage.newBuilder().setStarted(TaskStarted.newBuilder().setOpenDone(true)).build());
     return true;
   }
 
@@ -368,6 +377,7 @@ final class SinkSession implements StreamObserver<SinkWorkerMessage> {
                 Records.partitionsFromProto(message.getOpen().getPartitionsList());
             assignment.addAll(partitions);
             task.open(partitions);
+            answer = SinkPluginMessage.newBuilder().setOpenDone(OpenDone.getDefaultInstance()).build();
             break;
           }
         case CLOSE:
@@ -506,10 +516,26 @@ final class SinkSession implements StreamObserver<SinkWorkerMessage> {
       if (offsets == null || offsets.isEmpty()) {
         return;
       }
-      log.warn(
-          "task {}: the task asked to rewind its consumer to {}; the plugin protocol cannot carry"
-              + " it to the worker: ignored, consumption continues from the committed offsets",
-          taskId, offsets);
+      OffsetsRewind.Builder rewind = OffsetsRewind.newBuilder();
+      for (Map.Entry<TopicPartition, Long> e : offsets.entrySet()) {
+        TopicPartition tp = e.getKey();
+        if (tp == null) {
+          continue;
+        }
+        if (e.getValue() == null) {
+          // WorkerSinkTask.rewind() skips these with the same warning.
+          log.warn("task {}: cannot rewind {} to null offset", taskId, tp);
+          continue;
+        }
+        rewind.addOffsets(
+            TopicPartitionOffset.newBuilder()
+                .setTopic(tp.topic())
+                .setPartition(tp.partition())
+                .setOffset(e.getValue()));
+      }
+      if (rewind.getOffsetsCount() > 0) {
+        writer.write(SinkPluginMessage.newBuilder().setRewind(rewind).build());
+      }
     }
 
     @Override
@@ -551,9 +577,10 @@ final class SinkSession implements StreamObserver<SinkWorkerMessage> {
 
     @Override
     public void requestCommit() {
-      log.debug(
-          "task {}: commit requested; the worker commits at its next offset.flush.interval.ms",
-          taskId);
+      writer.write(
+          SinkPluginMessage.newBuilder()
+              .setCommitRequest(CommitRequest.getDefaultInstance())
+              .build());
     }
 
     @Override

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.sluice.jvm.data.Schemaless;
 import dev.sluice.jvm.task.TaskStreams;
 import dev.sluice.plugin.v1.AlterOffsetsRequest;
 import dev.sluice.plugin.v1.ConnectorClass;
@@ -18,6 +19,8 @@ import dev.sluice.plugin.v1.HandshakeRequest;
 import dev.sluice.plugin.v1.HandshakeResponse;
 import dev.sluice.plugin.v1.LogRecord;
 import dev.sluice.plugin.v1.LogsRequest;
+import dev.sluice.plugin.v1.OffsetsReply;
+import dev.sluice.plugin.v1.OffsetsRequest;
 import dev.sluice.plugin.v1.PartitionOffset;
 import dev.sluice.plugin.v1.PluginGrpc;
 import dev.sluice.plugin.v1.ShutdownRequest;
@@ -46,6 +49,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -175,6 +179,52 @@ class PluginServiceTest {
     assertEquals(
         "Connector class No is not provided by plugin greetings",
         unknown.getStatus().getDescription());
+  }
+
+  @Test
+  void aSourceConnectorReadsItsOffsetsThroughTheWorker() throws Exception {
+    stub.handshake(
+        HandshakeRequest.newBuilder()
+            .setProtocolVersion(1)
+            .addWorkerCapabilities(PluginService.WORKER_CAPABILITY_CONNECTOR_OFFSETS)
+            .build());
+    Iterator<ConnectorEvent> events =
+        stub.withDeadlineAfter(20, TimeUnit.SECONDS)
+            .connectorEvents(ConnectorEventsRequest.getDefaultInstance());
+    // start() waits for the worker's answer to its read.
+    CompletableFuture<Void> started =
+        CompletableFuture.runAsync(
+            () ->
+                stub.startConnector(
+                    StartConnectorRequest.newBuilder()
+                        .setConnectorClass("GreetingSource")
+                        .setConnectorName("c1")
+                        .putConfig("topic", "t")
+                        .build()));
+    assertTrue(events.next().hasReconfigure());
+    ConnectorEvent read = events.next();
+    assertTrue(read.hasOffsetsRequest(), read.toString());
+    OffsetsRequest request = read.getOffsetsRequest();
+    assertEquals(1, request.getPartitionsCount());
+    assertEquals(Map.of("p", 1L), Schemaless.toJava(request.getPartitions(0)));
+    assertFalse(started.isDone());
+
+    // An answer nobody waits for is taken and dropped.
+    stub.connectorOffsets(
+        OffsetsReply.newBuilder().setRequestId(request.getRequestId() + 100).build());
+    stub.connectorOffsets(
+        OffsetsReply.newBuilder()
+            .setRequestId(request.getRequestId())
+            .addOffsets(
+                PartitionOffset.newBuilder()
+                    .setPartition(request.getPartitions(0))
+                    .setOffset(Schemaless.toProto(Map.of("pos", 5L))))
+            .build());
+    started.get(10, TimeUnit.SECONDS);
+    TaskConfigsResponse tasks =
+        stub.taskConfigs(TaskConfigsRequest.newBuilder().setMaxTasks(1).build());
+    assertEquals("5", tasks.getTasks(0).getConfigMap().get("seen.pos"));
+    stub.stopConnector(StopConnectorRequest.getDefaultInstance());
   }
 
   @Test

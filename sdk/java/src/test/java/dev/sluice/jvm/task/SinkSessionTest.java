@@ -72,6 +72,7 @@ class SinkSessionTest {
     volatile String threadName;
     volatile ClassLoader contextLoader;
     volatile String stopThread;
+    volatile Map<TopicPartition, Long> rewindInOpen; // offsets open() asks for
     final AtomicInteger stops = new AtomicInteger();
     final CountDownLatch inPut = new CountDownLatch(1);
     final CountDownLatch stopped = new CountDownLatch(1);
@@ -94,6 +95,9 @@ class SinkSessionTest {
     @Override
     public void open(Collection<TopicPartition> partitions) {
       probe.opened.add(partitions);
+      if (probe.rewindInOpen != null) {
+        context.offset(probe.rewindInOpen);
+      }
     }
 
     @Override
@@ -170,7 +174,10 @@ class SinkSessionTest {
                     .setConnectorName("db")
                     .putConfig("task.class", TestSinkTask.class.getName()))
             .build());
-    assertTrue(toWorker.next().hasStarted());
+    SinkPluginMessage started = toWorker.next();
+    assertTrue(started.hasStarted());
+    // The session answers PartitionsOpened with OpenDone.
+    assertTrue(started.getStarted().getOpenDone());
     return toHost;
   }
 
@@ -210,9 +217,10 @@ class SinkSessionTest {
         SinkWorkerMessage.newBuilder()
             .setOpen(PartitionsOpened.newBuilder().addPartitions(tp(0)).addPartitions(tp(1)))
             .build());
+    assertTrue(toWorker.next().hasOpenDone());
     toHost.onNext(put(3));
 
-    // Within put: the errant record, then pause and resume, then PutDone.
+    // Within put: the errant record, then pause and resume, the commit request, then PutDone.
     ErrantRecord errant = toWorker.next().getErrant();
     assertEquals("bad row", errant.getError());
     assertEquals("t", errant.getRecord().getTopic());
@@ -222,6 +230,7 @@ class SinkSessionTest {
     SinkPluginMessage pause = toWorker.next();
     assertEquals(List.of(tp(0)), pause.getPause().getPartitionsList());
     assertEquals(List.of(tp(0)), toWorker.next().getResume().getPartitionsList());
+    assertTrue(toWorker.next().hasCommitRequest());
     assertTrue(toWorker.next().hasPutDone());
     assertTrue(probe.errantFuture.isDone());
 
@@ -274,6 +283,39 @@ class SinkSessionTest {
     assertEquals("sluice-sink-db-2", probe.stopThread);
     assertEquals(1, probe.stops.get());
     Harness.await(() -> streams.openSessions() == 0, "the session to end");
+  }
+
+  @Test
+  void offsetsAskedForInOpenGoToTheWorkerBeforeOpenDone() throws Exception {
+    Map<TopicPartition, Long> rewind = new LinkedHashMap<>();
+    rewind.put(new TopicPartition("t", 0), 42L);
+    rewind.put(new TopicPartition("t", 1), null); // skipped, as WorkerSinkTask.rewind() does
+    rewind.put(new TopicPartition("u", 3), 7L);
+    probe.rewindInOpen = rewind;
+    StreamObserver<SinkWorkerMessage> toHost = started();
+    toHost.onNext(
+        SinkWorkerMessage.newBuilder()
+            .setOpen(PartitionsOpened.newBuilder().addPartitions(tp(0)).addPartitions(tp(1)))
+            .build());
+    SinkPluginMessage first = toWorker.next();
+    assertEquals(
+        List.of(
+            TopicPartitionOffset.newBuilder().setTopic("t").setPartition(0).setOffset(42).build(),
+            TopicPartitionOffset.newBuilder().setTopic("u").setPartition(3).setOffset(7).build()),
+        first.getRewind().getOffsetsList());
+    assertTrue(toWorker.next().hasOpenDone());
+
+    // A map of null offsets alone sends nothing: the next message is the next OpenDone.
+    Map<TopicPartition, Long> nothing = new LinkedHashMap<>();
+    nothing.put(new TopicPartition("t", 0), null);
+    probe.rewindInOpen = nothing;
+    toHost.onNext(
+        SinkWorkerMessage.newBuilder()
+            .setOpen(PartitionsOpened.newBuilder().addPartitions(tp(2)))
+            .build());
+    assertTrue(toWorker.next().hasOpenDone());
+    toHost.onNext(stop());
+    assertTrue(toWorker.next().hasStopped());
   }
 
   @Test

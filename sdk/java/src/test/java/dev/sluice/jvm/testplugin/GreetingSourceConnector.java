@@ -1,6 +1,7 @@
 package dev.sluice.jvm.testplugin;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.common.config.Config;
@@ -67,6 +68,7 @@ public class GreetingSourceConnector extends SourceConnector {
               "Throw a ConfigException from start");
 
   private Map<String, String> config;
+  private String seenPos; // the "pos" of the offset stored for {"p": 1}, read in start
 
   @Override
   public void start(Map<String, String> props) {
@@ -77,9 +79,9 @@ public class GreetingSourceConnector extends SourceConnector {
     log.info("greeting source started for topic {}", props.get("topic"));
     // A connector may ask for a reconfiguration before anyone listens: the host keeps it.
     context().requestTaskReconfiguration();
-    if (context().offsetStorageReader().offset(Map.of("p", 1)) != null) {
-      throw new IllegalStateException("the connector-level reader reads no offsets");
-    }
+    // The connector-level reader: what the worker stored for partition {"p": 1}, if it answers.
+    Map<String, Object> stored = context().offsetStorageReader().offset(Map.of("p", 1));
+    seenPos = stored == null ? null : String.valueOf(stored.get("pos"));
   }
 
   @Override
@@ -90,7 +92,13 @@ public class GreetingSourceConnector extends SourceConnector {
   @Override
   public List<Map<String, String>> taskConfigs(int maxTasks) {
     List<Map<String, String>> out = new ArrayList<>();
-    for (int i = 0; i < maxTasks; i++) out.add(Map.of("topic", config.get("topic"), "n", "" + i));
+    for (int i = 0; i < maxTasks; i++) {
+      Map<String, String> task = new HashMap<>(Map.of("topic", config.get("topic"), "n", "" + i));
+      if (seenPos != null) {
+        task.put("seen.pos", seenPos);
+      }
+      out.add(task);
+    }
     return out;
   }
 
