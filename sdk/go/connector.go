@@ -192,6 +192,13 @@ type SinkTaskContext interface {
 	// Pause stops the worker fetching these partitions until Resume.
 	Pause(partitions ...TopicPartition)
 	Resume(partitions ...TopicPartition)
+	// Offset is Kafka Connect's SinkTaskContext.offset: the worker moves its consumer to these
+	// offsets (the next offset to consume per partition) before it fetches again; asked in Open,
+	// the partitions start there. A partition not assigned to the task fails it.
+	Offset(offsets map[TopicPartition]int64)
+	// RequestCommit is Kafka Connect's SinkTaskContext.requestCommit: the worker commits at its
+	// next turn instead of at offset.flush.interval.ms.
+	RequestCommit()
 }
 
 // SourceTask produces records.

@@ -1071,7 +1071,8 @@ func (s *sinkSession) loop() {
 		s.end(nil)
 		return
 	}
-	s.send(&pb.SinkPluginMessage{Msg: &pb.SinkPluginMessage_Started{Started: &pb.TaskStarted{}}})
+	// Every PartitionsOpened is answered with OpenDone, after the rewinds Open asked for.
+	s.send(&pb.SinkPluginMessage{Msg: &pb.SinkPluginMessage_Started{Started: &pb.TaskStarted{OpenDone: true}}})
 	stopReceived, failed := false, false
 	var endStatus error
 	for endStatus == nil && !stopReceived {
@@ -1125,8 +1126,11 @@ func (s *sinkSession) handle(task SinkTask, msg *pb.SinkWorkerMessage) (*pb.Sink
 	switch m := msg.GetMsg().(type) {
 	case *pb.SinkWorkerMessage_Open:
 		if o, ok := task.(PartitionOpener); ok {
-			return nil, o.Open(s.ctx, partitionsFromProto(m.Open.GetPartitions()))
+			if err := o.Open(s.ctx, partitionsFromProto(m.Open.GetPartitions())); err != nil {
+				return nil, err
+			}
 		}
+		return &pb.SinkPluginMessage{Msg: &pb.SinkPluginMessage_OpenDone{OpenDone: &pb.OpenDone{}}}, nil
 	case *pb.SinkWorkerMessage_Close:
 		if c, ok := task.(PartitionCloser); ok {
 			return nil, c.Close(s.ctx, partitionsFromProto(m.Close.GetPartitions()))
@@ -1219,4 +1223,21 @@ func (c *sinkContext) Pause(partitions ...TopicPartition) {
 func (c *sinkContext) Resume(partitions ...TopicPartition) {
 	(*sinkSession)(c).send(&pb.SinkPluginMessage{Msg: &pb.SinkPluginMessage_Resume{Resume: &pb.ResumeRequest{
 		Partitions: partitionsToProto(partitions)}}})
+}
+
+func (c *sinkContext) Offset(offsets map[TopicPartition]int64) {
+	if len(offsets) == 0 {
+		return
+	}
+	rewind := &pb.OffsetsRewind{}
+	for tp, offset := range offsets {
+		rewind.Offsets = append(rewind.Offsets, &pb.TopicPartitionOffset{Topic: tp.Topic,
+			Partition: tp.Partition, Offset: offset})
+	}
+	(*sinkSession)(c).send(&pb.SinkPluginMessage{Msg: &pb.SinkPluginMessage_Rewind{Rewind: rewind}})
+}
+
+func (c *sinkContext) RequestCommit() {
+	(*sinkSession)(c).send(&pb.SinkPluginMessage{Msg: &pb.SinkPluginMessage_CommitRequest{
+		CommitRequest: &pb.CommitRequest{}}})
 }

@@ -364,11 +364,14 @@ func TestSinkStreamReportsErrantBeforePutDoneAndCommitsWhatWasFlushed(t *testing
 		}
 	}
 	send(&pb.SinkWorkerMessage{Msg: &pb.SinkWorkerMessage_Start{Start: &pb.TaskStart{Config: map[string]string{}}}})
-	if m, err := stream.Recv(); err != nil || m.GetStarted() == nil {
-		t.Fatalf("want TaskStarted, got %v %v", m, err)
+	if m, err := stream.Recv(); err != nil || m.GetStarted() == nil || !m.GetStarted().GetOpenDone() {
+		t.Fatalf("want TaskStarted with open_done, got %v %v", m, err)
 	}
 	tp := &pb.TopicPartition{Topic: "in", Partition: 0}
 	send(&pb.SinkWorkerMessage{Msg: &pb.SinkWorkerMessage_Open{Open: &pb.PartitionsOpened{Partitions: []*pb.TopicPartition{tp}}}})
+	if m, err := stream.Recv(); err != nil || m.GetOpenDone() == nil {
+		t.Fatalf("want OpenDone, got %v %v", m, err)
+	}
 	str, _ := SchemaToProto(StringSchema)
 	record := func(offset int64, v string) *pb.SinkRecord {
 		return &pb.SinkRecord{Topic: "in", Offset: offset, Value: &pb.Data{SchemaId: 1,

@@ -107,6 +107,12 @@ class KeepingSinkTask final : public SinkTask {
         context_->ReportErrant(r, "bad value");
       } else if (r.value.kind() == Value::Kind::kString && r.value.string() == "pause") {
         context_->Pause({{r.topic, r.partition}});
+      } else if (r.value.kind() == Value::Kind::kString && r.value.string() == "rewind") {
+        // Read this partition again from its first offset, and commit soon.
+        context_->Offset({{{r.topic, r.partition}, 0}});
+        context_->RequestCommit();
+      } else if (r.value.kind() == Value::Kind::kString && r.value.string() == "stray") {
+        context_->Offset({{{"other", 0}, 3}});
       } else {
         kept.push_back(std::move(r));
       }
@@ -260,6 +266,24 @@ TEST(SinkTaskDriverTest, PutsCommitsAndCapturesErrantRecordsAndPauses) {
   EXPECT_THAT(sink->closed, ElementsAre(TopicPartition{"t", 1}));
   EXPECT_EQ(driver.Put({StringRecord(1, 7, "d")}).code(), absl::StatusCode::kInvalidArgument);
   EXPECT_TRUE(driver.Stop().ok());
+}
+
+TEST(SinkTaskDriverTest, ARewindLetsThePartitionBeDeliveredAgain) {
+  SinkTaskDriver driver(std::make_unique<KeepingSinkTask>());
+  ASSERT_TRUE(driver.Start({}).ok());
+  ASSERT_TRUE(driver.Open({{"t", 0}}).ok());
+  ASSERT_TRUE(driver.Put({StringRecord(0, 0, "a"), StringRecord(0, 1, "rewind")}).ok());
+  EXPECT_THAT(driver.rewinds(), ElementsAre(Pair(TopicPartition{"t", 0}, 0)));
+  EXPECT_EQ(driver.commit_requests(), 1);
+  // Offset 0 again: the rewind applies before the next Put.
+  ASSERT_TRUE(driver.Put({StringRecord(0, 0, "a"), StringRecord(0, 1, "b")}).ok());
+  EXPECT_EQ(driver.Put({StringRecord(0, 0, "a")}).code(), absl::StatusCode::kInvalidArgument);
+
+  // A rewind of a partition not assigned fails the next Put, as it fails the task.
+  ASSERT_TRUE(driver.Put({StringRecord(0, 2, "stray")}).ok());
+  absl::Status stray = driver.Put({StringRecord(0, 3, "c")});
+  EXPECT_EQ(stray.code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_THAT(stray.message(), HasSubstr("rewind other-0, which is not assigned"));
 }
 
 TEST(AsSinkRecordsTest, NumbersEachPartitionFromTheFirstOffset) {

@@ -464,9 +464,12 @@ type SinkTaskDriver struct {
 	// TaskID is the task number the task is told (default 0).
 	TaskID int
 
-	mu     sync.Mutex
-	errant []ErrantRecord
-	paused map[sluice.TopicPartition]bool
+	mu             sync.Mutex
+	errant         []ErrantRecord
+	paused         map[sluice.TopicPartition]bool
+	rewinds        map[sluice.TopicPartition]int64 // the last asked per partition
+	pendingRewinds map[sluice.TopicPartition]int64 // not yet applied by Put
+	commitRequests int
 }
 
 type sinkContext struct {
@@ -486,6 +489,25 @@ func (c *sinkContext) Pause(partitions ...sluice.TopicPartition) {
 	for _, tp := range partitions {
 		c.d.paused[tp] = true
 	}
+}
+
+func (c *sinkContext) Offset(offsets map[sluice.TopicPartition]int64) {
+	c.d.mu.Lock()
+	defer c.d.mu.Unlock()
+	if c.d.rewinds == nil {
+		c.d.rewinds = map[sluice.TopicPartition]int64{}
+		c.d.pendingRewinds = map[sluice.TopicPartition]int64{}
+	}
+	for tp, offset := range offsets {
+		c.d.rewinds[tp] = offset
+		c.d.pendingRewinds[tp] = offset
+	}
+}
+
+func (c *sinkContext) RequestCommit() {
+	c.d.mu.Lock()
+	defer c.d.mu.Unlock()
+	c.d.commitRequests++
 }
 
 func (c *sinkContext) Resume(partitions ...sluice.TopicPartition) {
@@ -529,6 +551,17 @@ func (d *SinkTaskDriver) Open(partitions ...sluice.TopicPartition) error {
 func (d *SinkTaskDriver) Put(records []sluice.SinkRecord) error {
 	if d.ctx == nil {
 		return errors.New("Put: the task is not started")
+	}
+	// The rewinds asked since the last Put, as the worker applies them before it fetches again.
+	d.mu.Lock()
+	pending := d.pendingRewinds
+	d.pendingRewinds = map[sluice.TopicPartition]int64{}
+	d.mu.Unlock()
+	for tp, offset := range pending {
+		if !d.assigned[tp] {
+			return fmt.Errorf("the task asked to rewind %s, which is not assigned to it", tp)
+		}
+		d.delivered[tp] = offset
 	}
 	batch := make([]sluice.SinkRecord, 0, len(records))
 	next := map[sluice.TopicPartition]int64{}
@@ -661,6 +694,25 @@ func (d *SinkTaskDriver) Errant() []ErrantRecord {
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	return append([]ErrantRecord(nil), d.errant...)
+}
+
+// Rewinds returns the offsets the task asked to rewind to (Offset), the last per partition. Put
+// applies those asked since the previous Put: the partition may be handed over again from there.
+func (d *SinkTaskDriver) Rewinds() map[sluice.TopicPartition]int64 {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	out := map[sluice.TopicPartition]int64{}
+	for tp, offset := range d.rewinds {
+		out[tp] = offset
+	}
+	return out
+}
+
+// CommitRequests returns how many times the task called RequestCommit.
+func (d *SinkTaskDriver) CommitRequests() int {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	return d.commitRequests
 }
 
 // Paused returns the partitions the task paused and has not resumed.

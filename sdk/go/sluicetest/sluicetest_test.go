@@ -102,6 +102,13 @@ func (s *sink) Put(_ context.Context, records []sluice.SinkRecord) error {
 		if r.Value == "pause" {
 			s.tc.Pause(r.TopicPartition())
 		}
+		if r.Value == "rewind" {
+			s.tc.Offset(map[sluice.TopicPartition]int64{r.TopicPartition(): 10})
+			s.tc.RequestCommit()
+		}
+		if r.Value == "stray" {
+			s.tc.Offset(map[sluice.TopicPartition]int64{{Topic: "other", Partition: 0}: 3})
+		}
 		s.put = append(s.put, r.Offset)
 	}
 	return nil
@@ -254,6 +261,38 @@ func TestSinkDriverHandsOverOnlyWhatTheWorkerWould(t *testing.T) {
 	more[0].Offset = 13
 	if err := d.Put(more); err == nil || !strings.Contains(err.Error(), "which the task paused") {
 		t.Fatalf("paused partition: %v", err)
+	}
+}
+
+func TestSinkDriverHandsOverAgainAfterARewind(t *testing.T) {
+	d := NewSinkTaskDriver(&sink{})
+	_ = d.Start(nil)
+	_ = d.Open(tp0)
+	if err := d.Put(sinkRecords(0, "a", "rewind")); err != nil {
+		t.Fatal(err)
+	}
+	if r := d.Rewinds(); len(r) != 1 || r[tp0] != 10 {
+		t.Fatalf("rewinds %v", r)
+	}
+	if n := d.CommitRequests(); n != 1 {
+		t.Fatalf("commit requests %d", n)
+	}
+	// From offset 10 again.
+	if err := d.Put(sinkRecords(0, "a", "b")); err != nil {
+		t.Fatal(err)
+	}
+	if err := d.Put(sinkRecords(0, "a")); err == nil || !strings.Contains(err.Error(), "not after the 12 handed over") {
+		t.Fatalf("offset order: %v", err)
+	}
+	stray := sinkRecords(0, "stray")
+	stray[0].Offset = 12
+	if err := d.Put(stray); err != nil {
+		t.Fatal(err)
+	}
+	next := sinkRecords(0, "c")
+	next[0].Offset = 13
+	if err := d.Put(next); err == nil || !strings.Contains(err.Error(), "rewind other-0, which is not assigned") {
+		t.Fatalf("unassigned rewind: %v", err)
 	}
 }
 

@@ -301,6 +301,23 @@ def test_sink_errant_records_pause_and_put_failure_are_captured():
     assert sink.committed == {}
 
 
+def test_sink_rewind_hands_the_partition_over_again_and_commit_requests_are_counted():
+    sink = SinkTaskDriver(Collecting)
+    sink.start({})
+    tp = sdk.TopicPartition("t", 0)
+    sink.open([tp])
+    sink.put([sdk.SinkRecord("t", 0, o, value=f"v{o}") for o in range(3)])
+    sink.task.context.offset({tp: 1})
+    sink.task.context.request_commit()
+    assert sink.rewinds == {tp: 1} and sink.commit_requests == 1
+    sink.put([sdk.SinkRecord("t", 0, 1, value="v1")])  # from offset 1 again
+    with pytest.raises(ValueError, match="after offset 1 was handed over"):
+        sink.put([sdk.SinkRecord("t", 0, 1, value="v1")])
+    sink.task.context.offset({sdk.TopicPartition("other", 0): 3})
+    with pytest.raises(TaskFailedError, match="rewind other-0, which is not assigned"):
+        sink.put([sdk.SinkRecord("t", 0, 2, value="v2")])
+
+
 def test_source_records_round_trip_into_a_sink():
     source = SourceTaskDriver(CounterTask)
     source.start({"topic": "t", "counter.name": "a"})

@@ -409,6 +409,19 @@ class _SinkContext(SinkTaskContext):
             m.resume.partitions.add(topic=p.topic, partition=p.partition)
         self._session.out.put(m)
 
+    def offset(self, offsets: Dict[TopicPartition, int]) -> None:
+        if not offsets:
+            return
+        m = pb.SinkPluginMessage()
+        for tp, offset in offsets.items():
+            m.rewind.offsets.add(topic=tp.topic, partition=tp.partition, offset=offset)
+        self._session.out.put(m)
+
+    def request_commit(self) -> None:
+        m = pb.SinkPluginMessage()
+        m.commit_request.SetInParent()
+        self._session.out.put(m)
+
 
 class _SinkSession(_Session):
     def __init__(self, *args: Any) -> None:
@@ -439,7 +452,8 @@ class _SinkSession(_Session):
                 self.out.put(_END)
                 return
             started = pb.SinkPluginMessage()
-            started.started.SetInParent()
+            # Every PartitionsOpened is answered with OpenDone, after the rewinds open asked for.
+            started.started.open_done = True
             self.out.put(started)
             stop_received, end = False, None
             failed = False
@@ -483,7 +497,9 @@ class _SinkSession(_Session):
     def _handle(self, task: SinkTask, msg: Any, kind: str) -> Optional[pb.SinkPluginMessage]:
         if kind == "open":
             task.open(partitions_from_proto(msg.open.partitions))
-            return None
+            answer = pb.SinkPluginMessage()
+            answer.open_done.SetInParent()
+            return answer
         if kind == "close":
             task.close(partitions_from_proto(msg.close.partitions))
             return None

@@ -152,6 +152,17 @@ class SinkTaskContext(abc.ABC):
     @abc.abstractmethod
     def resume(self, *partitions: TopicPartition) -> None: ...
 
+    @abc.abstractmethod
+    def offset(self, offsets: Dict[TopicPartition, int]) -> None:
+        """Kafka Connect's SinkTaskContext.offset: the worker moves its consumer to these offsets
+        (the next offset to consume per partition) before it fetches again; asked in `open`, the
+        partitions start there. A partition not assigned to the task fails it."""
+
+    @abc.abstractmethod
+    def request_commit(self) -> None:
+        """Kafka Connect's SinkTaskContext.requestCommit: the worker commits at its next turn
+        instead of at offset.flush.interval.ms."""
+
 
 class SourceTask(abc.ABC):
     context: SourceTaskContext

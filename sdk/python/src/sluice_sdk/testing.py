@@ -472,6 +472,13 @@ class _SinkContext(SinkTaskContext):
     def resume(self, *partitions: TopicPartition) -> None:
         self._driver._paused.difference_update(partitions)
 
+    def offset(self, offsets: Dict[TopicPartition, int]) -> None:
+        self._driver._rewinds.update(offsets)
+        self._driver._pending_rewinds.update(offsets)
+
+    def request_commit(self) -> None:
+        self._driver._commit_requests += 1
+
 
 class SinkTaskDriver(_TaskDriverState):
     """Runs one sink task as the worker does. `task` is a SinkTask class or instance."""
@@ -487,6 +494,9 @@ class SinkTaskDriver(_TaskDriverState):
         self._delivered_records: List[SinkRecord] = []
         self._errant: List[ErrantRecord] = []
         self._paused: Set[TopicPartition] = set()
+        self._rewinds: Dict[TopicPartition, int] = {}
+        self._pending_rewinds: Dict[TopicPartition, int] = {}  # not yet applied by put
+        self._commit_requests = 0
         self._stop_mu = threading.Lock()
 
     def _call(self, method: Callable[..., Any], *args: Any) -> Any:
@@ -518,8 +528,16 @@ class SinkTaskDriver(_TaskDriverState):
     def put(self, records: Sequence[SinkRecord]) -> None:
         """Hands `records` to `put`. ValueError (the test's mistake, not the task's) for a record
         of a partition not opened or paused, or not after what was handed before in its
-        partition. TaskFailedError when `put` raises; the task is then FAILED."""
+        partition. TaskFailedError when `put` raises; the task is then FAILED. The rewinds the
+        task asked for since the previous put apply first, as the worker applies them before it
+        fetches again (TaskFailedError for a partition not assigned)."""
         self._require_running()
+        pending, self._pending_rewinds = self._pending_rewinds, {}
+        for tp, offset in pending.items():
+            if tp not in self._assigned:
+                raise self._fail(f"the task asked to rewind {tp.topic}-{tp.partition}, which is "
+                                 "not assigned to it")
+            self._delivered[tp] = offset
         next_offsets = dict(self._delivered)
         for r in records:
             tp = TopicPartition(r.topic, r.kafka_partition)
@@ -596,6 +614,16 @@ class SinkTaskDriver(_TaskDriverState):
     def paused(self) -> Set[TopicPartition]:
         """Partitions the task paused and has not resumed."""
         return set(self._paused)
+
+    @property
+    def rewinds(self) -> Dict[TopicPartition, int]:
+        """The offsets the task asked to rewind to (`context.offset`), the last per partition."""
+        return dict(self._rewinds)
+
+    @property
+    def commit_requests(self) -> int:
+        """How many times the task called `context.request_commit`."""
+        return self._commit_requests
 
     @property
     def assigned(self) -> Set[TopicPartition]:
