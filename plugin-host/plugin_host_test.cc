@@ -598,6 +598,7 @@ class SinkStream {
   void Start(std::map<std::string, std::string> config) {
     pb::SinkWorkerMessage m;
     m.mutable_start()->set_task(0);
+    m.mutable_start()->set_sink_context(true);  // as the worker does
     m.mutable_start()->mutable_config()->insert(config.begin(), config.end());
     Send(m);
   }

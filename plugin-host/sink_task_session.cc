@@ -32,11 +32,18 @@ class SinkTaskSession::Context final : public SinkTaskContext {
   }
   void Offset(const TopicPartitionOffsets& offsets) override {
     if (offsets.empty()) return;
+    if (!session_->sink_context_) {
+      spdlog::warn("task {}: the task asked to rewind its consumer; this worker does not take "
+                   "rewinds: ignored, consumption continues from the committed offsets",
+                   session_->task_id_);
+      return;
+    }
     pb::SinkPluginMessage message;
     wire::TopicPartitionOffsetsToProto(offsets, message.mutable_rewind()->mutable_offsets());
     session_->Write(message);
   }
   void RequestCommit() override {
+    if (!session_->sink_context_) return;  // the worker commits at its next interval
     pb::SinkPluginMessage message;
     message.mutable_commit_request();
     session_->Write(message);
@@ -52,6 +59,7 @@ SinkTaskSession::SinkTaskSession(const ConnectorRegistration& registration,
                                  Stream* stream)
     : registration_(registration),
       task_id_(start.task()),
+      sink_context_(start.sink_context()),
       config_(start.config().begin(), start.config().end()),
       stream_(stream),
       task_context_(std::make_unique<Context>(this, config_)) {}
@@ -104,7 +112,7 @@ grpc::Status SinkTaskSession::Run() {
   }
   pb::SinkPluginMessage started;
   // Every PartitionsOpened is answered with OpenDone, after the rewinds Open asked for.
-  started.mutable_started()->set_open_done(true);
+  started.mutable_started()->set_open_done(sink_context_);
   Write(started);
 
   bool stop_received = false;
@@ -147,7 +155,7 @@ bool SinkTaskSession::Handle(const pb::SinkWorkerMessage& message, bool* stop_re
     case pb::SinkWorkerMessage::kOpen: {
       std::vector<TopicPartition> partitions = wire::TopicPartitionsFromProto(message.open().partitions());
       status = CallPlugin("SinkTask::Open", task_id_, [&] { return task_->Open(partitions); });
-      if (status.ok()) answer.mutable_open_done();
+      if (status.ok() && sink_context_) answer.mutable_open_done();
       break;
     }
     case pb::SinkWorkerMessage::kClose: {

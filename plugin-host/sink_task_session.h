@@ -65,6 +65,8 @@ class SinkTaskSession {
 
   const ConnectorRegistration& registration_;
   const int task_id_;
+  // The worker takes OffsetsRewind, CommitRequest and OpenDone (TaskStart.sink_context).
+  const bool sink_context_;
   const ConfigMap config_;
   Stream* const stream_;
   std::unique_ptr<Context> task_context_;

@@ -570,6 +570,8 @@ type taskInfo struct {
 	connectorName string
 	config        map[string]string
 	logger        Logger
+	// sinkContext: the worker takes OffsetsRewind, CommitRequest and OpenDone.
+	sinkContext bool
 }
 
 func (t *taskInfo) TaskID() int               { return t.id }
@@ -583,7 +585,7 @@ func newTaskInfo(p *Plugin, start *pb.TaskStart) *taskInfo {
 		config[k] = v
 	}
 	return &taskInfo{id: int(start.GetTask()), connectorName: start.GetConnectorName(), config: config,
-		logger: newTaskLogger(p.Name, int(start.GetTask()))}
+		logger: newTaskLogger(p.Name, int(start.GetTask())), sinkContext: start.GetSinkContext()}
 }
 
 func taskError(err error, prefix string) *pb.TaskError {
@@ -1072,7 +1074,7 @@ func (s *sinkSession) loop() {
 		return
 	}
 	// Every PartitionsOpened is answered with OpenDone, after the rewinds Open asked for.
-	s.send(&pb.SinkPluginMessage{Msg: &pb.SinkPluginMessage_Started{Started: &pb.TaskStarted{OpenDone: true}}})
+	s.send(&pb.SinkPluginMessage{Msg: &pb.SinkPluginMessage_Started{Started: &pb.TaskStarted{OpenDone: s.info.sinkContext}}})
 	stopReceived, failed := false, false
 	var endStatus error
 	for endStatus == nil && !stopReceived {
@@ -1130,7 +1132,9 @@ func (s *sinkSession) handle(task SinkTask, msg *pb.SinkWorkerMessage) (*pb.Sink
 				return nil, err
 			}
 		}
-		return &pb.SinkPluginMessage{Msg: &pb.SinkPluginMessage_OpenDone{OpenDone: &pb.OpenDone{}}}, nil
+		if s.info.sinkContext {
+			return &pb.SinkPluginMessage{Msg: &pb.SinkPluginMessage_OpenDone{OpenDone: &pb.OpenDone{}}}, nil
+		}
 	case *pb.SinkWorkerMessage_Close:
 		if c, ok := task.(PartitionCloser); ok {
 			return nil, c.Close(s.ctx, partitionsFromProto(m.Close.GetPartitions()))
@@ -1229,6 +1233,11 @@ func (c *sinkContext) Offset(offsets map[TopicPartition]int64) {
 	if len(offsets) == 0 {
 		return
 	}
+	if !c.info.sinkContext {
+		c.info.logger.Warn(fmt.Sprintf("task %d: the task asked to rewind its consumer; this worker "+
+			"does not take rewinds: ignored, consumption continues from the committed offsets", c.info.id))
+		return
+	}
 	rewind := &pb.OffsetsRewind{}
 	for tp, offset := range offsets {
 		rewind.Offsets = append(rewind.Offsets, &pb.TopicPartitionOffset{Topic: tp.Topic,
@@ -1238,6 +1247,9 @@ func (c *sinkContext) Offset(offsets map[TopicPartition]int64) {
 }
 
 func (c *sinkContext) RequestCommit() {
+	if !c.info.sinkContext {
+		return // the worker commits at its next interval
+	}
 	(*sinkSession)(c).send(&pb.SinkPluginMessage{Msg: &pb.SinkPluginMessage_CommitRequest{
 		CommitRequest: &pb.CommitRequest{}}})
 }

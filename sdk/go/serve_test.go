@@ -363,7 +363,8 @@ func TestSinkStreamReportsErrantBeforePutDoneAndCommitsWhatWasFlushed(t *testing
 			t.Fatal(err)
 		}
 	}
-	send(&pb.SinkWorkerMessage{Msg: &pb.SinkWorkerMessage_Start{Start: &pb.TaskStart{Config: map[string]string{}}}})
+	send(&pb.SinkWorkerMessage{Msg: &pb.SinkWorkerMessage_Start{Start: &pb.TaskStart{Config: map[string]string{},
+		SinkContext: true}}})
 	if m, err := stream.Recv(); err != nil || m.GetStarted() == nil || !m.GetStarted().GetOpenDone() {
 		t.Fatalf("want TaskStarted with open_done, got %v %v", m, err)
 	}

@@ -531,6 +531,8 @@ absl::Status SinkTaskRunner::RunLoop() {
   pb::SinkWorkerMessage start;
   start.mutable_start()->set_task(options_.id.task);
   start.mutable_start()->set_connector_name(options_.id.connector);
+  // OffsetsRewind, CommitRequest and OpenDone are understood here.
+  start.mutable_start()->set_sink_context(true);
   start.mutable_start()->mutable_config()->insert(options_.task_config.begin(),
                                                   options_.task_config.end());
   absl::Status result = Send(start);

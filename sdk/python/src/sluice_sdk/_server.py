@@ -146,6 +146,8 @@ class _Session:
         self.task_id = start.task
         self.config: Dict[str, str] = dict(start.config)
         self.connector_name = start.connector_name
+        # Sink tasks: the worker takes OffsetsRewind, CommitRequest and OpenDone.
+        self.sink_context = start.sink_context
         self.requests = requests
         self.context = context
         self.out: "queue.Queue[Any]" = queue.Queue()
@@ -412,12 +414,19 @@ class _SinkContext(SinkTaskContext):
     def offset(self, offsets: Dict[TopicPartition, int]) -> None:
         if not offsets:
             return
+        if not self._session.sink_context:
+            _log.warning("task %d: the task asked to rewind its consumer; this worker does not "
+                         "take rewinds: ignored, consumption continues from the committed offsets",
+                         self.task_id)
+            return
         m = pb.SinkPluginMessage()
         for tp, offset in offsets.items():
             m.rewind.offsets.add(topic=tp.topic, partition=tp.partition, offset=offset)
         self._session.out.put(m)
 
     def request_commit(self) -> None:
+        if not self._session.sink_context:
+            return  # the worker commits at its next interval
         m = pb.SinkPluginMessage()
         m.commit_request.SetInParent()
         self._session.out.put(m)
@@ -453,7 +462,7 @@ class _SinkSession(_Session):
                 return
             started = pb.SinkPluginMessage()
             # Every PartitionsOpened is answered with OpenDone, after the rewinds open asked for.
-            started.started.open_done = True
+            started.started.open_done = self.sink_context
             self.out.put(started)
             stop_received, end = False, None
             failed = False
@@ -497,6 +506,8 @@ class _SinkSession(_Session):
     def _handle(self, task: SinkTask, msg: Any, kind: str) -> Optional[pb.SinkPluginMessage]:
         if kind == "open":
             task.open(partitions_from_proto(msg.open.partitions))
+            if not self.sink_context:
+                return None
             answer = pb.SinkPluginMessage()
             answer.open_done.SetInParent()
             return answer

@@ -70,7 +70,9 @@ import org.slf4j.MDC;
  * OffsetsRewind (the worker seeks its consumer before its next poll, or when it assigns the
  * partitions for a rewind asked in {@code open()}: the session answers every PartitionsOpened
  * with OpenDone after {@code open} returned, and says so in TaskStarted); {@code requestCommit()}
- * sends CommitRequest (the worker commits at the next turn of its loop).
+ * sends CommitRequest (the worker commits at the next turn of its loop). All three only when the
+ * worker's TaskStart has sink_context (an older worker would fail the task on them): otherwise a
+ * rewind is logged as ignored and a commit request waits for the worker's next commit.
  *
  * <p>Thread-safe: the reader queues messages; the task and the inbound schemas are confined to
  * the task thread.
@@ -103,6 +105,8 @@ final class SinkSession implements StreamObserver<SinkWorkerMessage> {
   private volatile String connectorName = "";
   private volatile Map<String, String> config = Collections.emptyMap();
   private volatile long retryTimeoutMs = -1;
+  // The worker takes OffsetsRewind, CommitRequest and OpenDone (TaskStart.sink_context).
+  private volatile boolean sinkContext;
   private final Set<TopicPartition> assignment = Collections.synchronizedSet(new LinkedHashSet<>());
 
   // Confined to the task thread.
@@ -203,6 +207,7 @@ final class SinkSession implements StreamObserver<SinkWorkerMessage> {
   private void begin(TaskStart start) {
     taskId = start.getTask();
     connectorName = start.getConnectorName();
+    sinkContext = start.getSinkContext();
     config = Collections.unmodifiableMap(new HashMap<>(start.getConfigMap()));
     Thread t =
         new Thread(this::runTask, PluginContext.threadName("sink", connectorName, taskId));
@@ -302,9 +307,11 @@ final class SinkSession implements StreamObserver<SinkWorkerMessage> {
       started = true;
     }
     // open_done: every PartitionsOpened is answered with OpenDone (the rewinds open() asks for
-    // go before it).
+    // go before it), when the worker takes it.
     writer.write(
-        SinkPluginMessage.newBuilder().setStarted(TaskStarted.newBuilder().setOpenDone(true)).build());
+        SinkPluginMessage.newBuilder()
+            .setStarted(TaskStarted.newBuilder().setOpenDone(sinkContext))
+            .build());
     return true;
   }
 
@@ -377,7 +384,10 @@ final class SinkSession implements StreamObserver<SinkWorkerMessage> {
                 Records.partitionsFromProto(message.getOpen().getPartitionsList());
             assignment.addAll(partitions);
             task.open(partitions);
-            answer = SinkPluginMessage.newBuilder().setOpenDone(OpenDone.getDefaultInstance()).build();
+            if (sinkContext) {
+              answer =
+                  SinkPluginMessage.newBuilder().setOpenDone(OpenDone.getDefaultInstance()).build();
+            }
             break;
           }
         case CLOSE:
@@ -516,6 +526,13 @@ final class SinkSession implements StreamObserver<SinkWorkerMessage> {
       if (offsets == null || offsets.isEmpty()) {
         return;
       }
+      if (!sinkContext) {
+        log.warn(
+            "task {}: the task asked to rewind its consumer to {}; this worker does not take"
+                + " rewinds: ignored, consumption continues from the committed offsets",
+            taskId, offsets);
+        return;
+      }
       OffsetsRewind.Builder rewind = OffsetsRewind.newBuilder();
       for (Map.Entry<TopicPartition, Long> e : offsets.entrySet()) {
         TopicPartition tp = e.getKey();
@@ -577,6 +594,10 @@ final class SinkSession implements StreamObserver<SinkWorkerMessage> {
 
     @Override
     public void requestCommit() {
+      if (!sinkContext) {
+        log.debug("task {}: commit requested; this worker commits at its next interval", taskId);
+        return;
+      }
       writer.write(
           SinkPluginMessage.newBuilder()
               .setCommitRequest(CommitRequest.getDefaultInstance())

@@ -165,6 +165,12 @@ class SinkSessionTest {
   }
 
   private StreamObserver<SinkWorkerMessage> started() throws InterruptedException {
+    return started(true);
+  }
+
+  /** A started session; {@code sinkContext}: the worker takes rewinds, commit requests, OpenDone. */
+  private StreamObserver<SinkWorkerMessage> started(boolean sinkContext)
+      throws InterruptedException {
     StreamObserver<SinkWorkerMessage> toHost = streams.openSink(toWorker);
     toHost.onNext(
         SinkWorkerMessage.newBuilder()
@@ -172,12 +178,13 @@ class SinkSessionTest {
                 TaskStart.newBuilder()
                     .setTask(2)
                     .setConnectorName("db")
+                    .setSinkContext(sinkContext)
                     .putConfig("task.class", TestSinkTask.class.getName()))
             .build());
     SinkPluginMessage started = toWorker.next();
     assertTrue(started.hasStarted());
-    // The session answers PartitionsOpened with OpenDone.
-    assertTrue(started.getStarted().getOpenDone());
+    // The session answers PartitionsOpened with OpenDone when the worker takes it.
+    assertEquals(sinkContext, started.getStarted().getOpenDone());
     return toHost;
   }
 
@@ -314,6 +321,25 @@ class SinkSessionTest {
             .setOpen(PartitionsOpened.newBuilder().addPartitions(tp(2)))
             .build());
     assertTrue(toWorker.next().hasOpenDone());
+    toHost.onNext(stop());
+    assertTrue(toWorker.next().hasStopped());
+  }
+
+  @Test
+  void aWorkerWithoutTheSinkContextGetsNoRewindsCommitRequestsNorOpenDone() throws Exception {
+    probe.rewindInOpen = Map.of(new TopicPartition("t", 0), 42L);
+    StreamObserver<SinkWorkerMessage> toHost = started(false);
+    toHost.onNext(
+        SinkWorkerMessage.newBuilder()
+            .setOpen(PartitionsOpened.newBuilder().addPartitions(tp(0)).addPartitions(tp(1)))
+            .build());
+    toHost.onNext(put(3)); // asks for a commit too
+    ErrantRecord errant = toWorker.next().getErrant();
+    assertEquals(101, errant.getRecord().getOffset());
+    assertTrue(toWorker.next().hasPause());
+    assertTrue(toWorker.next().hasResume());
+    assertTrue(toWorker.next().hasPutDone());
+    assertEquals(1, probe.opened.size());
     toHost.onNext(stop());
     assertTrue(toWorker.next().hasStopped());
   }
