@@ -2,9 +2,14 @@
 // records, hands them to the plugin in batches (the next batch only after PutDone), and commits
 // consumer offsets.
 //
-// Delivery (DESIGN.md §3, at least once): every offset.flush.interval.ms, on partition
-// revocation and on stop, the runner asks the plugin to PreCommit what it was handed, and
-// commits to Kafka only the offsets the plugin answers with (what it has made durable).
+// Delivery (DESIGN.md §3, at least once): every offset.flush.interval.ms, when the task asks
+// (CommitRequest, SinkTaskContext.requestCommit), on partition revocation and on stop, the
+// runner asks the plugin to PreCommit what it was handed, and commits to Kafka only the offsets
+// the plugin answers with (what it has made durable).
+//
+// The task may move the consumer (OffsetsRewind, SinkTaskContext.offset): as Kafka Connect's
+// WorkerSinkTask, the runner seeks before its next poll, or assigns the partitions at the
+// offsets the task asked for in open() (when its host answers PartitionsOpened with OpenDone).
 #ifndef SLUICE_SERVER_RUNTIME_SINK_TASK_RUNNER_H_
 #define SLUICE_SERVER_RUNTIME_SINK_TASK_RUNNER_H_
 

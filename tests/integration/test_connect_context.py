@@ -49,6 +49,7 @@ SOURCES = {
                 .define("rewind.open", ConfigDef.Type.LONG, -1L, ConfigDef.Importance.LOW, "")
                 .define("rewind.at", ConfigDef.Type.LONG, -1L, ConfigDef.Importance.LOW, "")
                 .define("rewind.to", ConfigDef.Type.LONG, -1L, ConfigDef.Importance.LOW, "")
+                .define("rewind.topic", ConfigDef.Type.STRING, "", ConfigDef.Importance.LOW, "")
                 .define("commit.at", ConfigDef.Type.LONG, -1L, ConfigDef.Importance.LOW, "");
           }
           @Override public String version() { return "1.0"; }
@@ -68,7 +69,7 @@ SOURCES = {
         /** Logs every record it gets; rewinds and asks for commits as its config says. */
         public class ContextSinkTask extends SinkTask {
           private static final Logger log = LoggerFactory.getLogger(ContextSinkTask.class);
-          private String name;
+          private String name, rewindTopic;
           private long rewindOpen, rewindAt, rewindTo, commitAt;
           private boolean opened, rewound, committed;
 
@@ -79,6 +80,7 @@ SOURCES = {
 
           @Override public void start(Map<String, String> props) {
             name = props.get("name");
+            rewindTopic = props.getOrDefault("rewind.topic", "");
             rewindOpen = get(props, "rewind.open");
             rewindAt = get(props, "rewind.at");
             rewindTo = get(props, "rewind.to");
@@ -97,7 +99,8 @@ SOURCES = {
               log.info("context-sink {} got {}/{}", name, r.kafkaPartition(), r.kafkaOffset());
               if (!rewound && r.kafkaOffset() == rewindAt) {
                 rewound = true;
-                context.offset(new TopicPartition(r.topic(), r.kafkaPartition()), rewindTo);
+                String topic = rewindTopic.isEmpty() ? r.topic() : rewindTopic;
+                context.offset(new TopicPartition(topic, r.kafkaPartition()), rewindTo);
               }
               if (!committed && r.kafkaOffset() == commitAt) {
                 committed = true;
@@ -274,6 +277,18 @@ def test_a_rewind_asked_in_put_delivers_the_records_again(worker):
         return any(got == list(range(k)) + list(range(2, 10)) for k in range(8, 11))
     wait_for(again, 60, "offsets 2..9 delivered again after the rewind")
     assert "rewound put-rw-0 to offset 2" in worker.log()
+
+
+def test_a_rewind_of_a_partition_not_assigned_fails_the_task(worker):
+    """As KafkaConsumer.seek's IllegalStateException fails the task in Kafka Connect."""
+    produce(worker, "stray-rw", 3)
+    create_sink(worker, "stray-rw", "stray-rw",
+                **{"rewind.at": "1", "rewind.to": "0", "rewind.topic": "nowhere"})
+    status = worker.wait_status(
+        "stray-rw", lambda st: st["tasks"] and st["tasks"][0]["state"] == "FAILED", 60,
+        "the task to fail")
+    trace = status["tasks"][0]["trace"]
+    assert "No current assignment for partition nowhere-0" in trace, trace
 
 
 def test_request_commit_commits_at_once(worker):
