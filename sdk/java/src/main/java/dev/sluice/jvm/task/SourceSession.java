@@ -1,13 +1,12 @@
 package dev.sluice.jvm.task;
 
+import dev.sluice.jvm.data.OffsetReads;
 import dev.sluice.jvm.data.OutboundSchemas;
 import dev.sluice.jvm.data.Records;
-import dev.sluice.jvm.data.Schemaless;
 import dev.sluice.jvm.host.TaskCatalog;
 import dev.sluice.plugin.v1.Data;
 import dev.sluice.plugin.v1.OffsetsReply;
 import dev.sluice.plugin.v1.OffsetsRequest;
-import dev.sluice.plugin.v1.PartitionOffset;
 import dev.sluice.plugin.v1.Poll;
 import dev.sluice.plugin.v1.SourceBatch;
 import dev.sluice.plugin.v1.SourcePluginMessage;
@@ -23,7 +22,6 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -412,14 +410,7 @@ final class SourceSession
       pendingOffsets.put(id, answer);
     }
     OffsetsRequest.Builder request = OffsetsRequest.newBuilder().setRequestId(id);
-    List<Map<String, T>> asked = new ArrayList<>();
-    for (Map<String, T> p : partitions) {
-      if (p == null) {
-        continue;
-      }
-      asked.add(p);
-      request.addPartitions(Schemaless.toProto(p));
-    }
+    List<Map<String, T>> asked = OffsetReads.addPartitions(request, partitions);
     writer.write(SourcePluginMessage.newBuilder().setOffsetsRequest(request).build());
     OffsetsReply reply;
     try {
@@ -438,33 +429,8 @@ final class SourceSession
       throw new ConnectException(
           "cannot read offsets: " + TaskErrors.message(e.getCause()), e.getCause());
     }
-    Map<Map<String, T>, Map<String, Object>> out = new LinkedHashMap<>();
-    if (asked.size() == 1
-        && reply.getOffsetsCount() == 1
-        && !reply.getOffsets(0).hasPartition()) {
-      // A single-partition request: accept a reply that does not echo the partition back.
-      Map<String, Object> offset = Schemaless.toStringKeyedMap(reply.getOffsets(0).getOffset());
-      if (offset != null) {
-        out.put(asked.get(0), offset);
-      }
-      return out;
-    }
-    // Partitions are matched as the worker normalises them (integers as Long).
-    Map<Object, Map<String, T>> byNormalised = new HashMap<>();
-    for (Map<String, T> p : asked) {
-      byNormalised.put(Schemaless.toJava(Schemaless.toProto(p)), p);
-    }
-    for (PartitionOffset entry : reply.getOffsetsList()) {
-      Map<String, T> original = byNormalised.get(Schemaless.toJava(entry.getPartition()));
-      if (original == null || !entry.hasOffset()) {
-        continue;
-      }
-      Map<String, Object> offset = Schemaless.toStringKeyedMap(entry.getOffset());
-      if (offset != null) {
-        out.put(original, offset);
-      }
-    }
-    return out;
+    // A single-partition request accepts a reply that does not echo the partition back.
+    return OffsetReads.match(asked, reply, true);
   }
 
   /** The task's SourceTaskContext and OffsetStorageReader. */
