@@ -210,7 +210,8 @@ final class SourceSession
 
   @Override
   void afterStart(SourceTask created, ClassLoader pluginLoader) {
-    writer.write(SourcePluginMessage.newBuilder().setStarted(TaskStarted.getDefaultInstance()).build());
+    writer.write(
+        SourcePluginMessage.newBuilder().setStarted(TaskStarted.getDefaultInstance()).build());
     boolean stopHere;
     synchronized (lock) {
       started = true;

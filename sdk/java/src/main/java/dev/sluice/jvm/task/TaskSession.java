@@ -163,7 +163,8 @@ abstract class TaskSession<In, Out, T extends Task> implements StreamObserver<In
     connectorName = start.getConnectorName();
     onStart(start);
     config = Collections.unmodifiableMap(new HashMap<>(start.getConfigMap()));
-    Thread t = new Thread(this::runTask, PluginContext.threadName(threadKind, connectorName, taskId));
+    Thread t =
+        new Thread(this::runTask, PluginContext.threadName(threadKind, connectorName, taskId));
     t.setDaemon(true);
     synchronized (lock) {
       thread = t;

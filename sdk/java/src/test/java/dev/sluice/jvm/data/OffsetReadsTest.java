@@ -16,7 +16,8 @@ class OffsetReadsTest {
     Map<String, Object> a = Map.of("file", "a");
     Map<String, Object> b = Map.of("file", "b", "n", 2);
     OffsetsRequest.Builder request = OffsetsRequest.newBuilder();
-    List<Map<String, Object>> asked = OffsetReads.addPartitions(request, Arrays.asList(a, null, b));
+    List<Map<String, Object>> asked =
+        OffsetReads.addPartitions(request, Arrays.asList(a, null, b));
     assertEquals(List.of(a, b), asked);
     assertEquals(List.of(Schemaless.toProto(a), Schemaless.toProto(b)), request.getPartitionsList());
   }
@@ -45,7 +46,8 @@ class OffsetReadsTest {
     Map<String, Object> a = Map.of("file", "a");
     OffsetsReply reply =
         OffsetsReply.newBuilder()
-            .addOffsets(PartitionOffset.newBuilder().setOffset(Schemaless.toProto(Map.of("pos", 3L))))
+            .addOffsets(
+                PartitionOffset.newBuilder().setOffset(Schemaless.toProto(Map.of("pos", 3L))))
             .build();
     assertEquals(Map.of(a, Map.of("pos", 3L)), OffsetReads.match(List.of(a), reply, true));
     assertEquals(Map.of(), OffsetReads.match(List.of(a), reply, false));
