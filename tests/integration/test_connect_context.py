@@ -26,7 +26,6 @@ SOURCES = {
     "ContextSinkConnector.java": """
         package sluicetest;
 
-        import java.util.ArrayList;
         import java.util.List;
         import java.util.Map;
         import org.apache.kafka.common.config.ConfigDef;
@@ -39,9 +38,7 @@ SOURCES = {
           @Override public void start(Map<String, String> props) { this.props = props; }
           @Override public Class<? extends Task> taskClass() { return ContextSinkTask.class; }
           @Override public List<Map<String, String>> taskConfigs(int maxTasks) {
-            List<Map<String, String>> out = new ArrayList<>();
-            out.add(props);
-            return out;
+            return List.of(props);
           }
           @Override public void stop() {}
           @Override public ConfigDef config() {
@@ -116,7 +113,6 @@ SOURCES = {
     "OffsetReadingSource.java": """
         package sluicetest;
 
-        import java.util.ArrayList;
         import java.util.List;
         import java.util.Map;
         import org.apache.kafka.common.config.ConfigDef;
@@ -138,9 +134,7 @@ SOURCES = {
           }
           @Override public Class<? extends Task> taskClass() { return CountingSourceTask.class; }
           @Override public List<Map<String, String>> taskConfigs(int maxTasks) {
-            List<Map<String, String>> out = new ArrayList<>();
-            out.add(props);
-            return out;
+            return List.of(props);
           }
           @Override public void stop() {}
           @Override public ConfigDef config() {

@@ -1,15 +1,13 @@
 package dev.sluice.jvm.host;
 
-import dev.sluice.jvm.data.Schemaless;
+import dev.sluice.jvm.data.OffsetReads;
 import dev.sluice.plugin.v1.ConnectorEvent;
 import dev.sluice.plugin.v1.OffsetsReply;
 import dev.sluice.plugin.v1.OffsetsRequest;
-import dev.sluice.plugin.v1.PartitionOffset;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -116,14 +114,7 @@ final class ConnectorOffsetReader implements OffsetStorageReader {
     }
     long id = nextRequest.getAndIncrement();
     OffsetsRequest.Builder request = OffsetsRequest.newBuilder().setRequestId(id);
-    List<Map<String, T>> asked = new ArrayList<>();
-    for (Map<String, T> p : partitions) {
-      if (p == null) {
-        continue;
-      }
-      asked.add(p);
-      request.addPartitions(Schemaless.toProto(p));
-    }
+    List<Map<String, T>> asked = OffsetReads.addPartitions(request, partitions);
     CompletableFuture<OffsetsReply> answer = new CompletableFuture<>();
     pending.put(id, answer);
     publish.accept(ConnectorEvent.newBuilder().setOffsetsRequest(request).build());
@@ -143,22 +134,6 @@ final class ConnectorOffsetReader implements OffsetStorageReader {
       throw new ConnectException(
           "cannot read offsets: " + PluginService.messageOf(e.getCause()), e.getCause());
     }
-    // Partitions are matched as the worker normalises them (integers as Long).
-    Map<Object, Map<String, T>> byNormalised = new HashMap<>();
-    for (Map<String, T> p : asked) {
-      byNormalised.put(Schemaless.toJava(Schemaless.toProto(p)), p);
-    }
-    Map<Map<String, T>, Map<String, Object>> out = new LinkedHashMap<>();
-    for (PartitionOffset entry : reply.getOffsetsList()) {
-      Map<String, T> original = byNormalised.get(Schemaless.toJava(entry.getPartition()));
-      if (original == null || !entry.hasOffset()) {
-        continue;
-      }
-      Map<String, Object> offset = Schemaless.toStringKeyedMap(entry.getOffset());
-      if (offset != null) {
-        out.put(original, offset);
-      }
-    }
-    return out;
+    return OffsetReads.match(asked, reply, false);
   }
 }

@@ -16,6 +16,7 @@ import dev.sluice.plugin.v1.SchemaDefinition;
 import dev.sluice.plugin.v1.SinkBatch;
 import dev.sluice.plugin.v1.SinkPluginMessage;
 import dev.sluice.plugin.v1.SinkWorkerMessage;
+import dev.sluice.plugin.v1.TaskError;
 import dev.sluice.plugin.v1.TaskStart;
 import dev.sluice.plugin.v1.TaskStarted;
 import dev.sluice.plugin.v1.TaskStopped;
@@ -25,7 +26,6 @@ import io.grpc.stub.StreamObserver;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
-import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -37,7 +37,6 @@ import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.metrics.PluginMetrics;
-import org.apache.kafka.connect.connector.Task;
 import org.apache.kafka.connect.errors.ConnectException;
 import org.apache.kafka.connect.errors.RetriableException;
 import org.apache.kafka.connect.sink.ErrantRecordReporter;
@@ -46,7 +45,6 @@ import org.apache.kafka.connect.sink.SinkTask;
 import org.apache.kafka.connect.sink.SinkTaskContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.slf4j.MDC;
 
 /**
  * One SinkTask stream: a Kafka Connect SinkTask run as plugin-host/sink_task_session.cc runs a C++
@@ -77,33 +75,18 @@ import org.slf4j.MDC;
  * <p>Thread-safe: the reader queues messages; the task and the inbound schemas are confined to
  * the task thread.
  */
-final class SinkSession implements StreamObserver<SinkWorkerMessage> {
+final class SinkSession extends TaskSession<SinkWorkerMessage, SinkPluginMessage, SinkTask> {
   private static final Logger log = LoggerFactory.getLogger(SinkSession.class);
   /** The wait before a retriable put is retried when the task set no timeout. */
   static final long DEFAULT_RETRY_BACKOFF_MS = 1000;
 
-  private final TaskCatalog catalog;
-  private final StreamWriter<SinkPluginMessage> writer;
-  private final Runnable onEnd;
-
-  private final Object lock = new Object();
   // Guarded by lock.
-  private boolean startReceived;
-  private boolean started;
   private boolean stopRequested; // Stop, the stream's end, a protocol error or host shutdown
   private boolean hostStop;
-  private boolean stopCalled;
-  private Status endStatus;
-  private SinkTask task;
-  private ClassLoader loader;
 
   private static final SinkWorkerMessage END = SinkWorkerMessage.getDefaultInstance();
   private final LinkedBlockingQueue<SinkWorkerMessage> messages = new LinkedBlockingQueue<>();
 
-  private volatile Thread thread;
-  private volatile int taskId;
-  private volatile String connectorName = "";
-  private volatile Map<String, String> config = Collections.emptyMap();
   private volatile long retryTimeoutMs = -1;
   // The worker takes OffsetsRewind, CommitRequest and OpenDone (TaskStart.sink_context).
   private volatile boolean sinkContext;
@@ -111,40 +94,34 @@ final class SinkSession implements StreamObserver<SinkWorkerMessage> {
 
   // Confined to the task thread.
   private final InboundSchemas schemas = new InboundSchemas();
-  private boolean failed;
   private boolean stopReceived;
-  private TaskMetrics metrics;
 
   // Guarded by itself: errant reports may come from any thread of the task.
   private final OutboundSchemas errantSchemas = new OutboundSchemas();
 
   SinkSession(TaskCatalog catalog, StreamObserver<SinkPluginMessage> toWorker, Runnable onEnd) {
-    this.catalog = catalog;
-    this.writer = new StreamWriter<>(toWorker);
-    this.onEnd = onEnd;
+    super(log, catalog, TaskCatalog.Kind.SINK, SinkTask.class, "sink", toWorker, onEnd);
+  }
+
+  @Override
+  SinkPluginMessage errorMessage(TaskError error) {
+    return SinkPluginMessage.newBuilder().setError(error).build();
+  }
+
+  @Override
+  SinkPluginMessage stoppedMessage() {
+    return SinkPluginMessage.newBuilder().setStopped(TaskStopped.getDefaultInstance()).build();
   }
 
   // ---- the stream's reader ---------------------------------------------------------------------
 
   @Override
-  public void onNext(SinkWorkerMessage message) {
-    boolean first;
-    synchronized (lock) {
-      first = !startReceived;
-      startReceived = true;
-    }
-    if (first) {
-      if (!message.hasStart()) {
-        writer.fail(
-            Status.FAILED_PRECONDITION
-                .withDescription("the first message of a task stream must be Start")
-                .asRuntimeException());
-        onEnd.run();
-        return;
-      }
-      begin(message.getStart());
-      return;
-    }
+  TaskStart startOf(SinkWorkerMessage message) {
+    return message.hasStart() ? message.getStart() : null;
+  }
+
+  @Override
+  void onMessage(SinkWorkerMessage message) {
     switch (message.getMsgCase()) {
       case OPEN:
       case PUT:
@@ -170,26 +147,8 @@ final class SinkSession implements StreamObserver<SinkWorkerMessage> {
   }
 
   @Override
-  public void onError(Throwable t) {
-    closedByWorker();
-  }
-
-  @Override
-  public void onCompleted() {
-    closedByWorker();
-  }
-
-  private void closedByWorker() {
-    boolean begun;
-    synchronized (lock) {
-      begun = thread != null;
-    }
-    if (begun) {
-      end(null);
-    } else {
-      writer.complete();
-      onEnd.run();
-    }
+  void stopOnWorkerClose() {
+    end(null);
   }
 
   /** The stream ends after the messages already queued: with {@code status} if not null. */
@@ -204,18 +163,9 @@ final class SinkSession implements StreamObserver<SinkWorkerMessage> {
     messages.add(END);
   }
 
-  private void begin(TaskStart start) {
-    taskId = start.getTask();
-    connectorName = start.getConnectorName();
+  @Override
+  void onStart(TaskStart start) {
     sinkContext = start.getSinkContext();
-    config = Collections.unmodifiableMap(new HashMap<>(start.getConfigMap()));
-    Thread t =
-        new Thread(this::runTask, PluginContext.threadName("sink", connectorName, taskId));
-    t.setDaemon(true);
-    synchronized (lock) {
-      thread = t;
-    }
-    t.start();
   }
 
   /**
@@ -229,8 +179,7 @@ final class SinkSession implements StreamObserver<SinkWorkerMessage> {
       hostStop = true;
       stopRequested = true;
       lock.notifyAll();
-      if (started && !stopCalled) {
-        stopCalled = true;
+      if (claimStopLocked()) {
         toStop = task;
         stopLoader = loader;
       }
@@ -241,68 +190,15 @@ final class SinkSession implements StreamObserver<SinkWorkerMessage> {
     }
   }
 
-  boolean awaitEnd(long timeoutMs) throws InterruptedException {
-    Thread t;
-    synchronized (lock) {
-      t = thread;
-    }
-    if (t == null) {
-      writer.complete();
-      return true;
-    }
-    t.join(Math.max(1, timeoutMs));
-    return !t.isAlive();
-  }
-
-  void abandon() {
-    writer.complete();
-  }
-
-  private void callStop(SinkTask toStop, ClassLoader stopLoader) {
-    try {
-      PluginContext.run(stopLoader, taskId, toStop::stop);
-    } catch (RuntimeException | Error e) {
-      log.warn("task {}: stop failed", taskId, e);
-    }
-  }
-
   // ---- the task thread -------------------------------------------------------------------------
 
-  private void runTask() {
-    MDC.put(PluginContext.TASK_MDC_KEY, Integer.toString(taskId));
-    try {
-      if (startTask()) {
-        loop();
-      }
-    } finally {
-      finish();
-      MDC.remove(PluginContext.TASK_MDC_KEY);
-    }
+  @Override
+  void initialize(SinkTask created) {
+    created.initialize(new Context());
   }
 
-  private boolean startTask() {
-    try {
-      Class<? extends Task> cls = catalog.taskClass(config, TaskCatalog.Kind.SINK);
-      if (!SinkTask.class.isAssignableFrom(cls)) {
-        throw new ConnectException(cls.getName() + " is not a SinkTask");
-      }
-      ClassLoader pluginLoader = catalog.loaderOf(cls);
-      Thread.currentThread().setContextClassLoader(pluginLoader);
-      SinkTask created = (SinkTask) cls.getDeclaredConstructor().newInstance();
-      synchronized (lock) {
-        task = created;
-        loader = pluginLoader;
-      }
-      metrics = new TaskMetrics(connectorName, taskId);
-      created.initialize(new Context());
-      created.start(new HashMap<>(config));
-    } catch (Exception | LinkageError e) {
-      writer.write(
-          SinkPluginMessage.newBuilder()
-              .setError(TaskErrors.of("Starting task " + taskId + " failed: ", e))
-              .build());
-      return false;
-    }
+  @Override
+  void afterStart(SinkTask created, ClassLoader pluginLoader) {
     synchronized (lock) {
       started = true;
     }
@@ -312,10 +208,10 @@ final class SinkSession implements StreamObserver<SinkWorkerMessage> {
         SinkPluginMessage.newBuilder()
             .setStarted(TaskStarted.newBuilder().setOpenDone(sinkContext))
             .build());
-    return true;
   }
 
-  private void loop() {
+  @Override
+  void loop() {
     while (true) {
       SinkWorkerMessage message;
       try {
@@ -343,35 +239,9 @@ final class SinkSession implements StreamObserver<SinkWorkerMessage> {
     }
   }
 
-  private void finish() {
-    SinkTask toStop = null;
-    ClassLoader stopLoader = null;
-    Status status;
-    boolean wasStarted;
-    synchronized (lock) {
-      wasStarted = started;
-      status = endStatus;
-      if (started && !stopCalled) {
-        stopCalled = true;
-        toStop = task;
-        stopLoader = loader;
-      }
-    }
-    if (toStop != null) {
-      callStop(toStop, stopLoader);
-    }
-    if (metrics != null) {
-      metrics.close();
-    }
-    if (status != null) {
-      writer.fail(status.asRuntimeException());
-    } else {
-      if (wasStarted && stopReceived) {
-        writer.write(SinkPluginMessage.newBuilder().setStopped(TaskStopped.getDefaultInstance()).build());
-      }
-      writer.complete();
-    }
-    onEnd.run();
+  @Override
+  boolean answerStoppedLocked() {
+    return stopReceived;
   }
 
   void handle(SinkWorkerMessage message) {
@@ -422,8 +292,7 @@ final class SinkSession implements StreamObserver<SinkWorkerMessage> {
           break;
       }
     } catch (Exception | LinkageError e) {
-      failed = true;
-      writer.write(SinkPluginMessage.newBuilder().setError(TaskErrors.of("", e)).build());
+      fail(e);
       return;
     }
     if (answer != null) {

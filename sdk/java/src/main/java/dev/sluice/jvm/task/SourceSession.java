@@ -1,17 +1,17 @@
 package dev.sluice.jvm.task;
 
+import dev.sluice.jvm.data.OffsetReads;
 import dev.sluice.jvm.data.OutboundSchemas;
 import dev.sluice.jvm.data.Records;
-import dev.sluice.jvm.data.Schemaless;
 import dev.sluice.jvm.host.TaskCatalog;
 import dev.sluice.plugin.v1.Data;
 import dev.sluice.plugin.v1.OffsetsReply;
 import dev.sluice.plugin.v1.OffsetsRequest;
-import dev.sluice.plugin.v1.PartitionOffset;
 import dev.sluice.plugin.v1.Poll;
 import dev.sluice.plugin.v1.SourceBatch;
 import dev.sluice.plugin.v1.SourcePluginMessage;
 import dev.sluice.plugin.v1.SourceWorkerMessage;
+import dev.sluice.plugin.v1.TaskError;
 import dev.sluice.plugin.v1.TaskStart;
 import dev.sluice.plugin.v1.TaskStarted;
 import dev.sluice.plugin.v1.TaskStopped;
@@ -22,7 +22,6 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -32,7 +31,6 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.common.metrics.PluginMetrics;
-import org.apache.kafka.connect.connector.Task;
 import org.apache.kafka.connect.errors.ConnectException;
 import org.apache.kafka.connect.errors.RetriableException;
 import org.apache.kafka.connect.source.SourceRecord;
@@ -41,7 +39,6 @@ import org.apache.kafka.connect.source.SourceTaskContext;
 import org.apache.kafka.connect.storage.OffsetStorageReader;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.slf4j.MDC;
 
 /**
  * One SourceTask stream: a Kafka Connect SourceTask run as plugin-host/source_task_session.cc
@@ -66,36 +63,21 @@ import org.slf4j.MDC;
  * <p>Thread-safe: messages arrive on the reader, state shared with the task thread is guarded by
  * {@code lock}; the task, its records and the schema table are confined to the task thread.
  */
-final class SourceSession implements StreamObserver<SourceWorkerMessage> {
+final class SourceSession
+    extends TaskSession<SourceWorkerMessage, SourcePluginMessage, SourceTask> {
   private static final Logger log = LoggerFactory.getLogger(SourceSession.class);
   /** How long an offset read waits for the worker's answer, as the other hosts. */
   static final long OFFSETS_TIMEOUT_MS = 30_000;
 
-  private final TaskCatalog catalog;
-  private final StreamWriter<SourcePluginMessage> writer;
-  private final Runnable onEnd;
-
-  private final Object lock = new Object();
   // Guarded by lock.
-  private boolean startReceived;
-  private boolean started; // start() returned
   private boolean stopRequested;
-  private boolean stopCalled;
   private boolean sendStopped;
-  private Status endStatus;
   private long nextOffsetsRequest = 1;
   private final Map<Long, CompletableFuture<OffsetsReply>> pendingOffsets = new HashMap<>();
-  private SourceTask task;
-  private ClassLoader loader;
 
   private final CountDownLatch stopReturned = new CountDownLatch(1);
   private final LinkedBlockingQueue<SourceWorkerMessage> commands = new LinkedBlockingQueue<>();
   private static final SourceWorkerMessage WAKE = SourceWorkerMessage.getDefaultInstance();
-
-  private volatile Thread thread;
-  private volatile int taskId;
-  private volatile String connectorName = "";
-  private volatile Map<String, String> config = Collections.emptyMap();
 
   // Confined to the task thread.
   private final OutboundSchemas schemas = new OutboundSchemas();
@@ -103,8 +85,6 @@ final class SourceSession implements StreamObserver<SourceWorkerMessage> {
   private List<SourceRecord> kept = Collections.emptyList();
   private int keptNext;
   private long nextRecordId = 1;
-  private boolean failed;
-  private TaskMetrics metrics;
 
   private static final class Unacked {
     final long id;
@@ -118,32 +98,28 @@ final class SourceSession implements StreamObserver<SourceWorkerMessage> {
 
   SourceSession(
       TaskCatalog catalog, StreamObserver<SourcePluginMessage> toWorker, Runnable onEnd) {
-    this.catalog = catalog;
-    this.writer = new StreamWriter<>(toWorker);
-    this.onEnd = onEnd;
+    super(log, catalog, TaskCatalog.Kind.SOURCE, SourceTask.class, "source", toWorker, onEnd);
+  }
+
+  @Override
+  SourcePluginMessage errorMessage(TaskError error) {
+    return SourcePluginMessage.newBuilder().setError(error).build();
+  }
+
+  @Override
+  SourcePluginMessage stoppedMessage() {
+    return SourcePluginMessage.newBuilder().setStopped(TaskStopped.getDefaultInstance()).build();
   }
 
   // ---- the stream's reader ---------------------------------------------------------------------
 
   @Override
-  public void onNext(SourceWorkerMessage message) {
-    boolean first;
-    synchronized (lock) {
-      first = !startReceived;
-      startReceived = true;
-    }
-    if (first) {
-      if (!message.hasStart()) {
-        writer.fail(
-            Status.FAILED_PRECONDITION
-                .withDescription("the first message of a task stream must be Start")
-                .asRuntimeException());
-        onEnd.run();
-        return;
-      }
-      begin(message.getStart());
-      return;
-    }
+  TaskStart startOf(SourceWorkerMessage message) {
+    return message.hasStart() ? message.getStart() : null;
+  }
+
+  @Override
+  void onMessage(SourceWorkerMessage message) {
     switch (message.getMsgCase()) {
       case POLL:
       case COMMITTED:
@@ -170,38 +146,8 @@ final class SourceSession implements StreamObserver<SourceWorkerMessage> {
   }
 
   @Override
-  public void onError(Throwable t) {
-    closedByWorker();
-  }
-
-  @Override
-  public void onCompleted() {
-    closedByWorker();
-  }
-
-  private void closedByWorker() {
-    boolean begun;
-    synchronized (lock) {
-      begun = startReceived && thread != null;
-    }
-    if (begun) {
-      requestStop(false, null);
-    } else {
-      writer.complete();
-      onEnd.run();
-    }
-  }
-
-  private void begin(TaskStart start) {
-    taskId = start.getTask();
-    connectorName = start.getConnectorName();
-    config = Collections.unmodifiableMap(new HashMap<>(start.getConfigMap()));
-    Thread t =
-        new Thread(
-            this::runTask, PluginContext.threadName("source", start.getConnectorName(), taskId));
-    t.setDaemon(true);
-    thread = t;
-    t.start();
+  void stopOnWorkerClose() {
+    requestStop(false, null);
   }
 
   /**
@@ -224,8 +170,7 @@ final class SourceSession implements StreamObserver<SourceWorkerMessage> {
       endStatus = status;
       abandoned = new ArrayList<>(pendingOffsets.values());
       pendingOffsets.clear();
-      if (started && !stopCalled) {
-        stopCalled = true;
+      if (claimStopLocked()) {
         toStop = task;
         stopLoader = loader;
       }
@@ -239,30 +184,9 @@ final class SourceSession implements StreamObserver<SourceWorkerMessage> {
     }
   }
 
-  private void callStop(SourceTask toStop, ClassLoader stopLoader) {
-    try {
-      PluginContext.run(stopLoader, taskId, toStop::stop);
-    } catch (RuntimeException | Error e) {
-      log.warn("task {}: stop failed", taskId, e);
-    } finally {
-      stopReturned.countDown();
-    }
-  }
-
-  /** Waits up to {@code timeoutMs} for the task thread to end; false if it is still running. */
-  boolean awaitEnd(long timeoutMs) throws InterruptedException {
-    Thread t = thread;
-    if (t == null) {
-      writer.complete();
-      return true;
-    }
-    t.join(Math.max(1, timeoutMs));
-    return !t.isAlive();
-  }
-
-  /** Ends the stream now, for a host shutdown whose task did not stop in time. */
-  void abandon() {
-    writer.complete();
+  @Override
+  void stopReturned() {
+    stopReturned.countDown();
   }
 
   private void deliverOffsetsReply(OffsetsReply reply) {
@@ -279,60 +203,27 @@ final class SourceSession implements StreamObserver<SourceWorkerMessage> {
 
   // ---- the task thread -------------------------------------------------------------------------
 
-  private void runTask() {
-    MDC.put(PluginContext.TASK_MDC_KEY, Integer.toString(taskId));
-    try {
-      if (startTask()) {
-        loop();
-      }
-    } finally {
-      finish();
-      MDC.remove(PluginContext.TASK_MDC_KEY);
-    }
+  @Override
+  void initialize(SourceTask created) {
+    created.initialize(new Context());
   }
 
-  /** Creates and starts the task; false (TaskError sent) when that failed. */
-  private boolean startTask() {
-    SourceTask created;
-    ClassLoader pluginLoader;
-    try {
-      Class<? extends Task> cls = catalog.taskClass(config, TaskCatalog.Kind.SOURCE);
-      if (!SourceTask.class.isAssignableFrom(cls)) {
-        throw new ConnectException(cls.getName() + " is not a SourceTask");
-      }
-      pluginLoader = catalog.loaderOf(cls);
-      Thread.currentThread().setContextClassLoader(pluginLoader);
-      created = (SourceTask) cls.getDeclaredConstructor().newInstance();
-      synchronized (lock) {
-        task = created;
-        loader = pluginLoader;
-      }
-      metrics = new TaskMetrics(connectorName, taskId);
-      created.initialize(new Context());
-      created.start(new HashMap<>(config));
-    } catch (Exception | LinkageError e) {
-      writer.write(
-          SourcePluginMessage.newBuilder()
-              .setError(TaskErrors.of("Starting task " + taskId + " failed: ", e))
-              .build());
-      return false;
-    }
-    writer.write(SourcePluginMessage.newBuilder().setStarted(TaskStarted.getDefaultInstance()).build());
+  @Override
+  void afterStart(SourceTask created, ClassLoader pluginLoader) {
+    writer.write(
+        SourcePluginMessage.newBuilder().setStarted(TaskStarted.getDefaultInstance()).build());
     boolean stopHere;
     synchronized (lock) {
       started = true;
-      stopHere = stopRequested && !stopCalled;
-      if (stopHere) {
-        stopCalled = true;
-      }
+      stopHere = stopRequested && claimStopLocked();
     }
     if (stopHere) {
       callStop(created, pluginLoader);
     }
-    return true;
   }
 
-  private void loop() {
+  @Override
+  void loop() {
     while (true) {
       SourceWorkerMessage command;
       try {
@@ -354,44 +245,19 @@ final class SourceSession implements StreamObserver<SourceWorkerMessage> {
     }
   }
 
-  private void finish() {
-    boolean wasStarted;
-    boolean stopped;
-    Status status;
-    boolean stopHere;
-    synchronized (lock) {
-      wasStarted = started;
-      stopped = sendStopped;
-      status = endStatus;
-      stopHere = started && !stopCalled; // the loop ended without a stop request (interrupted)
-      if (stopHere) {
-        stopCalled = true;
-      }
+  @Override
+  boolean answerStoppedLocked() {
+    return sendStopped;
+  }
+
+  @Override
+  void beforeEnd() {
+    // The reader (or host shutdown) calls stop(); TaskStopped follows its return.
+    try {
+      stopReturned.await();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
-    if (stopHere) {
-      callStop(task, loader);
-    }
-    if (wasStarted) {
-      // The reader (or host shutdown) calls stop(); TaskStopped follows its return.
-      try {
-        stopReturned.await();
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-    }
-    if (metrics != null) {
-      metrics.close();
-    }
-    if (status != null) {
-      writer.fail(status.asRuntimeException());
-    } else {
-      if (wasStarted && stopped) {
-        writer.write(
-            SourcePluginMessage.newBuilder().setStopped(TaskStopped.getDefaultInstance()).build());
-      }
-      writer.complete();
-    }
-    onEnd.run();
   }
 
   private SourceTask task() {
@@ -472,11 +338,6 @@ final class SourceSession implements StreamObserver<SourceWorkerMessage> {
     writer.write(SourcePluginMessage.newBuilder().setBatch(batch).build());
   }
 
-  private void fail(Throwable e) {
-    failed = true;
-    writer.write(SourcePluginMessage.newBuilder().setError(TaskErrors.of("", e)).build());
-  }
-
   /**
    * What a record adds to a batch, for Poll's max_bytes, as the C++ session counts it: strings
    * and bytes by their length, anything else by its encoded size.
@@ -550,14 +411,7 @@ final class SourceSession implements StreamObserver<SourceWorkerMessage> {
       pendingOffsets.put(id, answer);
     }
     OffsetsRequest.Builder request = OffsetsRequest.newBuilder().setRequestId(id);
-    List<Map<String, T>> asked = new ArrayList<>();
-    for (Map<String, T> p : partitions) {
-      if (p == null) {
-        continue;
-      }
-      asked.add(p);
-      request.addPartitions(Schemaless.toProto(p));
-    }
+    List<Map<String, T>> asked = OffsetReads.addPartitions(request, partitions);
     writer.write(SourcePluginMessage.newBuilder().setOffsetsRequest(request).build());
     OffsetsReply reply;
     try {
@@ -576,33 +430,8 @@ final class SourceSession implements StreamObserver<SourceWorkerMessage> {
       throw new ConnectException(
           "cannot read offsets: " + TaskErrors.message(e.getCause()), e.getCause());
     }
-    Map<Map<String, T>, Map<String, Object>> out = new LinkedHashMap<>();
-    if (asked.size() == 1
-        && reply.getOffsetsCount() == 1
-        && !reply.getOffsets(0).hasPartition()) {
-      // A single-partition request: accept a reply that does not echo the partition back.
-      Map<String, Object> offset = Schemaless.toStringKeyedMap(reply.getOffsets(0).getOffset());
-      if (offset != null) {
-        out.put(asked.get(0), offset);
-      }
-      return out;
-    }
-    // Partitions are matched as the worker normalises them (integers as Long).
-    Map<Object, Map<String, T>> byNormalised = new HashMap<>();
-    for (Map<String, T> p : asked) {
-      byNormalised.put(Schemaless.toJava(Schemaless.toProto(p)), p);
-    }
-    for (PartitionOffset entry : reply.getOffsetsList()) {
-      Map<String, T> original = byNormalised.get(Schemaless.toJava(entry.getPartition()));
-      if (original == null || !entry.hasOffset()) {
-        continue;
-      }
-      Map<String, Object> offset = Schemaless.toStringKeyedMap(entry.getOffset());
-      if (offset != null) {
-        out.put(original, offset);
-      }
-    }
-    return out;
+    // A single-partition request accepts a reply that does not echo the partition back.
+    return OffsetReads.match(asked, reply, true);
   }
 
   /** The task's SourceTaskContext and OffsetStorageReader. */

@@ -181,6 +181,14 @@ class PluginServiceTest {
         unknown.getStatus().getDescription());
   }
 
+  /** Starts GreetingSource as connector c1 writing to topic t. */
+  private static StartConnectorRequest.Builder greetingSource() {
+    return StartConnectorRequest.newBuilder()
+        .setConnectorClass("GreetingSource")
+        .setConnectorName("c1")
+        .putConfig("topic", "t");
+  }
+
   @Test
   void aSourceConnectorReadsItsOffsetsThroughTheWorker() throws Exception {
     stub.handshake(
@@ -193,14 +201,7 @@ class PluginServiceTest {
             .connectorEvents(ConnectorEventsRequest.getDefaultInstance());
     // start() waits for the worker's answer to its read.
     CompletableFuture<Void> started =
-        CompletableFuture.runAsync(
-            () ->
-                stub.startConnector(
-                    StartConnectorRequest.newBuilder()
-                        .setConnectorClass("GreetingSource")
-                        .setConnectorName("c1")
-                        .putConfig("topic", "t")
-                        .build()));
+        CompletableFuture.runAsync(() -> stub.startConnector(greetingSource().build()));
     assertTrue(events.next().hasReconfigure());
     ConnectorEvent read = events.next();
     assertTrue(read.hasOffsetsRequest(), read.toString());
@@ -237,25 +238,13 @@ class PluginServiceTest {
         codeOf(() -> stub.taskConfigs(TaskConfigsRequest.newBuilder().setMaxTasks(1).build())));
     StatusRuntimeException failed =
         failure(
-            () ->
-                stub.startConnector(
-                    StartConnectorRequest.newBuilder()
-                        .setConnectorClass("GreetingSource")
-                        .setConnectorName("c1")
-                        .putConfig("topic", "t")
-                        .putConfig("fail.start", "true")
-                        .build()));
+            () -> stub.startConnector(greetingSource().putConfig("fail.start", "true").build()));
     assertEquals(Status.Code.INVALID_ARGUMENT, failed.getStatus().getCode());
     assertEquals(
         "Starting connector c1: Invalid value true for configuration fail.start: asked to fail",
         failed.getStatus().getDescription());
 
-    StartConnectorRequest start =
-        StartConnectorRequest.newBuilder()
-            .setConnectorClass("GreetingSource")
-            .setConnectorName("c1")
-            .putConfig("topic", "t")
-            .build();
+    StartConnectorRequest start = greetingSource().build();
     stub.startConnector(start);
     StatusRuntimeException twice = failure(() -> stub.startConnector(start));
     assertEquals(Status.Code.FAILED_PRECONDITION, twice.getStatus().getCode());
@@ -314,12 +303,7 @@ class PluginServiceTest {
             });
     reader.setDaemon(true);
     reader.start();
-    StartConnectorRequest start =
-        StartConnectorRequest.newBuilder()
-            .setConnectorClass("GreetingSource")
-            .setConnectorName("c1")
-            .putConfig("topic", "t")
-            .build();
+    StartConnectorRequest start = greetingSource().build();
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
     LogRecord found = null;
     // The stream is registered asynchronously: start and stop until a start line arrives.
@@ -339,93 +323,63 @@ class PluginServiceTest {
     assertTrue(Math.abs(found.getTimestampMs() - System.currentTimeMillis()) < 60_000);
   }
 
+  private static AlterOffsetsRequest.Builder alter(String connectorClass) {
+    return AlterOffsetsRequest.newBuilder().setConnectorClass(connectorClass);
+  }
+
+  /** The status AlterOffsets fails with. */
+  private StatusRuntimeException alterFailure(AlterOffsetsRequest.Builder request) {
+    return failure(() -> stub.alterOffsets(request.build()));
+  }
+
   @Test
   void alterOffsets() {
+    SinkPartitionOffset.Builder ok0 =
+        SinkPartitionOffset.newBuilder().setTopic("ok").setPartition(0).setOffset(5);
+    SinkPartitionOffset.Builder ok1 =
+        SinkPartitionOffset.newBuilder().setTopic("ok").setPartition(1);
     assertTrue(
-        stub.alterOffsets(
-                AlterOffsetsRequest.newBuilder()
-                    .setConnectorClass("ShySink")
-                    .addSinkOffsets(
-                        SinkPartitionOffset.newBuilder().setTopic("ok").setPartition(0).setOffset(5))
-                    .addSinkOffsets(SinkPartitionOffset.newBuilder().setTopic("ok").setPartition(1))
-                    .build())
+        stub.alterOffsets(alter("ShySink").addSinkOffsets(ok0).addSinkOffsets(ok1).build())
             .getAltered());
     StatusRuntimeException refused =
-        failure(
-            () ->
-                stub.alterOffsets(
-                    AlterOffsetsRequest.newBuilder()
-                        .setConnectorClass("ShySink")
-                        .addSinkOffsets(
-                            SinkPartitionOffset.newBuilder().setTopic("bad").setOffset(1))
-                        .build()));
+        alterFailure(
+            alter("ShySink")
+                .addSinkOffsets(SinkPartitionOffset.newBuilder().setTopic("bad").setOffset(1)));
     assertEquals(Status.Code.UNKNOWN, refused.getStatus().getCode());
     assertEquals("cannot alter offsets of bad-0", refused.getStatus().getDescription());
     assertEquals(
         Status.Code.INVALID_ARGUMENT,
-        codeOf(
-            () ->
-                stub.alterOffsets(
-                    AlterOffsetsRequest.newBuilder()
-                        .setConnectorClass("ShySink")
-                        .addSourceOffsets(PartitionOffset.getDefaultInstance())
-                        .build())));
-    assertEquals(
-        Status.Code.NOT_FOUND,
-        codeOf(
-            () ->
-                stub.alterOffsets(
-                    AlterOffsetsRequest.newBuilder().setConnectorClass("Nope").build())));
-  }
-
-  private static dev.sluice.plugin.v1.Value map(String key, dev.sluice.plugin.v1.Value value) {
-    return dev.sluice.plugin.v1.Value.newBuilder()
-        .setMapValue(
-            dev.sluice.plugin.v1.MapValue.newBuilder()
-                .addEntries(
-                    dev.sluice.plugin.v1.MapEntry.newBuilder()
-                        .setKey(dev.sluice.plugin.v1.Value.newBuilder().setStringValue(key))
-                        .setValue(value)))
-        .build();
+        alterFailure(alter("ShySink").addSourceOffsets(PartitionOffset.getDefaultInstance()))
+            .getStatus()
+            .getCode());
+    assertEquals(Status.Code.NOT_FOUND, alterFailure(alter("Nope")).getStatus().getCode());
   }
 
   @Test
   void alterSourceOffsets() {
-    dev.sluice.plugin.v1.Value file =
-        map("file", dev.sluice.plugin.v1.Value.newBuilder().setStringValue("a.txt").build());
-    dev.sluice.plugin.v1.Value pos =
-        map("pos", dev.sluice.plugin.v1.Value.newBuilder().setIntValue(42).build());
+    dev.sluice.plugin.v1.Value file = Schemaless.toProto(Map.of("file", "a.txt"));
+    dev.sluice.plugin.v1.Value pos = Schemaless.toProto(Map.of("pos", 42L));
+    PartitionOffset.Builder filePos =
+        PartitionOffset.newBuilder().setPartition(file).setOffset(pos);
+    PartitionOffset.Builder fileOnly = PartitionOffset.newBuilder().setPartition(file);
     assertTrue(
         stub.alterOffsets(
-                AlterOffsetsRequest.newBuilder()
-                    .setConnectorClass("GreetingSource")
-                    .addSourceOffsets(PartitionOffset.newBuilder().setPartition(file).setOffset(pos))
-                    .addSourceOffsets(PartitionOffset.newBuilder().setPartition(file))
+                alter("GreetingSource")
+                    .addSourceOffsets(filePos)
+                    .addSourceOffsets(fileOnly)
                     .build())
             .getAltered());
     StatusRuntimeException refused =
-        failure(
-            () ->
-                stub.alterOffsets(
-                    AlterOffsetsRequest.newBuilder()
-                        .setConnectorClass("GreetingSource")
-                        .addSourceOffsets(
-                            PartitionOffset.newBuilder().setPartition(file).setOffset(file))
-                        .build()));
+        alterFailure(
+            alter("GreetingSource")
+                .addSourceOffsets(PartitionOffset.newBuilder().setPartition(file).setOffset(file)));
     assertEquals(Status.Code.INVALID_ARGUMENT, refused.getStatus().getCode());
     assertEquals("unexpected source offset {file=a.txt}", refused.getStatus().getDescription());
+    PartitionOffset.Builder notAMap =
+        PartitionOffset.newBuilder().setPartition(Schemaless.toProto(1L));
     assertEquals(
         Status.Code.INVALID_ARGUMENT,
-        codeOf(
-            () ->
-                stub.alterOffsets(
-                    AlterOffsetsRequest.newBuilder()
-                        .setConnectorClass("GreetingSource")
-                        .addSourceOffsets(
-                            PartitionOffset.newBuilder()
-                                .setPartition(
-                                    dev.sluice.plugin.v1.Value.newBuilder().setIntValue(1)))
-                        .build())));
+        alterFailure(alter("GreetingSource").addSourceOffsets(notAMap)).getStatus().getCode());
   }
 
   @Test
