@@ -17,6 +17,7 @@ import os
 import pathlib
 import shutil
 import subprocess
+import tempfile
 import zipfile
 
 import pytest
@@ -222,6 +223,16 @@ def test_a_ceiling_below_the_heap_is_refused_naming_both(env):
         "JVM memory size (e.g. 512m, 2g)"]
 
 
+@pytest.fixture
+def sockets():
+    """A private socket folder for a host started directly, under /tmp: a unix socket's path is
+    at most 107 bytes, and pytest's folders under a checkout can be longer than that."""
+    path = pathlib.Path(tempfile.mkdtemp(prefix="sluice-jvm-", dir="/tmp"))
+    path.chmod(0o700)
+    yield path
+    shutil.rmtree(path, ignore_errors=True)
+
+
 def run_host(plugin_dir, socket_dir, env_extra, *args):
     """sluice-plugin-host started directly, its stdin closed at once."""
     environment = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), **env_extra}
@@ -230,10 +241,8 @@ def run_host(plugin_dir, socket_dir, env_extra, *args):
                           capture_output=True, text=True, env=environment, timeout=60)
 
 
-def test_a_missing_jvm_host_jar_is_a_clear_setup_error(tmp_path):
+def test_a_missing_jvm_host_jar_is_a_clear_setup_error(tmp_path, sockets):
     plugin = plugin_folder(tmp_path, "connector", [tiny_jar(tmp_path / "c.jar")])
-    sockets = tmp_path / "sockets"
-    sockets.mkdir(mode=0o700)
     missing = tmp_path / "nowhere" / "sluice-jvm-host.jar"
     done = run_host(plugin, sockets, {"SLUICE_JVM_HOST_JAR": str(missing)})
     assert done.returncode == 1, done.stderr
@@ -242,15 +251,13 @@ def test_a_missing_jvm_host_jar_is_a_clear_setup_error(tmp_path):
     assert "tools/build sluice_jvm_host" in last and "SLUICE_JVM_HOST_JAR" in last, last
 
 
-def test_the_minimal_sandbox_sets_no_address_space_limit_on_a_jvm(tmp_path, probe_jar):
+def test_the_minimal_sandbox_sets_no_address_space_limit_on_a_jvm(tmp_path, probe_jar, sockets):
     """A 256 MiB RLIMIT_AS (what a tenant's ceiling becomes with sluice.sandbox.enabled=false)
     would stop a JVM starting: the host leaves it off and caps the heap instead. The plugin here
     is an uber jar, given as --plugin-dir."""
     entry = tmp_path / "plugins"
     entry.mkdir()
     uber = tiny_jar(entry / "connector-all.jar")
-    sockets = tmp_path / "sockets"
-    sockets.mkdir(mode=0o700)
     done = run_host(uber, sockets, {"SLUICE_JVM_HOST_JAR": str(probe_jar)},
                     "--limit-memory-bytes", str(256 * MIB), "--jvm-heap", "64m")
     # The stand-in serves, prints its handshake line, sees stdin closed and exits.
@@ -261,11 +268,9 @@ def test_the_minimal_sandbox_sets_no_address_space_limit_on_a_jvm(tmp_path, prob
     assert f"-Xmx64m" in done.stderr and f"--plugin-dir {uber}" in done.stderr, done.stderr
 
 
-def run_sandboxed_host(plugin_dir, tmp_path, env_extra):
+def run_sandboxed_host(plugin_dir, sockets, env_extra):
     """sluice-plugin-host in the full sandbox as the worker starts it (its TMPDIR the one folder
     it writes), its stdin closed at once."""
-    sockets = tmp_path / "sockets"
-    sockets.mkdir(mode=0o700)
     (sockets / "tmp").mkdir()
     return run_host(plugin_dir, sockets, {"TMPDIR": str(sockets / "tmp"), **env_extra},
                     "--sandbox", "--hide", str(sockets), "--write-dir", str(sockets / "tmp"))
@@ -281,7 +286,7 @@ def assert_quiet_start(done, archive):
         assert alarm not in done.stderr.lower(), done.stderr
 
 
-def test_a_corrupt_class_data_sharing_archive_never_stops_a_jvm_host(tmp_path):
+def test_a_corrupt_class_data_sharing_archive_never_stops_a_jvm_host(tmp_path, sockets):
     """sluice-plugin-host passes the archive next to the host jar (-Xshare:auto): garbage there
     (a half-written or damaged file) is ignored and the host starts as without one."""
     jar = tmp_path / "host" / "sluice-jvm-host.jar"
@@ -290,11 +295,11 @@ def test_a_corrupt_class_data_sharing_archive_never_stops_a_jvm_host(tmp_path):
     archive = jar.with_suffix(".jsa")
     archive.write_bytes(os.urandom(64 * 1024))
     uber = tiny_jar(tmp_path / "connector-all.jar")
-    done = run_sandboxed_host(uber, tmp_path, {"SLUICE_JVM_HOST_JAR": str(jar)})
+    done = run_sandboxed_host(uber, sockets, {"SLUICE_JVM_HOST_JAR": str(jar)})
     assert_quiet_start(done, archive)
 
 
-def test_a_class_data_sharing_archive_of_another_jar_is_ignored(tmp_path, probe_jar):
+def test_a_class_data_sharing_archive_of_another_jar_is_ignored(tmp_path, probe_jar, sockets):
     """The real jar's archive next to another jar (the stand-in: after a rebuild of the jar, or
     an archive copied along) does not match its class path: ignored, quietly."""
     real_archive = REAL_JAR.with_suffix(".jsa")
@@ -305,11 +310,11 @@ def test_a_class_data_sharing_archive_of_another_jar_is_ignored(tmp_path, probe_
     archive = jar.with_suffix(".jsa")
     shutil.copy(real_archive, archive)
     uber = tiny_jar(tmp_path / "connector-all.jar")
-    done = run_sandboxed_host(uber, tmp_path, {"SLUICE_JVM_HOST_JAR": str(jar)})
+    done = run_sandboxed_host(uber, sockets, {"SLUICE_JVM_HOST_JAR": str(jar)})
     assert_quiet_start(done, archive)
 
 
-def test_the_host_jars_archive_is_mapped_in_the_full_sandbox(tmp_path):
+def test_the_host_jars_archive_is_mapped_in_the_full_sandbox(tmp_path, sockets):
     """build/bin/sluice-jvm-host.jsa matches the jar and the sandbox lets the JVM read it: with
     -Xshare:on (the manifest's, after the host's -Xshare:auto) a JVM that cannot map its archive
     refuses to start."""
@@ -317,7 +322,7 @@ def test_the_host_jars_archive_is_mapped_in_the_full_sandbox(tmp_path):
     assert real_archive.exists(), "tools/build sluice_jvm_host makes sluice-jvm-host.jsa"
     folder = plugin_folder(tmp_path / "plugins", "connector", [tiny_jar(tmp_path / "c.jar")],
                            manifest={"jvm": {"options": ["-Xshare:on"]}})
-    done = run_sandboxed_host(folder, tmp_path, {})
+    done = run_sandboxed_host(folder, sockets, {})
     assert done.returncode == 0, done.stderr
     assert done.stdout.startswith("SLUICE-PLUGIN|1|unix|"), done.stdout
     assert f"-XX:SharedArchiveFile={real_archive} -Xshare:auto" in done.stderr, done.stderr
