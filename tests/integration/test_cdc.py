@@ -20,13 +20,11 @@ import json
 import os
 import pathlib
 import signal
-import sys
 
 import pytest
 
-from conftest import BUILD, REPO, Sluiced, host_pid, stored_offset, wait_for, worker_props
-
-sys.path.insert(0, str(REPO / "tests" / "common"))
+from conftest import BUILD, Sluiced, host_pid, stored_offset, wait_for, worker_props
+# tests/common, on the path conftest sets
 from postgres import PASSWORD, USER, Postgres  # noqa: E402
 from topics import read_topic  # noqa: E402
 

@@ -14,6 +14,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 
 from conftest import BUILD, host_pid, read_lines, stored_offset, wait_for, worker_props
+from topics import read_topic  # noqa: E402  (tests/common, on the path conftest sets)
 
 GOSMALL = BUILD / "test-plugins" / "gosmall"
 
@@ -120,21 +121,6 @@ def endpoint():
     e = Endpoint(failures=2)
     yield e
     e.close()
-
-
-def read_topic(bootstrap, topic, count, timeout):
-    """Reads `topic` from the beginning until `count` messages came; returns them."""
-    from confluent_kafka import Consumer, TopicPartition
-    c = Consumer({"bootstrap.servers": bootstrap, "group.id": f"test-{topic}",
-                  "enable.auto.commit": False})
-    got = []
-    try:
-        c.assign([TopicPartition(topic, p, 0) for p in range(4)])
-        wait_for(lambda: got.extend(m for m in c.consume(100, 0.2) if m.error() is None)
-                 or len(got) >= count, timeout, f"{count} messages in {topic}")
-    finally:
-        c.close()
-    return got
 
 
 def test_http_sink_posts_retries_and_dead_letters(worker, workdir, endpoint):
